@@ -1,0 +1,173 @@
+"""The plain dataclasses passed between stages.
+
+PDF → PageContent (words, ruling edges, fills) → RawRow (cells of one printed row band)
+→ Row (one logical matrix row, codes repaired) → Finding → Report.
+
+Coordinates are PDF points with the origin at the top-left of the page (pdfplumber's
+convention): ``top`` grows downwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A run of characters on one line, as the text layer (or OCR) gives it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A ruling line segment: a stroked line, or one side of a drawn rectangle."""
+
+    orientation: Literal["h", "v"]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A filled rectangle (header shading, semaphore colour of a progress cell)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    color: tuple[float, float, float]
+
+
+@dataclass(slots=True)
+class PageContent:
+    """Everything later stages need from one page, whatever produced it."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word]
+    edges: list[Edge] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    text: str = ""  # the page's text in reading order (family detection, narrative)
+    source: Literal["text", "ocr"] = "text"
+    rotation: int = 0  # degrees the page image was turned to read it upright
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table, located by its header label, never by a fixed x."""
+
+    role: str  # e.g. "code", "name", "expected_2024"
+    x0: float
+    x1: float
+    label: str = ""
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One printed row band of the matrix on one page: cell texts by column role."""
+
+    page: int
+    top: float
+    bottom: float
+    cells: dict[str, str]
+    block: str = ""  # heading of the block the row sits in (families with per-block tables)
+    continues_previous: bool = False  # no code, first band after a page's header
+    fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
+
+
+@dataclass(slots=True)
+class Row:
+    """One logical matrix row after repair: what `rows.csv` holds."""
+
+    code: str
+    level: str
+    parent: str
+    fields: dict[str, str]  # every other output column except page and repairs
+    page: int
+    repairs: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+
+@dataclass(slots=True)
+class SummaryRow:
+    """One line of the printed summary-counts table."""
+
+    group: str
+    low_0_75: str
+    mid_75_95: str
+    high_95: str
+    nd: str
+    total: str
+    page: int = 0
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    code: str = ""
+    field: str = ""
+    printed: str = ""
+    recomputed: str = ""
+    page: int = 0
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    path: str
+    sha256: str
+    pages: int
+    ocr_pages: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the extraction stage hands on: raw row bands plus the page furniture read."""
+
+    source: SourceInfo
+    family: str
+    metadata: dict[str, str]
+    years: list[int]
+    raw_rows: list[RawRow]
+    summary: list[SummaryRow]
+    narrative: list[tuple[int, str]]  # (page, text) of pages outside the matrix
+    pages: list[PageContent] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Report:
+    """The final product of the pipeline, ready for export."""
+
+    source: SourceInfo
+    family: str
+    metadata: dict[str, str]
+    years: list[int]
+    columns: list[str]  # output columns of rows.csv, in order
+    rows: list[Row]
+    summary: list[SummaryRow]
+    narrative: list[tuple[int, str]]
+    findings: list[Finding] = field(default_factory=list)

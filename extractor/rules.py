@@ -1,0 +1,122 @@
+"""Report-family knowledge, loaded from `rules/*.yaml`.
+
+A new report family is a new rules file; the stages only ever ask this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class RulesError(ValueError):
+    """A rules file is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLevel:
+    level: str
+    pattern: re.Pattern[str]
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCode:
+    code: str
+    level: str
+    parent: str
+    parts: dict[str, str]
+
+
+@dataclass(slots=True)
+class Rules:
+    """Typed access to one family's rules file. `raw` keeps sections owned by single stages."""
+
+    family: str
+    raw: dict[str, Any]
+    levels: list[CodeLevel] = field(default_factory=list)
+
+    @property
+    def header(self) -> dict[str, Any]:
+        return self.raw.get("header", {})
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.raw.get(name) or {}
+
+    def parse_code(self, code: str) -> ParsedCode | None:
+        """Level and parent of a well-formed code, or None if the grammar rejects it."""
+        for lvl in self.levels:
+            m = lvl.pattern.match(code)
+            if m:
+                parts = m.groupdict()
+                parent = lvl.parent.format(**parts) if lvl.parent else ""
+                return ParsedCode(code, lvl.level, parent, parts)
+        return None
+
+    def level_names(self) -> list[str]:
+        return [lvl.level for lvl in self.levels]
+
+    def output_columns(self, years: list[int], progress_years: list[int]) -> list[str]:
+        """Expand the `{years}` templates of `output_columns` over the printed years."""
+        out: list[str] = []
+        for col in self.raw["output_columns"]:
+            if "{years}" in col:
+                out += [col.replace("{years}", str(y)) for y in years]
+            elif "{progress_years}" in col:
+                out += [col.replace("{progress_years}", str(y)) for y in progress_years]
+            else:
+                out.append(col)
+        return out
+
+
+def normalize_label(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: how header labels are compared."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _compile_levels(raw: dict[str, Any], path: Path) -> list[CodeLevel]:
+    try:
+        return [
+            CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent"))
+            for d in raw["codes"]["levels"]
+        ]
+    except (KeyError, TypeError, re.error) as exc:
+        raise RulesError(f"{path.name}: bad codes.levels: {exc}") from exc
+
+
+@cache
+def load_rules(family: str) -> Rules:
+    path = RULES_DIR / f"{family}.yaml"
+    if not path.is_file():
+        known = ", ".join(available_families()) or "none"
+        raise RulesError(f"unknown report family {family!r} (known: {known})")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or raw.get("family") != family:
+        raise RulesError(f"{path.name}: 'family' must be {family!r}")
+    return Rules(family=family, raw=raw, levels=_compile_levels(raw, path))
+
+
+def available_families() -> list[str]:
+    return sorted(p.stem for p in RULES_DIR.glob("*.yaml") if not p.stem.startswith("_"))
+
+
+def detect_family(text: str) -> str | None:
+    """The family whose `detect` patterns all match the given page text, if exactly one does."""
+    matches = []
+    for family in available_families():
+        detect = load_rules(family).section("detect")
+        every = all(re.search(p, text, re.I) for p in detect.get("all", []))
+        some = not detect.get("any") or any(re.search(p, text, re.I) for p in detect["any"])
+        if every and some:
+            matches.append(family)
+    return matches[0] if len(matches) == 1 else None

@@ -1,0 +1,67 @@
+"""Loaders for the gold reference data in ../shared (ground truth for tests)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from extractor.model import Report, Row, SourceInfo, SummaryRow
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TRATA = SHARED / "reference" / "trata-2024"
+SEED = SHARED / "seed" / "000_b64721556806a4d1.txt"
+REAL = SHARED / "real"
+
+ROW_KEYS = ("code", "level", "parent", "page", "repairs")
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def gold_rows(path: Path = TRATA / "matrix.csv") -> tuple[list[str], list[Row]]:
+    """The gold matrix as pipeline `Row`s, with its column order."""
+    records = read_csv(path)
+    columns = list(records[0].keys())
+    rows = []
+    for rec in records:
+        fields = {k: v for k, v in rec.items() if k not in ROW_KEYS}
+        page = int(rec["page"]) if rec.get("page") else 0
+        rows.append(Row(rec["code"], rec["level"], rec["parent"], fields, page))
+    return columns, rows
+
+
+def gold_summary(path: Path = TRATA / "summary.csv") -> list[SummaryRow]:
+    return [SummaryRow(**rec) for rec in read_csv(path)]
+
+
+def seed_lines() -> list[str]:
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+def seed_narrative() -> list[tuple[int, str]]:
+    """The narrative part of the seed dump (everything after the matrix's index row)."""
+    lines = seed_lines()
+    start = next(i for i, line in enumerate(lines) if "Indice de gestión" in line) + 1
+    return [(0, "\n".join(lines[start:]))]
+
+
+def gold_report() -> Report:
+    """The trata-2024 report as the pipeline would hand it to validation and reconciliation."""
+    columns, rows = gold_rows()
+    meta = json.loads((TRATA / "metadata.json").read_text(encoding="utf-8"))
+    metadata = {k: meta[k] for k in ("title", "sector", "conductor_ministry", "tipo")}
+    years = sorted({int(c.split("_")[1]) for c in columns if c.startswith("expected_")})
+    return Report(
+        source=SourceInfo(path=str(SEED), sha256="", pages=0),
+        family="policy-matrix",
+        metadata=metadata,
+        years=years,
+        columns=[*columns, "page", "repairs"],
+        rows=rows,
+        summary=gold_summary(),
+        narrative=seed_narrative(),
+    )
