@@ -70,6 +70,7 @@ class PageContent:
     text: str = ""  # the page's text in reading order (family detection, narrative)
     source: Literal["text", "ocr"] = "text"
     rotation: int = 0  # degrees the page image was turned to read it upright
+    image_coverage: float = 0.0  # share of the page covered by its largest image (scans ≈ 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +152,13 @@ class Extraction:
     source: SourceInfo
     family: str
     metadata: dict[str, str]
-    years: list[int]
+    years: list[int]  # years of the expected/obtained columns
+    progress_years: list[int]  # years with a printed progress column
     raw_rows: list[RawRow]
     summary: list[SummaryRow]
-    narrative: list[tuple[int, str]]  # (page, text) of pages outside the matrix
-    pages: list[PageContent] = field(default_factory=list)
+    narrative: list[tuple[int, str]]  # (page, text) outside the matrix tables
+    matrix_pages: list[int] = field(default_factory=list)
+    summary_variants: list[tuple[int, list[SummaryRow]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -166,6 +169,7 @@ class Report:
     family: str
     metadata: dict[str, str]
     years: list[int]
+    progress_years: list[int]
     columns: list[str]  # output columns of rows.csv, in order
     rows: list[Row]
     summary: list[SummaryRow]

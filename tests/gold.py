@@ -60,6 +60,7 @@ def gold_report() -> Report:
         family="policy-matrix",
         metadata=metadata,
         years=years,
+        progress_years=[2024],
         columns=[*columns, "page", "repairs"],
         rows=rows,
         summary=gold_summary(),

@@ -1,0 +1,194 @@
+"""`extract`: commands only — parse options, call the pipeline, print.
+
+Heavy libraries (pdf stack, Great Expectations, OCR) are imported when a command runs, so
+`extract --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+FAIL_ON = ("error", "warning", "never")
+OCR_MODES = ("auto", "never", "always")
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Turn CEPLAN-style monitoring reports (PDF) into clean data and flag where a report contradicts itself.",
+)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  extract samples/trata-2024.pdf                 # → ./trata-2024.extracted/\n\n"
+        "  extract report.pdf --out out/ --format csv,json,xlsx,parquet\n\n"
+        "  extract report.pdf --fail-on warning --quiet   # pre-publication check: exit 1 on findings\n\n"
+        "  extract reports/ --out catalogue/              # a folder: one subfolder per report + reports.sqlite\n\n"
+        "Exit codes: 0 extracted, no finding at or above --fail-on; 1 findings at or above --fail-on; "
+        "2 the input could not be read."
+    )
+)
+def extract(
+    report: Annotated[Path, typer.Argument(help="A report PDF, or a folder of them.", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: ./<pdf stem>.extracted/].")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: csv,json,xlsx,parquet.")] = "csv,json",
+    fail_on: Annotated[str, typer.Option(help="Exit 1 when a finding is at least this severe: error|warning|never.")] = "error",
+    ocr: Annotated[str, typer.Option(help="OCR scanned pages: auto (pages without a usable text layer) | never | always.")] = "auto",
+    family: Annotated[str | None, typer.Option(help="Force a report family (a rules/ file name) instead of detecting it.")] = None,
+    catalog: Annotated[Path | None, typer.Option(help="rows.csv of an earlier extraction, to match damaged codes and names.")] = None,
+    data_docs: Annotated[Path | None, typer.Option(help="Write Great Expectations Data Docs (HTML) to this folder.")] = None,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the Great Expectations suites.")] = False,
+    jobs: Annotated[int, typer.Option(help="Worker processes for OCR.", min=1, max=64)] = 2,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no findings table.")] = False,
+) -> None:
+    """Extract the monitoring matrix of REPORT and check it against itself."""
+    formats = _parse_formats(format)
+    _check_choice("--fail-on", fail_on, FAIL_ON)
+    _check_choice("--ocr", ocr, OCR_MODES)
+    from extractor.pipeline import Options
+
+    options = Options(ocr=ocr, family=family, catalog=catalog, data_docs=data_docs, validate=not no_validate, jobs=jobs)
+    if report.is_dir():
+        code = _extract_folder(report, out, formats, fail_on, options, quiet)
+    else:
+        code = _extract_one(report, out or Path(f"{report.stem}.extracted"), formats, fail_on, options, quiet)
+    raise typer.Exit(code)
+
+
+def _extract_one(path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool, db: Path | None = None) -> int:
+    from extractor.export import append_to_database, write_report
+    from extractor.pdf import InputError
+    from extractor.pipeline import run
+    from extractor.rules import RulesError
+
+    with _progress(quiet) as progress:
+        options.progress = progress
+        try:
+            report = run(path, options)
+        except (InputError, RulesError) as exc:
+            _fail(str(exc))
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            _fail(f"{path}: interrupted; nothing was written")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a parser bug must still end in one clear line, not a traceback
+            _fail(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
+            return EXIT_BAD_INPUT
+    written = write_report(report, out, formats)
+    if db is not None:
+        append_to_database(db, report)
+    if not quiet:
+        _print_summary(report, written)
+    return _exit_code(report.findings, fail_on)
+
+
+def _extract_folder(folder: Path, out: Path | None, formats: list[str], fail_on: str, options, quiet: bool) -> int:
+    pdfs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")
+    if not pdfs:
+        _fail(f"{folder}: no PDF files in this folder")
+        return EXIT_BAD_INPUT
+    out = out or Path(f"{folder.name}.extracted")
+    db = out / "reports.sqlite"
+    codes = [_extract_one(pdf, out / pdf.stem, formats, fail_on, options, quiet, db=db) for pdf in pdfs]
+    if not quiet:
+        typer.echo(f"{len(pdfs)} reports → {out}/ (database: {db})", err=True)
+    return max(codes)
+
+
+def _exit_code(findings, fail_on: str) -> int:
+    from extractor.model import SEVERITY_RANK
+
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    return EXIT_FINDINGS if any(SEVERITY_RANK[f.severity] >= threshold for f in findings) else EXIT_OK
+
+
+def _parse_formats(text: str) -> list[str]:
+    from extractor.export import FORMATS
+
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        _fail(f"--format: unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return formats
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        _fail(f"{name}: {value!r} is not one of {', '.join(choices)}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+class _progress:
+    """A per-stage progress bar on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._bar = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+        self._bar.start()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(f"{stage:>5} pages", total=total)
+        self._bar.update(self._tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _print_summary(report, written: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True)
+    counts = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")}
+    console.print(
+        f"[bold]{report.source.path}[/]: {len(report.rows)} rows ({report.family}), "
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes → {written}/"
+    )
+    shown = [f for f in report.findings if f.severity != "info"][:40]
+    if not shown:
+        return
+    table = Table(show_lines=False, pad_edge=False, box=None)
+    for col in ("severity", "rule", "code", "page", "printed", "recomputed", "message"):
+        table.add_column(col, overflow="fold", max_width=70 if col == "message" else None)
+    style = {"error": "red", "warning": "yellow"}
+    for f in shown:
+        table.add_row(f"[{style[f.severity]}]{f.severity}[/]", f.rule, f.code, str(f.page or ""), f.printed, f.recomputed, f.message)
+    console.print(table)
+    rest = sum(f.severity != "info" for f in report.findings) - len(shown)
+    if rest > 0:
+        console.print(f"… and {rest} more in findings.csv")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

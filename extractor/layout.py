@@ -1,0 +1,351 @@
+"""Page geometry: text lines, the table grid, the header and its columns, row bands.
+
+Column boundaries come from the header row, found by its labels (synonyms in `rules/`), never
+from fixed x positions; the year columns come from the header text. Header cells are taken
+from the ruling grid (pdfplumber's edge → intersection → cell chain) or, for producers that
+shade header cells instead of ruling them, from the filled rectangles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from extractor.model import Column, Edge, Fill, PageContent, Word
+from extractor.rules import Rules, normalize_label
+
+YEAR = re.compile(r"^(19|20)\d{2}$")
+LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
+SNAP_TOLERANCE = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def contains(self, word: Word) -> bool:
+        return self.x0 <= word.xmid <= self.x1 and self.top <= word.ymid <= self.bottom
+
+
+@dataclass(slots=True)
+class TableHeader:
+    """One table header found on a page, and the columns it defines."""
+
+    box: Box
+    columns: list[Column]
+    years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
+
+    def column(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+
+# ---- text lines ------------------------------------------------------------------------------
+
+
+def text_lines(words: Iterable[Word]) -> list[list[Word]]:
+    """Words grouped into lines (by vertical overlap), top to bottom, each left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        line = lines[-1] if lines else None
+        if line and _same_line(line, word):
+            line.append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _same_line(line: list[Word], word: Word) -> bool:
+    top = min(w.top for w in line)
+    bottom = max(w.bottom for w in line)
+    overlap = min(bottom, word.bottom) - max(top, word.top)
+    return overlap > 0.5 * min(bottom - top, word.bottom - word.top)
+
+
+def line_text(line: Sequence[Word]) -> str:
+    return " ".join(w.text for w in line)
+
+
+def join_cell_text(words: Iterable[Word], join_hyphen_wraps: bool = False) -> str:
+    """The text of one cell: wrapped lines joined with single spaces.
+
+    With `join_hyphen_wraps`, a line ending in a hyphen glued to a word ("000084-") runs on
+    into the next line without a space, as the producer wrapped after the hyphen.
+    """
+    out = ""
+    for line in text_lines(words):
+        text = line_text(line)
+        if not out:
+            out = text
+        elif join_hyphen_wraps and out.endswith("-") and len(out) > 1 and out[-2] != " ":
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+# ---- grid ------------------------------------------------------------------------------------
+
+
+def grid_cells(edges: Sequence[Edge]) -> list[Box]:
+    """Cells enclosed by ruling edges (pdfplumber's merge → intersections → cells chain)."""
+    if len(edges) < 4:
+        return []
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
+
+    objs = [
+        {"orientation": e.orientation, "x0": e.x0, "x1": e.x1, "top": e.top, "bottom": e.bottom,
+         "width": e.x1 - e.x0, "height": e.bottom - e.top}
+        for e in edges
+    ]
+    merged = merge_edges(objs, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE)
+    cells = intersections_to_cells(edges_to_intersections(merged, 1, 1))
+    return [Box(x0, x1, top, bottom) for x0, top, x1, bottom in cells]
+
+
+def fill_cells(fills: Sequence[Fill], min_size: float = 4.0) -> list[Box]:
+    """Shaded rectangles that can serve as header cells when a producer draws no rules."""
+    return [
+        Box(f.x0, f.x1, f.top, f.bottom)
+        for f in fills
+        if f.x1 - f.x0 >= min_size and f.bottom - f.top >= min_size
+    ]
+
+
+def horizontal_rules(edges: Sequence[Edge], x0: float, x1: float, top: float, bottom: float) -> list[float]:
+    """y of horizontal rules crossing most of [x0, x1] between top and bottom, deduplicated."""
+    width = x1 - x0
+    ys = sorted(
+        e.top
+        for e in edges
+        if e.orientation == "h"
+        and top - 1 <= e.top <= bottom + 1
+        and min(e.x1, x1) - max(e.x0, x0) >= 0.5 * width
+    )
+    out: list[float] = []
+    for y in ys:
+        if not out or y - out[-1] > SNAP_TOLERANCE:
+            out.append(y)
+    return out
+
+
+# ---- header ----------------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9%()]", "", normalize_label(text))
+
+
+def label_score(text: str, labels: Iterable[str]) -> float:
+    """How well a header cell's text matches any of a label's synonyms (0-100)."""
+    squashed = _squash(text)
+    if not squashed:
+        return 0.0
+    return max((fuzz.ratio(squashed, _squash(label)) for label in labels), default=0.0)
+
+
+@dataclass(slots=True)
+class _HeaderCell:
+    box: Box
+    text: str
+
+
+def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
+    """Every table header on the page, top to bottom."""
+    header_rules = rules.header
+    anchors = header_rules.get("anchor", [])
+    cells = _header_candidate_cells(page)
+    hcells = [_HeaderCell(box, join_cell_text(w for w in page.words if box.contains(w))) for box in cells]
+    headers: list[TableHeader] = []
+    for anchor in hcells:
+        if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:
+            continue
+        if any(h.box.top - 1 <= anchor.box.ymid <= h.box.bottom + 1 for h in headers):
+            continue
+        header = _header_from_anchor(anchor, hcells, header_rules)
+        if header:
+            headers.append(header)
+    return sorted(headers, key=lambda h: h.box.top)
+
+
+def _header_candidate_cells(page: PageContent) -> list[Box]:
+    cells = grid_cells(page.edges) + fill_cells(page.fills)
+    # a cell holding other cells (a whole-table frame, a page-wide band) is no header cell
+    return [c for c in cells if c.bottom - c.top < page.height * 0.25]
+
+
+def _header_from_anchor(anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict) -> TableHeader | None:
+    band_top, band_bottom = anchor.box.top - 1, anchor.box.bottom + 1
+    row = [c for c in cells if c.text and band_top <= c.box.ymid <= band_bottom and c.box.x1 > anchor.box.x0 - 1]
+    row = _innermost(row)
+    columns: list[Column] = []
+    years: dict[str, list[int]] = {}
+    used: set[int] = set()
+    for i, cell in enumerate(row):
+        role = _single_column_role(cell.text, header_rules.get("columns", {}))
+        if role:
+            columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
+            used.add(i)
+    for group in header_rules.get("groups", []):
+        for i, cell in enumerate(row):
+            if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
+                continue
+            used.add(i)
+            subs = [c for c in row if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1]
+            columns += _group_columns(group, subs, years)
+    if not any(c.role == "code" for c in columns) or len(columns) < 3:
+        return None
+    columns.sort(key=lambda c: c.x0)
+    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), band_top + 1, band_bottom - 1)
+    return TableHeader(box, columns, years)
+
+
+def _innermost(cells: list[_HeaderCell]) -> list[_HeaderCell]:
+    """Drop cells that merely enclose other header cells (a fill behind a ruled grid)."""
+    out = []
+    for c in cells:
+        inner = [
+            d for d in cells
+            if d is not c and c.box.x0 - 1 <= d.box.x0 and d.box.x1 <= c.box.x1 + 1
+            and c.box.top - 1 <= d.box.top and d.box.bottom <= c.box.bottom + 1
+            and (d.box.x1 - d.box.x0) * (d.box.bottom - d.box.top) < 0.9 * (c.box.x1 - c.box.x0) * (c.box.bottom - c.box.top)
+        ]
+        if not inner:
+            out.append(c)
+    return out
+
+
+def _single_column_role(text: str, columns: dict[str, list[str]]) -> str | None:
+    best_role, best = None, 0.0
+    for role, labels in columns.items():
+        score = label_score(text, labels)
+        if score > best:
+            best_role, best = role, score
+    return best_role if best >= LABEL_MATCH_MIN else None
+
+
+def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[int]]) -> list[Column]:
+    columns = []
+    template = group.get("years")
+    for sub in sorted(subs, key=lambda c: c.box.x0):
+        text = sub.text.strip()
+        if template and YEAR.match(text):
+            columns.append(Column(template.format(year=text), sub.box.x0, sub.box.x1, text))
+            years.setdefault(template, []).append(int(text))
+            continue
+        for role, labels in (group.get("sub") or {}).items():
+            if label_score(text, labels) >= LABEL_MATCH_MIN:
+                columns.append(Column(role, sub.box.x0, sub.box.x1, text))
+                break
+    return columns
+
+
+# ---- body rows -------------------------------------------------------------------------------
+
+
+def row_bands_from_rules(page: PageContent, header: TableHeader, top: float, bottom: float) -> list[tuple[float, float]]:
+    """Row bands between consecutive horizontal rules below the header, if the body is ruled."""
+    ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, top, bottom)
+    return [(a, b) for a, b in zip(ys, ys[1:], strict=False) if b - a > 2]
+
+
+def row_bands_from_anchors(words: Sequence[Word], code_col: Column, top: float, bottom: float, code_pattern: re.Pattern[str]) -> list[tuple[float, float]]:
+    """Row bands for an unruled body: one per code in the code column, cut at the widest gap.
+
+    Codes may sit at the top of their row or be centred in it; between two codes the rows
+    are separated where the vertical whitespace across all columns is widest.
+    """
+    body = [w for w in words if top <= w.ymid <= bottom]
+    anchors = sorted(
+        (w for w in body if code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2 and code_pattern.search(w.text)),
+        key=lambda w: w.top,
+    )
+    if not anchors:
+        return []
+    cuts = [top]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        cuts.append(_widest_gap(body, a.bottom, b.top))
+    cuts.append(bottom)
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:
+    intervals = sorted((max(w.top, lo), min(w.bottom, hi)) for w in words if w.bottom > lo and w.top < hi)
+    best_gap, best_y, cursor = -1.0, (lo + hi) / 2, lo
+    for t, b in intervals:
+        if t - cursor > best_gap:
+            best_gap, best_y = t - cursor, (cursor + t) / 2
+        cursor = max(cursor, b)
+    if hi - cursor > best_gap:
+        best_y = (cursor + hi) / 2
+    return best_y
+
+
+def cells_of_band(words: Sequence[Word], columns: Sequence[Column], top: float, bottom: float, join_hyphen_wraps: bool = False) -> dict[str, str]:
+    """Cell text per column role for the words whose centre lies in the band."""
+    band = [w for w in words if top <= w.ymid < bottom]
+    cells: dict[str, list[Word]] = {}
+    for w in band:
+        col = column_of(w, columns)
+        if col:
+            cells.setdefault(col.role, []).append(w)
+    return {role: join_cell_text(ws, join_hyphen_wraps) for role, ws in cells.items()}
+
+
+def column_of(word: Word, columns: Sequence[Column]) -> Column | None:
+    for col in columns:
+        if col.x0 - 0.5 <= word.xmid <= col.x1 + 0.5:
+            return col
+    return None
+
+
+GLUED_VALUES = re.compile(r"^(?:[\d.,%]|ND)+$")
+ONE_VALUE = re.compile(r"^(?:ND|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:[.,]\d+)?%?)$")
+
+
+def split_glued_words(words: Sequence[Word], columns: Sequence[Column]) -> list[Word]:
+    """Cut value runs that straddle a column boundary (text layers that glue cells).
+
+    "10091.4394.74" printed across three value cells is three values. Only runs made of
+    digits, separators, "%" and "ND" are cut, and only where at least two characters fall on
+    each side, and never a run that reads as one value ("38.00" overhanging its header cell).
+    Characters are taken as evenly spaced, which holds for digits in one font.
+    """
+    bounds = sorted({c.x1 for c in columns})
+    out: list[Word] = []
+    for w in words:
+        if len(w.text) < 4 or not GLUED_VALUES.match(w.text) or ONE_VALUE.match(w.text):
+            out.append(w)
+            continue
+        pitch = (w.x1 - w.x0) / len(w.text)
+        cuts = sorted({round((b - w.x0) / pitch) for b in bounds if w.x0 < b < w.x1})
+        cuts = [c for c in cuts if 2 <= c <= len(w.text) - 2]
+        start = 0
+        for cut in [*cuts, len(w.text)]:
+            if cut - start < 1:
+                continue
+            out.append(Word(w.text[start:cut], w.x0 + start * pitch, w.x0 + cut * pitch, w.top, w.bottom))
+            start = cut
+    return out
+
+
+def fill_color_at(fills: Sequence[Fill], col: Column | None, top: float, bottom: float) -> tuple[float, float, float] | None:
+    if col is None:
+        return None
+    for f in fills:
+        if f.x0 <= (col.x0 + col.x1) / 2 <= f.x1 and f.top <= (top + bottom) / 2 <= f.bottom:
+            return f.color
+    return None

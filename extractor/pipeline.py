@@ -1,0 +1,174 @@
+"""The stages in order, readable top to bottom.
+
+PDF → PageContent → RawRow (extraction) → Row (repair) → findings (validate, reconcile) → Report.
+Heavy stages (OCR, Great Expectations) import their libraries only when they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractor.model import SEVERITY_RANK, Extraction, Finding, PageContent, Report, Row, SourceInfo
+from extractor.pdf import (
+    InputError,
+    has_text_layer,
+    looks_scanned,
+    open_pdf,
+    read_page,
+    source_info,
+)
+from extractor.rows import read_matrix
+from extractor.rules import Rules, available_families, detect_family, load_rules
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+DETECT_PAGES = 4  # the family is told from the text of the first pages that have text
+
+
+@dataclass(slots=True)
+class Options:
+    ocr: str = "auto"  # auto | never | always
+    family: str | None = None
+    catalog: Path | None = None
+    data_docs: Path | None = None
+    validate: bool = True
+    jobs: int = 2
+    progress: Progress | None = None
+
+
+def run(path: Path, options: Options | None = None) -> Report:
+    """Extract, repair, validate and reconcile one report."""
+    options = options or Options()
+    pages, source = read_pages(path, options)
+    rules = choose_rules(pages, options.family, path)
+    extraction = read_matrix(pages, rules, source)
+    if not extraction.raw_rows:
+        raise InputError(f"{path}: no {rules.family} matrix found (no table header with the expected labels)")
+    rows, repair_findings = repair_rows(extraction, rules, options)
+    report = build_report(extraction, rows, rules)
+    findings = repair_findings
+    if options.validate:
+        findings += validate_report(report, rules, options)
+    findings += reconcile_report(report, rules)
+    report.findings = sort_findings(findings)
+    return report
+
+
+def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceInfo]:
+    """Every page's words and rules: the text layer, or OCR where the page is a scan."""
+    with open_pdf(path) as doc:
+        total = len(doc)
+        source = source_info(path, total)
+        pages = []
+        for i in range(total):
+            pages.append(read_page(doc, i))
+            _report_progress(options, "read", i + 1, total)
+    to_ocr = [p.number for p in pages if needs_ocr(p, options.ocr)]
+    if to_ocr and options.ocr == "never":
+        if not any(has_text_layer(p) for p in pages):
+            raise InputError(
+                f"{path}: the PDF has no text layer (image-only scan); rerun with --ocr auto to read it with OCR"
+            )
+        to_ocr = []
+    if to_ocr:
+        pages = _ocr_into(path, pages, to_ocr, options)
+        source.ocr_pages = to_ocr
+    return pages, source
+
+
+def needs_ocr(page: PageContent, mode: str) -> bool:
+    if mode == "always":
+        return True
+    return not has_text_layer(page) or looks_scanned(page)
+
+
+def _ocr_into(path: Path, pages: list[PageContent], numbers: list[int], options: Options) -> list[PageContent]:
+    from extractor.ocr import ocr_pages
+
+    def progress(done: int, total: int) -> None:
+        _report_progress(options, "ocr", done, total)
+
+    read = ocr_pages(path, [n - 1 for n in numbers], jobs=options.jobs, progress=progress)
+    by_number = {p.number: p for p in read}
+    return [by_number.get(p.number, p) for p in pages]
+
+
+def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Rules:
+    if family:
+        return load_rules(family)
+    text = "\n".join(p.text or " ".join(w.text for w in p.words) for p in pages[:DETECT_PAGES])
+    detected = detect_family(text)
+    if detected is None and len(pages) > DETECT_PAGES:
+        detected = detect_family("\n".join(p.text for p in pages))
+    if detected is None:
+        known = ", ".join(available_families())
+        raise InputError(f"{path}: no CEPLAN matrix found (the text matches none of the report families: {known}); try --family")
+    return load_rules(detected)
+
+
+def repair_rows(extraction: Extraction, rules: Rules, options: Options) -> tuple[list[Row], list[Finding]]:
+    from extractor.repair import repair
+
+    catalog = load_catalog(options.catalog) if options.catalog else None
+    return repair(extraction.raw_rows, rules, catalog)
+
+
+def load_catalog(path: Path) -> list[Row]:
+    """Rows of an earlier extraction (its rows.csv) to match codes and names against."""
+    import csv
+
+    if not path.is_file():
+        raise InputError(f"{path}: catalog file not found")
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    keys = ("code", "level", "parent", "page", "repairs")
+    return [
+        Row(r.get("code", ""), r.get("level", ""), r.get("parent", ""), {k: v for k, v in r.items() if k not in keys}, int(r.get("page") or 0))
+        for r in records
+    ]
+
+
+def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Report:
+    columns = rules.output_columns(extraction.years, extraction.progress_years)
+    metadata = dict(extraction.metadata)
+    metadata["matrix_pages"] = ",".join(str(n) for n in extraction.matrix_pages)
+    return Report(
+        source=extraction.source,
+        family=rules.family,
+        metadata=metadata,
+        years=extraction.years,
+        progress_years=extraction.progress_years,
+        columns=columns,
+        rows=rows,
+        summary=extraction.summary,
+        narrative=extraction.narrative,
+    )
+
+
+def validate_report(report: Report, rules: Rules, options: Options) -> list[Finding]:
+    from extractor.validate import validate
+
+    return validate(report, rules, options.data_docs)
+
+
+def reconcile_report(report: Report, rules: Rules) -> list[Finding]:
+    from extractor.reconcile import reconcile
+
+    return reconcile(report, rules)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Worst first, then in page order."""
+    return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.page, f.code, f.rule))
+
+
+def worst_severity(findings: list[Finding]) -> str | None:
+    if not findings:
+        return None
+    return max((f.severity for f in findings), key=lambda s: SEVERITY_RANK[s])
+
+
+def _report_progress(options: Options, stage: str, done: int, total: int) -> None:
+    if options.progress:
+        options.progress(stage, done, total)

@@ -1,0 +1,518 @@
+"""Validation stage: the Great Expectations suites of `expectations/` run over the report.
+
+The checks are data, not code: `expectations/<family>.<table>.json` holds one Great Expectations
+suite per table. This module only
+
+1. builds the tables in plain Python — `rows` (one record per matrix row), `summary` (the printed
+   counts table), `years` (one record per year of the year columns) — with helper columns named
+   `<column>__<kind>` computed from the rules file's `validate:` section and the code grammar,
+2. expands the `{year}` column templates of the suites over the report's year columns,
+3. runs the suites in an ephemeral Great Expectations context (optionally building HTML Data
+   Docs), and
+4. turns every failed expectation into `expectation_failed` findings, one per offending row.
+
+Great Expectations costs ~3 s and ~240 MB to import, so it (and pandas) is imported inside
+`_run_suites` only: `extract --help` and runs that never validate stay instant.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extractor.model import Finding, Report, Severity, SummaryRow
+from extractor.rules import Rules, normalize_label
+from extractor.values import parse_value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+RULE = "expectation_failed"
+YEAR = "{year}"  # the placeholder for a year in rules and suite column names
+HELPER = "__"  # `<column>__<kind>`: a helper column about report column `<column>`
+ROW_LABEL = "_row"  # how a finding's message names the record ("IOP.01.01", a group, a year)
+ROW_FIELD = "_field"  # the report columns a record stands for, when not the checked column
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+MAX_LISTED = 10  # offending rows named in one message; the findings list them all anyway
+
+Record = dict[str, Any]
+
+
+class SuiteError(ValueError):
+    """An expectation suite file (or the parameters it needs) is missing or malformed."""
+
+
+# ---- rules --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """The rules file's `validate:` section: which helper columns to compute."""
+
+    values: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    printed_years: tuple[str, ...] = ()
+    within_years: tuple[str, ...] = ()
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> Spec:
+        raw = rules.section("validate")
+        years = raw.get("years") or {}
+        return cls(
+            values=tuple(raw.get("values") or ()),
+            counts=tuple(raw.get("counts") or ()),
+            sums={k: tuple(v) for k, v in (raw.get("sums") or {}).items()},
+            allowed={k: tuple(v) for k, v in (raw.get("allowed") or {}).items()},
+            printed_years=tuple(years.get("printed") or ()),
+            within_years=tuple(years.get("within") or ()),
+        )
+
+    def parameters(self) -> dict[str, list[str]]:
+        """Expectation parameters (`{"$PARAMETER": "allowed_direction"}` in a suite)."""
+        return {f"allowed_{col}": list(values) for col, values in self.allowed.items()}
+
+
+def _template(template: str) -> re.Pattern[str]:
+    """'progress_{year}__number' → a regex matching 'progress_2024__number', year as a group."""
+    head, _, tail = template.partition(YEAR)
+    return re.compile(re.escape(head) + r"(?P<year>\d{4})" + re.escape(tail))
+
+
+def expand(template: str, columns: Iterable[str]) -> list[str]:
+    """The columns a name stands for: itself if present, every year's column for a template."""
+    if YEAR not in template:
+        return [c for c in columns if c == template]
+    pattern = _template(template)
+    return [c for c in columns if pattern.fullmatch(c)]
+
+
+def template_years(template: str, columns: Iterable[str]) -> set[int]:
+    pattern = _template(template)
+    return {int(m["year"]) for c in columns if (m := pattern.fullmatch(c))}
+
+
+# ---- helper columns -----------------------------------------------------------------------------
+
+
+def _value_helpers(record: Record, spec: Spec) -> Record:
+    """`__parses`/`__number` of value cells, `__integer` of counts, `__sum`, `__norm`."""
+    columns = list(record)
+    out: Record = {}
+    for col in (c for t in spec.values for c in expand(t, columns)):
+        value = parse_value(record[col] or "")
+        # an empty cell is not a parse failure: whether it may be empty is another question
+        out[f"{col}{HELPER}parses"] = None if not value.raw else value.unit != "?"
+        out[f"{col}{HELPER}number"] = value.value
+    for col in (c for t in spec.counts for c in expand(t, columns)):
+        value = parse_value(record[col] or "")
+        # a count must be printed, as a whole number: "3.0", "ND" or an empty cell are not counts
+        whole = value.unit == "" and value.value is not None and value.decimals == 0
+        out[f"{col}{HELPER}integer"] = whole and float(value.value).is_integer()
+        out[f"{col}{HELPER}number"] = value.value
+    for col, parts in ((c, p) for c, p in spec.sums.items() if c in record):
+        numbers = [out.get(f"{p}{HELPER}number") for p in parts]
+        # a missing part is already flagged as not a count; a sum of the rest would only add noise
+        out[f"{col}{HELPER}sum"] = None if None in numbers else sum(numbers)  # type: ignore[arg-type]
+    for col in (c for c in spec.allowed if c in record):
+        out[f"{col}{HELPER}norm"] = normalize_label(record[col]) if record[col] else None
+    return out
+
+
+def _code_helpers(rows: list[Record], rules: Rules) -> list[Record]:
+    """Grammar, parent and order checks of each row, from `codes.levels` of the rules file.
+
+    `code__grammar`: the code matches the pattern of the row's level (named rows such as the
+    index: the code the rules give them). `parent__present`: a row whose level has a parent has
+    one, and it is a code of the report. `parent__matches_code`: the parent is the one the code
+    implies. `parent__precedes`: the parent comes earlier in document order. None = not applicable.
+    """
+    levels = {lvl.level: lvl for lvl in rules.levels}
+    named = {d["level"]: d.get("code", "") for d in rules.section("codes").get("named_rows", [])}
+    first_at: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        if row["code"]:
+            first_at.setdefault(row["code"], i)
+    helpers = []
+    for i, row in enumerate(rows):
+        code, parent, level = row["code"] or "", row["parent"] or "", levels.get(row["level"])
+        match = level.pattern.fullmatch(code) if level else None
+        grammar = code == named[row["level"]] if row["level"] in named else match is not None
+        present = None if not (level and level.parent) else parent in first_at
+        implied = level.parent.format(**match.groupdict()) if match and level.parent else None
+        helpers.append(
+            {
+                f"code{HELPER}grammar": grammar,
+                f"parent{HELPER}present": present,
+                f"parent{HELPER}matches_code": None if implied is None else parent == implied,
+                f"parent{HELPER}precedes": first_at[parent] < i if present else None,
+            }
+        )
+    return helpers
+
+
+# ---- tables -------------------------------------------------------------------------------------
+
+ROW_KEYS = ("code", "level", "parent", "page", "repairs")
+
+
+def rows_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
+    """One record per matrix row: its printed cells (empty → None) and the helper columns."""
+    columns = [c for c in report.columns if c not in ROW_KEYS]
+    records: list[Record] = []
+    for i, row in enumerate(report.rows):
+        record: Record = {
+            ROW_LABEL: row.code or (f"{row.level} (row {i + 1})" if row.level else f"row {i + 1}"),
+            "code": row.code or None,
+            "level": row.level or None,
+            "parent": row.parent or None,
+            "page": row.page,
+        }
+        record |= {col: row.get(col) or None for col in columns}
+        records.append(record)
+    for record, helpers in zip(records, _code_helpers(records, rules), strict=True):
+        record |= helpers
+        record |= _value_helpers(record, spec)
+    return records
+
+
+def summary_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
+    """One record per line of the printed counts table."""
+    names = [f.name for f in fields(SummaryRow) if f.name != "page"]
+    records = []
+    for line in report.summary:
+        record: Record = {ROW_LABEL: line.group, "page": line.page}
+        record |= {name: getattr(line, name) or None for name in names}
+        records.append(record | _value_helpers(record, spec))
+    return records
+
+
+def years_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
+    """One record per year of the year columns, saying which groups print it.
+
+    `printed__in_all`: every `printed` group has the year. `printed__step`: years since the
+    previous printed year (1 when contiguous). `within__printed`: a `within` group's year is a
+    printed one. None = not applicable.
+    """
+    columns = report.columns
+    printed = [template_years(t, columns) for t in spec.printed_years]
+    within = [template_years(t, columns) for t in spec.within_years]
+    any_printed = set().union(*printed)
+    records = []
+    previous: int | None = None
+    for year in sorted(any_printed.union(*within)):
+        in_printed = year in any_printed
+        step = year - previous if in_printed and previous is not None else None
+        templates = (*spec.printed_years, *spec.within_years)
+        year_columns = [c for t in templates for c in expand(t.replace(YEAR, str(year)), columns)]
+        records.append(
+            {
+                ROW_LABEL: str(year),
+                ROW_FIELD: ", ".join(year_columns),
+                "year": year,
+                f"printed{HELPER}in_all": all(year in s for s in printed) if in_printed else None,
+                f"printed{HELPER}step": step,
+                f"within{HELPER}printed": in_printed if any(year in s for s in within) else None,
+            }
+        )
+        previous = year if in_printed else previous
+    return records
+
+
+TableBuilder = Callable[[Report, Rules, Spec], list[Record]]
+TABLES: dict[str, TableBuilder] = {
+    "rows": rows_table,
+    "summary": summary_table,
+    "years": years_table,
+}
+
+
+# ---- suites -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """One suite file as written (column templates not yet expanded)."""
+
+    name: str  # "<family>.<table>"
+    table: str
+    expectations: list[dict[str, Any]]
+    meta: dict[str, Any]
+
+
+def load_suites(family: str, directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
+    """Every `<family>.<table>.json` suite, checked for what this stage relies on."""
+    return [_load_suite(path) for path in sorted(directory.glob(f"{family}.*.json"))]
+
+
+def _load_suite(path: Path) -> Suite:
+    name = path.name.removesuffix(".json")
+    table = name.rsplit(".", 1)[1]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"{path.name}: not JSON: {exc}") from exc
+    if table not in TABLES:
+        raise SuiteError(f"{path.name}: unknown table {table!r} (known: {', '.join(TABLES)})")
+    expectations = doc.get("expectations") if isinstance(doc, dict) else None
+    if not isinstance(expectations, list):
+        raise SuiteError(f"{path.name}: needs an 'expectations' list")
+    for i, exp in enumerate(expectations):
+        meta = exp.get("meta") or {}
+        # every check must say why it exists: the note is what an auditor reads in the finding
+        if not meta.get("notes"):
+            raise SuiteError(f"{path.name}: expectation {i} ({exp.get('type')}) has no meta.notes")
+        if meta.get("severity", "error") not in SEVERITIES:
+            raise SuiteError(f"{path.name}: expectation {i}: bad severity {meta['severity']!r}")
+    return Suite(name, table, expectations, doc.get("meta") or {})
+
+
+def expand_expectation(exp: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
+    """One expectation per year column when its column names hold `{year}`, else itself."""
+    kwargs = exp.get("kwargs") or {}
+    templated = [k for k, v in kwargs.items() if isinstance(v, str) and YEAR in v]
+    if not templated:
+        return [exp]
+    pattern = _template(kwargs[templated[0]])
+    years = [m["year"] for c in columns if (m := pattern.fullmatch(c))]
+    return [
+        exp | {"kwargs": kwargs | {k: kwargs[k].replace(YEAR, y) for k in templated}}
+        for y in years
+    ]
+
+
+def _parameter_names(value: Any) -> set[str]:
+    """The `{"$PARAMETER": name}` references anywhere in an expectation."""
+    if isinstance(value, dict):
+        if set(value) == {"$PARAMETER"}:
+            return {value["$PARAMETER"]}
+        return set().union(*(_parameter_names(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_parameter_names(v) for v in value))
+    return set()
+
+
+def _check_parameters(suites: list[Suite], parameters: dict[str, Any]) -> None:
+    missing = {
+        (suite.name, name)
+        for suite in suites
+        for name in _parameter_names(suite.expectations)
+        if name not in parameters
+    }
+    if missing:
+        listed = ", ".join(f"{s}: {n}" for s, n in sorted(missing))
+        raise SuiteError(f"suite parameters missing from the rules' validate section: {listed}")
+
+
+# ---- results → findings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One expectation's result, reduced to plain data."""
+
+    table: str
+    type: str
+    kwargs: dict[str, Any]
+    meta: dict[str, Any]
+    success: bool
+    unexpected: list[int] | None  # record positions; None for table-level expectations
+    observed: str = ""
+    error: str = ""
+
+    @property
+    def column(self) -> str:
+        kw = self.kwargs
+        names = kw.get("column") or kw.get("column_A") or ", ".join(kw.get("column_list") or [])
+        return names or "table"
+
+
+def source_column(column: str) -> str:
+    """The report column a helper column is about: 'progress_2024__number' → 'progress_2024'."""
+    return column.split(HELPER, 1)[0]
+
+
+def findings_from(outcomes: list[Outcome], tables: dict[str, list[Record]]) -> list[Finding]:
+    findings: list[Finding] = []
+    for outcome in outcomes:
+        if not outcome.success:
+            findings += _outcome_findings(outcome, tables[outcome.table])
+    return findings
+
+
+def _outcome_findings(outcome: Outcome, records: list[Record]) -> list[Finding]:
+    severity: Severity = outcome.meta.get("severity", "error")
+    head = f"{outcome.type} on {outcome.column}: {outcome.meta.get('notes', '')}"
+    src = source_column(outcome.column)
+    if outcome.error:
+        return [Finding(RULE, severity, f"{head}; could not run: {outcome.error}", field=src)]
+    if outcome.unexpected is None:
+        return [Finding(RULE, severity, f"{head}; observed: {outcome.observed}", field=src)]
+    labels = [str(records[i][ROW_LABEL]) for i in outcome.unexpected]
+    return [
+        _row_finding(outcome, records[i], f"{head}; offending rows: {label}{_others(labels)}")
+        for i, label in zip(outcome.unexpected, labels, strict=True)
+    ]
+
+
+def _others(labels: list[str]) -> str:
+    """Where the row sits among all the expectation's offending rows, when there are several."""
+    if len(labels) < 2:
+        return ""
+    more = f", … (+{len(labels) - MAX_LISTED})" if len(labels) > MAX_LISTED else ""
+    return f" (one of {len(labels)}: {', '.join(labels[:MAX_LISTED])}{more})"
+
+
+def _row_finding(outcome: Outcome, record: Record, message: str) -> Finding:
+    src = source_column(outcome.column)
+    other = outcome.kwargs.get("column_B")  # a pair expectation compares with a recomputation
+    return Finding(
+        rule=RULE,
+        severity=outcome.meta.get("severity", "error"),
+        message=message,
+        code=record.get("code") or "",
+        field=record.get(ROW_FIELD) or src,
+        printed=_text(record.get(src)),
+        recomputed=_text(record.get(other)) if other else "",
+        page=record.get("page") or 0,
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---- the stage ----------------------------------------------------------------------------------
+
+
+def validate(report: Report, rules: Rules, data_docs: Path | None = None) -> list[Finding]:
+    """Run the family's suites over the report; one finding per offending row.
+
+    With `data_docs`, Great Expectations' HTML Data Docs are built in that directory
+    (`index.html`).
+    """
+    suites = load_suites(rules.family)
+    if not suites:
+        note = f"no expectation suites for family {rules.family!r} in {EXPECTATIONS_DIR.name}/"
+        return [Finding("validation_skipped", "info", note)]
+    spec = Spec.from_rules(rules)
+    parameters = spec.parameters()
+    _check_parameters(suites, parameters)
+    tables = {s.table: TABLES[s.table](report, rules, spec) for s in suites}
+    outcomes = _run_suites(suites, tables, parameters, data_docs)
+    return findings_from(outcomes, tables)
+
+
+def _run_suites(
+    suites: list[Suite],
+    tables: dict[str, list[Record]],
+    parameters: dict[str, Any],
+    data_docs: Path | None,
+) -> list[Outcome]:
+    """Validate each table with its suite in an ephemeral context (the only GE import)."""
+    import great_expectations as gx
+
+    context = _context(data_docs)
+    source = context.data_sources.add_pandas("report")
+    outcomes: list[Outcome] = []
+    for suite in suites:
+        frame = _frame(tables[suite.table], suite)
+        expectations = [e for x in suite.expectations for e in expand_expectation(x, list(frame))]
+        gx_suite = context.suites.add(
+            gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta)
+        )
+        batch = source.add_dataframe_asset(suite.table).add_batch_definition_whole_dataframe(
+            suite.table
+        )
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters,
+            result_format={"result_format": "COMPLETE"},
+        )
+        outcomes += [_outcome(suite.table, r) for r in result.results]
+    if data_docs is not None:
+        context.build_data_docs()
+    return outcomes
+
+
+def _context(data_docs: Path | None) -> Any:
+    """An in-memory context, without progress bars, with a docs site only when asked for."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    sites = {}
+    if data_docs is not None:
+        sites["extract"] = {
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(Path(data_docs).resolve()),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        data_docs_sites=sites,
+        progress_bars=ProgressBarsConfig(globally=False),  # tqdm bars would litter stderr
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+def _frame(records: list[Record], suite: Suite) -> pd.DataFrame:
+    """The table as a DataFrame; an empty table still has the columns its suite names."""
+    import pandas as pd
+
+    if records:
+        return pd.DataFrame.from_records(records)
+    named = {
+        v
+        for exp in suite.expectations
+        for k, v in (exp.get("kwargs") or {}).items()
+        if k in ("column", "column_A", "column_B") and YEAR not in v
+    }
+    return pd.DataFrame(columns=sorted(named))
+
+
+def _outcome(table: str, result: Any) -> Outcome:
+    """Plain data from a GE `ExpectationValidationResult`."""
+    config = result.expectation_config
+    details = result.result or {}
+    unexpected = details.get("unexpected_index_list")
+    return Outcome(
+        table=table,
+        type=config.type,
+        kwargs=dict(config.kwargs),
+        meta=dict(config.meta or {}),
+        success=bool(result.success),
+        unexpected=[int(i) for i in unexpected] if unexpected is not None else None,
+        observed=_text(details.get("observed_value")),
+        error=_exception_message(result.exception_info),
+    )
+
+
+def _exception_message(info: Any) -> str:
+    """GE reports an exception flat, or keyed by the metric that raised it."""
+    if not isinstance(info, dict):
+        return ""
+    if "raised_exception" in info:
+        return str(info.get("exception_message") or "") if info["raised_exception"] else ""
+    messages = [_exception_message(v) for v in info.values()]
+    return "; ".join(m for m in messages if m)
