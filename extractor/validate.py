@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.model import Finding, Report, Severity, SummaryRow
-from extractor.rules import Rules, normalize_label
+from extractor.rules import CodeLevel, Rules, normalize_label
 from extractor.values import parse_value
 
 if TYPE_CHECKING:
@@ -120,42 +120,51 @@ def _value_helpers(record: Record, spec: Spec) -> Record:
     for col, parts in ((c, p) for c, p in spec.sums.items() if c in record):
         numbers = [out.get(f"{p}{HELPER}number") for p in parts]
         # a missing part is already flagged as not a count; a sum of the rest would only add noise
-        out[f"{col}{HELPER}sum"] = None if None in numbers else sum(numbers)  # type: ignore[arg-type]
+        out[f"{col}{HELPER}sum"] = None if None in numbers else sum(numbers)
     for col in (c for c in spec.allowed if c in record):
         out[f"{col}{HELPER}norm"] = normalize_label(record[col]) if record[col] else None
     return out
 
 
 def _code_helpers(rows: list[Record], rules: Rules) -> list[Record]:
-    """Grammar, parent and order checks of each row, from `codes.levels` of the rules file.
-
-    `code__grammar`: the code matches the pattern of the row's level (named rows such as the
-    index: the code the rules give them). `parent__present`: a row whose level has a parent has
-    one, and it is a code of the report. `parent__matches_code`: the parent is the one the code
-    implies. `parent__precedes`: the parent comes earlier in document order. None = not applicable.
-    """
+    """Grammar, parent and order helpers of each row, from `codes` of the rules file."""
     levels = {lvl.level: lvl for lvl in rules.levels}
     named = {d["level"]: d.get("code", "") for d in rules.section("codes").get("named_rows", [])}
     first_at: dict[str, int] = {}
     for i, row in enumerate(rows):
         if row["code"]:
             first_at.setdefault(row["code"], i)
-    helpers = []
-    for i, row in enumerate(rows):
-        code, parent, level = row["code"] or "", row["parent"] or "", levels.get(row["level"])
-        match = level.pattern.fullmatch(code) if level else None
-        grammar = code == named[row["level"]] if row["level"] in named else match is not None
-        present = None if not (level and level.parent) else parent in first_at
-        implied = level.parent.format(**match.groupdict()) if match and level.parent else None
-        helpers.append(
-            {
-                f"code{HELPER}grammar": grammar,
-                f"parent{HELPER}present": present,
-                f"parent{HELPER}matches_code": None if implied is None else parent == implied,
-                f"parent{HELPER}precedes": first_at[parent] < i if present else None,
-            }
-        )
-    return helpers
+    return [_code_checks(row, i, levels, named, first_at) for i, row in enumerate(rows)]
+
+
+def _code_checks(
+    row: Record,
+    position: int,
+    levels: dict[str, CodeLevel],
+    named: dict[str, str],
+    first_at: dict[str, int],
+) -> Record:
+    """One row's code helpers (None = not applicable to the row).
+
+    `code__grammar`: the code matches the pattern of the row's level (a named row such as the
+    index: the code the rules give it). `parent__present`: a row that has or needs a parent
+    names a code of the report. `parent__matches_code`: the parent is the one the code implies.
+    `parent__precedes`: the parent comes earlier in document order.
+    """
+    code, parent, level = row["code"] or "", row["parent"] or "", levels.get(row["level"])
+    match = level.pattern.fullmatch(code) if level else None
+    grammar = code == named[row["level"]] if row["level"] in named else match is not None
+    # a level without a parent template (a PEI indicator's parent is its block) is still
+    # checked when the row names a parent
+    needs_parent = bool(parent) or bool(level and level.parent)
+    present = parent in first_at if needs_parent else None
+    implied = level.parent.format(**match.groupdict()) if match and level.parent else None
+    return {
+        f"code{HELPER}grammar": grammar,
+        f"parent{HELPER}present": present,
+        f"parent{HELPER}matches_code": None if implied is None else parent == implied,
+        f"parent{HELPER}precedes": first_at[parent] < position if present else None,
+    }
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -259,6 +268,8 @@ def _load_suite(path: Path) -> Suite:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SuiteError(f"{path.name}: not JSON: {exc}") from exc
+    if isinstance(doc, dict) and doc.get("name", name) != name:
+        raise SuiteError(f"{path.name}: 'name' must be {name!r}, as the file is named")
     if table not in TABLES:
         raise SuiteError(f"{path.name}: unknown table {table!r} (known: {', '.join(TABLES)})")
     expectations = doc.get("expectations") if isinstance(doc, dict) else None
@@ -329,9 +340,9 @@ class Outcome:
 
     @property
     def column(self) -> str:
+        """The (first) column checked; '' for a table-level expectation."""
         kw = self.kwargs
-        names = kw.get("column") or kw.get("column_A") or ", ".join(kw.get("column_list") or [])
-        return names or "table"
+        return kw.get("column") or kw.get("column_A") or ", ".join(kw.get("column_list") or [])
 
 
 def source_column(column: str) -> str:
@@ -349,7 +360,7 @@ def findings_from(outcomes: list[Outcome], tables: dict[str, list[Record]]) -> l
 
 def _outcome_findings(outcome: Outcome, records: list[Record]) -> list[Finding]:
     severity: Severity = outcome.meta.get("severity", "error")
-    head = f"{outcome.type} on {outcome.column}: {outcome.meta.get('notes', '')}"
+    head = f"{outcome.type} on {outcome.column or 'table'}: {outcome.meta.get('notes', '')}"
     src = source_column(outcome.column)
     if outcome.error:
         return [Finding(RULE, severity, f"{head}; could not run: {outcome.error}", field=src)]
@@ -514,5 +525,6 @@ def _exception_message(info: Any) -> str:
         return ""
     if "raised_exception" in info:
         return str(info.get("exception_message") or "") if info["raised_exception"] else ""
-    messages = [_exception_message(v) for v in info.values()]
+    # several metrics of one expectation often fail for the same reason: say it once
+    messages = dict.fromkeys(_exception_message(v) for v in info.values())
     return "; ".join(m for m in messages if m)

@@ -1,0 +1,106 @@
+"""Speed and memory of `extract` next to pdfplumber's and camelot's own table finders.
+
+Each measurement runs in a fresh process (so imports and peak memory are counted as a user
+would see them), repeated `--repeat` times; the median wall time is reported per page, with
+the peak resident memory of that process. Targets (born-digital path, 2 cores):
+`extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s.
+
+    python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE_TARGET_S = 0.15
+HELP_TARGET_S = 0.3
+
+# Each probe is a small program run in its own process; it prints {"wall": s, "rss_mb": MB}.
+_PROBE = r"""
+import json, resource, subprocess, sys, time
+kind, pdf, out = sys.argv[1], sys.argv[2], sys.argv[3]
+start = time.perf_counter()
+if kind.startswith("extract"):
+    extra = ["--no-validate"] if kind == "extract-novalidate" else []
+    subprocess.run([sys.executable, "-m", "extractor", pdf, "--out", out, "--quiet", *extra], check=False)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind == "help":
+    subprocess.run([sys.executable, "-m", "extractor", "--help"], check=True, capture_output=True)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind == "pdfplumber":
+    import pdfplumber
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            page.extract_tables()
+            page.flush_cache()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+elif kind == "camelot":
+    import camelot
+    camelot.read_pdf(pdf, pages="all", flavor="lattice")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"wall": time.perf_counter() - start, "rss_mb": rss / 1024}))
+"""
+
+
+def measure(kind: str, pdf: Path, repeat: int) -> tuple[float, float]:
+    walls, rss = [], 0.0
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(
+                [sys.executable, "-c", _PROBE, kind, str(pdf), str(Path(tmp) / "out")],
+                capture_output=True, text=True, cwd=REPO, check=True,
+            )
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        walls.append(result["wall"])
+        rss = max(rss, result["rss_mb"])
+    return statistics.median(walls), rss
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--samples", nargs="*", type=Path)
+    parser.add_argument("--no-camelot", action="store_true", help="skip camelot (slow: ~1.5 s a page)")
+    args = parser.parse_args()
+    samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
+    kinds = ["extract", "extract-novalidate", "pdfplumber"] + ([] if args.no_camelot else ["camelot"])
+
+    help_wall, help_rss = measure("help", samples[0], args.repeat)
+    print(f"extract --help: {help_wall:.3f} s (target < {HELP_TARGET_S} s), {help_rss:.0f} MB")
+    print()
+    header = f"{'sample':<22}{'pages':>6}  " + "".join(f"{k + ' s/page':>26}{'MB':>7}" for k in kinds)
+    print(header)
+    ok = help_wall < HELP_TARGET_S
+    for pdf in samples:
+        pages = page_count(pdf)
+        results = {k: measure(k, pdf, args.repeat) for k in kinds}
+        cells = "".join(f"{results[k][0] / pages:>26.3f}{results[k][1]:>7.0f}" for k in kinds)
+        print(f"{pdf.stem:<22}{pages:>6}  {cells}")
+        ours = results["extract"][0] / pages
+        for k in kinds[1:]:
+            print(f"    {k:<20} / extract: {results[k][0] / results['extract'][0]:.2f}×")
+        ok &= ours <= PAGE_TARGET_S
+        print(f"    target {PAGE_TARGET_S} s/page end to end: {'met' if ours <= PAGE_TARGET_S else 'NOT met'}"
+              f" ({ours:.3f}; without the GE import: {results['extract-novalidate'][0] / pages:.3f})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
