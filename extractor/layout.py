@@ -8,6 +8,7 @@ shade header cells instead of ruling them, from the filled rectangles.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,14 +88,17 @@ def join_cell_text(words: Iterable[Word], join_hyphen_wraps: bool = False) -> st
     """
     out = ""
     for line in text_lines(words):
-        text = line_text(line)
-        if not out:
-            out = text
-        elif join_hyphen_wraps and out.endswith("-") and len(out) > 1 and out[-2] != " ":
-            out += text
-        else:
-            out += " " + text
+        out = join_wrapped(out, line_text(line), join_hyphen_wraps)
     return out
+
+
+def join_wrapped(head: str, tail: str, join_hyphen_wraps: bool = False) -> str:
+    """Two pieces of one wrapped text (lines of a cell, or a cell's parts across a page break)."""
+    if not head or not tail:
+        return head or tail
+    if join_hyphen_wraps and head.endswith("-") and len(head) > 1 and head[-2] != " ":
+        return head + tail
+    return f"{head} {tail}"
 
 
 # ---- grid ------------------------------------------------------------------------------------
@@ -126,20 +130,45 @@ def fill_cells(fills: Sequence[Fill], min_size: float = 4.0) -> list[Box]:
 
 
 def horizontal_rules(edges: Sequence[Edge], x0: float, x1: float, top: float, bottom: float) -> list[float]:
-    """y of horizontal rules crossing most of [x0, x1] between top and bottom, deduplicated."""
+    """y of horizontal rules covering most of [x0, x1] between top and bottom.
+
+    Producers often rule each cell on its own, so collinear segments are pooled and their
+    union measured, rather than asking for one long line.
+    """
+    segments: dict[float, list[tuple[float, float]]] = {}
+    for e in sorted((e for e in edges if e.orientation == "h" and top - 1 <= e.top <= bottom + 1), key=lambda e: e.top):
+        y = next((k for k in segments if abs(k - e.top) <= SNAP_TOLERANCE), e.top)
+        segments.setdefault(y, []).append((max(e.x0, x0), min(e.x1, x1)))
     width = x1 - x0
-    ys = sorted(
-        e.top
-        for e in edges
-        if e.orientation == "h"
-        and top - 1 <= e.top <= bottom + 1
-        and min(e.x1, x1) - max(e.x0, x0) >= 0.5 * width
+    return sorted(y for y, spans in segments.items() if _union_length(spans) >= 0.5 * width)
+
+
+def _union_length(spans: list[tuple[float, float]]) -> float:
+    total, reach = 0.0, float("-inf")
+    for a, b in sorted(spans):
+        if b <= reach:
+            continue
+        total += b - max(a, reach)
+        reach = b
+    return total
+
+
+def ruled_table_bottom(edges: Sequence[Edge], header_box: Box) -> float | None:
+    """Where the ruled grid under a header ends: the foot of its left border, followed down.
+
+    Boxes drawn below a table (call-out notes) are ruled too, but they are not joined to the
+    table's own left border.
+    """
+    left = sorted(
+        (e for e in edges if e.orientation == "v" and abs(e.x0 - header_box.x0) <= SNAP_TOLERANCE),
+        key=lambda e: e.top,
     )
-    out: list[float] = []
-    for y in ys:
-        if not out or y - out[-1] > SNAP_TOLERANCE:
-            out.append(y)
-    return out
+    reach = None
+    for e in left:
+        start = header_box.top if reach is None else reach
+        if e.top <= start + SNAP_TOLERANCE and e.bottom > (reach or header_box.top):
+            reach = e.bottom
+    return reach if reach is not None and reach > header_box.bottom + 2 else None
 
 
 # ---- header ----------------------------------------------------------------------------------
@@ -179,6 +208,35 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         if header:
             headers.append(header)
     return sorted(headers, key=lambda h: h.box.top)
+
+
+def find_continued_header(
+    page: PageContent, rules: Rules, words: Sequence[Word], carried: Sequence[Word], top: float, bottom: float
+) -> TableHeader | None:
+    """A header cut in two by a page break, completed from the top of this page.
+
+    Its first lines were printed at the foot of the previous page (`carried`, only their x is
+    used); the rest of its cells open this page between `top` and `bottom`. A table keeps its x
+    geometry across the break, so this page's cells give the columns, and a cell cut by the
+    break reads the carried words over it followed by its own (`PARAMETRO` + `DE MEDICION`).
+    """
+    boxes = [c for c in _header_candidate_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
+    if not boxes:
+        return None
+    cut_top = min(c.top for c in boxes)
+    hcells = []
+    for box in boxes:
+        above = [w for w in carried if box.x0 <= w.xmid <= box.x1] if box.top <= cut_top + 1 else []
+        own = [w for w in words if box.contains(w)]
+        text = " ".join(t for t in (join_cell_text(above), join_cell_text(own)) if t)
+        hcells.append(_HeaderCell(box, text))
+    anchors = rules.header.get("anchor", [])
+    for anchor in hcells:
+        if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
+            header = _header_from_anchor(anchor, hcells, rules.header)
+            if header:
+                return header
+    return None
 
 
 def _header_candidate_cells(page: PageContent) -> list[Box]:
@@ -259,7 +317,9 @@ def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[i
 def row_bands_from_rules(page: PageContent, header: TableHeader, top: float, bottom: float) -> list[tuple[float, float]]:
     """Row bands between consecutive horizontal rules below the header, if the body is ruled."""
     ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, top, bottom)
-    return [(a, b) for a, b in zip(ys, ys[1:], strict=False) if b - a > 2]
+    if ys and ys[0] - top > 2:  # the header's own bottom rule may be missing or short
+        ys.insert(0, top)
+    return [(a, b) for a, b in itertools.pairwise(ys) if b - a > 2]
 
 
 def row_bands_from_anchors(words: Sequence[Word], code_col: Column, top: float, bottom: float, code_pattern: re.Pattern[str]) -> list[tuple[float, float]]:

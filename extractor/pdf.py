@@ -24,6 +24,8 @@ MAX_PAGES = 5000
 MAX_PAGE_SIDE_PT = 14400  # PDF's own limit (200 inches): anything larger is not a report page
 MIN_TEXT_CHARS = 20  # fewer real characters than this: treat the page as image-only
 
+PDFIUM_LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen it judges to split a word at a line end
+
 EDGE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a ruling line
 EDGE_MIN_LENGTH = 2.0
 
@@ -169,7 +171,9 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
             # pdfium guesses spaces from kerning ("Sec tor"); our own gap test decides instead
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        ch = chr(code) if code else ""
+        # pdfium reports a printed hyphen that ends a line after a letter ("geo-" wrapped
+        # before "espacio") as U+0002; the page shows "-", so the text must too
+        ch = "-" if code == PDFIUM_LINE_END_HYPHEN else chr(code) if code else ""
         if not ch or ch.isspace() or ch in "\ufffe\ufeff\u00ad":
             flush()
             continue

@@ -58,6 +58,10 @@ class Settings:
     objective_rollup: bool
     summary_counts: bool
     infer_direction: bool
+    infer_over_series: bool  # one direction per indicator, from its targets' last change
+    mixed_targets: Severity | None  # agrees only under a direction inferred from mixed targets
+    not_recomputable_number: Severity | None  # a figure printed where no progress can be computed
+    not_recomputable_other: Severity | None  # ND or nothing printed there
     flat_targets_direction: str | None
     directions: Mapping[str, str]  # normalised label → ascending/descending/neutral
     cumulative: frozenset[str]
@@ -79,6 +83,7 @@ class Settings:
         codes = rules.raw.get("codes", {})
         section = rules.section("reconcile")
         implausible = section.get("implausible") or {}
+        not_recomputable = section.get("not_recomputable") or {}
         directions = {
             normalize_label(label): canonical
             for canonical, labels in (section.get("directions") or {}).items()
@@ -98,6 +103,10 @@ class Settings:
             objective_rollup=bool(section.get("objective_rollup", False)),
             summary_counts=bool(section.get("summary_counts", False)),
             infer_direction=bool(section.get("infer_direction_from_targets", False)),
+            infer_over_series=section.get("infer_direction_over", "year") == "series",
+            mixed_targets=section.get("mixed_targets"),
+            not_recomputable_number=not_recomputable.get("number", "info"),
+            not_recomputable_other=not_recomputable.get("other", "info"),
             flat_targets_direction=directions.get(normalize_label(flat), flat) if flat else None,
             directions=directions,
             cumulative=frozenset(normalize_label(c) for c in section.get("cumulative", [])),
@@ -212,6 +221,20 @@ def _sum_text(values: Sequence[Value]) -> str:
     return texts[0] if len(texts) == 1 else "(" + " + ".join(texts) + ")"
 
 
+Change = tuple[tuple[int, Value], tuple[int, Value]]  # (year, target) → (later year, other target)
+
+
+def change_direction(change: Change) -> str:
+    (_, before), (_, after) = change
+    return ASCENDING if (after.value or 0) > (before.value or 0) else DESCENDING
+
+
+def change_text(change: Change) -> str:
+    (y0, before), (y1, after) = change
+    trend = "rising" if change_direction(change) == ASCENDING else "falling"
+    return f"{trend} targets {before.raw} ({y0}) → {after.raw} ({y1})"
+
+
 def not_recomputable(reason: str) -> Recomputed:
     return Recomputed(None, reason)
 
@@ -283,6 +306,10 @@ class Matrix:
         direction, how = self.direction(row, year)
         if direction is None:
             return not_recomputable(how)
+        return self.progress_as(row, year, direction, how)
+
+    def progress_as(self, row: Row, year: int, direction: str, how: str) -> Recomputed:
+        """The progress of a year computed for a given direction (`how`: why that direction)."""
         if direction == NEUTRAL:
             return not_recomputable(f"direction {how}: no known formula for a constant indicator")
         operands = self.operands(row, year)
@@ -291,7 +318,10 @@ class Matrix:
         basis = f"{how}, {operands.note}"
         if direction == ASCENDING:
             if operands.expected == 0:
-                return not_recomputable(f"expected_{year} is 0: progress is not computed")
+                return not_recomputable(
+                    f"expected_{year} is 0: {operands.obtained_text} / {operands.expected_text} is a "
+                    "division by zero, progress is not computed"
+                )
             value = operands.obtained / operands.expected * 100
             arithmetic = f"{operands.obtained_text} / {operands.expected_text} × 100 = {value:.2f}"
             return Recomputed(value, arithmetic, basis)
@@ -307,6 +337,8 @@ class Matrix:
         known = self.settings.directions.get(normalize_label(printed))
         if known:
             return known, printed
+        if self.settings.infer_direction and self.settings.infer_over_series:
+            return self.direction_from_series(row)
         if self.settings.infer_direction:
             return self.direction_from_targets(row, year)
         reason = f"direction {printed!r} is not a known Sentido esperado" if printed else ""
@@ -326,6 +358,39 @@ class Matrix:
         if flat:
             return flat, f"{flat} (assumed: the targets neither rise nor fall)"
         return None, "no direction printed and the targets neither rise nor fall"
+
+    def target_changes(self, row: Row) -> list[Change]:
+        """Successive printed targets that differ, in year order (the baseline is no target)."""
+        series = numeric_series(self, row, "expected")
+        return [(a, b) for a, b in itertools.pairwise(series) if a[1].value != b[1].value]
+
+    def direction_from_series(self, row: Row) -> tuple[str | None, str]:
+        """One direction for the whole indicator: the last change of its targets.
+
+        This is what CEPLAN's PEI application does: an indicator whose targets rise and then
+        fall to 0 (57 → 71 → 0) is computed as descending in every year.
+        """
+        changes = self.target_changes(row)
+        if changes:
+            direction = change_direction(changes[-1])
+            return direction, f"{direction} (inferred from its {change_text(changes[-1])})"
+        flat = self.settings.flat_targets_direction
+        if flat:
+            return flat, f"{flat} (assumed: the targets neither rise nor fall)"
+        return None, "no direction printed and the targets neither rise nor fall"
+
+    def opposite_reading(self, row: Row, year: int) -> tuple[Recomputed, Change] | None:
+        """The progress under the other direction, for a direction inferred from targets that
+        both rise and fall, with the change of the targets that supports the other reading."""
+        if self.settings.directions.get(normalize_label(row.get("direction"))):
+            return None  # a printed direction is not in doubt
+        changes = self.target_changes(row)
+        direction, _ = self.direction(row, year)
+        if direction not in (ASCENDING, DESCENDING) or len({change_direction(c) for c in changes}) < 2:
+            return None
+        other = DESCENDING if direction == ASCENDING else ASCENDING
+        support = [c for c in changes if change_direction(c) == other][-1]
+        return self.progress_as(row, year, other, f"{other} (its {change_text(support)})"), support
 
     def is_cumulative(self, row: Row) -> bool:
         return normalize_label(row.get("aggregation")) in self.settings.cumulative
@@ -528,15 +593,18 @@ def count_finding(
     return finding(rule, severity, message, None, field, printed, str(count), page)
 
 
-def unchecked(row: Row, field: str, printed: Value, recomputed: Recomputed) -> Finding | None:
-    """An info finding for a printed figure that cannot be recomputed (never an error)."""
-    if not printed.raw:
+def unchecked(
+    row: Row, field: str, printed: Value, recomputed: Recomputed, severity: Severity | None = "info"
+) -> Finding | None:
+    """A finding for a printed figure that cannot be recomputed (info unless a family says
+    otherwise, e.g. a warning when a number is printed where the rule computes none)."""
+    if not printed.raw or severity is None:
         return None
     message = (
         f"{row.code or row.get('name')} {field}: printed {printed.raw} cannot be recomputed "
         f"({recomputed.arithmetic})"
     )
-    return finding("progress_not_recomputable", "info", message, row, field, printed.raw)
+    return finding("progress_not_recomputable", severity, message, row, field, printed.raw)
 
 
 def indicator_findings(matrix: Matrix) -> list[Finding]:
@@ -554,7 +622,9 @@ def check_indicator(matrix: Matrix, row: Row, year: int) -> Finding | None:
     printed = parse_value(row.get(field))
     recomputed = matrix.indicator_progress(row, year)
     if recomputed.value is None:
-        return unchecked(row, field, printed, recomputed)
+        settings = matrix.settings
+        severity = settings.not_recomputable_number if printed.is_number else settings.not_recomputable_other
+        return unchecked(row, field, printed, recomputed, severity)
     if not printed.is_number:
         message = (
             f"{row.code} {field}: printed {printed.raw or 'nothing'} although it recomputes as "
@@ -564,7 +634,7 @@ def check_indicator(matrix: Matrix, row: Row, year: int) -> Finding | None:
     cap = matrix.settings.cap_printed
     shown = capped(recomputed.value, cap)
     if not differs(shown, printed):
-        return None
+        return mixed_targets_finding(matrix, row, year, printed, recomputed)
     assert printed.value is not None
     cap_note = f", printed capped at {cap:g} → {shown:.2f}" if shown != recomputed.value else ""
     message = (
@@ -574,6 +644,45 @@ def check_indicator(matrix: Matrix, row: Row, year: int) -> Finding | None:
     )
     recomputed_text = f"{shown:.{printed.decimals}f}"
     return finding("progress_mismatch", "error", message, row, field, printed.raw, recomputed_text)
+
+
+def mixed_targets_finding(
+    matrix: Matrix, row: Row, year: int, printed: Value, recomputed: Recomputed
+) -> Finding | None:
+    """A printed progress that agrees only under the direction inferred from targets that both
+    rise and fall: read the other way, as the other change of its targets suggests, it differs."""
+    severity = matrix.settings.mixed_targets
+    reading = matrix.opposite_reading(row, year) if severity else None
+    if severity is None or reading is None or reading[0].value is None or recomputed.value is None:
+        return None
+    other, support = reading
+    assert other.value is not None and printed.value is not None
+    cap = matrix.settings.cap_printed
+    shown, other_shown = capped(recomputed.value, cap), capped(other.value, cap)
+    if not differs(other_shown, printed):
+        return None
+    _, how = matrix.direction(row, year)
+    cap_note = f", capped at {cap:g} → {shown:.2f}" if shown != recomputed.value else ""
+    other_cap = f", capped at {cap:g} → {other_shown:.2f}" if other_shown != other.value else ""
+    gap = printed.value - other_shown
+    field = f"progress_{year}"
+    message = (
+        f"{row.code} {field}: printed {printed.raw}{operands_relation(matrix, row, year)} agrees only "
+        f"if the indicator is read as {how}, as CEPLAN's application reads it from the targets: "
+        f"{recomputed.arithmetic}{cap_note}. Its {change_text(support)} say {change_direction(support)}: "
+        f"{other.arithmetic}{other_cap}, {abs(gap):.2f} {'below' if gap > 0 else 'above'} the printed value"
+    )
+    recomputed_text = f"{other_shown:.2f}"
+    return finding("progress_mismatch", severity, message, row, field, printed.raw, recomputed_text)
+
+
+def operands_relation(matrix: Matrix, row: Row, year: int) -> str:
+    """' with obtained 25.00 below expected 57.00': what tells the direction apart at a glance."""
+    operands = matrix.operands(row, year)
+    if isinstance(operands, str) or operands.obtained == operands.expected:
+        return ""
+    word = "below" if operands.obtained < operands.expected else "above"
+    return f" with obtained {operands.obtained_text} {word} expected {operands.expected_text}"
 
 
 def rollup_findings(

@@ -10,21 +10,32 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractor.blocks import BlockSpec, Heading, find_headings
 from extractor.layout import (
     Box,
     TableHeader,
     cells_of_band,
     fill_color_at,
+    find_continued_header,
     find_headers,
-    horizontal_rules,
     line_text,
     row_bands_from_anchors,
     row_bands_from_rules,
+    ruled_table_bottom,
     split_glued_words,
     text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules
+
+
+@dataclass(slots=True)
+class OpenTable:
+    """What a page leaves open for the next one (families with `blocks.continue_without_header`)."""
+
+    header: TableHeader | None = None  # the table the page ended in
+    header_words: list[Word] = field(default_factory=list)  # first lines of a header cut by the page end
+    block: str = ""  # code of the block heading the page ended under
 
 
 @dataclass(slots=True)
@@ -35,45 +46,132 @@ class PageTables:
     raw_rows: list[RawRow] = field(default_factory=list)
     outside_lines: list[str] = field(default_factory=list)  # text outside the tables
     headers: list[TableHeader] = field(default_factory=list)
+    open_table: OpenTable = field(default_factory=OpenTable)
 
 
-def read_page_tables(page: PageContent, rules: Rules) -> PageTables:
-    """Find the headers of a page and cut the body under each into row bands."""
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One table body on a page: its header and the vertical span of its rows."""
+
+    header: TableHeader
+    top: float
+    bottom: float
+    box_top: float  # where the table starts on this page (its header, or the page top)
+    opening: bool = False  # the page opens with it: the rest of the previous page's table
+
+
+def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
+    """Find the headers (and block headings) of a page and cut the body under each into row bands."""
     result = PageTables(page.number)
     headers = find_headers(page, rules)
-    if not headers:
-        result.outside_lines = [line_text(line) for line in text_lines(page.words)]
-        return result
-    result.headers = headers
+    blocks = BlockSpec.from_rules(rules)
     furniture = _furniture_patterns(rules)
     words = [w for line in text_lines(page.words) if not _is_furniture(line, furniture) for w in line]
-    words = split_glued_words(words, [c for h in headers for c in h.columns])
-    table_boxes: list[Box] = []
-    for i, header in enumerate(headers):
-        body_top = header.box.bottom
-        body_bottom = headers[i + 1].box.top if i + 1 < len(headers) else _table_bottom(page, header)
-        rows = _rows_under_header(page, words, header, body_top, body_bottom, rules)
-        result.raw_rows += rows
-        table_boxes.append(Box(header.box.x0, header.box.x1, header.box.top, rows[-1].bottom if rows else body_top))
-    outside = [w for w in page.words if not any(b.contains(w) for b in table_boxes)]
+    headings = find_headings(page, words, blocks) if blocks else []
+    first_top = min([h.box.top for h in headers] + [h.top for h in headings], default=page.height)
+    opening = None
+    if blocks and blocks.continue_without_header and open_table:
+        opening = _opening_table(page, rules, words, open_table, first_top)
+    if not headers and not headings and opening is None:
+        result.outside_lines = [line_text(line) for line in text_lines(page.words)]
+        return result
+    tables = ([opening] if opening else []) + _tables_of(page, headers, headings)
+    result.headers = [t.header for t in tables]
+    words = split_glued_words(words, [c for t in tables for c in t.header.columns])
+    rows, taken = _rows_of_page(page, words, tables, headings, rules)
+    block = _assign_blocks(rows, open_table.block if open_table else "")
+    result.raw_rows = rows
+    result.open_table = _left_open(words, tables, headings, block)
+    if result.open_table.header_words:  # the header lines under the page's last heading
+        taken.append(Box(0, page.width, headings[-1].bottom, page.height))
+    outside = [w for w in page.words if not any(b.contains(w) for b in taken)]
     result.outside_lines = [line_text(line) for line in text_lines(outside)]
     return result
 
 
+def _rows_of_page(
+    page: PageContent, words: Sequence[Word], tables: Sequence[_Table], headings: Sequence[Heading],
+    rules: Rules,
+) -> tuple[list[RawRow], list[Box]]:
+    """Heading rows and table rows in page order, and the boxes they take up on the page."""
+    taken = [Box(0, page.width, h.top, h.bottom) for h in headings]
+    rows = [h.raw_row() for h in headings]
+    for table in tables:
+        found = _rows_under_header(page, words, table.header, table.top, table.bottom, rules, table.opening)
+        rows += found
+        box_bottom = found[-1].bottom if found else table.top
+        taken.append(Box(table.header.box.x0, table.header.box.x1, table.box_top, box_bottom))
+    rows.sort(key=lambda r: r.top)
+    return rows, taken
+
+
+def _tables_of(
+    page: PageContent, headers: Sequence[TableHeader], headings: Sequence[Heading]
+) -> list[_Table]:
+    """Each header's body runs to the next header or block heading, else to the table's foot."""
+    marks = sorted([h.box.top for h in headers] + [h.top for h in headings])
+    tables = []
+    for header in headers:
+        later = [t for t in marks if t > header.box.top + 0.5]
+        bottom = later[0] if later else _table_bottom(page, header)
+        tables.append(_Table(header, header.box.bottom, bottom, header.box.top))
+    return tables
+
+
+def _opening_table(
+    page: PageContent, rules: Rules, words: Sequence[Word], open_table: OpenTable, first_top: float
+) -> _Table | None:
+    """The rest of the previous page's table above this page's first header or heading.
+
+    If the previous page ended inside a header (a block heading followed by the header's first
+    lines), the header is completed from this page's top; otherwise the table keeps its header.
+    """
+    if open_table.header_words:
+        header = find_continued_header(page, rules, words, open_table.header_words, 0.0, first_top)
+        return _Table(header, header.box.bottom, first_top, 0.0, opening=True) if header else None
+    if open_table.header:
+        return _Table(open_table.header, 0.0, first_top, 0.0, opening=True)
+    return None
+
+
+def _assign_blocks(rows: Sequence[RawRow], block: str) -> str:
+    """Every row sits in the block of the last heading above it; returns the page's last block."""
+    for row in rows:
+        block = row.block or block  # a heading row names its own block
+        row.block = block
+    return block
+
+
+def _left_open(
+    words: Sequence[Word], tables: Sequence[_Table], headings: Sequence[Heading], block: str
+) -> OpenTable:
+    """The table a page ends in, or the header lines under a heading that the page end cut off."""
+    last_table = tables[-1] if tables else None
+    if headings and (last_table is None or headings[-1].top > last_table.top):
+        below = [w for w in words if w.ymid > headings[-1].bottom]
+        return OpenTable(None, below, block)
+    return OpenTable(last_table.header if last_table else None, [], block)
+
+
 def _table_bottom(page: PageContent, header: TableHeader) -> float:
-    """The last horizontal rule under a ruled table, else the page's foot."""
-    ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, header.box.bottom, page.height)
-    return ys[-1] if len(ys) >= 2 else page.height
+    """The foot of a ruled table's grid, else the page's foot."""
+    return ruled_table_bottom(page.edges, header.box) or page.height
 
 
 def _rows_under_header(
-    page: PageContent, words: Sequence[Word], header: TableHeader, top: float, bottom: float, rules: Rules
+    page: PageContent, words: Sequence[Word], header: TableHeader, top: float, bottom: float, rules: Rules,
+    continued: bool = False,
 ) -> list[RawRow]:
-    bands = row_bands_from_rules(page, header, top, bottom)
+    # a family whose bodies are never ruled says so: its only rules (a page frame, the line over
+    # the footnotes) would otherwise be taken for row rules
+    ruled = rules.section("table").get("ruled_body", True)
+    bands = row_bands_from_rules(page, header, top, bottom) if ruled else []
     if not bands:
         code_col = header.column("code")
         token = re.compile(rules.section("codes").get("token", r"\d{2}(?:\.\d{2})+"))
         bands = row_bands_from_anchors(words, code_col, top, bottom, token) if code_col else []
+    if not bands and continued:
+        bands = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
     join_hyphens = bool(rules.section("text").get("join_hyphen_wraps", False))
     progress_col = next((c for c in header.columns if c.role.startswith("progress_")), None)
     rows = []
@@ -97,7 +195,12 @@ def _is_furniture(line: Sequence[Word], patterns: Sequence[re.Pattern[str]]) -> 
 
 def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) -> Extraction:
     """Assemble the whole document: rows in order, joined across page breaks."""
-    per_page = [read_page_tables(p, rules) for p in pages]
+    per_page: list[PageTables] = []
+    open_table = OpenTable()
+    for page in pages:
+        tables = read_page_tables(page, rules, open_table)
+        open_table = tables.open_table
+        per_page.append(tables)
     return assemble(per_page, rules, source)
 
 
@@ -110,7 +213,7 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     progress_years: list[int] = []
     matrix_pages: list[int] = []
     for page in per_page:
-        if page.headers:
+        if page.headers or page.raw_rows:
             matrix_pages.append(page.number)
             years = years or _years_of(page.headers, "expected_")
             progress_years = progress_years or _years_of(page.headers, "progress_")

@@ -1,0 +1,242 @@
+"""OCR of pages without a text layer: a synthetic scanned table and the real scanned IGP report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from extractor import ocr
+from extractor.model import PageContent, Word
+from tests.gold import REAL
+
+SCAN = REAL / "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+DPI = 200
+PAGE = (595.0, 420.0)  # A5 landscape: room for a small matrix
+SIZE = 6.5  # the print size of CEPLAN matrices
+
+HEADER = ["Código", "Nombre", "Línea base", "Logro 2024", "Valor 2024", "Avance 2024"]
+WIDTHS = [78.0, 150.0, 50.0, 50.0, 50.0, 50.0]
+ROWS = [
+    ["OP.03", "Reducir la violencia contra las mujeres", "ND", "12.50%", "6.39%", "51.12%"],
+    ["IOP.03.01", "Porcentaje de mujeres víctimas", "1,795", "1,300", "1,412", "108.62%"],
+    ["LN.03.05", "Fortalecer la atención integral", "", "", "", ""],
+    ["SS.02.07.01", "Servicio de asistencia técnica a gobiernos locales", "ND", "40", "38", "95%"],
+    ["ISS.03.05.01.01", "Porcentaje de entidades asistidas", "0.0003%", "6.39%", "ND", "ND"],
+    ["ISS.03.05.01.02", "Número de personas atendidas", "1,795", "2,000", "1,795", "89.75%"],
+    ["SS.02.07.02", "Servicio de prevención", "ND", "100", "120", "120%"],
+    ["ISS.02.07.02.01", "Tasa de cobertura del servicio", "3.10%", "5.00%", "4.10%", "82%"],
+]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    column: int
+
+
+# --------------------------------------------------------------------------- fixture
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and pdfmetrics.stringWidth(candidate, "DejaVu", SIZE) > width - 4:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def draw_table(path: Path) -> list[Cell]:
+    """A ruled CEPLAN-like matrix in 6.5 pt DejaVu; returns every cell, PDF points top-left."""
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    pdf = canvas.Canvas(str(path), pagesize=PAGE)
+    pdf.setFont("DejaVu", SIZE)
+    pdf.setLineWidth(0.6)
+    xs = [30.0]
+    for width in WIDTHS:
+        xs.append(xs[-1] + width)
+    height = PAGE[1]
+    lead = SIZE * 1.25
+    top = 60.0
+    cells = []
+    for row in [HEADER, *ROWS]:
+        wrapped = [_wrap(text, xs[i + 1] - xs[i]) for i, text in enumerate(row)]
+        row_height = max(len(lines) for lines in wrapped) * lead + 6
+        for i, lines in enumerate(wrapped):
+            first = top + (row_height - len(lines) * lead) / 2 + 0.8 * lead
+            for k, line in enumerate(lines):
+                baseline = height - (first + k * lead)
+                if i >= 2:  # values right-aligned close to the rule, as the CEPLAN app prints
+                    pdf.drawRightString(xs[i + 1] - 2, baseline, line)
+                else:
+                    pdf.drawString(xs[i] + 2, baseline, line)
+            cells.append(Cell(" ".join(lines), xs[i], xs[i + 1], top, top + row_height, i))
+        pdf.line(xs[0], height - top, xs[-1], height - top)
+        top += row_height
+    pdf.line(xs[0], height - top, xs[-1], height - top)
+    for x in xs:
+        pdf.line(x, height - 60.0, x, height - top)
+    pdf.save()
+    return cells
+
+
+def scan(vector_pdf: Path, out: Path, *, turn: int = 0) -> Path:
+    """An image-only copy of a one-page PDF: rasterised at DPI, grey, optionally upside down."""
+    pdf = pdfium.PdfDocument(str(vector_pdf))
+    try:
+        image = pdf[0].render(scale=DPI / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()
+    if turn:
+        image = image.rotate(turn, expand=True)
+    page = canvas.Canvas(str(out), pagesize=PAGE)
+    page.drawImage(ImageReader(image.convert("L")), 0, 0, width=PAGE[0], height=PAGE[1])
+    page.save()
+    return out
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def cell_texts(cells: list[Cell], words: list[Word]) -> list[str]:
+    """Each cell's words (assigned by their centre), in reading order."""
+    texts = []
+    for cell in cells:
+        inside = [w for w in words if cell.x0 <= w.xmid < cell.x1 and cell.top <= w.ymid < cell.bottom]
+        texts.append(ocr.page_text(inside).replace("\n", " "))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Cell], Path, Path]:
+    folder = tmp_path_factory.mktemp("ocr")
+    cells = draw_table(folder / "table.pdf")
+    upright = scan(folder / "table.pdf", folder / "scan.pdf")
+    upside_down = scan(folder / "table.pdf", folder / "scan_rot180.pdf", turn=180)
+    return cells, upright, upside_down
+
+
+# --------------------------------------------------------------------------- fast checks
+
+
+def test_find_grid_recovers_the_rules(table: tuple[list[Cell], Path, Path]) -> None:
+    cells, upright, _ = table
+    image = ocr.render_page(upright, 0, DPI)
+    edges = ocr.find_grid(image, dpi=DPI)
+    rules = sorted({c.x0 for c in cells} | {c.x1 for c in cells})
+    found = sorted(e.x0 for e in edges if e.orientation == "v")
+    assert len(found) == len(rules)
+    assert max(abs(a - b) for a, b in zip(found, rules, strict=True)) < 1.0
+    rows = sorted({c.top for c in cells} | {c.bottom for c in cells})
+    assert len([e for e in edges if e.orientation == "h"]) == len(rows)
+    assert len(ocr.grid_cells(edges)) == len(cells)
+
+
+def test_title_letters_are_not_rules() -> None:
+    # The strokes of a big thin title are as tall and thin as a row's rule; an underline touches
+    # them. Only the underline (long on its own) is a rule.
+    pil = Image.new("L", (1400, 400), 255)
+    draw = ImageDraw.Draw(pil)
+    font = ImageFont.truetype(str(FONT.with_name("DejaVuSans-ExtraLight.ttf")), 150)
+    draw.text((20, 100), "EVALUACIÓN TIE", font=font, fill=0)
+    draw.line((20, 262, 1300, 262), fill=0, width=3)
+    edges = ocr.find_grid(np.array(pil), dpi=DPI)
+    assert [e.orientation for e in edges] == ["h"]
+
+
+def test_words_are_split_at_a_rule_when_piece_is_unreadable() -> None:
+    word = ocr._OcrWord("1,795ND", 0, 0, 70, 10, 90)
+    pieces = [ocr._Box(0, 0, 50, 10), ocr._Box(50, 0, 70, 10)]
+    assert [w.text for w in ocr._split_by_width(word, pieces)] == ["1,795", "ND"]
+
+
+def test_digit_words_replace_the_spanish_reading_of_their_place() -> None:
+    spanish = [ocr._OcrWord("155.03.05", 0, 0, 40, 10, 60), ocr._OcrWord("Número", 50, 0, 80, 10, 95)]
+    english = [
+        ocr._OcrWord("ISS.03.05", 0, 0, 40, 10, 90),
+        ocr._OcrWord("Numero", 50, 0, 80, 10, 90),
+    ]
+    merged = ocr._prefer_digit_words(spanish, english)
+    assert [w.text for w in merged] == ["ISS.03.05", "Número"]
+
+
+def test_lines_are_not_swallowed_by_a_tall_blob() -> None:
+    words = [
+        Word("uno", 10, 30, 0, 10),
+        Word("dos", 40, 60, 0, 10),
+        Word("STAMP", 100, 150, -5, 30),  # a stamp or logo read as one tall word
+        Word("tres", 10, 30, 15, 25),
+    ]
+    assert ocr.page_text(words).splitlines()[-1] == "tres"
+    assert "uno dos" in ocr.page_text(words)
+
+
+# --------------------------------------------------------------------------- OCR (slow)
+
+
+@pytest.mark.slow
+def test_ocr_page_reads_the_scanned_table(table: tuple[list[Cell], Path, Path]) -> None:
+    cells, upright, _ = table
+    page = ocr.ocr_page(upright, 0, *PAGE, dpi=DPI)
+    assert (page.source, page.rotation, page.number) == ("ocr", 0, 1)
+    assert sum(e.orientation == "v" for e in page.edges) == len(WIDTHS) + 1
+    texts = cell_texts(cells, page.words)
+    right = [normalise(t) == normalise(c.text) for t, c in zip(texts, cells, strict=True)]
+    wrong = [(c.text, t) for t, c, ok in zip(texts, cells, right, strict=True) if not ok]
+    assert sum(right) >= 0.9 * len(cells), wrong
+    codes = [ok for ok, c in zip(right, cells, strict=True) if c.column == 0 and c.text != "Código"]
+    assert sum(codes) >= 0.75 * len(codes), wrong
+    assert "ISS.03.05.01.01" in page.text
+
+
+@pytest.mark.slow
+def test_upside_down_scan_reads_the_same(table: tuple[list[Cell], Path, Path]) -> None:
+    cells, upright, upside_down = table
+    first = cell_texts(cells, ocr.ocr_page(upright, 0, *PAGE, dpi=DPI).words)
+    turned = ocr.ocr_page(upside_down, 0, *PAGE, dpi=DPI)
+    assert turned.rotation == 180
+    second = cell_texts(cells, turned.words)
+    same = sum(normalise(a) == normalise(b) for a, b in zip(first, second, strict=True))
+    assert same >= 0.9 * len(cells)
+
+
+@pytest.mark.slow
+def test_detect_rotation_on_the_real_scan() -> None:
+    # Every second page of this scan is stored upside down (its /Rotate hides that in viewers).
+    rotations = [ocr.detect_rotation(ocr.render_page(SCAN, i, DPI)) for i in range(12)]
+    assert rotations == [0, 180] * 6
+
+
+@pytest.mark.slow
+def test_ocr_pages_reads_the_real_scan_upright() -> None:
+    calls: list[tuple[int, int]] = []
+    pages = ocr.ocr_pages(SCAN, list(range(12)), jobs=2, progress=lambda d, t: calls.append((d, t)))
+    assert [p.number for p in pages] == list(range(1, 13))
+    assert [p.rotation for p in pages] == [0, 180] * 6
+    assert calls[-1] == (12, 12) and len(calls) == 13
+    for page in pages:
+        assert isinstance(page, PageContent) and page.source == "ocr"
+        words = set(re.findall(r"\w+", page.text.casefold()))
+        assert {"de", "la"} <= words or page.number == 1, (page.number, page.text[:300])
+    everything = " ".join(p.text for p in pages)
+    assert "Plan" in everything and "Estratégico" in everything
+    assert "ESTRATÉGICO INSTITUCIONAL" in pages[0].text

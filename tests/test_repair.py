@@ -1,0 +1,387 @@
+"""The repair stage on the seed dump: every defect of repairs.csv, and the whole matrix.
+
+The dump is tab-separated text of the PDF: a matrix line's tab fields are the 21 columns. The
+helpers below turn its lines into the `RawRow` bands the extraction stage would hand on (page
+furniture skipped with the rules' own patterns), so the tests drive `repair()` exactly as the
+pipeline does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import pytest
+
+from extractor import repair as rp
+from extractor.model import RawRow, Row
+from extractor.rules import Rules, load_rules, normalize_label
+from tests.gold import TRATA, gold_rows, read_csv, seed_lines
+
+YEARS = range(2019, 2025)
+ROLES = [
+    "code", "name", "responsible", "indicator_type", "direction", "aggregation",
+    "baseline_year", "baseline_value",
+    *[f"expected_{y}" for y in YEARS], *[f"obtained_{y}" for y in YEARS], "progress_2024",
+]  # fmt: skip
+KIND_NAMES = {"wrap": "wrap_join"}  # repairs.csv kind → the kind the stage records
+WINDOW = 5  # bands either side of a defect given to repair() as context
+
+
+@dataclass(frozen=True, slots=True)
+class DumpBand:
+    line: int  # 1-based line of the dump
+    raw: RawRow
+
+
+@cache
+def rules() -> Rules:
+    return load_rules("policy-matrix")
+
+
+@cache
+def lines() -> tuple[str, ...]:
+    return tuple(seed_lines())
+
+
+def _is_furniture(line: str, rules: Rules) -> bool:
+    text = " ".join(line.split())
+    return any(re.search(p, text) for p in rules.raw["furniture"])
+
+
+def _is_header(line: str, rules: Rules) -> bool:
+    anchors = {normalize_label(a) for a in rules.header["anchor"]}
+    return normalize_label(line.split("\t")[0]) in anchors
+
+
+def dump_bands(rules: Rules) -> list[DumpBand]:
+    """The matrix lines of the dump as bands: below each page's column header, up to the
+    policy index row; a band without a code right under a header continues the last page."""
+    out: list[DumpBand] = []
+    page, in_table, under_header = 0, False, 0
+    for no, line in enumerate(lines(), 1):
+        if _is_furniture(line, rules):
+            page += 1 if in_table or page == 0 else 0
+            in_table = False
+        elif _is_header(line, rules):
+            in_table, under_header = True, 2  # the header and its second line
+        elif under_header == 2:
+            under_header = 1
+        elif in_table and "\t" in line:
+            cells = dict(zip(ROLES, line.split("\t"), strict=True))
+            first = under_header == 1 and not cells["code"].strip()
+            out.append(DumpBand(no, RawRow(page, float(no), no + 1.0, cells,
+                                           continues_previous=first)))
+            under_header = 0
+            if re.search(rules.section("codes")["named_rows"][0]["name_pattern"], cells["name"]):
+                break
+    return out
+
+
+def window(line: int, extra: Sequence[DumpBand] = ()) -> list[RawRow]:
+    """The band printed on a dump line and its neighbours, in document order."""
+    bands = sorted([*dump_bands(rules()), *extra], key=lambda b: b.line)
+    at = next(i for i, b in enumerate(bands) if b.line >= line)
+    return [b.raw for b in bands[max(0, at - WINDOW) : at + WINDOW + 1]]
+
+
+def first_line(note: str) -> int | None:
+    m = re.search(r"\blines?\s+(\d+)", note)
+    return int(m.group(1)) if m else None
+
+
+# ---- every defect of repairs.csv -----------------------------------------------------------------
+
+REPAIRS = read_csv(TRATA / "repairs.csv")
+MATRIX_END = dump_bands(rules())[-1].line  # the policy index row
+
+
+def _case_id(rec: dict[str, str]) -> str:
+    return f"{rec['kind']}-{rec['code'] or 'page'}-{rec['raw_text'][:24]}"
+
+
+def _row_with(rows: list[Row], code: str) -> Row:
+    matches = [r for r in rows if r.code == code]
+    assert len(matches) == 1, f"{code}: {len(matches)} rows, codes {[r.code for r in rows]}"
+    return matches[0]
+
+
+def _kinds(row: Row) -> set[str]:
+    return {rep.split(":", 1)[0] for rep in row.repairs}
+
+
+MATRIX = [r for r in REPAIRS if r["code"] and not r["code"].startswith("S.")]
+
+
+@pytest.mark.parametrize("rec", MATRIX, ids=_case_id)
+def test_matrix_defect_is_repaired(rec: dict[str, str]) -> None:
+    line = first_line(rec["note"])
+    assert line is not None
+    rows, findings = rp.repair(window(line), rules())
+    row = _row_with(rows, rec["code"])
+    kind = KIND_NAMES.get(rec["kind"], rec["kind"])
+    assert kind in _kinds(row), row.repairs
+    fields = [row.code, *(v for k, v in row.fields.items() if k != "service_no")]
+    raw, fixed = rec["raw_text"], rec["fixed_text"]
+    if kind in ("code_prefix", "code_ocr"):
+        assert row.code == fixed
+    elif kind == "stray" and not fixed:
+        pieces = {raw.strip(), *raw.split(" | ")}
+        assert not pieces & set(fields), fields
+        assert any(rep.startswith(f"stray:{raw}->") for rep in row.repairs), row.repairs
+    elif kind == "stray":
+        assert f"stray:{raw}->{fixed}" in row.repairs
+    else:
+        assert any(fixed in f for f in fields), (fixed, fields)
+        if raw not in fixed:
+            assert not any(raw in f for f in fields)
+    assert any(f.rule == "repair" and f.code == row.code for f in findings)
+
+
+PAGE_HEADER = [
+    r for r in REPAIRS
+    if not r["code"] and (first_line(r["note"]) or 0) <= MATRIX_END
+    and r["raw_text"].startswith(("Ministerio", "S 27"))
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rec", PAGE_HEADER, ids=_case_id)
+def test_page_header_defect_is_repaired(rec: dict[str, str]) -> None:
+    start = _locate(rec)
+    block = _header_block(start)
+    cleaned, repairs = rp.clean_furniture_text(block, rules())
+    assert repairs
+    fixed = rec["fixed_text"]
+    assert not fixed or any(fixed in line for line in cleaned), cleaned
+    for piece in rec["raw_text"].split(" | "):
+        if piece not in fixed:
+            assert not any(piece in line for line in cleaned), cleaned
+
+
+def _locate(rec: dict[str, str]) -> int:
+    """The dump line a defect is on: from the note, else where its first piece is printed."""
+    line = first_line(rec["note"])
+    if line:
+        return line
+    first = rec["raw_text"].split(" | ")[0]
+    return next(no for no, text in enumerate(lines(), 1) if text.strip() == first)
+
+
+def _header_block(line: int) -> list[str]:
+    """The page-header lines around a dump line: from "Sector:" down to the summary table."""
+    text = lines()
+    start = max(no for no in range(1, line + 1) if text[no - 1].startswith("Sector"))
+    end = next(no for no in range(line, len(text) + 1) if text[no - 1].startswith("\t[0-75%>"))
+    return [t for t in text[start - 1 : end - 1] if t.strip()]
+
+
+COLUMN_HEADER = [
+    r for r in REPAIRS
+    if not r["code"] and (line := first_line(r["note"])) and line <= MATRIX_END
+    and (_is_header(lines()[line - 1], rules()) or _is_header(lines()[line - 2], rules()))
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rec", COLUMN_HEADER, ids=_case_id)
+def test_column_header_defect_is_repaired(rec: dict[str, str]) -> None:
+    line = first_line(rec["note"])
+    cells = lines()[line - 1].split("\t")
+    cleaned, repairs = rp.clean_header_labels(cells, rp.header_label_groups(rules()))
+    assert repairs
+    if rec["fixed_text"]:
+        assert rec["fixed_text"] in cleaned, cleaned
+    for piece in rec["raw_text"].split(" | "):
+        if piece != rec["fixed_text"]:
+            assert piece not in cleaned, cleaned
+
+
+LONE_MARKS = [r for r in REPAIRS if r["raw_text"] == "A"]
+
+
+@pytest.mark.parametrize("rec", LONE_MARKS, ids=_case_id)
+def test_lone_mark_above_the_header_is_dropped(rec: dict[str, str]) -> None:
+    line = first_line(rec["note"])
+    cells = dict(zip(ROLES, lines()[line - 1].split("\t"), strict=True))
+    stray = DumpBand(line, RawRow(4, float(line), line + 1.0, cells, continues_previous=True))
+    rows, findings = rp.repair(window(line, [stray]), rules())
+    assert not any("A" in r.fields.values() for r in rows)
+    assert any(f.printed == "A" and f.rule == "repair" for f in findings)
+
+
+# ---- the narrative --------------------------------------------------------------------------------
+
+
+@cache
+def narrative() -> rp.NarrativeText:
+    return rp.clean_narrative("\n".join(lines()[MATRIX_END:]), rules())
+
+
+NARRATIVE = [
+    r for r in REPAIRS
+    if (first_line(r["note"]) or 0) > MATRIX_END or r["code"].startswith("S.")
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rec", NARRATIVE, ids=_case_id)
+def test_narrative_defect_is_repaired(rec: dict[str, str]) -> None:
+    text = narrative()
+    body_lines = {line.strip() for line in text.body.splitlines()}
+    cells = {c.strip() for line in text.body.splitlines() for c in line.split("\t")}
+    raw, fixed = rec["raw_text"], rec["fixed_text"]
+    if rec["kind"] == "spill" and fixed == raw:  # a margin label taken out of the running text
+        assert raw in text.side_labels and raw not in body_lines
+    elif rec["kind"] == "spill" and not fixed:  # a footnote taken out of the running text
+        assert any(f.startswith(raw) for f in text.footnotes)
+        assert raw not in text.body
+    elif fixed:
+        assert fixed in text.body or fixed in cells, fixed
+        if raw not in fixed:
+            assert not any(piece in cells or piece in body_lines for piece in raw.split(" | "))
+    else:
+        assert not any(piece in cells or piece in body_lines for piece in raw.split(" | "))
+
+
+MARKUP = [r for r in REPAIRS if r["raw_text"].startswith("**")]
+
+
+@pytest.mark.parametrize("rec", MARKUP, ids=_case_id)
+def test_markdown_markers_leave_printed_values(rec: dict[str, str]) -> None:
+    assert rp.strip_markup(rec["raw_text"]) == rec["fixed_text"]
+    assert rec["raw_text"] in narrative().body  # the verbatim text keeps them
+
+
+def test_sentence_cut_by_a_footnote_is_joined_again() -> None:
+    assert "implemente su servicio en las escuelas" in narrative().body
+
+
+def test_every_defect_of_repairs_csv_has_one_test() -> None:
+    selections = [MATRIX, PAGE_HEADER, COLUMN_HEADER, LONE_MARKS, NARRATIVE, MARKUP]
+    claimed = Counter(id(rec) for selection in selections for rec in selection)
+    assert len(REPAIRS) == 91
+    assert all(claimed[id(rec)] == 1 for rec in REPAIRS), [
+        rec["raw_text"] for rec in REPAIRS if claimed[id(rec)] != 1
+    ]
+
+
+# ---- the whole matrix ------------------------------------------------------------------------------
+
+COMPARED = ("code", "level", "parent", "service_no", "name")
+
+
+@cache
+def repaired_dump() -> tuple[list[Row], list]:
+    return rp.repair([b.raw for b in dump_bands(rules())], rules())
+
+
+def _key(row: Row, column: str) -> str:
+    return getattr(row, column) if column in ("code", "level", "parent") else row.get(column)
+
+
+def test_whole_dump_matches_the_gold_matrix() -> None:
+    rows, _ = repaired_dump()
+    _, gold = gold_rows()
+    assert len(rows) == len(gold)
+    matched = sum(
+        all(_key(r, c) == _key(g, c) for c in COMPARED) for r, g in zip(rows, gold, strict=True)
+    )
+    assert matched / len(gold) >= 0.99, f"{matched}/{len(gold)} rows match the gold"
+
+
+def test_whole_dump_values_match_the_gold_matrix() -> None:
+    rows, _ = repaired_dump()
+    _, gold = gold_rows()
+    for row, ref in zip(rows, gold, strict=True):
+        for column, value in ref.fields.items():
+            if column not in ("name", "service_no"):
+                assert row.get(column) == value, (ref.code, column, row.get(column), value)
+
+
+def test_no_code_is_left_unrepaired_in_the_dump() -> None:
+    _, findings = repaired_dump()
+    assert not [f for f in findings if f.rule == "unrepaired_code"]
+
+
+# ---- mechanisms, on small inputs -------------------------------------------------------------------
+
+
+def _band(page: int, code: str, name: str, **cells: str) -> RawRow:
+    return RawRow(page, 0.0, 1.0, {role: "" for role in ROLES} | {"code": code, "name": name}
+                  | cells, continues_previous=not code)  # fmt: skip
+
+
+def test_codes_of_a_scanned_report_are_read_through_ocr_confusions() -> None:
+    """Readings tesseract gives on scans (docs: shared/notes/stack.md)."""
+    cfg = rp.RepairConfig.from_rules(rules())
+    indicator = rp.Content(indicator=True, head_levels=None)
+    service = rp.Content(indicator=False, head_levels=frozenset({"SS"}))
+    cases = [
+        ("10P.01.02", indicator, "IOP.01.02"),
+        ("155.01.01.01.01", indicator, "ISS.01.01.01.01"),
+        ("S5.01.01.01", service, "SS.01.01.01"),
+        ("85.01.0202", service, "SS.01.02.02"),
+        ("ISS.03.0S.01.01", indicator, "ISS.03.05.01.01"),
+    ]
+    for printed, content, code in cases:
+        guess = rp.provisional_code(printed, content, cfg)
+        assert guess is not None and guess.code == code, (printed, guess)
+
+
+def test_a_code_the_context_cannot_settle_is_kept_with_a_warning() -> None:
+    """Sequence says SS.03.02.04, the next row's parent says SS.03.02.09: no silent guess."""
+    raws = window(149)
+    child = next(r for r in raws if r.cells["code"] == "ISS.03.02.04.01")
+    child.cells["code"] = "ISS.03.02.09.01"
+    rows, findings = rp.repair(raws, rules())
+    lost = next(r for r in rows if r.get("name").startswith("Servicio de otorgamiento"))
+    assert lost.code == "" and lost.parent == ""
+    assert [f for f in findings if f.rule == "unrepaired_code" and f.severity == "warning"]
+
+
+def test_a_catalog_supplies_a_lost_code_and_the_rest_of_a_cut_name() -> None:
+    _, gold = gold_rows()
+    catalog = [r for r in gold if r.code.startswith("SS.03.")]
+    lone = [_band(4, "", "Servicio de otorgamiento de medidas de protección para las víctimas "
+                         "del delito de")]  # fmt: skip
+    rows, findings = rp.repair(lone, rules())
+    assert rows[0].code == "" and any(f.rule == "unrepaired_code" for f in findings)
+    rows, _ = rp.repair(lone, rules(), catalog)
+    expected = next(r for r in gold if r.code == "SS.03.02.04")
+    assert (rows[0].code, rows[0].get("name")) == (expected.code, expected.get("name"))
+
+
+def test_a_band_at_the_top_of_a_page_continues_the_last_row() -> None:
+    raws = [
+        _band(1, "LN.01.01", "Mejorar la calidad de la información de difusión sobre los"),
+        _band(2, "", "riesgos de victimización en la población"),
+        _band(2, "SS.01.01.01", "Servicio de asistencia técnica"),
+    ]
+    rows, _ = rp.repair(raws, rules())
+    assert [r.code for r in rows] == ["LN.01.01", "SS.01.01.01"]
+    assert rows[0].get("name").endswith("sobre los riesgos de victimización en la población")
+    assert rows[1].get("service_no") == "1" and rows[1].parent == "LN.01.01"
+
+
+def test_two_real_words_are_not_joined_and_author_typos_stay() -> None:
+    rows, _ = repaired_dump()
+    names = " ".join(r.get("name") for r in rows)
+    for typo in ("MINITER", "advoicecentes", "Acogisda", "terapétuticas", "Total, de"):
+        assert typo in names
+    text = rp.clean_narrative("Dos metas principales. Su misión principal es articular.", rules())
+    assert "principal es" in text.body
+
+
+def test_a_band_without_code_but_with_its_own_values_is_a_row_not_a_continuation() -> None:
+    values = {f"expected_{y}": "10%" for y in YEARS} | {"baseline_year": "2020"}
+    raws = [
+        _band(1, "SS.01.01.01", "Servicio de asistencia técnica"),
+        _band(2, "", "Porcentaje de asistencias técnicas realizadas", responsible="PNP", **values),
+    ]
+    rows, findings = rp.repair(raws, rules())
+    assert len(rows) == 2 and rows[1].get("expected_2024") == "10%"
+    assert rows[0].get("name") == "Servicio de asistencia técnica"
+    # An ISS after its SS, or the first IOP of OP.01: the context alone cannot say which.
+    warned = [f.message for f in findings if f.rule == "unrepaired_code"]
+    assert rows[1].code == "" and "best candidates ISS.01.01.01.01" in warned[0]
