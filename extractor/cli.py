@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+MAX_SHOWN = 30  # findings listed in the terminal; all of them are in findings.csv
 FAIL_ON = ("error", "warning", "never")
 OCR_MODES = ("auto", "never", "always")
 
@@ -37,16 +38,35 @@ app = typer.Typer(
 )
 def extract(
     report: Annotated[Path, typer.Argument(help="A report PDF, or a folder of them.", show_default=False)],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: ./<pdf stem>.extracted/].")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: csv,json,xlsx,parquet.")] = "csv,json",
-    fail_on: Annotated[str, typer.Option(help="Exit 1 when a finding is at least this severe: error|warning|never.")] = "error",
-    ocr: Annotated[str, typer.Option(help="OCR scanned pages: auto (pages without a usable text layer) | never | always.")] = "auto",
-    family: Annotated[str | None, typer.Option(help="Force a report family (a rules/ file name) instead of detecting it.")] = None,
-    catalog: Annotated[Path | None, typer.Option(help="rows.csv of an earlier extraction, to match damaged codes and names.")] = None,
-    data_docs: Annotated[Path | None, typer.Option(help="Write Great Expectations Data Docs (HTML) to this folder.")] = None,
-    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the Great Expectations suites.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder [default: ./<pdf stem>.extracted/].")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated: csv,json,xlsx,parquet.")
+    ] = "csv,json",
+    fail_on: Annotated[
+        str, typer.Option(help="Exit 1 when a finding is at least this severe: error|warning|never.")
+    ] = "error",
+    ocr: Annotated[
+        str,
+        typer.Option(help="OCR scanned pages: auto (pages without a usable text layer) | never | always."),
+    ] = "auto",
+    family: Annotated[
+        str | None, typer.Option(help="Force a report family (a rules/ file name) instead of detecting it.")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option(help="rows.csv of an earlier extraction, to match damaged codes and names.")
+    ] = None,
+    data_docs: Annotated[
+        Path | None, typer.Option(help="Write Great Expectations Data Docs (HTML) to this folder.")
+    ] = None,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip the Great Expectations suites.")
+    ] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for OCR.", min=1, max=64)] = 2,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no findings table.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no findings table.")
+    ] = False,
 ) -> None:
     """Extract the monitoring matrix of REPORT and check it against itself."""
     formats = _parse_formats(format)
@@ -54,7 +74,9 @@ def extract(
     _check_choice("--ocr", ocr, OCR_MODES)
     from extractor.pipeline import Options
 
-    options = Options(ocr=ocr, family=family, catalog=catalog, data_docs=data_docs, validate=not no_validate, jobs=jobs)
+    options = Options(
+        ocr=ocr, family=family, catalog=catalog, data_docs=data_docs, validate=not no_validate, jobs=jobs
+    )
     if report.is_dir():
         code = _extract_folder(report, out, formats, fail_on, options, quiet)
     else:
@@ -62,7 +84,9 @@ def extract(
     raise typer.Exit(code)
 
 
-def _extract_one(path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool, db: Path | None = None) -> int:
+def _extract_one(
+    path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool, db: Path | None = None
+) -> int:
     from extractor.export import append_to_database, write_report
     from extractor.pdf import InputError
     from extractor.pipeline import run
@@ -89,7 +113,9 @@ def _extract_one(path: Path, out: Path, formats: list[str], fail_on: str, option
     return _exit_code(report.findings, fail_on)
 
 
-def _extract_folder(folder: Path, out: Path | None, formats: list[str], fail_on: str, options, quiet: bool) -> int:
+def _extract_folder(
+    folder: Path, out: Path | None, formats: list[str], fail_on: str, options, quiet: bool
+) -> int:
     pdfs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")
     if not pdfs:
         _fail(f"{folder}: no PDF files in this folder")
@@ -151,7 +177,13 @@ class _progress:
             TimeRemainingColumn,
         )
 
-        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
         self._bar.start()
         return self.update
 
@@ -166,28 +198,38 @@ class _progress:
 
 
 def _print_summary(report, written: Path) -> None:
+    """One line of totals, then a compact table of what needs attention, worst first."""
     from rich.console import Console
-    from rich.table import Table
 
     console = Console(stderr=True)
     counts = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")}
     console.print(
-        f"[bold]{report.source.path}[/]: {len(report.rows)} rows ({report.family}), "
-        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes → {written}/"
+        f"[bold]{report.source.path}[/]: {len(report.rows)} rows ({report.family}) → {written}/\n"
+        f"[red]{counts['error']} errors[/], [yellow]{counts['warning']} warnings[/], "
+        f"{counts['info']} notes (repairs, assumptions) — details in findings.csv"
     )
-    shown = [f for f in report.findings if f.severity != "info"][:40]
+    shown = [f for f in report.findings if f.severity != "info"][:MAX_SHOWN]
     if not shown:
         return
-    table = Table(show_lines=False, pad_edge=False, box=None)
-    for col in ("severity", "rule", "code", "page", "printed", "recomputed", "message"):
-        table.add_column(col, overflow="fold", max_width=70 if col == "message" else None)
+    from rich.markup import escape
+
+    widths = (7, 4, 16, 19, 9, 10)
+    head = ("", "page", "code", "rule", "printed", "recomputed")
+    console.print("[bold]" + " ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " why[/]")
+    room = max(console.width - sum(widths) - len(widths) - 1, 20)
     style = {"error": "red", "warning": "yellow"}
     for f in shown:
-        table.add_row(f"[{style[f.severity]}]{f.severity}[/]", f.rule, f.code, str(f.page or ""), f.printed, f.recomputed, f.message)
-    console.print(table)
+        cells = (f.severity, str(f.page or ""), f.code or f.field, f.rule, f.printed, f.recomputed)
+        text = " ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True))
+        line = f"[{style[f.severity]}]{escape(text[:7])}[/]{escape(text[7:])} {escape(_fit(f.message, room))}"
+        console.print(line, soft_wrap=True)
     rest = sum(f.severity != "info" for f in report.findings) - len(shown)
     if rest > 0:
         console.print(f"… and {rest} more in findings.csv")
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
 def main() -> None:  # pragma: no cover - console entry point

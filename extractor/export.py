@@ -28,7 +28,13 @@ VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "
 
 def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
     """A row as rows.csv prints it: every output column, text as printed."""
-    base = {"code": row.code, "level": row.level, "parent": row.parent, "page": str(row.page), "repairs": ";".join(row.repairs)}
+    base = {
+        "code": row.code,
+        "level": row.level,
+        "parent": row.parent,
+        "page": str(row.page),
+        "repairs": ";".join(row.repairs),
+    }
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
 
 
@@ -100,9 +106,23 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
         doc = report_document(report)
         (folder / "report.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     if "xlsx" in formats:
-        _write_xlsx(folder / "report.xlsx", [("rows", report.columns, rows), ("summary", SUMMARY_COLUMNS, summary), ("findings", FINDING_COLUMNS, findings)])
+        _write_xlsx(
+            folder / "report.xlsx",
+            [
+                ("rows", report.columns, rows),
+                ("summary", SUMMARY_COLUMNS, summary),
+                ("findings", FINDING_COLUMNS, findings),
+            ],
+        )
     if "parquet" in formats:
-        _write_parquet(folder, [("rows", report.columns, rows), ("summary", SUMMARY_COLUMNS, summary), ("findings", FINDING_COLUMNS, findings)])
+        _write_parquet(
+            folder,
+            [
+                ("rows", report.columns, rows),
+                ("summary", SUMMARY_COLUMNS, summary),
+                ("findings", FINDING_COLUMNS, findings),
+            ],
+        )
 
 
 def _replace_dir(tmp: Path, out_dir: Path) -> None:
@@ -161,7 +181,13 @@ def append_to_database(db_path: Path, report: Report) -> None:
                 con.execute(f"DELETE FROM {table} WHERE report_sha256 = ?", (sha,))
             con.execute(
                 "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
-                (sha, report.source.path, report.family, json.dumps(report.metadata, ensure_ascii=False), len(report.rows)),
+                (
+                    sha,
+                    report.source.path,
+                    report.family,
+                    json.dumps(report.metadata, ensure_ascii=False),
+                    len(report.rows),
+                ),
             )
             con.executemany(
                 "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -111,8 +111,15 @@ def grid_cells(edges: Sequence[Edge]) -> list[Box]:
     from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
     objs = [
-        {"orientation": e.orientation, "x0": e.x0, "x1": e.x1, "top": e.top, "bottom": e.bottom,
-         "width": e.x1 - e.x0, "height": e.bottom - e.top}
+        {
+            "orientation": e.orientation,
+            "x0": e.x0,
+            "x1": e.x1,
+            "top": e.top,
+            "bottom": e.bottom,
+            "width": e.x1 - e.x0,
+            "height": e.bottom - e.top,
+        }
         for e in edges
     ]
     merged = merge_edges(objs, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE)
@@ -136,7 +143,9 @@ def horizontal_rules(edges: Sequence[Edge], x0: float, x1: float, top: float, bo
     union measured, rather than asking for one long line.
     """
     segments: dict[float, list[tuple[float, float]]] = {}
-    for e in sorted((e for e in edges if e.orientation == "h" and top - 1 <= e.top <= bottom + 1), key=lambda e: e.top):
+    for e in sorted(
+        (e for e in edges if e.orientation == "h" and top - 1 <= e.top <= bottom + 1), key=lambda e: e.top
+    ):
         y = next((k for k in segments if abs(k - e.top) <= SNAP_TOLERANCE), e.top)
         segments.setdefault(y, []).append((max(e.x0, x0), min(e.x1, x1)))
     width = x1 - x0
@@ -245,9 +254,13 @@ def _header_candidate_cells(page: PageContent) -> list[Box]:
     return [c for c in cells if c.bottom - c.top < page.height * 0.25]
 
 
-def _header_from_anchor(anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict) -> TableHeader | None:
+def _header_from_anchor(
+    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict
+) -> TableHeader | None:
     band_top, band_bottom = anchor.box.top - 1, anchor.box.bottom + 1
-    row = [c for c in cells if c.text and band_top <= c.box.ymid <= band_bottom and c.box.x1 > anchor.box.x0 - 1]
+    row = [
+        c for c in cells if c.text and band_top <= c.box.ymid <= band_bottom and c.box.x1 > anchor.box.x0 - 1
+    ]
     row = _innermost(row)
     columns: list[Column] = []
     years: dict[str, list[int]] = {}
@@ -262,7 +275,11 @@ def _header_from_anchor(anchor: _HeaderCell, cells: list[_HeaderCell], header_ru
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
-            subs = [c for c in row if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1]
+            subs = [
+                c
+                for c in row
+                if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1
+            ]
             columns += _group_columns(group, subs, years)
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
@@ -276,10 +293,15 @@ def _innermost(cells: list[_HeaderCell]) -> list[_HeaderCell]:
     out = []
     for c in cells:
         inner = [
-            d for d in cells
-            if d is not c and c.box.x0 - 1 <= d.box.x0 and d.box.x1 <= c.box.x1 + 1
-            and c.box.top - 1 <= d.box.top and d.box.bottom <= c.box.bottom + 1
-            and (d.box.x1 - d.box.x0) * (d.box.bottom - d.box.top) < 0.9 * (c.box.x1 - c.box.x0) * (c.box.bottom - c.box.top)
+            d
+            for d in cells
+            if d is not c
+            and c.box.x0 - 1 <= d.box.x0
+            and d.box.x1 <= c.box.x1 + 1
+            and c.box.top - 1 <= d.box.top
+            and d.box.bottom <= c.box.bottom + 1
+            and (d.box.x1 - d.box.x0) * (d.box.bottom - d.box.top)
+            < 0.9 * (c.box.x1 - c.box.x0) * (c.box.bottom - c.box.top)
         ]
         if not inner:
             out.append(c)
@@ -314,7 +336,9 @@ def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[i
 # ---- body rows -------------------------------------------------------------------------------
 
 
-def row_bands_from_rules(page: PageContent, header: TableHeader, top: float, bottom: float) -> list[tuple[float, float]]:
+def row_bands_from_rules(
+    page: PageContent, header: TableHeader, top: float, bottom: float
+) -> list[tuple[float, float]]:
     """Row bands between consecutive horizontal rules below the header, if the body is ruled."""
     ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, top, bottom)
     if ys and ys[0] - top > 2:  # the header's own bottom rule may be missing or short
@@ -322,7 +346,9 @@ def row_bands_from_rules(page: PageContent, header: TableHeader, top: float, bot
     return [(a, b) for a, b in itertools.pairwise(ys) if b - a > 2]
 
 
-def row_bands_from_anchors(words: Sequence[Word], code_col: Column, top: float, bottom: float, code_pattern: re.Pattern[str]) -> list[tuple[float, float]]:
+def row_bands_from_anchors(
+    words: Sequence[Word], code_col: Column, top: float, bottom: float, code_pattern: re.Pattern[str]
+) -> list[tuple[float, float]]:
     """Row bands for an unruled body: one per code in the code column, cut at the widest gap.
 
     Codes may sit at the top of their row or be centred in it; between two codes the rows
@@ -336,10 +362,10 @@ def row_bands_from_anchors(words: Sequence[Word], code_col: Column, top: float, 
     if not anchors:
         return []
     cuts = [top]
-    for a, b in zip(anchors, anchors[1:], strict=False):
+    for a, b in itertools.pairwise(anchors):
         cuts.append(_widest_gap(body, a.bottom, b.top))
     cuts.append(bottom)
-    return list(zip(cuts, cuts[1:], strict=False))
+    return list(itertools.pairwise(cuts))
 
 
 def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:
@@ -354,7 +380,13 @@ def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:
     return best_y
 
 
-def cells_of_band(words: Sequence[Word], columns: Sequence[Column], top: float, bottom: float, join_hyphen_wraps: bool = False) -> dict[str, str]:
+def cells_of_band(
+    words: Sequence[Word],
+    columns: Sequence[Column],
+    top: float,
+    bottom: float,
+    join_hyphen_wraps: bool = False,
+) -> dict[str, str]:
     """Cell text per column role for the words whose centre lies in the band."""
     band = [w for w in words if top <= w.ymid < bottom]
     cells: dict[str, list[Word]] = {}
@@ -402,7 +434,9 @@ def split_glued_words(words: Sequence[Word], columns: Sequence[Column]) -> list[
     return out
 
 
-def fill_color_at(fills: Sequence[Fill], col: Column | None, top: float, bottom: float) -> tuple[float, float, float] | None:
+def fill_color_at(
+    fills: Sequence[Fill], col: Column | None, top: float, bottom: float
+) -> tuple[float, float, float] | None:
     if col is None:
         return None
     for f in fills:

@@ -45,7 +45,8 @@ UPSCALE = 2.0  # 6–7 pt at 200 dpi is too small for tesseract; 2× reads codes
 LANG = "spa"
 DIGITS_LANG = "eng"  # re-reads words with digits: 28/28 codes right where "spa" got 13/28
 DIGITS_BLACKLIST = "$"  # "eng" reads a small "SS." as "$5."; Peruvian reports write soles "S/"
-PSM = 6  # a cell, or the text outside the grid, is one block of uniform text
+PSM_CELL = 6  # a cell is one block of uniform text
+PSM_PAGE = 3  # outside the grid: tesseract's own layout analysis sets logos and banners aside
 
 OSD_MIN_CONFIDENCE = 2.0  # below this tesseract's OSD guesses (a title page gave "Greek", 0.6)
 ROTATION_MARGIN = 10.0  # mean-confidence points one orientation must win by
@@ -181,7 +182,7 @@ def _rotation_sample(image: np.ndarray) -> np.ndarray | None:
 
 def _mean_confidence(image: np.ndarray) -> float:
     """Mean tesseract confidence of the words of 3+ letters or digits (0 when there are none)."""
-    words = [w for w in _tesseract(image, psm=PSM) if len(re.sub(r"\W", "", w.text)) >= 3]
+    words = [w for w in _tesseract(image, psm=PSM_CELL) if len(re.sub(r"\W", "", w.text)) >= 3]
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
@@ -400,9 +401,9 @@ def ocr_words(
     """Words of an upright page image in PDF points, none straddling a vertical ruling line."""
     if grid is None:
         grid = find_grid(image, dpi=dpi)
-    ink = _ink(image)
-    clean = _erase_lines(image, ink, dpi)
     scale = 72 / dpi
+    lines = [_scaled_edge(e, 1 / scale) for e in grid]
+    clean = _erase_lines(image, lines, dpi)
     cells = [_scaled(c, 1 / scale) for c in grid_cells(grid)] if per_cell else []
     if len(cells) < MIN_GRID_CELLS:
         cells = []
@@ -410,18 +411,33 @@ def ocr_words(
     rest = _blank(clean, cells)
     rest_box = _ink_box(_ink(rest))
     if rest_box is not None:
-        loose = _ocr_boxes(rest, [rest_box], upscale=upscale, lang=lang)[0]
-        verticals = [_scaled_edge(e, 1 / scale) for e in grid if e.orientation == "v"]
+        loose = _ocr_boxes(rest, [rest_box], upscale=upscale, lang=lang, psm=PSM_PAGE)[0]
+        verticals = [ln for ln in lines if ln.orientation == "v"]
         found += _split_at_lines(loose, verticals, clean, upscale=upscale, lang=lang)
     return [_to_word(w, scale) for w in _reading_order(found)]
 
 
-def _erase_lines(image: np.ndarray, ink: np.ndarray, dpi: int) -> np.ndarray:
-    """The image with its ruling lines painted white (a pixel's margin around them too)."""
-    horizontal, vertical = _line_masks(ink, dpi)
-    lines = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+def _erase_lines(image: np.ndarray, lines: Sequence[_Line], dpi: int) -> np.ndarray:
+    """The image with the pixels of the given ruling lines painted white (and a pixel around).
+
+    Only long runs near a ruling line of the grid go: the strokes of a big title letter are long
+    runs too, but `find_grid` did not take them for rules.
+    """
+    horizontal, vertical = _line_masks(_ink(image), dpi)
+    near = np.zeros_like(horizontal)
+    reach = _pt(MAX_LINE_THICKNESS_PT, dpi)
+    for line in lines:
+        pos, start, end = round(line.pos), int(line.start), math.ceil(line.end) + 1
+        if line.orientation == "h":
+            near[max(pos - reach, 0) : pos + reach + 1, start:end] |= horizontal[
+                max(pos - reach, 0) : pos + reach + 1, start:end
+            ]
+        else:
+            near[start:end, max(pos - reach, 0) : pos + reach + 1] |= vertical[
+                start:end, max(pos - reach, 0) : pos + reach + 1
+            ]
     clean = image.copy()
-    clean[lines > 0] = 255
+    clean[cv2.dilate(near, np.ones((3, 3), np.uint8)) > 0] = 255
     return clean
 
 
@@ -459,18 +475,18 @@ class _Tile:
 
 
 def _ocr_boxes(
-    image: np.ndarray, boxes: Sequence[_Box], *, upscale: float, lang: str
+    image: np.ndarray, boxes: Sequence[_Box], *, upscale: float, lang: str, psm: int = PSM_CELL
 ) -> list[list[_OcrWord]]:
     """Read each box on its own; words with digits are taken from a second, DIGITS_LANG reading.
 
     The Spanish model reads accents but turns code letters into digits (ISS.03 → 155.03,
     IOP → 10P); the English model reads codes and numbers right but drops accents.
     """
-    words = _read_boxes(image, boxes, upscale=upscale, lang=lang)
+    words = _read_boxes(image, boxes, upscale=upscale, lang=lang, psm=psm)
     if not DIGITS_LANG or lang == DIGITS_LANG:
         return words
     numeric = [i for i, found in enumerate(words) if any(_has_digit(w.text) for w in found)]
-    reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG)
+    reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG, psm=psm)
     for index, second in zip(numeric, reread, strict=True):
         words[index] = _prefer_digit_words(words[index], second)
     return words
@@ -502,7 +518,7 @@ def _overlap(a: _OcrWord, b: _OcrWord) -> bool:
 
 
 def _read_boxes(
-    image: np.ndarray, boxes: Sequence[_Box], *, upscale: float, lang: str
+    image: np.ndarray, boxes: Sequence[_Box], *, upscale: float, lang: str, psm: int
 ) -> list[list[_OcrWord]]:
     """Read each box on its own: trimmed to its ink, upscaled, stacked into a few mosaics."""
     results: list[list[_OcrWord]] = [[] for _ in boxes]
@@ -513,7 +529,7 @@ def _read_boxes(
             crops.append((index, crop))
     for batch in _batches(crops, upscale):
         mosaic, tiles = _mosaic(image, batch, upscale)
-        for word in _tesseract(mosaic, psm=PSM, lang=lang):
+        for word in _tesseract(mosaic, psm=psm, lang=lang):
             tile = _tile_at(tiles, (word.top + word.bottom) / 2)
             if tile is not None:
                 results[tile.region].append(_from_tile(word, tile, upscale))
@@ -596,7 +612,7 @@ def _from_tile(word: _OcrWord, tile: _Tile, upscale: float) -> _OcrWord:
     return _OcrWord(word.text, to_x(word.x0), to_y(word.top), to_x(word.x1), to_y(word.bottom), word.conf)
 
 
-def _tesseract(image: np.ndarray, *, psm: int = PSM, lang: str = LANG) -> list[_OcrWord]:
+def _tesseract(image: np.ndarray, *, psm: int, lang: str = LANG) -> list[_OcrWord]:
     """tesseract's words (TSV) with their pixel boxes and confidence."""
     config = f"--psm {psm}"
     if lang == DIGITS_LANG:

@@ -52,7 +52,9 @@ def check_readable_file(path: Path) -> None:
     if size == 0:
         raise InputError(f"{path}: empty file")
     if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: {size / 2**20:.0f} MiB is larger than the {MAX_FILE_BYTES // 2**20} MiB limit")
+        raise InputError(
+            f"{path}: {size / 2**20:.0f} MiB is larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
+        )
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
@@ -109,8 +111,14 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
     finally:
         page.close()
     return PageContent(
-        index + 1, width, height, words, edges, fills,
-        text=text.replace("\r\n", "\n"), image_coverage=coverage,
+        index + 1,
+        width,
+        height,
+        words,
+        edges,
+        fills,
+        text=text.replace("\r\n", "\n"),
+        image_coverage=coverage,
     )
 
 

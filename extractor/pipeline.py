@@ -40,6 +40,11 @@ class Options:
 def run(path: Path, options: Options | None = None) -> Report:
     """Extract, repair, validate and reconcile one report."""
     options = options or Options()
+    with ValidationWorker(enabled=options.validate) as validation:
+        return _run(path, options, validation)
+
+
+def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     pages, source = read_pages(path, options)
     rules = choose_rules(pages, options.family, path)
     extraction = read_matrix(pages, rules, source)
@@ -49,7 +54,7 @@ def run(path: Path, options: Options | None = None) -> Report:
     report = build_report(extraction, rows, rules)
     findings = repair_findings
     if options.validate:
-        findings += validate_report(report, rules, options)
+        findings += validation.validate(report, rules, options.data_docs)
     findings += reconcile_report(report, rules)
     report.findings = sort_findings(findings)
     return report
@@ -83,7 +88,9 @@ def needs_ocr(page: PageContent, mode: str) -> bool:
     return not has_text_layer(page) or looks_scanned(page)
 
 
-def _ocr_into(path: Path, pages: list[PageContent], numbers: list[int], options: Options) -> list[PageContent]:
+def _ocr_into(
+    path: Path, pages: list[PageContent], numbers: list[int], options: Options
+) -> list[PageContent]:
     from extractor.ocr import ocr_pages
 
     def progress(done: int, total: int) -> None:
@@ -103,7 +110,9 @@ def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Ru
         detected = detect_family("\n".join(p.text for p in pages))
     if detected is None:
         known = ", ".join(available_families())
-        raise InputError(f"{path}: no CEPLAN matrix found (the text matches none of the report families: {known}); try --family")
+        raise InputError(
+            f"{path}: no CEPLAN matrix found (the text matches none of the report families: {known}); try --family"
+        )
     return load_rules(detected)
 
 
@@ -124,7 +133,13 @@ def load_catalog(path: Path) -> list[Row]:
         records = list(csv.DictReader(fh))
     keys = ("code", "level", "parent", "page", "repairs")
     return [
-        Row(r.get("code", ""), r.get("level", ""), r.get("parent", ""), {k: v for k, v in r.items() if k not in keys}, int(r.get("page") or 0))
+        Row(
+            r.get("code", ""),
+            r.get("level", ""),
+            r.get("parent", ""),
+            {k: v for k, v in r.items() if k not in keys},
+            int(r.get("page") or 0),
+        )
         for r in records
     ]
 
@@ -144,6 +159,51 @@ def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Repor
         summary=extraction.summary,
         narrative=extraction.narrative,
     )
+
+
+class ValidationWorker:
+    """Great Expectations in a worker process that starts importing it at once.
+
+    GE takes 2-3 s to import; in a second process that happens while this one reads and
+    repairs the pages (2 cores), instead of after them. Without a worker (disabled, or no
+    process could be started) validation runs in this process.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self._pool = None
+        if enabled:
+            try:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                ctx = multiprocessing.get_context("fork")
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                self._pool.submit(_import_validation)
+            except (OSError, ValueError):
+                self._pool = None
+
+    def __enter__(self) -> ValidationWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def validate(self, report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
+        from extractor.validate import validate
+
+        if self._pool is None:
+            return validate(report, rules, data_docs)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(validate, report, rules, data_docs).result()
+        except BrokenProcessPool:  # a worker killed by the OS must not lose the findings
+            return validate(report, rules, data_docs)
+
+
+def _import_validation() -> None:
+    import great_expectations  # noqa: F401
 
 
 def validate_report(report: Report, rules: Rules, options: Options) -> list[Finding]:

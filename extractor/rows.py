@@ -90,7 +90,10 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
 
 
 def _rows_of_page(
-    page: PageContent, words: Sequence[Word], tables: Sequence[_Table], headings: Sequence[Heading],
+    page: PageContent,
+    words: Sequence[Word],
+    tables: Sequence[_Table],
+    headings: Sequence[Heading],
     rules: Rules,
 ) -> tuple[list[RawRow], list[Box]]:
     """Heading rows and table rows in page order, and the boxes they take up on the page."""
@@ -159,7 +162,12 @@ def _table_bottom(page: PageContent, header: TableHeader) -> float:
 
 
 def _rows_under_header(
-    page: PageContent, words: Sequence[Word], header: TableHeader, top: float, bottom: float, rules: Rules,
+    page: PageContent,
+    words: Sequence[Word],
+    header: TableHeader,
+    top: float,
+    bottom: float,
+    rules: Rules,
     continued: bool = False,
 ) -> list[RawRow]:
     # a family whose bodies are never ruled says so: its only rules (a page frame, the line over
@@ -229,8 +237,16 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             narrative.append((page.number, "\n".join(leftover)))
     summary = summaries[0][1] if summaries else []
     return Extraction(
-        source, rules.family, metadata, years, progress_years, raw_rows, summary, narrative,
-        matrix_pages, summaries,
+        source,
+        rules.family,
+        metadata,
+        years,
+        progress_years,
+        raw_rows,
+        summary,
+        narrative,
+        matrix_pages,
+        summaries,
     )
 
 
@@ -241,7 +257,9 @@ def _mark_continuation(rows: list[RawRow], has_previous: bool) -> None:
 
 
 def _years_of(headers: Sequence[TableHeader], prefix: str) -> list[int]:
-    found = sorted({int(c.role.rsplit("_", 1)[1]) for h in headers for c in h.columns if c.role.startswith(prefix)})
+    found = sorted(
+        {int(c.role.rsplit("_", 1)[1]) for h in headers for c in h.columns if c.role.startswith(prefix)}
+    )
     return found
 
 

@@ -87,8 +87,7 @@ def normalize_label(text: str) -> str:
 def _compile_levels(raw: dict[str, Any], path: Path) -> list[CodeLevel]:
     try:
         return [
-            CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent"))
-            for d in raw["codes"]["levels"]
+            CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent")) for d in raw["codes"]["levels"]
         ]
     except (KeyError, TypeError, re.error) as exc:
         raise RulesError(f"{path.name}: bad codes.levels: {exc}") from exc

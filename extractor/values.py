@@ -56,12 +56,11 @@ def _decimal_separator(num: str) -> str | None:
     thousands = len(groups) > 2 or (
         len(groups) == 2 and len(groups[1]) == 3 and 1 <= len(groups[0]) <= 3 and groups[0] != "0"
     )
-    if thousands and all(len(g) == 3 for g in groups[1:]):
-        # "1.795" could be 1.795 in a decimal-point report; percentages and shares never use a
-        # thousands separator with three decimals in these reports, so a comma means thousands
-        # and a point means thousands only when repeated ("1.234.567").
-        if sep == "," or len(groups) > 2:
-            return None
+    # "1.795" could be 1.795 in a decimal-point report; percentages and shares never use a
+    # thousands separator with three decimals in these reports, so a comma means thousands
+    # and a point means thousands only when repeated ("1.234.567").
+    if thousands and all(len(g) == 3 for g in groups[1:]) and (sep == "," or len(groups) > 2):
+        return None
     return sep
 
 

@@ -31,7 +31,8 @@ def _diff(expected: list[dict[str, str]], got: list[dict[str, str]], columns: li
     for i, (e, g) in enumerate(zip(expected, got, strict=False)):
         for col in columns:
             if e[col] != g.get(col):
-                problems.append(f"row {i + 1} ({e.get('code') or e.get('level')}) {col}: expected {e[col]!r}, got {g.get(col)!r}")
+                label = e.get("code") or e.get("level")
+                problems.append(f"row {i + 1} ({label}) {col}: expected {e[col]!r}, got {g.get(col)!r}")
     return problems
 
 
