@@ -64,6 +64,9 @@ def extract(
         bool, typer.Option("--no-validate", help="Skip the Great Expectations suites.")
     ] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for OCR.", min=1, max=64)] = 2,
+    debug: Annotated[
+        Path | None, typer.Option(help="Write each matrix page as a PNG with the grid, columns and rows drawn.")
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no findings table.")
     ] = False,
@@ -75,7 +78,13 @@ def extract(
     from extractor.pipeline import Options
 
     options = Options(
-        ocr=ocr, family=family, catalog=catalog, data_docs=data_docs, validate=not no_validate, jobs=jobs
+        ocr=ocr,
+        family=family,
+        catalog=catalog,
+        data_docs=data_docs,
+        validate=not no_validate,
+        jobs=jobs,
+        debug_dir=debug,
     )
     if report.is_dir():
         code = _extract_folder(report, out, formats, fail_on, options, quiet)

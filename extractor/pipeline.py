@@ -32,6 +32,7 @@ class Options:
     family: str | None = None
     catalog: Path | None = None
     data_docs: Path | None = None
+    debug_dir: Path | None = None  # draw each matrix page with its grid, columns and rows
     validate: bool = True
     jobs: int = 2
     progress: Progress | None = None
@@ -48,6 +49,10 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     pages, source = read_pages(path, options)
     rules = choose_rules(pages, options.family, path)
     extraction = read_matrix(pages, rules, source)
+    if options.debug_dir:
+        from extractor.debug import draw_pages
+
+        draw_pages(path, pages, extraction.raw_rows, rules, options.debug_dir)
     if not extraction.raw_rows:
         raise InputError(f"{path}: no {rules.family} matrix found (no table header with the expected labels)")
     rows, repair_findings = repair_rows(extraction, rules, options)
