@@ -99,18 +99,27 @@ def draw_table(path: Path) -> list[Cell]:
 
 
 def scan(vector_pdf: Path, out: Path, *, turn: int = 0) -> Path:
-    """An image-only copy of a one-page PDF: rasterised at DPI, grey, optionally upside down."""
+    """An image-only copy of a one-page PDF, rasterised at DPI in grey, its content turned
+    `turn` degrees anticlockwise (the page takes the turned image's shape, as a scanner's would)."""
     pdf = pdfium.PdfDocument(str(vector_pdf))
     try:
         image = pdf[0].render(scale=DPI / 72, grayscale=True).to_pil()
     finally:
         pdf.close()
-    if turn:
-        image = image.rotate(turn, expand=True)
-    page = canvas.Canvas(str(out), pagesize=PAGE)
-    page.drawImage(ImageReader(image.convert("L")), 0, 0, width=PAGE[0], height=PAGE[1])
+    image = image.rotate(turn, expand=True) if turn else image
+    size = (image.width * 72 / DPI, image.height * 72 / DPI)
+    page = canvas.Canvas(str(out), pagesize=size)
+    page.drawImage(ImageReader(image.convert("L")), 0, 0, width=size[0], height=size[1])
     page.save()
     return out
+
+
+def page_size(path: Path) -> tuple[float, float]:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return pdf[0].get_size()
+    finally:
+        pdf.close()
 
 
 def normalise(text: str) -> str:
@@ -127,20 +136,24 @@ def cell_texts(cells: list[Cell], words: list[Word]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Cell], Path, Path]:
+def table(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Cell], Path]:
     folder = tmp_path_factory.mktemp("ocr")
     cells = draw_table(folder / "table.pdf")
-    upright = scan(folder / "table.pdf", folder / "scan.pdf")
-    upside_down = scan(folder / "table.pdf", folder / "scan_rot180.pdf", turn=180)
-    return cells, upright, upside_down
+    return cells, folder / "table.pdf"
+
+
+@pytest.fixture(scope="module")
+def upright(table: tuple[list[Cell], Path]) -> PageContent:
+    _, vector = table
+    return ocr.ocr_page(scan(vector, vector.with_name("scan.pdf")), 0, *PAGE, dpi=DPI)
 
 
 # --------------------------------------------------------------------------- fast checks
 
 
-def test_find_grid_recovers_the_rules(table: tuple[list[Cell], Path, Path]) -> None:
-    cells, upright, _ = table
-    image = ocr.render_page(upright, 0, DPI)
+def test_find_grid_recovers_the_rules(table: tuple[list[Cell], Path]) -> None:
+    cells, vector = table
+    image = ocr.render_page(scan(vector, vector.with_name("grid.pdf")), 0, DPI)
     edges = ocr.find_grid(image, dpi=DPI)
     rules = sorted({c.x0 for c in cells} | {c.x1 for c in cells})
     found = sorted(e.x0 for e in edges if e.orientation == "v")
@@ -194,27 +207,28 @@ def test_lines_are_not_swallowed_by_a_tall_blob() -> None:
 
 
 @pytest.mark.slow
-def test_ocr_page_reads_the_scanned_table(table: tuple[list[Cell], Path, Path]) -> None:
-    cells, upright, _ = table
-    page = ocr.ocr_page(upright, 0, *PAGE, dpi=DPI)
-    assert (page.source, page.rotation, page.number) == ("ocr", 0, 1)
-    assert sum(e.orientation == "v" for e in page.edges) == len(WIDTHS) + 1
-    texts = cell_texts(cells, page.words)
+def test_ocr_page_reads_the_scanned_table(table: tuple[list[Cell], Path], upright: PageContent) -> None:
+    cells, _ = table
+    assert (upright.source, upright.rotation, upright.number) == ("ocr", 0, 1)
+    assert sum(e.orientation == "v" for e in upright.edges) == len(WIDTHS) + 1
+    texts = cell_texts(cells, upright.words)
     right = [normalise(t) == normalise(c.text) for t, c in zip(texts, cells, strict=True)]
     wrong = [(c.text, t) for t, c, ok in zip(texts, cells, right, strict=True) if not ok]
     assert sum(right) >= 0.9 * len(cells), wrong
     codes = [ok for ok, c in zip(right, cells, strict=True) if c.column == 0 and c.text != "Código"]
     assert sum(codes) >= 0.75 * len(codes), wrong
-    assert "ISS.03.05.01.01" in page.text
+    assert "ISS.03.05.01.01" in upright.text
 
 
 @pytest.mark.slow
-def test_upside_down_scan_reads_the_same(table: tuple[list[Cell], Path, Path]) -> None:
-    cells, upright, upside_down = table
-    first = cell_texts(cells, ocr.ocr_page(upright, 0, *PAGE, dpi=DPI).words)
-    turned = ocr.ocr_page(upside_down, 0, *PAGE, dpi=DPI)
-    assert turned.rotation == 180
-    second = cell_texts(cells, turned.words)
+@pytest.mark.parametrize("turn", [180, 90])
+def test_turned_scan_reads_the_same(table: tuple[list[Cell], Path], upright: PageContent, turn: int) -> None:
+    cells, vector = table
+    turned_pdf = scan(vector, vector.with_name(f"scan_{turn}.pdf"), turn=turn)
+    turned = ocr.ocr_page(turned_pdf, 0, *page_size(turned_pdf), dpi=DPI)
+    assert turned.rotation == turn
+    assert (turned.width, turned.height) == pytest.approx(PAGE, abs=0.5)
+    first, second = cell_texts(cells, upright.words), cell_texts(cells, turned.words)
     same = sum(normalise(a) == normalise(b) for a, b in zip(first, second, strict=True))
     assert same >= 0.9 * len(cells)
 
