@@ -122,3 +122,13 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_real_narrative_report_without_matrix_is_refused_cleanly(tmp_path: Path) -> None:
+    from tests.gold import REAL
+
+    pdf = REAL / "IGP_Informe_Evaluacion_Resultados_PEI_2020.pdf"
+    result = run_extract(pdf, "--out", tmp_path / "out", "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "no CEPLAN matrix found" in result.stderr
+    assert not (tmp_path / "out").exists()
