@@ -125,7 +125,9 @@ def repair_rows(extraction: Extraction, rules: Rules, options: Options) -> tuple
     from extractor.repair import repair
 
     catalog = load_catalog(options.catalog) if options.catalog else None
-    return repair(extraction.raw_rows, rules, catalog)
+    # the narrative's words widen the vocabulary that wrapped and misread words are checked against
+    narrative = [text for _, text in extraction.narrative]
+    return repair(extraction.raw_rows, rules, catalog, document_text=narrative)
 
 
 def load_catalog(path: Path) -> list[Row]:

@@ -44,6 +44,8 @@ SHARED_OCR = RULES_DIR / "_ocr.yaml"
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
 LOWER_START = re.compile(r"^[a-záéíóúüñ]")
 TERMINAL = re.compile(r"[.:;!?\"”)»]$")
+CODE_SEPARATOR = re.compile(r"\s*[.,:;]\s*")  # "LN.02:01", "SS. 03.01": a dot misread or spaced
+LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 MAX_READINGS = 256  # OCR readings tried for one code prefix; prefixes are 1-4 characters
 
 
@@ -306,22 +308,36 @@ def clean_band(raw: RawRow, cfg: RepairConfig) -> Band:
     cells = {role: " ".join(text.split()) for role, text in raw.cells.items()}
     repairs: list[Repair] = []
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
-    coded = bool(code_text)
+    named = _named_row(cells.get("name", ""), cfg)
+    coded = bool(code_text) or named is not None  # a named row's values are its own
     for role, text in cells.items():
-        if not text:
-            continue
-        clean = " ".join(cfg.markup.sub(" ", text).split())
-        if role != "name" and _is_stray(clean, role, coded, cfg):
-            clean = ""
-        if clean != text:
-            repairs.append(Repair("stray", text, "", role))
-        cells[role] = clean
+        if text and role in cfg.text_columns:
+            cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
+        elif text:
+            clean = " ".join(cfg.markup.sub(" ", text).split())
+            if _is_stray(clean, role, coded, cfg):
+                clean = ""
+            if clean != text:
+                repairs.append(Repair("stray", text, "", role))
+            cells[role] = clean
     band = Band(raw.page, cells, code_text, repairs, raw.continues_previous)
-    band.named = _named_row(band.name, cfg)
+    band.named = named
     band.head = head_levels(band.name, cfg)
-    if coded:
+    if code_text:
         band.guess = provisional_code(code_text, content_of(cells, cfg), cfg)
     return band
+
+
+def _clean_text_cell(
+    text: str, role: str, coded: bool, cfg: RepairConfig, repairs: list[Repair]
+) -> str:
+    """A text cell without markup and lone punctuation marks ("investigar y . sancionar")."""
+    marks = cfg.markup.findall(text) + LONE_PUNCTUATION.findall(text)
+    clean = " ".join(LONE_PUNCTUATION.sub(" ", cfg.markup.sub(" ", text)).split())
+    if role != "name" and _is_stray(clean, role, coded, cfg):
+        marks, clean = [text], ""
+    repairs += [Repair("stray", mark, "", role) for mark in marks]
+    return clean
 
 
 def _drop_code_mark(code_text: str, cfg: RepairConfig, repairs: list[Repair]) -> str:
@@ -396,7 +412,7 @@ def content_score(level: str, content: Content, cfg: RepairConfig) -> float:
 
 def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
     """Every grammar code the printed text can be read as, with how well the prefix fits."""
-    text = re.sub(r"\s*([.,])\s*", r"\1", printed.strip()).replace(",", ".")
+    text = CODE_SEPARATOR.sub(".", printed.strip())
     if not text:
         return []
     parsed = cfg.rules.parse_code(text)
@@ -490,7 +506,8 @@ def group_bands(bands: list[Band], cfg: RepairConfig, findings: list[Finding]) -
             pending = _close(pending, drafts)
             drafts.append(_new_draft(band, cfg))
         elif band.code_text:
-            pending = _take_coded(band, pending, drafts, cfg)
+            _take_coded(band, pending, drafts, cfg)
+            pending = None
         elif not band.name and not any(band.cells.values()):
             _drop_band(band, findings)
         else:
@@ -499,29 +516,28 @@ def group_bands(bands: list[Band], cfg: RepairConfig, findings: list[Finding]) -
     return drafts
 
 
-def _take_coded(
-    band: Band, pending: Draft | None, drafts: list[Draft], cfg: RepairConfig
-) -> Draft | None:
+def _take_coded(band: Band, pending: Draft | None, drafts: list[Draft], cfg: RepairConfig) -> None:
+    """A coded band ends the pending row, repeats the row above, or starts a row."""
     level = band.guess.level if band.guess else None
     if pending and band.head is None and _compatible(pending.head, level):
         _absorb(pending, band, cfg, coded=True)
         drafts.append(pending)
-        return None
+        return
     _close(pending, drafts)
     prev = drafts[-1] if drafts else None
     if prev and _same_row(prev, band, cfg):
         _merge_duplicate(prev, band, drafts, cfg)
-        return None
+        return
     draft = _new_draft(band, cfg)
     if band.head is None and prev and not prev.named:
         _return_spill(draft, prev, level, cfg)
     drafts.append(draft)
-    return None
 
 
 def _take_codeless(
     band: Band, nxt: Band | None, pending: Draft | None, drafts: list[Draft], cfg: RepairConfig
 ) -> Draft | None:
+    """A band without a code starts a row (returned as the new pending row) or continues one."""
     target = pending or (drafts[-1] if drafts and not drafts[-1].named else None)
     next_level = nxt.guess.level if nxt and nxt.guess else None
     opens_next = nxt is not None and nxt.head is None and not nxt.named
@@ -880,7 +896,7 @@ def _fuzzy_evidence(printed: str, code: str) -> float:
     75% alike, -1 when unlike. A printed code with another number of parts is another level."""
     if not printed:
         return 0.0
-    if len(re.split(r"[.,]", printed.strip())) != len(code.split(".")):
+    if len(CODE_SEPARATOR.split(printed.strip())) != len(code.split(".")):
         return -1.0
     return max(-1.0, min(1.0, (fuzz.ratio(printed, code) - 75) / 25))
 

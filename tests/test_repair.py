@@ -385,3 +385,14 @@ def test_a_band_without_code_but_with_its_own_values_is_a_row_not_a_continuation
     # An ISS after its SS, or the first IOP of OP.01: the context alone cannot say which.
     warned = [f.message for f in findings if f.rule == "unrepaired_code"]
     assert rows[1].code == "" and "best candidates ISS.01.01.01.01" in warned[0]
+
+
+def test_ocr_specks_in_text_go_and_the_index_keeps_its_value() -> None:
+    raws = [
+        _band(1, "LN.02.04", "Mejorar la aplicación de instrumentos para investigar y . sancionar"),
+        _band(1, "", "Indice de gestión de la política nacional", progress_2024="70.6."),
+    ]
+    rows, _ = rp.repair(raws, rules())
+    assert rows[0].get("name").endswith("para investigar y sancionar")
+    assert "stray:.->" in rows[0].repairs
+    assert (rows[1].level, rows[1].get("progress_2024")) == ("INDEX", "70.6.")
