@@ -230,7 +230,8 @@ def _print_summary(report, written: Path) -> None:
     for f in shown:
         cells = (f.severity, str(f.page or ""), f.code or f.field, f.rule, f.printed, f.recomputed)
         text = " ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True))
-        line = f"[{style[f.severity]}]{escape(text[:7])}[/]{escape(text[7:])} {escape(_fit(f.message, room))}"
+        why = f.message.removeprefix(f"{f.code} ") if f.code else f.message  # the code has its own column
+        line = f"[{style[f.severity]}]{escape(text[:7])}[/]{escape(text[7:])} {escape(_fit(why, room))}"
         console.print(line, soft_wrap=True)
     rest = sum(f.severity != "info" for f in report.findings) - len(shown)
     if rest > 0:
