@@ -94,7 +94,14 @@ def extract(
 
 
 def _extract_one(
-    path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool, db: Path | None = None
+    path: Path,
+    out: Path,
+    formats: list[str],
+    fail_on: str,
+    options,
+    quiet: bool,
+    db: Path | None = None,
+    validation=None,
 ) -> int:
     from extractor.export import append_to_database, write_report
     from extractor.pdf import InputError
@@ -104,7 +111,7 @@ def _extract_one(
     with _progress(quiet) as progress:
         options.progress = progress
         try:
-            report = run(path, options)
+            report = run(path, options, validation)
         except (InputError, RulesError) as exc:
             _fail(str(exc))
             return EXIT_BAD_INPUT
@@ -131,7 +138,14 @@ def _extract_folder(
         return EXIT_BAD_INPUT
     out = out or Path(f"{folder.name}.extracted")
     db = out / "reports.sqlite"
-    codes = [_extract_one(pdf, out / pdf.stem, formats, fail_on, options, quiet, db=db) for pdf in pdfs]
+    from extractor.pipeline import ValidationWorker
+
+    # one Great Expectations process serves every report of the folder (its import costs ~3 s)
+    with ValidationWorker(enabled=options.validate) as validation:
+        codes = [
+            _extract_one(pdf, out / pdf.stem, formats, fail_on, options, quiet, db=db, validation=validation)
+            for pdf in pdfs
+        ]
     if not quiet:
         typer.echo(f"{len(pdfs)} reports → {out}/ (database: {db})", err=True)
     return max(codes)

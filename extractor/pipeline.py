@@ -38,11 +38,16 @@ class Options:
     progress: Progress | None = None
 
 
-def run(path: Path, options: Options | None = None) -> Report:
-    """Extract, repair, validate and reconcile one report."""
+def run(path: Path, options: Options | None = None, validation: ValidationWorker | None = None) -> Report:
+    """Extract, repair, validate and reconcile one report.
+
+    Pass a `ValidationWorker` to share one Great Expectations process between many reports.
+    """
     options = options or Options()
-    with ValidationWorker(enabled=options.validate) as validation:
-        return _run(path, options, validation)
+    if validation is None:
+        with ValidationWorker(enabled=options.validate) as worker:
+            return _run(path, options, worker)
+    return _run(path, options, validation)
 
 
 def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
