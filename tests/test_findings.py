@@ -117,10 +117,11 @@ def salud_injected(tmp_path_factory) -> tuple[Report, dict[str, str]]:
     group["mid_75_95"] = str(int(group["mid_75_95"]) + 1)
     group["total"] = str(int(group["total"]) + 1)
     narrative_claim = _inject_narrative_count(data)
+    service_claim = _inject_service_claim(data)
     pdf = tmp_path_factory.mktemp("salud-injected") / "salud-injected.pdf"
     ms.render_report(data, pdf)
     report = run(pdf, Options())
-    return report, {"iss": iss["code"], "op": op["code"], "narrative": narrative_claim}
+    return report, {"iss": iss["code"], "op": op["code"], "narrative": narrative_claim, "service": service_claim}
 
 
 def _inject_narrative_count(data) -> str:
@@ -132,6 +133,27 @@ def _inject_narrative_count(data) -> str:
             block.text = block.text[: m.start(2)] + wrong + block.text[m.end(2):]
             return wrong
     raise AssertionError("the generator's narrative has no service count sentence")
+
+
+def _inject_service_claim(data) -> str:
+    """Change the first "Este servicio tiene un cumplimiento del NN%" to a wrong figure."""
+    for block in data.narrative:
+        m = re.search(r"cumplimiento del (\d+)%", block.text)
+        if m:
+            wrong = f"{int(m.group(1)) + 7}%"
+            block.text = block.text[: m.start(1)] + wrong[:-1] + block.text[m.end(1) :]
+            return wrong
+    raise AssertionError("the generator's narrative has no service claim")
+
+
+def test_consistent_sample_attributes_every_narrative_figure(salud_clean: Report) -> None:
+    assert not [f for f in salud_clean.findings if f.rule.startswith("narrative")]
+
+
+def test_injected_service_claim_is_caught(salud_injected) -> None:
+    report, injected = salud_injected
+    found = [f for f in report.findings if f.rule == "narrative_mismatch" and f.printed == injected["service"]]
+    assert found and found[0].code.startswith("ISS.") and found[0].severity == "error"
 
 
 def test_injected_progress_error_is_caught(salud_injected) -> None:
