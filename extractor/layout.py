@@ -322,9 +322,10 @@ def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[i
     template = group.get("years")
     for sub in sorted(subs, key=lambda c: c.box.x0):
         text = sub.text.strip()
-        if template and YEAR.match(text):
-            columns.append(Column(template.format(year=text), sub.box.x0, sub.box.x1, text))
-            years.setdefault(template, []).append(int(text))
+        year = _squash(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
+        if template and YEAR.match(year):
+            columns.append(Column(template.format(year=year), sub.box.x0, sub.box.x1, text))
+            years.setdefault(template, []).append(int(year))
             continue
         for role, labels in (group.get("sub") or {}).items():
             if label_score(text, labels) >= LABEL_MATCH_MIN:

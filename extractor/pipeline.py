@@ -199,7 +199,13 @@ class ValidationWorker:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # The pool's manager thread is joined here, not left running: on Python 3.11 it can
+            # race the interpreter's exit hook and print a "Bad file descriptor" traceback (seen
+            # after a long OCR run that ends in "no matrix found"). A worker still importing GE
+            # is stopped rather than waited for.
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def validate(self, report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
         from extractor.validate import validate

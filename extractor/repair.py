@@ -45,6 +45,9 @@ WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
 LOWER_START = re.compile(r"^[a-záéíóúüñ]")
 TERMINAL = re.compile(r"[.:;!?\"”)»]$")
 CODE_SEPARATOR = re.compile(r"\s*[.,:;]\s*")  # "LN.02:01", "SS. 03.01": a dot misread or spaced
+QUOTES = "\"'“”‘’«»`´"
+GLUED_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.:])([a-záéíóúüñ]+)")  # "la.trata"
+TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # "por." "de-"
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 MAX_READINGS = 256  # OCR readings tried for one code prefix; prefixes are 1-4 characters
 
@@ -125,6 +128,7 @@ class RepairConfig:
     evidence_min: int
     level_cells: dict[str, list[str]]
     text_columns: frozenset[str]
+    label_columns: frozenset[str]  # short labels: a full stop after one is a speck
     stray_cells: list[re.Pattern[str]]
     rule_marks: re.Pattern[str]
     code_mark: re.Pattern[str]
@@ -136,6 +140,13 @@ class RepairConfig:
     prefix_readings: dict[str, list[str]]
     digit_readings: dict[str, str]
     confusions: list[tuple[str, str]]
+    lone_mark: re.Pattern[str]  # specks read as punctuation in text cells (`text_marks`)
+    edge_mark: re.Pattern[str]
+    glued_mark: re.Pattern[str]
+    lone_letter: re.Pattern[str]
+    in_capitals: dict[str, str]
+    value_strip: list[re.Pattern[str]]  # marks around an OCR'd value (`value_marks`)
+    value_readings: dict[str, str]
     vocabulary: frozenset[str]
     named_rows: list[tuple[str, str, re.Pattern[str]]]
     numbering: dict[str, Any]
@@ -156,6 +167,7 @@ class RepairConfig:
             evidence_min=int(evidence.get("min_cells", 2)),
             level_cells={k: list(v or []) for k, v in sec.get("level_cells", {}).items()},
             text_columns=frozenset(sec.get("text_columns", ["name"])),
+            label_columns=frozenset(sec.get("label_columns", [])),
             stray_cells=[re.compile(p) for p in sec.get("stray_cells", [])],
             rule_marks=re.compile(sec.get("rule_marks", r"^[|]$")),
             code_mark=re.compile(sec.get("code_trailing_mark", r"(?!x)x")),
@@ -167,6 +179,13 @@ class RepairConfig:
             prefix_readings={str(k): list(v) for k, v in ocr.get("code_prefix_readings", {}).items()},
             digit_readings={str(k): str(v) for k, v in ocr.get("code_digit_readings", {}).items()},
             confusions=[(a, b) for a, b in ocr.get("letter_confusions", [])],
+            lone_mark=re.compile(ocr.get("text_marks", {}).get("lone", r"(?!x)x")),
+            edge_mark=re.compile(ocr.get("text_marks", {}).get("edge", r"(?!x)x")),
+            glued_mark=re.compile(ocr.get("text_marks", {}).get("glued", r"(?!x)x")),
+            lone_letter=re.compile(ocr.get("text_marks", {}).get("letter", r"(?!x)x")),
+            in_capitals={str(k): str(v) for k, v in ocr.get("text_marks", {}).get("in_capitals", {}).items()},
+            value_strip=[re.compile(p) for p in ocr.get("value_marks", {}).get("strip", [])],
+            value_readings={str(k): str(v) for k, v in ocr.get("value_marks", {}).get("readings", {}).items()},
             vocabulary=frozenset(str(w).lower() for w in ocr.get("vocabulary", [])),
             named_rows=[
                 (n["level"], n.get("code", ""), re.compile(n["name_pattern"]))
@@ -314,10 +333,11 @@ def clean_band(raw: RawRow, cfg: RepairConfig) -> Band:
         if text and role in cfg.text_columns:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
-            clean = " ".join(cfg.markup.sub(" ", text).split())
+            base = " ".join(cfg.markup.sub(" ", text).split())
+            clean = _read_value(base, role, cfg, repairs)
             if _is_stray(clean, role, coded, cfg):
                 clean = ""
-            if clean != text:
+            if base != text or not clean:
                 repairs.append(Repair("stray", text, "", role))
             cells[role] = clean
     band = Band(raw.page, cells, code_text, repairs, raw.continues_previous)
@@ -334,10 +354,90 @@ def _clean_text_cell(
     """A text cell without markup and lone punctuation marks ("investigar y . sancionar")."""
     marks = cfg.markup.findall(text) + LONE_PUNCTUATION.findall(text)
     clean = " ".join(LONE_PUNCTUATION.sub(" ", cfg.markup.sub(" ", text)).split())
+    words = clean.split()
+    clean = " ".join(_read_capitals(w, cfg) for w in words)
+    repairs += [Repair("ocr_letter", a, b, role) for a, b in zip(words, clean.split(), strict=True) if a != b]
+    clean = _drop_marks(clean, cfg, marks)
     if role != "name" and _is_stray(clean, role, coded, cfg):
         marks, clean = [text], ""
     repairs += [Repair("stray", mark, "", role) for mark in marks]
     return clean
+
+
+def _drop_marks(text: str, cfg: RepairConfig, marks: list[str]) -> str:
+    """Specks read as punctuation (`text_marks`): lone mark tokens, marks or a stray letter alone
+    at either end of the cell, marks glued to its first or last word; what was dropped is added
+    to `marks`."""
+    kept = []
+    for token in text.split():
+        (marks if cfg.lone_mark.fullmatch(token) else kept).append(token)
+
+    def at_edge(token: str) -> bool:
+        return bool(cfg.edge_mark.fullmatch(token) or cfg.lone_letter.fullmatch(token))
+
+    while kept and at_edge(kept[-1]):
+        marks.append(kept.pop())
+    while kept and at_edge(kept[0]):
+        marks.append(kept.pop(0))
+    if kept:
+        kept[0] = _unglue(kept[0], text, cfg, marks, at_start=True)
+        kept[-1] = _unglue(kept[-1], text, cfg, marks, at_start=False)
+    return " ".join(kept)
+
+
+def _read_capitals(token: str, cfg: RepairConfig) -> str:
+    """A word in capitals with a mark misread for one of its letters ("INE!" → "INEI")."""
+    letters = [c for c in token if c not in cfg.in_capitals]
+    if len(letters) < 2 or len(letters) == len(token) or not all(c.isupper() for c in letters):
+        return token
+    return "".join(cfg.in_capitals.get(c, c) for c in token)
+
+
+def _unglue(token: str, text: str, cfg: RepairConfig, marks: list[str], *, at_start: bool) -> str:
+    """The word without the marks glued to its outer side ("'Número" → "Número"); a mark whose
+    partner is elsewhere in the cell (`“Programa Juntos”`, "'SIS'") is punctuation and stays."""
+    chars = token if at_start else token[::-1]
+    n = 0
+    while n < len(chars) and cfg.glued_mark.fullmatch(chars[n]):
+        n += 1
+    core = token[n:] if at_start else token[: len(token) - n]
+    glued = token[:n] if at_start else token[len(token) - n :]
+    rest = text[n:] if at_start else text[: len(text) - n]
+    if not n or not any(c.isalnum() for c in core) or any(_partner_in(c, rest) for c in glued):
+        return token
+    marks.append(glued)
+    return core
+
+
+def _partner_in(mark: str, text: str) -> bool:
+    """Whether `text` holds the other half of a pair the mark may belong to (quotes of any kind)."""
+    return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
+
+
+def _read_value(text: str, role: str, cfg: RepairConfig, repairs: list[Repair]) -> str:
+    """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
+    inside a number read as digits ("1,O15"). Changed only when that makes it parse; the change
+    is listed as an `ocr_value` repair."""
+    if not text or not cfg.is_value_column(role):
+        return text
+    stripped = text
+    for pattern in cfg.value_strip:
+        stripped = pattern.sub("", stripped).strip()
+    for candidate in (stripped, _value_digits(stripped, cfg)):
+        if candidate != text and candidate and parse_value(candidate).unit != "?":
+            repairs.append(Repair("ocr_value", text, candidate, role))
+            return candidate
+    return text
+
+
+def _value_digits(text: str, cfg: RepairConfig) -> str:
+    """Characters next to a digit read as the digit or separator they stand for."""
+    out = list(text)
+    for i, ch in enumerate(text):
+        beside = text[i - 1 : i] + text[i + 1 : i + 2]
+        if ch in cfg.value_readings and any(c.isdigit() for c in beside):
+            out[i] = cfg.value_readings[ch]
+    return "".join(out)
 
 
 def _drop_code_mark(code_text: str, cfg: RepairConfig, repairs: list[Repair]) -> str:
@@ -1030,9 +1130,40 @@ def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
     for role in sorted(cfg.text_columns):
         text = draft.cells.get(role, "")
         if text:
+            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns)
             fixed, repairs = fix_text(text, lexicon)
             draft.cells[role] = fixed
+            draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
+
+
+def fix_marks(text: str, lexicon: Lexicon, *, label: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """Specks read as punctuation next to a word the document knows: between two words
+    ("la.trata"), a stop before a lower-case word ("por. trata"), a hyphen after a whole word
+    ("de- Trabajo"), a final stop on a label ("MIMP."); the fixes as (printed, fixed)."""
+    tokens = text.split(" ")
+    fixes = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        fixed = _unmark(token, following, lexicon, label=label)
+        if fixed != token:
+            fixes.append((token, fixed))
+            tokens[i] = fixed
+    return " ".join(tokens), fixes
+
+
+def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str:
+    glued = GLUED_MARK.fullmatch(token)
+    if glued and lexicon.real(glued[1]) and lexicon.real(glued[3]):
+        return f"{glued[1]} {glued[3]}"
+    trailing = TRAILING_MARK.fullmatch(token)
+    if not trailing or not lexicon.real(trailing[1]):
+        return token
+    if following and (trailing[2] == "-" or following[:1].islower()):
+        return trailing[1]
+    if not following and label and trailing[2] == ".":
+        return trailing[1]
+    return token
 
 
 def fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str]]]:

@@ -7,6 +7,7 @@ band that opens a page without a code continues the last row of the previous pag
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -215,7 +216,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
 def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -> Extraction:
     raw_rows: list[RawRow] = []
     narrative: list[tuple[int, str]] = []
-    metadata: dict[str, str] = {}
+    metadata_seen: dict[str, Counter[str]] = {}
     summaries: list[tuple[int, list[SummaryRow]]] = []
     years: list[int] = []
     progress_years: list[int] = []
@@ -228,14 +229,18 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             _mark_continuation(page.raw_rows, bool(raw_rows))
             raw_rows += page.raw_rows
             for key, value in read_metadata(page.outside_lines, rules).items():
-                metadata.setdefault(key, value)
+                metadata_seen.setdefault(key, Counter())[value] += 1
             summary = read_summary(page.outside_lines, rules, page.number)
             if summary:
                 summaries.append((page.number, summary))
         leftover = [ln for ln in page.outside_lines if not _is_meta_or_furniture(ln, rules)]
         if leftover:
             narrative.append((page.number, "\n".join(leftover)))
-    summary = summaries[0][1] if summaries else []
+    # Every matrix page repeats the header block and the summary table: the reading most pages
+    # agree on wins, so one page's OCR slip or clipped edge does not decide (on a text layer all
+    # pages agree and the first page's reading is taken, as before).
+    metadata = {key: seen.most_common(1)[0][0] for key, seen in metadata_seen.items()}
+    summary = voted_summary(summaries, rules)
     return Extraction(
         source,
         rules.family,
@@ -248,6 +253,19 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
         matrix_pages,
         summaries,
     )
+
+
+def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rules) -> list[SummaryRow]:
+    """Each summary group's counts as most pages print them, in the rules' group order."""
+    seen: dict[str, Counter[tuple[str, ...]]] = {}
+    first: dict[tuple[str, tuple[str, ...]], SummaryRow] = {}
+    for _, rows in summaries:
+        for row in rows:
+            counts = (row.low_0_75, row.mid_75_95, row.high_95, row.nd, row.total)
+            seen.setdefault(row.group, Counter())[counts] += 1
+            first.setdefault((row.group, counts), row)
+    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    return [first[(g, seen[g].most_common(1)[0][0])] for g in groups if g in seen]
 
 
 def _mark_continuation(rows: list[RawRow], has_previous: bool) -> None:
@@ -264,6 +282,10 @@ def _years_of(headers: Sequence[TableHeader], prefix: str) -> list[int]:
 
 
 def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
+    # labels clipped by a scanner or misread ("inisterio conductor:") are put back first
+    from extractor.repair import clean_furniture_text
+
+    lines, _ = clean_furniture_text(lines, rules)
     out: dict[str, str] = {}
     for key, pattern in (rules.raw.get("metadata") or {}).items():
         rx = re.compile(pattern, re.I)
