@@ -15,31 +15,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractor.model import Column, Edge, Fill, PageContent, Word
+from extractor.model import Box, Column, Edge, Fill, PageContent, Word
 from extractor.rules import Rules, normalize_label
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
 LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
 SNAP_TOLERANCE = 3.0
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def xmid(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def ymid(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    def contains(self, word: Word) -> bool:
-        return self.x0 <= word.xmid <= self.x1 and self.top <= word.ymid <= self.bottom
 
 
 @dataclass(slots=True)

@@ -16,11 +16,10 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A run of characters on one line, as the text layer (or OCR) gives it."""
+class _Extent:
+    """Centre of anything with x0, x1, top and bottom (shared by words and boxes)."""
 
-    text: str
+    __slots__ = ()
     x0: float
     x1: float
     top: float
@@ -33,6 +32,30 @@ class Word:
     @property
     def ymid(self) -> float:
         return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Word(_Extent):
+    """A run of characters on one line, as the text layer (or OCR) gives it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class Box(_Extent):
+    """A rectangle on the page: a cell, a table's extent."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    def contains(self, word: Word) -> bool:
+        return self.x0 <= word.xmid <= self.x1 and self.top <= word.ymid <= self.bottom
 
 
 @dataclass(frozen=True, slots=True)
