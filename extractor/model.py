@@ -181,7 +181,6 @@ class Extraction:
     summary: list[SummaryRow]
     narrative: list[tuple[int, str]]  # (page, text) outside the matrix tables
     matrix_pages: list[int] = field(default_factory=list)
-    summary_variants: list[tuple[int, list[SummaryRow]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -224,12 +224,6 @@ def _import_validation() -> None:
     import great_expectations  # noqa: F401
 
 
-def validate_report(report: Report, rules: Rules, options: Options) -> list[Finding]:
-    from extractor.validate import validate
-
-    return validate(report, rules, options.data_docs)
-
-
 def reconcile_report(report: Report, rules: Rules) -> list[Finding]:
     from extractor.reconcile import reconcile
 
@@ -239,12 +233,6 @@ def reconcile_report(report: Report, rules: Rules) -> list[Finding]:
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Worst first, then in page order."""
     return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.page, f.code, f.rule))
-
-
-def worst_severity(findings: list[Finding]) -> str | None:
-    if not findings:
-        return None
-    return max((f.severity for f in findings), key=lambda s: SEVERITY_RANK[s])
 
 
 def _report_progress(options: Options, stage: str, done: int, total: int) -> None:

@@ -727,18 +727,17 @@ def _absorb(draft: Draft, band: Band, cfg: RepairConfig, *, coded: bool) -> None
     if coded:
         draft.code_texts.append(band.code_text)
         draft.guess = band.guess
-    if band.name:
-        draft.name_parts.append(band.name)
-        _absorb_text(draft, band.name, own=False, hyphen_wraps=cfg.join_hyphen_wraps)
+    _absorb_text(draft, band.name, hyphen_wraps=cfg.join_hyphen_wraps)
     for role, text in band.cells.items():
         if role != "name" and text:
             _merge_cell(draft, role, text, coded, cfg)
 
 
-def _absorb_text(draft: Draft, text: str, *, own: bool = True, hyphen_wraps: bool = False) -> None:
-    if own and text:
+def _absorb_text(draft: Draft, text: str, *, hyphen_wraps: bool = False) -> None:
+    """Add a piece of name printed on one band: kept as a part, and joined to the name."""
+    if text:
         draft.name_parts.append(text)
-    draft.cells["name"] = join_wrapped(draft.name, text, hyphen_wraps)
+        draft.cells["name"] = join_wrapped(draft.name, text, hyphen_wraps)
 
 
 def _merge_cell(draft: Draft, role: str, text: str, coded: bool, cfg: RepairConfig) -> None:
@@ -779,9 +778,7 @@ def _merge_duplicate(draft: Draft, band: Band, drafts: list[Draft], cfg: RepairC
     draft.repairs.append(Repair("split_row", f"duplicate band {band.code_text}", to_row=draft))
     draft.code_texts.append(band.code_text)
     draft.last_page = band.page
-    if band.name:
-        draft.name_parts.append(band.name)
-        _absorb_text(draft, band.name, own=False, hyphen_wraps=cfg.join_hyphen_wraps)
+    _absorb_text(draft, band.name, hyphen_wraps=cfg.join_hyphen_wraps)
     for role, text in band.cells.items():
         current = draft.cells.get(role, "")
         if role == "name" or not text or current == text:

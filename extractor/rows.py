@@ -251,7 +251,6 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
         summary,
         narrative,
         matrix_pages,
-        summaries,
     )
 
 

@@ -61,9 +61,6 @@ class Rules:
                 return ParsedCode(code, lvl.level, parent, parts)
         return None
 
-    def level_names(self) -> list[str]:
-        return [lvl.level for lvl in self.levels]
-
     def output_columns(self, years: list[int], progress_years: list[int]) -> list[str]:
         """Expand the `{years}` templates of `output_columns` over the printed years."""
         out: list[str] = []

@@ -85,8 +85,3 @@ def parse_value(text: str) -> Value:
     if m.group("sign") == "-":
         number = -number
     return Value(raw, number, m.group("unit"))
-
-
-def format_number(x: float, decimals: int = 2) -> str:
-    """A recomputed number as text, without trailing noise ("466.67")."""
-    return f"{x:.{decimals}f}"
