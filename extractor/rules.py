@@ -9,12 +9,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Family files ship inside the package (a wheel or pipx install has no repository beside it).
+FAMILIES_DIR = Path(str(resources.files("extractor") / "families"))
+RULES_DIR = FAMILIES_DIR / "rules"
 
 
 class RulesError(ValueError):

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.model import Finding, Report, Severity, SummaryRow
-from extractor.rules import CodeLevel, Rules, normalize_label
+from extractor.rules import FAMILIES_DIR, CodeLevel, Rules, normalize_label
 from extractor.values import parse_value
 
 if TYPE_CHECKING:
     import pandas as pd
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+EXPECTATIONS_DIR = FAMILIES_DIR / "expectations"
 RULE = "expectation_failed"
 YEAR = "{year}"  # the placeholder for a year in rules and suite column names
 HELPER = "__"  # `<column>__<kind>`: a helper column about report column `<column>`
