@@ -11,9 +11,10 @@ from pathlib import Path
 
 from extractor.layout import find_headers
 from extractor.model import PageContent, RawRow
+from extractor.raster import render_color
 from extractor.rules import Rules
 
-SCALE = 2.0  # pixels per point
+SCALE = 2.0  # pixels per point, lowered for pages too big for the memory budget (raster.py)
 
 
 def draw_pages(
@@ -31,8 +32,8 @@ def draw_pages(
             bands = [r for r in raw_rows if r.page == page.number]
             if not bands:
                 continue
-            image = doc[page.number - 1].render(scale=SCALE, rotation=page.rotation).to_pil().convert("RGB")
-            draw = ImageDraw.Draw(image)
+            image, scale = render_color(doc[page.number - 1], SCALE, rotation=page.rotation)
+            draw = _ScaledDraw(ImageDraw.Draw(image), scale)
             _draw_edges(draw, page)
             _draw_headers(draw, page, rules)
             _draw_bands(draw, bands)
@@ -44,24 +45,39 @@ def draw_pages(
     return written
 
 
-def _xy(*values: float) -> list[float]:
-    return [v * SCALE for v in values]
+class _ScaledDraw:
+    """ImageDraw taking PDF points: the picture's scale depends on the page's size."""
+
+    def __init__(self, draw, scale: float) -> None:
+        self._draw, self._scale = draw, scale
+
+    def _xy(self, *values: float) -> list[float]:
+        return [v * self._scale for v in values]
+
+    def line(self, points: Sequence[float], **style) -> None:
+        self._draw.line(self._xy(*points), **style)
+
+    def rectangle(self, box: Sequence[float], **style) -> None:
+        self._draw.rectangle(self._xy(*box), **style)
+
+    def text(self, at: Sequence[float], text: str, **style) -> None:
+        self._draw.text(self._xy(*at), text, **style)
 
 
-def _draw_edges(draw, page: PageContent) -> None:
+def _draw_edges(draw: _ScaledDraw, page: PageContent) -> None:
     for e in page.edges:
-        draw.line(_xy(e.x0, e.top, e.x1, e.bottom), fill=(170, 170, 170), width=1)
+        draw.line((e.x0, e.top, e.x1, e.bottom), fill=(170, 170, 170), width=1)
 
 
-def _draw_headers(draw, page: PageContent, rules: Rules) -> None:
+def _draw_headers(draw: _ScaledDraw, page: PageContent, rules: Rules) -> None:
     for header in find_headers(page, rules):
         for col in header.columns:
-            draw.rectangle(_xy(col.x0, header.box.top, col.x1, header.box.bottom), outline=(30, 90, 220), width=2)
-            draw.text(_xy(col.x0 + 1, header.box.top - 7), col.role, fill=(30, 90, 220))
+            draw.rectangle((col.x0, header.box.top, col.x1, header.box.bottom), outline=(30, 90, 220), width=2)
+            draw.text((col.x0 + 1, header.box.top - 7), col.role, fill=(30, 90, 220))
 
 
-def _draw_bands(draw, bands: Sequence[RawRow]) -> None:
+def _draw_bands(draw: _ScaledDraw, bands: Sequence[RawRow]) -> None:
     for band in bands:
-        draw.line(_xy(0, band.top, 2000, band.top), fill=(0, 160, 0), width=1)
+        draw.line((0, band.top, 2000, band.top), fill=(0, 160, 0), width=1)
         code = band.cells.get("code", "").strip()
-        draw.text(_xy(2, band.top + 1), code or "(continues)", fill=(0, 120, 0) if code else (210, 0, 0))
+        draw.text((2, band.top + 1), code or "(continues)", fill=(0, 120, 0) if code else (210, 0, 0))

@@ -57,7 +57,9 @@ import pypdfium2 as pdfium
 import pytesseract
 from pdfplumber.table import edges_to_intersections, intersections_to_cells
 
+from extractor.lifeline import die_with_parent, tesseract_dies_with_caller
 from extractor.model import Edge, PageContent, Word
+from extractor.raster import Raster, render_gray, workers_within_budget
 
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 UPSCALE = 2.0  # 6–7 pt at 200 dpi is too small for tesseract; 2× reads codes, 3× is no better
@@ -155,17 +157,16 @@ def render_page(pdf_path: str | Path, page_index: int, dpi: int = DEFAULT_DPI) -
     """Render one page as stored (its /Rotate entry not applied) to a grayscale uint8 image."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        return _render(pdf[page_index], dpi)
+        return _render(pdf[page_index], dpi).image
     finally:
         pdf.close()
 
 
-def _render(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
+def _render(page: pdfium.PdfPage, dpi: int, name: str = "page") -> Raster:
     # pdfium applies /Rotate itself; undo it so the image is the scan as stored and the
     # rotation we report is the one the content needed.
     undo = (360 - page.get_rotation()) % 360
-    bitmap = page.render(scale=dpi / 72, rotation=undo, grayscale=True)
-    return np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width))
+    return render_gray(page, dpi, rotation=undo, name=name)
 
 
 def detect_rotation(image: np.ndarray, *, prior: int = 0) -> int:
@@ -1031,9 +1032,13 @@ def ocr_page(
     try:
         page = pdf[page_index]
         stored_rotation = page.get_rotation()
-        image = _render(page, dpi)
+        # a huge page is drawn at a lower dpi, a blank one at thumbnail size (raster.py)
+        raster = _render(page, dpi, name=f"{pdf_path}: page {page_index + 1}")
     finally:
         pdf.close()
+    if raster.blank:
+        return PageContent(page_index + 1, page_width_pt, page_height_pt, [], [], source="ocr")
+    image, dpi = raster.image, raster.dpi
     rotation = detect_rotation(image, prior=stored_rotation)
     image = turn(image, rotation)
     skew = estimate_skew(image)
@@ -1069,6 +1074,7 @@ def ocr_pages(
 ) -> list[PageContent]:
     """Pages read by OCR in a pool of `jobs` processes, in the order asked; reports (done, total)."""
     check_tesseract()
+    tesseract_dies_with_caller()  # a killed `extract` leaves no tesseract behind (lifeline.py)
     total = len(page_indexes)
     if progress:
         progress(0, total)
@@ -1077,7 +1083,9 @@ def ocr_pages(
     results: dict[int, PageContent] = {}
     # spawn, not fork: the parent may hold pdfium state, which must not be shared with children.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool:
+    workers = min(workers_within_budget(jobs), total)
+    lifeline = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+    with ProcessPoolExecutor(workers, mp_context=context, **lifeline) as pool:
         futures = {pool.submit(_ocr_job, str(pdf_path), i, dpi): i for i in page_indexes}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()

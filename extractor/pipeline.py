@@ -186,10 +186,16 @@ class ValidationWorker:
         if enabled:
             try:
                 import multiprocessing
+                import os
                 from concurrent.futures import ProcessPoolExecutor
 
+                from extractor.lifeline import die_with_parent
+
                 ctx = multiprocessing.get_context("fork")
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                # a main process killed outright (OOM killer) must not leave the worker behind
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+                )
                 self._pool.submit(_import_validation)
             except (OSError, ValueError):
                 self._pool = None

@@ -132,3 +132,68 @@ def test_real_narrative_report_without_matrix_is_refused_cleanly(tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no CEPLAN matrix found" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ---- processes: none outlives `extract` ------------------------------------------------------------
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`: everything `extract` started, reparented or not."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_killing_the_main_process_leaves_no_process_behind(tmp_path: Path, samples_dir: Path) -> None:
+    """kill -9 of `extract` while OCR workers, tesseract and the Great Expectations worker run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pdf = samples_dir / "scanned" / "salud-2025-image.pdf"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extractor", str(pdf), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its session id finds every process it started, orphaned or not
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            children = [p for p in _session_processes(proc.pid) if p != proc.pid]
+            if any(_command(p).startswith("tesseract ") for p in children):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "extract ended before OCR ran"
+        assert any(_command(p).startswith("tesseract ") for p in children), "no tesseract run seen"
+        os.kill(proc.pid, signal.SIGKILL)
+        # a caller reading stderr must not hang on a survivor holding it open
+        proc.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while _session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = {p: _command(p) for p in _session_processes(proc.pid)}
+        assert not survivors, survivors
+    finally:
+        for pid in _session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
