@@ -60,6 +60,46 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _no_pages_pdf(path: Path, tmp: Path) -> Path:
+    import pikepdf
+
+    pikepdf.new().save(path)
+    return path
+
+
+def _broken_page_tree_pdf(path: Path, tmp: Path) -> Path:
+    import pikepdf
+
+    _text_pdf(tmp / "two.pdf", ["Objetivo prioritario"])
+    with pikepdf.open(tmp / "two.pdf") as pdf:
+        pdf.pages.append(pdf.pages[0])
+        pdf.Root.Pages.Kids[1] = pikepdf.Dictionary(Type=pikepdf.Name.Font)  # a page that is not one
+        pdf.save(path)
+    return path
+
+
+def _symlink_loop(path: Path, tmp: Path) -> Path:
+    other = tmp / "other.pdf"
+    other.symlink_to(path)
+    path.symlink_to(other)
+    return path
+
+
+def _dangling_symlink(path: Path, tmp: Path) -> Path:
+    path.symlink_to(tmp / "gone.pdf")
+    return path
+
+
+def _huge_page_pdf(path: Path, tmp: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(14401, 14401)
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
 CASES = {
     "missing": (lambda p, t: p, "no such file"),
     "not_pdf": (lambda p, t: _write(p, b"hello, I am a text file\n"), "not a PDF"),
@@ -68,6 +108,11 @@ CASES = {
     "corrupt": (_corrupt_pdf, "corrupt"),
     "no_matrix": (lambda p, t: _text_pdf(p, ["Informe anual", "Sin tablas aqui."]), "no CEPLAN matrix"),
     "absurd_size": (lambda p, t: _text_pdf(p, ["Objetivo prioritario"], pagesize=(20000, 20000)), "not a report page"),
+    "huge_page": (_huge_page_pdf, "page 1: 14401×14401 pt is not a report page"),
+    "no_pages": (_no_pages_pdf, "has no pages"),
+    "broken_page_tree": (_broken_page_tree_pdf, "page 2 cannot be loaded (the PDF's page tree is broken)"),
+    "symlink_loop": (_symlink_loop, "symbolic link that loops"),
+    "dangling_symlink": (_dangling_symlink, "symbolic link to a file that does not exist"),
 }
 
 
@@ -81,8 +126,10 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
+    assert lines[0].startswith(f"error: {pdf}: "), "every message names the file first"
     assert "Traceback" not in result.stderr
     assert not out.exists(), "a failed run must not leave an output folder"
+    assert not list(tmp_path.glob(".out*")), "nor a lock file or partial folder beside it"
 
 
 def test_image_only_with_ocr_off_says_how_to_proceed(tmp_path: Path) -> None:
