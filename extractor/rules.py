@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+from extractor import schema
 
 # Family files ship inside the package (a wheel or pipx install has no repository beside it).
 FAMILIES_DIR = Path(str(resources.files("extractor") / "families"))
 RULES_DIR = FAMILIES_DIR / "rules"
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class RulesError(ValueError):
@@ -41,11 +47,14 @@ class ParsedCode:
 
 @dataclass(slots=True)
 class Rules:
-    """Typed access to one family's rules file. `raw` keeps sections owned by single stages."""
+    """One family's rules file, checked against `extractor.schema`: typed sections in `spec`, the
+    file as written (no defaults added) in `raw`."""
 
     family: str
     raw: dict[str, Any]
     levels: list[CodeLevel] = field(default_factory=list)
+    spec: schema.FamilyRules | None = None  # the checked file, typed section by section
+    source: Path | None = None  # the rules file; its family's suites sit in ../expectations beside it
 
     @property
     def header(self) -> dict[str, Any]:
@@ -95,14 +104,58 @@ def _compile_levels(raw: dict[str, Any], path: Path) -> list[CodeLevel]:
 
 @cache
 def load_rules(family: str) -> Rules:
+    """A shipped family's rules file."""
     path = RULES_DIR / f"{family}.yaml"
     if not path.is_file():
         known = ", ".join(available_families()) or "none"
         raise RulesError(f"unknown report family {family!r} (known: {known})")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict) or raw.get("family") != family:
-        raise RulesError(f"{path.name}: 'family' must be {family!r}")
-    return Rules(family=family, raw=raw, levels=_compile_levels(raw, path))
+    return load_rules_file(path)
+
+
+@cache
+def load_rules_file(path: Path) -> Rules:
+    """Any rules file (`extract --rules FILE`), checked against the schema; its family is the file's stem."""
+    if not path.is_file():
+        raise RulesError(f"{path}: rules file not found")
+    spec = _checked(path, _read_yaml(path), schema.FamilyRules)
+    if spec.family != path.stem:
+        raise RulesError(f"{_shown(path)}: family: must be {path.stem!r} (the file's name)")
+    unnamed = schema.unnamed_roles(spec)
+    if unnamed:
+        key, role = unnamed[0]
+        raise RulesError(f"{_shown(path)}: {key}: column role {role!r} is named by no output column")
+    raw = spec.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    return Rules(family=spec.family, raw=raw, levels=_compile_levels(raw, path), spec=spec, source=path)
+
+
+@cache
+def load_ocr_confusions() -> schema.OcrConfusions:
+    """The print and OCR confusions every family shares (`_ocr.yaml`)."""
+    path = RULES_DIR / "_ocr.yaml"
+    return _checked(path, _read_yaml(path), schema.OcrConfusions)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RulesError(f"{_shown(path)}: cannot be read as YAML ({first})") from None
+    if not isinstance(raw, dict):
+        raise RulesError(f"{_shown(path)}: must be a mapping of sections")
+    return raw
+
+
+def _checked(path: Path, raw: dict[str, Any], model: type[M]) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise RulesError(f"{_shown(path)}: {schema.first_error(exc, model)}") from None
+
+
+def _shown(path: Path) -> str:
+    """How a rules file is named in messages: as the repository shows it (rules/<name>)."""
+    return f"rules/{path.name}" if path.parent == RULES_DIR else str(path)
 
 
 def available_families() -> list[str]:

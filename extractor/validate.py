@@ -256,6 +256,15 @@ class Suite:
     meta: dict[str, Any]
 
 
+def suites_dir(rules: Rules) -> Path:
+    """A family's suites sit in `expectations/` beside its `rules/` folder (shipped or `--rules`)."""
+    if rules.source is not None:
+        beside = rules.source.resolve().parent.parent / "expectations"
+        if any(beside.glob(f"{rules.family}.*.json")):
+            return beside
+    return EXPECTATIONS_DIR
+
+
 def load_suites(family: str, directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     """Every `<family>.<table>.json` suite, checked for what this stage relies on."""
     return [_load_suite(path) for path in sorted(directory.glob(f"{family}.*.json"))]
@@ -413,7 +422,7 @@ def validate(report: Report, rules: Rules, data_docs: Path | None = None) -> lis
     With `data_docs`, Great Expectations' HTML Data Docs are built in that directory
     (`index.html`).
     """
-    suites = load_suites(rules.family)
+    suites = load_suites(rules.family, suites_dir(rules))
     if not suites:
         note = f"no expectation suites for family {rules.family!r} in {EXPECTATIONS_DIR.name}/"
         return [Finding("validation_skipped", "info", note)]
