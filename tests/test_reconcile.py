@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import pytest
 
 from extractor.model import Finding, Report, Row, SourceInfo, SummaryRow
-from extractor.narrative import UNATTRIBUTED, parse_claims
 from extractor.reconcile import reconcile
+from extractor.reconcile.narrative import UNATTRIBUTED, parse_claims
 from extractor.rules import Rules, load_rules
 from tests.gold import gold_report
 

@@ -4,7 +4,7 @@ The pages around the matrix say things like "de los 44 indicadores de servicios,
 tienen un avance alto", "Este servicio tiene un cumplimiento del 176%", and print small tables
 ("OP.03 50.00% 33.30%"). `parse_claims` turns each such figure into a `Claim`: what it is about
 (`subject`, `field`), the number as printed, and where it was read. Which phrases count and what
-they are about lives in the `narrative:` section of `rules/<family>.yaml`; `reconcile.py`
+they are about lives in the `narrative:` section of `rules/<family>.yaml`; `extractor/reconcile/`
 compares the claims with the matrix. Nothing here knows the matrix: a claim only names its
 subject ("OP.03", "S.02", "S.16.1", a summary group, a level).
 """
