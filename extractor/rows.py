@@ -260,7 +260,7 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
     first: dict[tuple[str, tuple[str, ...]], SummaryRow] = {}
     for _, rows in summaries:
         for row in rows:
-            counts = (row.low_0_75, row.mid_75_95, row.high_95, row.nd, row.total)
+            counts = tuple(row.counts.values())
             seen.setdefault(row.group, Counter())[counts] += 1
             first.setdefault((row.group, counts), row)
     groups = (rules.raw.get("summary") or {}).get("groups", [])
@@ -297,14 +297,19 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
 
 
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
+    """Each summary group's line: its name followed by one whole number per count column."""
     groups = (rules.raw.get("summary") or {}).get("groups", [])
+    columns = [c.name for c in rules.summary_columns]
+    if not columns:
+        return []
+    counts = r"\s+(\d+)" * len(columns)
     out = []
     for group in groups:
-        rx = re.compile(r"^\s*" + re.escape(group) + r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.I)
+        rx = re.compile(r"^\s*" + re.escape(group) + counts + r"\s*$", re.I)
         for line in lines:
             m = rx.match(line)
             if m:
-                out.append(SummaryRow(group, *m.groups(), page=page))
+                out.append(SummaryRow(group, dict(zip(columns, m.groups(), strict=True)), page=page))
                 break
     return out
 

@@ -121,7 +121,7 @@ def check_band_claim(matrix: Matrix, claim: Claim, statement: Sequence[Claim]) -
     members = tally[claim.field]
     if claim.value == len(members):
         return None
-    labels = {b.column: b.label for b in matrix.settings.bands}
+    labels = matrix.settings.count_labels
     message = (
         f"The text counts {claim.printed} {group} in {labels.get(claim.field, claim.field)}: "
         f"{quote(claim)}; counting the {level} rows by their printed "

@@ -14,14 +14,14 @@ LISTED_MEMBERS = 12  # a recount lists the rows it counted when there are at mos
 
 def summary_findings(matrix: Matrix, summary: Sequence[SummaryRow]) -> list[Finding]:
     out = []
-    labels = {b.column: b.label for b in matrix.settings.bands}
+    labels = matrix.settings.count_labels
     for line in summary:
         level = matrix.level_of_group(line.group)
         if level is None:
             continue
         tally = matrix.tally(level, matrix.report_year)
         for column in matrix.settings.count_columns:
-            printed = parse_value(str(getattr(line, column, "")))
+            printed = parse_value(line.get(column))
             members = tally[column]
             if printed.value is None or printed.value == len(members):
                 continue

@@ -20,7 +20,7 @@ from extractor.reconcile.arithmetic import (
     plural,
 )
 from extractor.reconcile.settings import ASCENDING, DESCENDING, NEUTRAL, Settings
-from extractor.rules import normalize_label
+from extractor.rules import ALL, NOT_NUMERIC, normalize_label
 from extractor.values import Value, parse_value
 
 _PROGRESS_FIELD = re.compile(r"progress_(\d{4})")
@@ -291,22 +291,23 @@ class Matrix:
 
     # -- counts
 
-    def band_of(self, printed: Value) -> str:
-        if printed.value is None:
-            return self.settings.nd_column
-        for band in self.settings.bands:
-            if band.below is None or printed.value < band.below:
-                return band.column
-        return self.settings.nd_column
+    def columns_counting(self, printed: Value) -> list[str]:
+        """The summary columns a row with this printed progress is counted in: the first range
+        holding it (none: the `not_numeric` columns), and the columns counting every row."""
+        columns = self.settings.summary_columns
+        in_range = next((c.name for c in columns if printed.value is not None and c.holds(printed.value)), None)
+        if in_range is None:
+            return [c.name for c in columns if c.counts in (NOT_NUMERIC, ALL)]
+        return [in_range] + [c.name for c in columns if c.counts == ALL]
 
     def tally(self, level: str, year: int) -> dict[str, list[Row]]:
-        """Rows of a level by the summary column their printed progress falls in."""
+        """Rows of a level by the summary columns their printed progress is counted in."""
         out: dict[str, list[Row]] = {c: [] for c in self.settings.count_columns}
         for row in self.rows:
             if row.level != level:
                 continue
-            out[self.band_of(parse_value(row.get(f"progress_{year}")))].append(row)
-            out[self.settings.total_column].append(row)
+            for column in self.columns_counting(parse_value(row.get(f"progress_{year}"))):
+                out[column].append(row)
         return out
 
     def level_of_group(self, group: str) -> str | None:

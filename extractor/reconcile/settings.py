@@ -7,16 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from extractor.model import Severity
-from extractor.rules import Rules, normalize_label
+from extractor.rules import Rules, SummaryColumn, normalize_label
 
 ASCENDING, DESCENDING, NEUTRAL = "ascending", "descending", "neutral"
-
-
-@dataclass(frozen=True, slots=True)
-class Band:
-    column: str  # summary column it is counted in
-    below: float | None  # exclusive upper bound; None = no bound
-    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +32,7 @@ class Settings:
     flat_targets_direction: str | None
     directions: Mapping[str, str]  # normalised label → ascending/descending/neutral
     cumulative: frozenset[str]
-    bands: tuple[Band, ...]
-    nd_column: str
-    total_column: str
+    summary_columns: tuple[SummaryColumn, ...]  # what each count of the summary table counts
     summary_levels: Mapping[str, str]  # normalised group name → level
     percent_names: tuple[re.Pattern[str], ...]
     percent_max: float | None
@@ -50,7 +41,12 @@ class Settings:
 
     @property
     def count_columns(self) -> list[str]:
-        return [b.column for b in self.bands] + [self.nd_column, self.total_column]
+        return [c.name for c in self.summary_columns]
+
+    @property
+    def count_labels(self) -> dict[str, str]:
+        """How messages name a count column: its printed header."""
+        return {c.name: c.label for c in self.summary_columns}
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Settings:
@@ -84,12 +80,7 @@ class Settings:
             flat_targets_direction=directions.get(normalize_label(flat), flat) if flat else None,
             directions=directions,
             cumulative=frozenset(normalize_label(c) for c in section.get("cumulative", [])),
-            bands=tuple(
-                Band(b["column"], b.get("below"), b.get("label", b["column"]))
-                for b in section.get("bands", [])
-            ),
-            nd_column=section.get("nd_column", "nd"),
-            total_column=section.get("total_column", "total"),
+            summary_columns=tuple(rules.summary_columns),
             summary_levels={
                 normalize_label(g): lvl for g, lvl in (section.get("summary_levels") or {}).items()
             },
