@@ -412,3 +412,61 @@ def test_band_bounds_belong_to_the_upper_range() -> None:
         "Indicadores de objetivos prioritarios.low_0_75",
         "Indicadores de objetivos prioritarios.mid_75_95",
     }
+
+
+def rules_with_sections(**sections: dict[str, object]) -> Rules:
+    """The policy rules with whole sections changed (e.g. another family's summary table)."""
+    raw = copy.deepcopy(RULES.raw)
+    for name, changes in sections.items():
+        raw[name] = {**raw.get(name, {}), **changes}
+    return Rules(RULES.family, raw, RULES.levels)
+
+
+def test_summary_columns_are_what_the_rules_declare() -> None:
+    # a family printing two ranges split at 50, without an ND column
+    columns = [
+        {"name": "bajo", "labels": ["< 50%"], "counts": "progress", "from": 0, "below": 50},
+        {"name": "alto", "labels": ["≥ 50%"], "counts": "progress", "from": 50, "below": None},
+        {"name": "todos", "labels": ["Total"], "counts": "all"},
+    ]
+    rules = rules_with_sections(summary={"columns": columns})
+    rows = [
+        indicator(f"IOP.01.0{i}", expected_2024="100", obtained_2024=p, progress_2024=p)
+        for i, p in enumerate(["40", "60", "75"], start=1)
+    ]
+    report = report_of(*rows)
+    group = "Indicadores de objetivos prioritarios"
+    report.summary = [SummaryRow(group, {"bajo": "1", "alto": "2", "todos": "3"})]
+    assert of_rule(reconcile(report, rules), "summary_count_mismatch") == []
+    report.summary[0].counts["bajo"] = "2"
+    (wrong,) = of_rule(reconcile(report, rules), "summary_count_mismatch")
+    assert (wrong.field, wrong.printed, wrong.recomputed) == (f"{group}.bajo", "2", "1")
+    assert "< 50%" in wrong.message  # the column is named by its printed label
+
+
+def test_progress_in_no_range_is_counted_as_not_numeric() -> None:
+    report = report_of(indicator(expected_2024="100", obtained_2024="-5", progress_2024="-5.0"))
+    counts = dict(zip(COUNT_COLUMNS, "00011", strict=True))
+    report.summary = [SummaryRow("Indicadores de objetivos prioritarios", counts)]
+    assert of_rule(reconcile(report, RULES), "summary_count_mismatch") == []
+
+
+def test_service_subjects_follow_the_rules_prefix() -> None:
+    """A family naming its services "Serv-7" in the text: claims name and resolve them that way."""
+    narrative = {
+        "service_subject": {"prefix": "Serv-", "digits": 1},
+        "service_headings": ["^Servicio (?P<service>\\d{1,2})\\b"],
+        "claims": [],
+        "tables": [],
+    }
+    rules = rules_with_sections(narrative=narrative, reconcile={"wording": {"levels": {"SS": "servicio"}}})
+    rows = [
+        indicator("IOP.01.01", expected_2024="10", obtained_2024="5", progress_2024="50.0", service_no="7"),
+        indicator("IOP.01.02", expected_2024="10", obtained_2024="10", progress_2024="100.0", service_no="7"),
+    ]
+    report = report_of(*rows)
+    report.narrative = [(4, "Servicio 7. Atención\nEste servicio tiene un cumplimiento del 80%.")]
+    claims = parse_claims(report.narrative, rules)
+    assert [(c.subject, c.printed) for c in claims] == [("Serv-7", "80%")]
+    (note,) = of_rule(reconcile(report, rules), "narrative_unattributed")
+    assert "servicio 7 has 2 indicators" in note.message

@@ -158,15 +158,17 @@ def check_services_below_target(matrix: Matrix, claim: Claim, _: Sequence[Claim]
             below[number] = late
     if claim.value is None or claim.value == len(below):
         return None
+    settings = matrix.settings
     listed = ", ".join(
-        f"S.{n:02d} " + "/".join(f"{r.code} ({r.get(field)})" for r in rows) for n, rows in below.items()
+        f"{settings.service_subject.name(n)} " + "/".join(f"{r.code} ({r.get(field)})" for r in rows)
+        for n, rows in below.items()
     )
     message = (
-        f"The text says {claim.printed} services missed the target: {quote(claim)}; "
-        f"{len(below)} services have an indicator whose printed {field} is below 100 "
-        f"(the reading taken here of 'no alcanzaron la meta'): {listed}."
+        f"The text says {claim.printed} {settings.unit_word}s missed the target: {quote(claim)}; "
+        f"{len(below)} {settings.unit_word}s have an indicator whose printed {field} is below 100 "
+        f"(the reading taken here of '{settings.below_target}'): {listed}."
     )
-    field = f"services.{field}"
+    field = f"{claim.subject or settings.unit_word + 's'}.{field}"
     return count_finding(
         "narrative_mismatch", "warning", message, field, claim.printed, len(below), claim.page
     )

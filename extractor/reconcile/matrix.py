@@ -24,7 +24,6 @@ from extractor.rules import ALL, NOT_NUMERIC, normalize_label
 from extractor.values import Value, parse_value
 
 _PROGRESS_FIELD = re.compile(r"progress_(\d{4})")
-_SERVICE_SUBJECT = re.compile(r"S\.(\d{1,3})(?:\.(\d{1,2}))?")
 
 
 class Matrix:
@@ -129,7 +128,7 @@ class Matrix:
             return self.direction_from_series(row)
         if self.settings.infer_direction:
             return self.direction_from_targets(row, year)
-        reason = f"direction {printed!r} is not a known Sentido esperado" if printed else ""
+        reason = f"direction {printed!r} is not a known {self.settings.direction_label}" if printed else ""
         return None, reason or "no direction printed"
 
     def direction_from_targets(self, row: Row, year: int) -> tuple[str | None, str]:
@@ -332,22 +331,24 @@ class Matrix:
         """The row a claim's subject names, or why there is none."""
         if subject in self.by_code:
             return self.by_code[subject], ""
-        m = _SERVICE_SUBJECT.fullmatch(subject)
+        pattern = self.settings.service_subject.pattern()
+        m = pattern.fullmatch(subject) if pattern else None
         if m is None:
             return None, f"{subject or 'the subject'} is not a row of the matrix"
-        number = int(m.group(1))
+        number = int(m["number"])
+        unit = f"{self.settings.unit_word} {number}"
         indicators = self.services().get(number, [])
         if not indicators:
-            return None, f"the matrix has no service {number}"
-        if m.group(2):
-            k = int(m.group(2))
+            return None, f"the matrix has no {unit}"
+        if m["indicator"]:
+            k = int(m["indicator"])
             if 1 <= k <= len(indicators):
                 return indicators[k - 1], ""
-            return None, f"service {number} has only {plural(len(indicators), 'indicator')}"
+            return None, f"{unit} has only {plural(len(indicators), 'indicator')}"
         if len(indicators) == 1:
             return indicators[0], ""
         codes = ", ".join(r.code for r in indicators)
-        return None, f"service {number} has {len(indicators)} indicators ({codes}); which one?"
+        return None, f"{unit} has {len(indicators)} indicators ({codes}); which one?"
 
 
 

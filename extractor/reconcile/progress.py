@@ -89,9 +89,10 @@ def mixed_targets_finding(
     other_cap = f", capped at {cap:g} → {other_shown:.2f}" if other_shown != other.value else ""
     gap = printed.value - other_shown
     field = f"progress_{year}"
+    inferred_by = matrix.settings.direction_inferred_by or "one"
     message = (
         f"{row.code} {field}: printed {printed.raw}{operands_relation(matrix, row, year)} agrees only "
-        f"if the indicator is read as {how}, as CEPLAN's application reads it from the targets: "
+        f"if the indicator is read as {how}, as {inferred_by} reads it from the targets: "
         f"{recomputed.arithmetic}{cap_note}. Its {change_text(support)} say {change_direction(support)}: "
         f"{other.arithmetic}{other_cap}, {abs(gap):.2f} {'below' if gap > 0 else 'above'} the printed value"
     )

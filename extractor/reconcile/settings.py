@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from extractor.model import Severity
+from extractor.reconcile.narrative import ServiceSubject
 from extractor.rules import Rules, SummaryColumn, normalize_label
 
 ASCENDING, DESCENDING, NEUTRAL = "ascending", "descending", "neutral"
@@ -19,6 +20,12 @@ class Settings:
     index_levels: frozenset[str]
     index_names: tuple[re.Pattern[str], ...]
     service_column: str
+    service_subject: ServiceSubject  # how the text names a numbered unit ("S.02")
+    level_words: Mapping[str, str]  # level → how messages name one of its rows ("service")
+    numbered_level: str  # the level `codes.numbering` numbers (SS)
+    below_target: str  # the text's phrase for units that missed their target, quoted in messages
+    direction_label: str  # the printed direction column's header
+    direction_inferred_by: str  # who reads a direction from targets, named in messages
     all_progress_years: bool
     cap_printed: float | None
     cap_when_averaging: float | None
@@ -44,6 +51,11 @@ class Settings:
         return [c.name for c in self.summary_columns]
 
     @property
+    def unit_word(self) -> str:
+        """How messages name one numbered unit (a service): its level's word, else the level."""
+        return self.level_words.get(self.numbered_level, self.numbered_level or "unit")
+
+    @property
     def count_labels(self) -> dict[str, str]:
         """How messages name a count column: its printed header."""
         return {c.name: c.label for c in self.summary_columns}
@@ -54,6 +66,7 @@ class Settings:
         section = rules.section("reconcile")
         implausible = section.get("implausible") or {}
         not_recomputable = section.get("not_recomputable") or {}
+        wording = section.get("wording") or {}
         directions = {
             normalize_label(label): canonical
             for canonical, labels in (section.get("directions") or {}).items()
@@ -67,6 +80,12 @@ class Settings:
             index_levels=frozenset(n["level"] for n in named),
             index_names=tuple(re.compile(n["name_pattern"], re.I) for n in named),
             service_column=(codes.get("numbering") or {}).get("column", "service_no"),
+            service_subject=ServiceSubject.from_section(rules.section("narrative")),
+            level_words=dict(wording.get("levels") or {}),
+            numbered_level=((codes.get("numbering") or {}).get("levels") or [""])[0],
+            below_target=wording.get("below_target", "below target"),
+            direction_label=((rules.header.get("columns") or {}).get("direction") or ["direction"])[0],
+            direction_inferred_by=wording.get("direction_inferred_by", ""),
             all_progress_years=section.get("progress_years", "last") == "all",
             cap_printed=section.get("cap_printed"),
             cap_when_averaging=section.get("cap_when_averaging"),
