@@ -10,10 +10,11 @@ Checks, each a `Finding` whose message carries its arithmetic:
 - `implausible_value`, `target_design`: warnings about values and targets that make no sense;
 - `progress_not_recomputable`, `narrative_unattributed`, …: info, never an error.
 
-Everything a report family does its own way (caps, which years, directions, bands, thresholds) is
-read from the `reconcile:` section of its rules file. The stage is pure: the report is not touched.
+Everything a report family does its own way (caps, which years, directions, thresholds, the words
+its messages use) is read from the `reconcile:` section of its rules file, the counted ranges from
+`summary.columns`, the text's phrases from `narrative:`. The stage is pure: the report is not
+touched.
 """
-
 
 from __future__ import annotations
 
