@@ -79,7 +79,7 @@ class Settings:
             objective_level=codes.get("objective_level", ""),
             index_levels=frozenset(n["level"] for n in named),
             index_names=tuple(re.compile(n["name_pattern"], re.I) for n in named),
-            service_column=(codes.get("numbering") or {}).get("column", "service_no"),
+            service_column=(codes.get("numbering") or {}).get("column", ""),
             service_subject=ServiceSubject.from_section(rules.section("narrative")),
             level_words=dict(wording.get("levels") or {}),
             numbered_level=((codes.get("numbering") or {}).get("levels") or [""])[0],
