@@ -171,6 +171,7 @@ def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Repor
         rows=rows,
         summary=extraction.summary,
         narrative=extraction.narrative,
+        summary_columns=[c.name for c in rules.summary_columns],
     )
 
 

@@ -45,6 +45,32 @@ class ParsedCode:
     parts: dict[str, str]
 
 
+PROGRESS, NOT_NUMERIC, ALL = "progress", "not_numeric", "all"  # what a summary column counts
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryColumn:
+    """One count column of a family's printed summary table (`summary.columns`)."""
+
+    name: str  # the summary.csv column
+    labels: tuple[str, ...]  # printed header synonyms; the first names the column in messages
+    counts: str  # PROGRESS (rows whose printed progress is in [start, below)), NOT_NUMERIC or ALL
+    start: float | None = None  # inclusive; None = unbounded
+    below: float | None = None  # exclusive; None = unbounded
+
+    @property
+    def label(self) -> str:
+        return self.labels[0] if self.labels else self.name
+
+    def holds(self, progress: float) -> bool:
+        """A printed progress falls in this column's range."""
+        return (
+            self.counts == PROGRESS
+            and (self.start is None or progress >= self.start)
+            and (self.below is None or progress < self.below)
+        )
+
+
 @dataclass(slots=True)
 class Rules:
     """One family's rules file, checked against `extractor.schema`: typed sections in `spec`, the
@@ -62,6 +88,11 @@ class Rules:
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name) or {}
+
+    @property
+    def summary_columns(self) -> list[SummaryColumn]:
+        """The count columns of the printed summary table, in printed order (none: no table)."""
+        return _summary_columns(self.section("summary").get("columns") or [], self.family)
 
     def parse_code(self, code: str) -> ParsedCode | None:
         """Level and parent of a well-formed code, or None if the grammar rejects it."""
@@ -91,6 +122,19 @@ def normalize_label(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _summary_columns(specs: list[dict[str, Any]], family: str) -> list[SummaryColumn]:
+    out = []
+    for spec in specs:
+        counts = spec.get("counts", PROGRESS)
+        if counts not in (PROGRESS, NOT_NUMERIC, ALL) or "name" not in spec:
+            raise RulesError(f"{family}.yaml: bad summary.columns entry {spec!r}")
+        labels = spec.get("labels") or []
+        out.append(
+            SummaryColumn(spec["name"], tuple(labels), counts, spec.get("from"), spec.get("below"))
+        )
+    return out
 
 
 def _compile_levels(raw: dict[str, Any], path: Path) -> list[CodeLevel]:
