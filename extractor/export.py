@@ -37,11 +37,16 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
 
 
+# The contract's summary.csv header (CONTRACT.md). A family without a printed summary table
+# still writes it, with no lines, so a script reading any report's summary.csv finds its columns.
+CONTRACT_SUMMARY_COUNTS = ("low_0_75", "mid_75_95", "high_95", "nd", "total")
+
+
 def summary_columns(report: Report) -> list[str]:
     """summary.csv's columns: the group, then the family's count columns (or, for a report built
-    without them, the columns its lines print)."""
+    without them, the columns its lines print; with none at all, the contract's)."""
     counts = report.summary_columns or list(dict.fromkeys(c for s in report.summary for c in s.counts))
-    return ["group", *counts]
+    return ["group", *(counts or CONTRACT_SUMMARY_COUNTS)]
 
 
 def summary_record(s: SummaryRow, columns: Sequence[str]) -> dict[str, str]:

@@ -89,10 +89,23 @@ class Rules:
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name) or {}
 
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], source: Path | None = None) -> Rules:
+        """Rules from a mapping shaped like a rules file, checked against the schema as a file is."""
+        where = source or Path(f"{raw.get('family', 'rules')}.yaml")
+        spec = _checked(where, raw, schema.FamilyRules)
+        unnamed = schema.unnamed_roles(spec)
+        if unnamed:
+            key, role = unnamed[0]
+            raise RulesError(f"{_shown(where)}: {key}: column role {role!r} is named by no output column")
+        checked = spec.model_dump(mode="python", by_alias=True, exclude_unset=True)
+        return cls(family=spec.family, raw=checked, levels=_compile_levels(checked), spec=spec, source=source)
+
     @property
     def summary_columns(self) -> list[SummaryColumn]:
         """The count columns of the printed summary table, in printed order (none: no table)."""
-        return _summary_columns(self.section("summary").get("columns") or [], self.family)
+        columns = self.spec.summary.columns if self.spec else []
+        return [SummaryColumn(c.name, tuple(c.labels), c.counts, c.from_, c.below) for c in columns]
 
     def parse_code(self, code: str) -> ParsedCode | None:
         """Level and parent of a well-formed code, or None if the grammar rejects it."""
@@ -124,26 +137,9 @@ def normalize_label(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def _summary_columns(specs: list[dict[str, Any]], family: str) -> list[SummaryColumn]:
-    out = []
-    for spec in specs:
-        counts = spec.get("counts", PROGRESS)
-        if counts not in (PROGRESS, NOT_NUMERIC, ALL) or "name" not in spec:
-            raise RulesError(f"{family}.yaml: bad summary.columns entry {spec!r}")
-        labels = spec.get("labels") or []
-        out.append(
-            SummaryColumn(spec["name"], tuple(labels), counts, spec.get("from"), spec.get("below"))
-        )
-    return out
-
-
-def _compile_levels(raw: dict[str, Any], path: Path) -> list[CodeLevel]:
-    try:
-        return [
-            CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent")) for d in raw["codes"]["levels"]
-        ]
-    except (KeyError, TypeError, re.error) as exc:
-        raise RulesError(f"{path.name}: bad codes.levels: {exc}") from exc
+def _compile_levels(raw: dict[str, Any]) -> list[CodeLevel]:
+    """The code grammar; its patterns were checked to compile by the schema."""
+    return [CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent")) for d in raw["codes"]["levels"]]
 
 
 @cache
@@ -161,15 +157,10 @@ def load_rules_file(path: Path) -> Rules:
     """Any rules file (`extract --rules FILE`), checked against the schema; its family is the file's stem."""
     if not path.is_file():
         raise RulesError(f"{path}: rules file not found")
-    spec = _checked(path, _read_yaml(path), schema.FamilyRules)
-    if spec.family != path.stem:
+    rules = Rules.from_mapping(_read_yaml(path), source=path)
+    if rules.family != path.stem:
         raise RulesError(f"{_shown(path)}: family: must be {path.stem!r} (the file's name)")
-    unnamed = schema.unnamed_roles(spec)
-    if unnamed:
-        key, role = unnamed[0]
-        raise RulesError(f"{_shown(path)}: {key}: column role {role!r} is named by no output column")
-    raw = spec.model_dump(mode="python", by_alias=True, exclude_unset=True)
-    return Rules(family=spec.family, raw=raw, levels=_compile_levels(raw, path), spec=spec, source=path)
+    return rules
 
 
 @cache

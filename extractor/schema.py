@@ -104,9 +104,21 @@ class Header(Section):
     groups: list[HeaderGroup] = Field(default_factory=list, description="Spanning headers with sub-columns.")
 
 
+class SummaryColumnSpec(Section):
+    name: str = Field(description="The summary.csv column.")
+    labels: list[str] = Field(default_factory=list, description="Printed header and synonyms; the first names it.")
+    counts: Literal["progress", "not_numeric", "all"] = Field(
+        "progress", description="Rows whose progress is in [from, below); ND or none; or every row."
+    )
+    from_: float | None = Field(None, alias="from", description="Inclusive lower bound (progress columns).")
+    below: float | None = Field(None, description="Exclusive upper bound; null: unbounded.")
+
+
 class Summary(Section):
-    header: list[str] = Field(default_factory=list, description="Labels of the summary-counts table's columns.")
     groups: list[str] = Field(default_factory=list, description="Row labels of the summary-counts table.")
+    columns: list[SummaryColumnSpec] = Field(
+        default_factory=list, description="The count columns in printed order (none: no summary table)."
+    )
 
 
 # ---- validation ---------------------------------------------------------------------------------
@@ -119,8 +131,6 @@ class ValidateYears(Section):
 
 class Validate(Section):
     values: list[str] = Field(default_factory=list, description="Value columns given `__parses`/`__number` helpers.")
-    counts: list[str] = Field(default_factory=list, description="Summary count columns (`__integer`, `__number`).")
-    sums: dict[str, list[str]] = Field(default_factory=dict, description="Column → the counts it must sum.")
     allowed: dict[str, list[str]] = Field(default_factory=dict, description="Categorical column → allowed values.")
     years: ValidateYears = Field(default_factory=ValidateYears)
 
@@ -182,12 +192,6 @@ class Directions(Section):
     neutral: list[str] = Field(default_factory=list)
 
 
-class BandSpec(Section):
-    column: str = Field(description="Summary column counting this progress band.")
-    below: float | None = Field(description="Exclusive upper bound of the band (null: no bound).")
-    label: str = Field("", description="How the band is printed.")
-
-
 class Implausible(Section):
     percent_names: list[Regex] = Field(default_factory=list)
     percent_max: float | None = None
@@ -196,6 +200,12 @@ class Implausible(Section):
 
 
 Severity = Literal["error", "warning", "info"]
+
+
+class Wording(Section):
+    levels: dict[str, str] = Field(default_factory=dict, description="Level → the word messages use for it.")
+    below_target: str = Field("", description="How the text says services missed their target.")
+    direction_inferred_by: str = Field("", description="Who infers a direction from the targets.")
 
 
 class NotRecomputable(Section):
@@ -216,9 +226,7 @@ class Reconcile(Section):
     not_recomputable: NotRecomputable = Field(default_factory=NotRecomputable)
     directions: Directions = Field(default_factory=Directions)
     cumulative: list[str] = Field(default_factory=list, description="Aggregation labels that mean accumulated.")
-    bands: list[BandSpec] = Field(default_factory=list)
-    nd_column: str = "nd"
-    total_column: str = "total"
+    wording: Wording = Field(default_factory=Wording, description="Family words used in finding messages.")
     summary_levels: dict[str, str] = Field(default_factory=dict, description="Summary group → level it counts.")
     implausible: Implausible = Field(default_factory=Implausible)
 
@@ -257,7 +265,13 @@ class ClaimTable(Section):
     total_subject: str | None = None
 
 
+class ServiceSubject(Section):
+    prefix: str = Field("", description="Prefix of a service subject in claims ('S.'); empty: none.")
+    digits: int = Field(2, ge=1, description="Digits of the service number.")
+
+
 class Narrative(Section):
+    service_subject: ServiceSubject = Field(default_factory=ServiceSubject)
     replace: list[tuple[Regex, str]] = Field(default_factory=list, description="Substitutions before matching.")
     group_aliases: dict[str, str] = Field(default_factory=dict)
     service_headings: list[Regex] = Field(default_factory=list)

@@ -49,7 +49,7 @@ def rules_with(**reconcile: object) -> Rules:
     """The policy rules with some `reconcile:` settings changed (the cached rules stay intact)."""
     raw = copy.deepcopy(RULES.raw)
     raw["reconcile"].update(reconcile)
-    return Rules(RULES.family, raw, RULES.levels)
+    return Rules.from_mapping(raw)
 
 
 # ---- the gold report -----------------------------------------------------------------------
@@ -388,7 +388,7 @@ def test_objective_table_cells_come_with_their_year_columns() -> None:
 
 def test_a_family_without_narrative_rules_has_no_claims() -> None:
     raw = {k: v for k, v in RULES.raw.items() if k != "narrative"}
-    assert parse_claims([(1, "Este servicio tiene un cumplimiento del 5%.")], Rules("x", raw)) == []
+    assert parse_claims([(1, "Este servicio tiene un cumplimiento del 5%.")], Rules.from_mapping(raw)) == []
 
 
 def test_summary_rows_of_unknown_groups_are_ignored() -> None:
@@ -419,7 +419,7 @@ def rules_with_sections(**sections: dict[str, object]) -> Rules:
     raw = copy.deepcopy(RULES.raw)
     for name, changes in sections.items():
         raw[name] = {**raw.get(name, {}), **changes}
-    return Rules(RULES.family, raw, RULES.levels)
+    return Rules.from_mapping(raw)
 
 
 def test_summary_columns_are_what_the_rules_declare() -> None:
