@@ -64,9 +64,9 @@ from reportlab.platypus import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-TRATA_DIR = SHARED / "reference" / "trata-2024"
-SEED = SHARED / "seed" / "000_b64721556806a4d1.txt"
+GOLD = REPO / "tests" / "data"
+TRATA_DIR = GOLD / "reference" / "trata-2024"
+SEED = GOLD / "seed" / "000_b64721556806a4d1.txt"
 SAMPLES = REPO / "samples"
 
 RGB = tuple[float, float, float]

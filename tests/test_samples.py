@@ -24,9 +24,11 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
+from tests.gold import TRATA
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-GOLD = REPO.parent / "shared" / "reference" / "trata-2024"
+GOLD = TRATA
 
 
 def load_generator() -> ModuleType:
