@@ -10,9 +10,12 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
+import mmap
+import re
 import stat
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +29,11 @@ from extractor.model import Edge, Fill, PageContent, SourceInfo, Word
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_PAGES = 5000
 MAX_PAGE_SIDE_PT = 14400  # PDF's own limit (200 inches): anything larger is not a report page
+# A compressed stream that inflates beyond this is a decompression bomb: pdfium inflates a
+# page's content in memory (a 0.25 MB file inflating to 256 MB took 650 MB). 320 MiB holds a
+# 100 M pixel RGB scan (raster.MAX_IMAGE_PIXELS).
+MAX_INFLATED_BYTES = 320 * 2**20
+INFLATE_CHUNK = 1 << 20
 MIN_TEXT_CHARS = 20  # fewer real characters than this: treat the page as image-only
 
 PDFIUM_LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen it judges to split a word at a line end
@@ -64,6 +72,45 @@ def check_readable_file(path: Path) -> None:
         )
     if b"%PDF-" not in head:
         raise InputError(f"{path}: not a PDF (no %PDF header)")
+    check_inflation(path)
+
+
+STREAM_START = re.compile(rb"stream\r?\n")
+
+
+def check_inflation(path: Path) -> None:
+    """Refuse a file with a flate stream that inflates beyond `MAX_INFLATED_BYTES`.
+
+    Every place a stream may start is tried as a zlib stream, inflated piece by piece and
+    dropped; nothing else is parsed (streams of other filters fail zlib's header check at once).
+    """
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for match in STREAM_START.finditer(data):
+            size = _inflated_size(data, match.end())
+            if size > MAX_INFLATED_BYTES:
+                raise InputError(
+                    f"{path}: a compressed stream at byte {match.end()} inflates to more than "
+                    f"{MAX_INFLATED_BYTES // 2**20} MiB (a decompression bomb); refused"
+                )
+
+
+def _inflated_size(data: mmap.mmap, start: int) -> int:
+    """How many bytes the zlib stream at `start` inflates to, counted up to just past the limit."""
+    inflater = zlib.decompressobj()
+    total, at, pending = 0, start, b""
+    try:
+        while not inflater.eof and total <= MAX_INFLATED_BYTES:
+            if not pending and at < len(data):
+                pending = data[at : at + INFLATE_CHUNK]
+                at += len(pending)
+            piece = inflater.decompress(pending, INFLATE_CHUNK * 4)  # bounded: never the whole bomb
+            total += len(piece)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending and at >= len(data):
+                break
+    except zlib.error:
+        pass  # not flate data, or damaged: pdfium stops where zlib does
+    return total
 
 
 def _describe_os_error(path: Path, exc: OSError) -> str:

@@ -10,7 +10,8 @@ one such page took 18 GB. Three rules keep every page inside the budget:
   goes on at thumbnail size, since a bigger picture of nothing reads no better;
 - a page with ink whose capped scale falls below `MIN_READABLE_DPI` is refused with one line
   (print is unreadable that coarse, and tiling the grid and OCR chain is not worth it for
-  sizes no monitoring report is printed at).
+  sizes no monitoring report is printed at), and so is a page holding an image bigger than
+  `MAX_IMAGE_PIXELS`, which pdfium would decode at full size whatever the scale.
 
 `workers_within_budget` bounds how many pages are rasterised at once (OCR's process pool).
 """
@@ -37,6 +38,10 @@ MAX_PAGE_PIXELS = 10_000_000  # A3 at 200 dpi is 7.8 M pixels, an A4 scan 3.9 M
 PROBE_PIXELS = 1_000_000  # the thumbnail that tells a blank page from one with ink
 INK_LEVEL = 250  # grey level below which a thumbnail pixel is ink (white paper renders 255)
 MIN_READABLE_DPI = 60  # 8 pt print is ~7 px high here: below this, OCR reads nothing reliable
+# pdfium decodes a page's images at full size whatever the render scale: a 270 M pixel image
+# (a 0.25 MB flate bomb) added ~400 MB. An A0 scan at 250 dpi is 95 M pixels.
+MAX_IMAGE_PIXELS = 100_000_000
+MAX_FORM_DEPTH = 15  # images inside forms inside forms…: pdfium's own default depth
 
 
 class PageTooLarge(InputError):
@@ -74,6 +79,7 @@ def render_gray(
     `name` opens the message of `PageTooLarge` ("report.pdf: page 3").
     """
     width, height = page.get_size()
+    check_images(page, name)
     probe_scale = capped_scale(width, height, dpi / 72, PROBE_PIXELS)
     probe = _gray(page, probe_scale, rotation)
     if not has_ink(probe):
@@ -92,8 +98,20 @@ def render_gray(
 def render_color(page: pdfium.PdfPage, scale: float, *, rotation: int = 0, max_pixels: int = MAX_PAGE_PIXELS):
     """The page as an RGB PIL image at `scale` pixels per point or less, and the scale used."""
     width, height = page.get_size()
+    check_images(page)
     used = capped_scale(width, height, scale, max_pixels)
     return page.render(scale=used, rotation=rotation).to_pil().convert("RGB"), used
+
+
+def check_images(page: pdfium.PdfPage, name: str = "page") -> None:
+    """Refuse a page holding an image too big to decode within the budget (a decompression bomb)."""
+    for image in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=MAX_FORM_DEPTH):
+        width, height = image.get_px_size()
+        if width * height > MAX_IMAGE_PIXELS:
+            raise PageTooLarge(
+                f"{name}: holds an image of {width}×{height} pixels, too large to draw within the memory "
+                f"budget (at most {MAX_IMAGE_PIXELS // 1_000_000} M pixels)"
+            )
 
 
 def has_ink(image: np.ndarray) -> bool:

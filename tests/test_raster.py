@@ -82,3 +82,47 @@ def test_blank_pages_stay_under_the_memory_budget(tmp_path: Path, side: int) -> 
     assert "no CEPLAN matrix found" in measured.stderr and measured.stderr.count("\n") == 1
     assert measured.peak_mb < raster.MEMORY_BUDGET_MB, measured
     assert not out.exists()
+
+
+def _image_pdf(path: Path, width_px: int, height_px: int) -> Path:
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    image = pikepdf.Stream(pdf, b"")
+    image.write(zlib.compress(b"\x00" * width_px * height_px), filter=pikepdf.Name.FlateDecode)
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height = width_px, height_px
+    image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceGray, 8
+    page = pdf.pages[0]
+    page.add_resource(image, pikepdf.Name.XObject, pikepdf.Name.Im0)
+    page.contents_add(pikepdf.Stream(pdf, b"q 500 0 0 500 0 0 cm /Im0 Do Q"))
+    pdf.save(path)
+    return path
+
+
+def test_an_image_too_big_to_decode_is_refused_before_drawing(tmp_path: Path, monkeypatch) -> None:
+    """pdfium decodes images at full size whatever the scale: a flate bomb in pixels."""
+    monkeypatch.setattr(raster, "MAX_IMAGE_PIXELS", 1_000_000)
+    pdf = _image_pdf(tmp_path / "bomb.pdf", 1200, 1000)
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        with pytest.raises(raster.PageTooLarge, match=r"page 1: holds an image of 1200×1000 pixels"):
+            raster.render_gray(doc[0], 200, name="bomb.pdf: page 1")
+        monkeypatch.setattr(raster, "MAX_IMAGE_PIXELS", 2_000_000)
+        assert not raster.render_gray(doc[0], 200).blank
+    finally:
+        doc.close()
+
+
+def test_a_flate_bomb_is_refused_before_pdfium_inflates_it(tmp_path: Path, monkeypatch) -> None:
+    from extractor import pdf as pdf_stage
+
+    monkeypatch.setattr(pdf_stage, "MAX_INFLATED_BYTES", 8 * 2**20)
+    bomb = _image_pdf(tmp_path / "bomb.pdf", 3000, 3000)  # 9 MB of pixels in a 9 kB stream
+    with pytest.raises(pdf_stage.InputError, match=r"bomb\.pdf: a compressed stream .* inflates to more than 8 MiB"):
+        pdf_stage.check_inflation(bomb)
+    fine = _image_pdf(tmp_path / "fine.pdf", 2000, 2000)
+    pdf_stage.check_inflation(fine)
