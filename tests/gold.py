@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
-from extractor.model import Report, Row, SourceInfo, SummaryRow
+from extractor.model import ROW_KEYS, Report, Row, SourceInfo, SummaryRow
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("CEPLAN_SHARED") or REPO.parent / "shared")  # worktrees sit deeper
 TRATA = SHARED / "reference" / "trata-2024"
 SEED = SHARED / "seed" / "000_b64721556806a4d1.txt"
 REAL = SHARED / "real"
-
-ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
