@@ -119,6 +119,10 @@ class RawRow:
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
 
 
+# `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`
+ROW_KEYS = ("code", "level", "parent", "page", "repairs")
+
+
 @dataclass(slots=True)
 class Row:
     """One logical matrix row after repair: what `rows.csv` holds."""

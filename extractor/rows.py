@@ -282,7 +282,7 @@ def _years_of(headers: Sequence[TableHeader], prefix: str) -> list[int]:
 
 def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
     # labels clipped by a scanner or misread ("inisterio conductor:") are put back first
-    from extractor.repair import clean_furniture_text
+    from extractor.furniture import clean_furniture_text
 
     lines, _ = clean_furniture_text(lines, rules)
     out: dict[str, str] = {}
