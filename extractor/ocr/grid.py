@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import cv2
 import numpy as np
 
-from extractor.geometry import Box, Edge, grid_cells
+from extractor.geometry import Box, Edge, Orientation, grid_cells
 from extractor.ocr.image import DEFAULT_DPI, background_of, ink_mask, px
 
 MIN_LINE_PT = 15.0  # shorter runs are letters (an "l" of 11 pt body text is ~8 pt tall)
@@ -112,7 +112,7 @@ def _crossings(line: Edge, others: Iterable[Edge], tolerance: float) -> int:
     )
 
 
-def _segments(mask: np.ndarray, orientation: str, dpi: int) -> list[Edge]:
+def _segments(mask: np.ndarray, orientation: Orientation, dpi: int) -> list[Edge]:
     """One segment per connected run in `mask`, dropping thick blobs (bold strokes, shading)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     max_thickness = px(MAX_LINE_THICKNESS_PT, dpi)
