@@ -1,7 +1,7 @@
-"""Pages → printed row bands, header metadata, the summary-counts table and the narrative.
+"""Pages → raw rows (one per printed row span), header metadata, the summary-counts table and the narrative.
 
 Repeated page headers, summary tables and column headers are page furniture, never rows; a
-band that opens a page without a code continues the last row of the previous page.
+row that opens a page without a code continues the last row of the previous page.
 """
 
 from __future__ import annotations
@@ -12,19 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.geometry import Box, text_lines
 from extractor.layout import (
-    Box,
     TableHeader,
-    cells_of_band,
+    cells_of_row_span,
     fill_color_at,
     find_continued_header,
     find_headers,
     line_text,
-    row_bands_from_anchors,
-    row_bands_from_rules,
+    row_spans_from_anchors,
+    row_spans_from_rules,
     ruled_table_bottom,
     split_glued_words,
-    text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
@@ -62,7 +61,7 @@ class _Table:
 
 
 def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
-    """Find the headers (and block headings) of a page and cut the body under each into row bands."""
+    """Find the headers (and block headings) of a page and cut the body under each into row spans."""
     result = PageTables(page.number)
     headers = find_headers(page, rules)
     blocks = BlockSpec.from_rules(rules)
@@ -174,22 +173,22 @@ def _rows_under_header(
     # a family whose bodies are never ruled says so: its only rules (a page frame, the line over
     # the footnotes) would otherwise be taken for row rules
     ruled = rules.section("table").get("ruled_body", True)
-    bands = row_bands_from_rules(page, header, top, bottom) if ruled else []
-    if not bands:
+    spans = row_spans_from_rules(page, header, top, bottom) if ruled else []
+    if not spans:
         code_col = header.column("code")
         token = re.compile(rules.section("codes").get("token", r"\d{2}(?:\.\d{2})+"))
-        bands = row_bands_from_anchors(words, code_col, top, bottom, token) if code_col else []
-    if not bands and continued:
-        bands = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
+        spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
+    if not spans and continued:
+        spans = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
     join_hyphens = bool(rules.section("text").get("join_hyphen_wraps", False))
     progress_col = next((c for c in header.columns if c.role.startswith("progress_")), None)
     rows = []
-    for band_top, band_bottom in bands:
-        cells = cells_of_band(words, header.columns, band_top, band_bottom, join_hyphens)
+    for span_top, span_bottom in spans:
+        cells = cells_of_row_span(words, header.columns, span_top, span_bottom, join_hyphens)
         if not any(v.strip() for v in cells.values()):
             continue
-        fill = fill_color_at(page.fills, progress_col, band_top, band_bottom)
-        rows.append(RawRow(page.number, band_top, band_bottom, cells, fill=fill))
+        fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill))
     return rows
 
 
@@ -268,7 +267,7 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
 
 
 def _mark_continuation(rows: list[RawRow], has_previous: bool) -> None:
-    """A page's first band without a code continues the previous page's last row."""
+    """A page's first raw row without a code continues the previous page's last row."""
     if rows and has_previous and not rows[0].cells.get("code", "").strip():
         rows[0].continues_previous = True
 
