@@ -28,6 +28,8 @@ from extractor.layout import (
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 
+ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
+
 
 @dataclass(slots=True)
 class OpenTable:
@@ -172,15 +174,15 @@ def _rows_under_header(
 ) -> list[RawRow]:
     # a family whose bodies are never ruled says so: its only rules (a page frame, the line over
     # the footnotes) would otherwise be taken for row rules
-    ruled = rules.section("table").get("ruled_body", True)
+    ruled = rules.spec.table.ruled_body
     spans = row_spans_from_rules(page, header, top, bottom) if ruled else []
     if not spans:
         code_col = header.column("code")
-        token = re.compile(rules.section("codes").get("token", r"\d{2}(?:\.\d{2})+"))
+        token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
         spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
     if not spans and continued:
         spans = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
-    join_hyphens = bool(rules.section("text").get("join_hyphen_wraps", False))
+    join_hyphens = rules.spec.text.join_hyphen_wraps
     progress_col = next((c for c in header.columns if c.role.startswith("progress_")), None)
     rows = []
     for span_top, span_bottom in spans:
@@ -193,7 +195,7 @@ def _rows_under_header(
 
 
 def _furniture_patterns(rules: Rules) -> list[re.Pattern[str]]:
-    return [re.compile(p, re.I) for p in rules.raw.get("furniture", [])]
+    return [re.compile(p, re.I) for p in rules.spec.furniture]
 
 
 def _is_furniture(line: Sequence[Word], patterns: Sequence[re.Pattern[str]]) -> bool:
@@ -262,7 +264,7 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
             counts = tuple(row.counts.values())
             seen.setdefault(row.group, Counter())[counts] += 1
             first.setdefault((row.group, counts), row)
-    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    groups = rules.spec.summary.groups
     return [first[(g, seen[g].most_common(1)[0][0])] for g in groups if g in seen]
 
 
@@ -285,7 +287,7 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
 
     lines, _ = clean_furniture_text(lines, rules)
     out: dict[str, str] = {}
-    for key, pattern in (rules.raw.get("metadata") or {}).items():
+    for key, pattern in rules.spec.metadata.items():
         rx = re.compile(pattern, re.I)
         for line in lines:
             m = rx.search(line)
@@ -298,7 +300,7 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
     """Each summary group's line: its name followed by one whole number per count column, in
     the order the page's header line prints the columns (the rules' order when none is read)."""
-    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    groups = rules.spec.summary.groups
     columns = rules.summary_columns
     if not columns:
         return []
@@ -335,5 +337,5 @@ def printed_column_order(lines: Sequence[str], columns: Sequence[SummaryColumn])
 
 
 def _is_meta_or_furniture(line: str, rules: Rules) -> bool:
-    patterns = list(rules.raw.get("furniture", [])) + list((rules.raw.get("metadata") or {}).values())
+    patterns = [*rules.spec.furniture, *rules.spec.metadata.values()]
     return any(re.search(p, line, re.I) for p in patterns)

@@ -83,7 +83,7 @@ class Text(Section):
 class Blocks(Section):
     start: Regex = Field(description="A line that opens a block heading.")
     pattern: Regex = Field(description="The whole heading; its named groups become the heading row's cells.")
-    bar: Literal["required", "optional"] = Field("optional", description="Whether a coloured bar must sit under it.")
+    bar: Literal["required", "optional"] = Field("required", description="Whether a coloured bar must sit under it.")
     bar_min_width: float = Field(0.5, ge=0, le=1, description="Least bar width, as a share of the table width.")
     continue_without_header: bool = Field(
         False, description="A table may run on at the top of the next page without a repeated header."
