@@ -123,6 +123,7 @@ def write_report(report: Report, out_dir: Path, formats: Sequence[str] = ("csv",
 # ---- one writer per output folder, no leftovers ------------------------------------------------
 
 PARTIAL_SUFFIX = ".partial"
+RESULT_MARKER = "rows.csv"  # written by every run: a folder holding it is an earlier result
 RENAME_EXCHANGE = 2  # <linux/fs.h>: renameat2 swaps two paths in one step
 AT_FDCWD = -100
 
@@ -135,8 +136,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     run also removes the parent folders it had to create, so it leaves nothing behind.
     """
     out_dir = out_dir.resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    check_replaceable(out_dir)
     created = _make_folders(out_dir.parent)
     lock_path = out_dir.with_name(f".{out_dir.name}.lock")
     try:
@@ -152,6 +152,24 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
         if not out_dir.exists():
             _remove_empty(created)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """The finished result replaces `out_dir` whole: only a new, empty or earlier result folder may be.
+
+    `--out .` or `--out ~/Documents` would otherwise be swapped away with everything in it.
+    """
+    if not out_dir.name or out_dir == Path.cwd() or out_dir == Path.home():
+        raise OutputError(f"{out_dir}: the output folder is replaced whole; name a new folder for --out")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    if any(out_dir.iterdir()) and not (out_dir / RESULT_MARKER).is_file():
+        raise OutputError(
+            f"{out_dir}: holds files that are not an earlier extract result (no {RESULT_MARKER}); "
+            "the output folder is replaced whole, so choose a new or empty folder for --out"
+        )
 
 
 def _acquire(lock_path: Path, out_dir: Path) -> int:

@@ -113,3 +113,23 @@ def test_a_rerun_replaces_the_result_and_leaves_nothing_beside_it(tmp_path: Path
         assert result.returncode in (0, 1), result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert (out / "rows.csv").stat().st_size > 0
+
+
+@pytest.mark.parametrize("where", ["cwd", "foreign", "file"])
+def test_a_folder_that_is_not_an_earlier_result_is_never_replaced(tmp_path: Path, where: str) -> None:
+    """--out . or --out ~/Documents would be swapped away whole with everything in it."""
+    out = tmp_path / "work"
+    if where == "file":
+        out.write_text("notes")
+    else:
+        out.mkdir()
+        (out / "thesis.docx").write_text("years of work")
+    target, cwd = (".", out) if where == "cwd" else (out, None)
+    result = run_extract(REPO / "samples" / "salud-2025.pdf", "--out", target, "-q", "--no-validate", cwd=cwd)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if where == "file":
+        assert out.read_text() == "notes"
+    else:
+        assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
