@@ -170,7 +170,7 @@ def _drop_objects(pdf, rng: random.Random) -> None:
 def _many_pages(pdf, rng: random.Random) -> None:
     """The first page repeated until the file has thousands of pages (a page-count bomb)."""
     first = pdf.pages[0]
-    for _ in range(rng.choice([200, 1000])):
+    for _ in range(rng.choice([150, 600])):
         pdf.pages.append(first)
 
 
