@@ -10,6 +10,11 @@ reading it hangs. Two mechanisms cover it, on Linux:
   parent gone before the worker set it, or a kernel without it).
 
 A worker killed this way takes its tesseract runs with it (their own parent-death signal).
+
+Ctrl-C is the main process's to handle: workers ignore SIGINT (the terminal sends it to the
+whole process group), and `process_pool` stops its workers and drops queued work when the
+block it guards fails or is interrupted, instead of waiting for every queued page (a Ctrl-C
+during OCR hung for minutes).
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ import ctypes.util
 import os
 import signal
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing.context import BaseContext
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCHDOG_S = 0.5  # how often a worker looks for its parent
@@ -33,8 +42,28 @@ def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
         return False
 
 
+@contextmanager
+def process_pool(workers: int, context: BaseContext) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers die with this process, stopped at once if the block fails."""
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers and drop queued work (a worker busy for minutes is not waited for)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def die_with_parent(parent_pid: int) -> None:
     """Worker initializer: end this process when `parent_pid` is gone, however it went."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_parent_death_signal()
     if os.getppid() != parent_pid:  # the parent died before the signal was armed
         _die()

@@ -210,9 +210,9 @@ class ValidationWorker:
             # race the interpreter's exit hook and print a "Bad file descriptor" traceback (seen
             # after a long OCR run that ends in "no matrix found"). A worker still importing GE
             # is stopped rather than waited for.
-            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            from extractor.lifeline import stop_pool
+
+            stop_pool(self._pool)
 
     def validate(self, report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
         from extractor.validate import validate

@@ -244,3 +244,37 @@ def test_killing_the_main_process_leaves_no_process_behind(tmp_path: Path, sampl
     finally:
         for pid in _session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_during_ocr_stops_everything_in_one_line(tmp_path: Path, samples_dir: Path) -> None:
+    """The terminal sends SIGINT to the whole group: no worker traceback, no wait for queued pages."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    pdf = samples_dir / "scanned" / "salud-2025-image.pdf"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extractor", str(pdf), "--out", str(out), "--quiet", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(_command(p).startswith("tesseract ") for p in _session_processes(proc.pid)):
+                break
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr
+        assert stderr.strip().splitlines() == [f"error: {pdf}: interrupted; nothing was written"], stderr
+        assert not out.exists() and not list(tmp_path.iterdir())
+    finally:
+        for pid in _session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)

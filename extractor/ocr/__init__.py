@@ -46,9 +46,8 @@ Coordinates returned are PDF points, origin top-left, in the upright (and deskew
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +55,7 @@ import pypdfium2 as pdfium
 import pytesseract
 
 from extractor.geometry import Edge, text_lines
-from extractor.lifeline import die_with_parent, tesseract_dies_with_caller
+from extractor.lifeline import process_pool, tesseract_dies_with_caller
 from extractor.model import PageContent, Word
 from extractor.ocr.grid import erase_lines, find_grid, table_cells
 from extractor.ocr.image import (
@@ -212,9 +211,8 @@ def ocr_pages(
     results: dict[int, PageContent] = {}
     # spawn, not fork: the parent may hold pdfium state, which must not be shared with children.
     context = multiprocessing.get_context("spawn")
-    workers = min(workers_within_budget(jobs), total)
-    lifeline = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
-    with ProcessPoolExecutor(workers, mp_context=context, **lifeline) as pool:
+    # workers die with this process and stop at once on Ctrl-C or an error (lifeline.py)
+    with process_pool(min(workers_within_budget(jobs), total), context) as pool:
         futures = {pool.submit(_ocr_job, str(pdf_path), i, dpi): i for i in page_indexes}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
