@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from b7gen import make_variant, render_variant  # noqa: E402
+from b7gen import make_variant, render_variant
 
 DEFAULT_SEEDS = "1-12"
 CELLS_NEEDED = 0.995
