@@ -386,36 +386,6 @@ def column_of(word: Word, columns: Sequence[Column]) -> Column | None:
     return None
 
 
-GLUED_VALUES = re.compile(r"^(?:[\d.,%]|ND)+$")
-ONE_VALUE = re.compile(r"^(?:ND|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:[.,]\d+)?%?)$")
-
-
-def split_glued_words(words: Sequence[Word], columns: Sequence[Column]) -> list[Word]:
-    """Cut value runs that straddle a column boundary (text layers that glue cells).
-
-    "10091.4394.74" printed across three value cells is three values. Only runs made of
-    digits, separators, "%" and "ND" are cut, and only where at least two characters fall on
-    each side, and never a run that reads as one value ("38.00" overhanging its header cell).
-    Characters are taken as evenly spaced, which holds for digits in one font.
-    """
-    bounds = sorted({c.x1 for c in columns})
-    out: list[Word] = []
-    for w in words:
-        if len(w.text) < 4 or not GLUED_VALUES.match(w.text) or ONE_VALUE.match(w.text):
-            out.append(w)
-            continue
-        pitch = (w.x1 - w.x0) / len(w.text)
-        cuts = sorted({round((b - w.x0) / pitch) for b in bounds if w.x0 < b < w.x1})
-        cuts = [c for c in cuts if 2 <= c <= len(w.text) - 2]
-        start = 0
-        for cut in [*cuts, len(w.text)]:
-            if cut - start < 1:
-                continue
-            out.append(Word(w.text[start:cut], w.x0 + start * pitch, w.x0 + cut * pitch, w.top, w.bottom))
-            start = cut
-    return out
-
-
 def fill_color_at(
     fills: Sequence[Fill], col: Column | None, top: float, bottom: float
 ) -> tuple[float, float, float] | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.glued import split_glued_words
 from extractor.layout import (
     Box,
     TableHeader,
@@ -23,7 +24,6 @@ from extractor.layout import (
     row_bands_from_anchors,
     row_bands_from_rules,
     ruled_table_bottom,
-    split_glued_words,
     text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
@@ -79,7 +79,7 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     in_force = opening.header if opening else open_table.header if open_table else None
     tables = ([opening] if opening else []) + _tables_of(page, headers, headings, in_force, words, rules)
     result.headers = [t.header for t in tables]
-    words = split_glued_words(words, [c for t in tables for c in t.header.columns])
+    words = _unglued(words, tables, rules)
     rows, taken = _rows_of_page(page, words, tables, headings, rules)
     block = _assign_blocks(rows, open_table.block if open_table else "")
     result.raw_rows = rows
@@ -89,6 +89,16 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     outside = [w for w in page.words if not any(b.contains(w) for b in taken)]
     result.outside_lines = [line_text(line) for line in text_lines(outside)]
     return result
+
+
+def _unglued(words: Sequence[Word], tables: Sequence[_Table], rules: Rules) -> list[Word]:
+    """Words glued across cells cut apart, each table's by its own columns."""
+    out, rest = [], list(words)
+    for table in tables:
+        inside = [w for w in rest if table.box_top <= w.ymid <= table.bottom]
+        rest = [w for w in rest if not table.box_top <= w.ymid <= table.bottom]
+        out += split_glued_words(inside, table.header.columns, lambda text: rules.parse_code(text) is not None)
+    return out + rest
 
 
 def _rows_of_page(

@@ -45,7 +45,8 @@ def render(variant: Variant, out: Path) -> None:
 
 def css(look: Look) -> str:
     w, h = look.page
-    pad = "0" if look.glued else "1pt 2pt"
+    # no horizontal padding: neighbouring cells' glyphs touch and the text layer glues them
+    pad = "1.5pt 0" if look.glued else "1pt 2pt"
     values_align = "right" if look.glued else "center"
     texts_align = "left"
     return f"""
@@ -63,7 +64,7 @@ table.m td.t {{ text-align: {texts_align}; }}
 table.m td.c {{ text-align: {"right" if look.glued else "center"}; white-space: nowrap; }}
 table.m tr {{ break-inside: avoid; }}
 table.bar {{ border-collapse: collapse; width: 100%; color: #fff; margin-top: 6pt; }}
-table.bar td {{ padding: 1pt 2pt; }}
+table.bar td {{ padding: {"1pt 0" if look.glued else "1pt 2pt"}; }}
 tr.bar td {{ color: #fff; padding: 1pt 2pt; }}
 .note {{ margin-top: 8pt; }}
 """
@@ -136,6 +137,7 @@ def colgroup(look: Look) -> str:
 def block_tables(variant: Variant) -> str:
     """A bar per OEI/AEI, each followed by its own table (header and indicator rows)."""
     look, out, body = variant.look, [], []
+    code_style = "white-space:nowrap" + ("" if look.glued else ";width:8%")
 
     def close() -> None:
         if body:
@@ -149,7 +151,7 @@ def block_tables(variant: Variant) -> str:
         close()
         color = OEI_BAR if row["level"] == "OEI" else AEI_BAR
         hidden = f"<span style='color:{color}'>{row['parent']}</span> " if row["parent"] and look.hidden_parent else ""
-        out.append(f"<table class='bar' style='background:{color}'><tr><td style='width:8%;white-space:nowrap'>"
+        out.append(f"<table class='bar' style='background:{color}'><tr><td style='{code_style}'>"
                    f"{hidden}{row['code']}</td><td>{heading_text(row)}</td></tr></table>")
     close()
     return "".join(out)
