@@ -3,41 +3,56 @@
 Some producers leave no gap between neighbouring cells, so the text layer reads one word where
 the page shows two cells: `ND000084-INSTITUTO` (a progress ND and the executing unit),
 `Cantidad2014` (a measure and a year), `12.002015`, `94.44100.00`, `IND.01.OEI.01porcentaje`.
-A word that straddles a column boundary is cut where the text's own shape allows a cell to end
-and the next to begin — a change between letters and digits, the end of a decimal part, a
-percent sign — choosing, for each boundary, the allowed cut nearest to it. Cutting between two
-digits without such a sign (integers printed side by side) is accepted only very close to the
-boundary. A word that reads as one value or one code is never cut (a value overhanging its
-header cell is still one value).
+A word that straddles column boundaries is cut once per boundary, where the text's own shape
+lets one cell end and the next begin:
 
+- at a change between letters and digits, after a percent sign, or after a two-decimal part
+  (strong cuts), or between two digits of a run of values (weak cuts, integers side by side);
+- every piece made only of digits and separators must read as one value (`ND`, `2014`,
+  `12.00`, `1,250.5%`; no leading zeros), so `84.62000084-INSTITUTO` can only be
+  `84.62` + `000084-INSTITUTO`; a weak cut must have a value on both sides (never inside a
+  code such as `IND.01.AEI.02.03`);
+- among the allowed cuttings, the one whose cuts sit nearest to the boundaries wins.
+
+A word that reads as one value or one code and only overhangs a boundary is not cut.
 Character positions are not kept in a `Word`, so a cut's x is estimated from typical relative
 glyph widths (digits share one width in every common font; points and commas are narrow).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
 from extractor.model import Column, Word
 
+NUMERIC = re.compile(r"^(?:[\d.,%]|ND)+$")
+VALUE = re.compile(r"^(?:ND|[-+]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:[.,]\d+)?%?|[-+]?0[.,]\d+%?)$")
 ONE_VALUE = re.compile(r"^(?:ND|[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:[.,]\d+)?%?)$")
-VALUE_RUN = re.compile(r"^(?:[\d.,%]|ND)+$")  # values only: "10091.4394.74", "ND100.00"
-STRONG_REACH = 1.6  # how far (in average glyph widths) a letter/digit change may sit from the boundary
-WEAK_REACH = 0.75  # the same for a cut between two digits
-MIN_STRADDLE = 0.6  # a word crossing a boundary by less than this share of a glyph overhangs, not glued
+STRONG, WEAK = 2, 1
+REACH = {STRONG: 2.0, WEAK: 0.9}  # how far (in average glyph widths) a cut may sit from its boundary
+WEAK_COST = 0.5  # a weak cut is taken over a strong one only when clearly nearer
+MIN_STRADDLE = 0.6  # glyphs a glued word must reach past a boundary on each side
+ONE_VALUE_STRADDLE = 1.5  # the same for a word that reads as one value or one code
+MAX_CANDIDATES = 24
 
-_NARROW = set(".,:;'!|il1") - {"1"}
+_NARROW = set(".,:;'!|iljI")
 _WIDE = set("MWmw%@")
 
 
 def _glyph_width(ch: str) -> float:
+    """A glyph's width relative to a digit's, as in common sans fonts."""
     if ch in _NARROW:
-        return 0.45
+        return 0.5
     if ch in _WIDE:
-        return 1.5
+        return 1.45
+    if ch in "-()":
+        return 0.6
     if ch.isupper():
-        return 1.2
+        return 1.1
+    if ch.isalpha():
+        return 0.9
     return 1.0
 
 
@@ -52,47 +67,83 @@ def char_edges(word: Word) -> list[float]:
 
 
 def cut_strength(text: str, i: int) -> int:
-    """2: a cell may well end before text[i]; 1: only between two digits; 0: not here."""
+    """STRONG: a cell may well end before text[i]; WEAK: only between two digits; 0: not here."""
     left, right = text[i - 1], text[i]
-    if right in ".,%" or left in ".,+":
+    if right in ".,%" or left in ".,+-":
         return 0
     if left.isalpha() != right.isalpha() and left.isalnum() and right.isalnum():
-        return 2
+        return STRONG
     if left == "%" and right.isalnum():
-        return 2
+        return STRONG
     if left.isdigit() and right.isdigit():
-        if not VALUE_RUN.match(text):
-            return 0  # digits inside a text cell ("000084-INSTITUTO") are that cell's
         decimals = re.search(r"[.,](\d+)$", text[:i])
-        return 2 if decimals and len(decimals.group(1)) == 2 else 1
-    return 0  # inside a word, or at a hyphen ("000084-INSTITUTO" is one cell's text)
+        return STRONG if decimals and len(decimals.group(1)) == 2 else WEAK
+    return 0
+
+
+def piece_is_valid(piece: str) -> bool:
+    """A piece of digits and separators must be one value; a piece of text may be anything."""
+    return not NUMERIC.match(piece) or bool(VALUE.match(piece))
+
+
+def straddled(word: Word, bounds: Sequence[float], is_code: Callable[[str], bool] | None) -> list[float]:
+    pitch = (word.x1 - word.x0) / len(word.text)
+    whole = ONE_VALUE.match(word.text) or (is_code is not None and is_code(word.text))
+    margin = (ONE_VALUE_STRADDLE if whole else MIN_STRADDLE) * pitch
+    return [b for b in bounds if word.x0 + margin < b < word.x1 - margin]
 
 
 def glued_cuts(word: Word, bounds: Sequence[float], is_code: Callable[[str], bool] | None = None) -> list[int]:
-    """Character indices where the word is cut, one per column boundary it straddles."""
+    """Character indices where the word is cut: one per column boundary it straddles, or none."""
     text = word.text
-    if len(text) < 3 or ONE_VALUE.match(text) or (is_code is not None and is_code(text)):
+    if len(text) < 3:
+        return []
+    crossed = straddled(word, bounds, is_code)
+    if not crossed:
         return []
     edges = char_edges(word)
     pitch = (word.x1 - word.x0) / len(text)
-    cuts = set()
-    for b in bounds:
-        if not word.x0 + MIN_STRADDLE * pitch < b < word.x1 - MIN_STRADDLE * pitch:
+    candidates = {}
+    for i in range(1, len(text)):
+        strength = cut_strength(text, i)
+        if strength and any(abs(edges[i] - b) <= REACH[strength] * pitch for b in crossed):
+            candidates[i] = strength
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(sorted(candidates)[:MAX_CANDIDATES], len(crossed)):
+        cost = _cost(cuts, crossed, candidates, edges, pitch)
+        if cost is None or not _valid_cutting(text, cuts, candidates):
             continue
-        best = None
-        for i in range(1, len(text)):
-            strength = cut_strength(text, i)
-            if strength == 1 and min(i, len(text) - i) < 2:
-                continue  # a digit cut off a number's end ("0|00084-") is an overhang, not a cell
-            reach = STRONG_REACH if strength == 2 else WEAK_REACH
-            distance = abs(edges[i] - b) / pitch
-            if strength and distance <= reach:
-                key = (-strength, distance)
-                if best is None or key < best[0]:
-                    best = (key, i)
-        if best:
-            cuts.add(best[1])
-    return sorted(cuts)
+        if best is None or cost < best[0]:
+            best = (cost, cuts)
+    return list(best[1]) if best else []
+
+
+def _cost(
+    cuts: Sequence[int], bounds: Sequence[float], strength: dict[int, int], edges: list[float], pitch: float
+) -> float | None:
+    total = 0.0
+    for i, b in zip(cuts, bounds, strict=True):
+        distance = abs(edges[i] - b) / pitch
+        if distance > REACH[strength[i]]:
+            return None
+        total += distance + (WEAK_COST if strength[i] == WEAK else 0.0)
+    return total
+
+
+def _valid_cutting(text: str, cuts: Sequence[int], strength: dict[int, int]) -> bool:
+    """Every piece reads as a cell, and a cut between two digits separates two values."""
+    pieces = _pieces(text, cuts)
+    if not all(piece_is_valid(p) for p in pieces):
+        return False
+    return all(
+        NUMERIC.match(pieces[k]) and NUMERIC.match(pieces[k + 1])
+        for k, i in enumerate(cuts)
+        if strength[i] == WEAK
+    )
+
+
+def _pieces(text: str, cuts: Sequence[int]) -> list[str]:
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def column_bounds(columns: Sequence[Column]) -> list[float]:

@@ -21,6 +21,7 @@ from extractor.rules import Rules, normalize_label
 YEAR = re.compile(r"^(19|20)\d{2}$")
 LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
 SNAP_TOLERANCE = 3.0
+PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 
 
 @dataclass(slots=True)
@@ -186,7 +187,7 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     """Every table header on the page, top to bottom."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
-    cells = _header_candidate_cells(page)
+    cells = _header_cells(page)
     hcells = [_HeaderCell(box, join_cell_text(w for w in page.words if box.contains(w))) for box in cells]
     headers: list[TableHeader] = []
     for anchor in hcells:
@@ -210,7 +211,7 @@ def find_continued_header(
     geometry across the break, so this page's cells give the columns, and a cell cut by the
     break reads the carried words over it followed by its own (`PARAMETRO` + `DE MEDICION`).
     """
-    boxes = [c for c in _header_candidate_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
+    boxes = [c for c in _header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
     if not boxes:
         return None
     cut_top = min(c.top for c in boxes)
@@ -227,6 +228,51 @@ def find_continued_header(
             if header:
                 return header
     return None
+
+
+def _header_cells(page: PageContent) -> list[Box]:
+    """Candidate header cells without ruled cells that a painted cell contradicts.
+
+    A producer that paints each header cell and separates them with white borders draws the
+    borders as thin filled rectangles; read as rules, they give a grid shifted against the
+    painted cells (a cell straddling two of them). A ruled cell that overlaps a painted cell
+    much without lying inside it is such a misread and is dropped; one that repeats a painted
+    cell is a duplicate and goes too.
+    """
+    cells = _header_candidate_cells(page)
+    painted = fill_cells(page.fills)
+    painted_set = set(painted)
+    return [
+        c
+        for c in cells
+        if c in painted_set or not any(_same_box(p, c) or _contradicts(p, c) for p in painted)
+    ]
+
+
+def _same_box(a: Box, b: Box, tolerance: float = 1.5) -> bool:
+    return all(abs(u - v) <= tolerance for u, v in ((a.x0, b.x0), (a.x1, b.x1), (a.top, b.top), (a.bottom, b.bottom)))
+
+
+def _contradicts(painted: Box, ruled: Box) -> bool:
+    """A painted cell overlapping a ruled cell without enclosing it (a background band or the
+    same cell painted encloses it)."""
+    encloses = (
+        painted.x0 - 1 <= ruled.x0
+        and ruled.x1 <= painted.x1 + 1
+        and painted.top - 1 <= ruled.top
+        and ruled.bottom <= painted.bottom + 1
+    )
+    return not encloses and _overlap_share(ruled, painted) >= PAINTED_OVERLAP
+
+
+def _overlap_share(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a.x1 - a.x0) * (a.bottom - a.top) + (b.x1 - b.x0) * (b.bottom - b.top) - inter)
 
 
 def _header_candidate_cells(page: PageContent) -> list[Box]:

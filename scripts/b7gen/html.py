@@ -63,8 +63,10 @@ table.m td.v {{ text-align: {values_align}; white-space: nowrap; }}
 table.m td.t {{ text-align: {texts_align}; }}
 table.m td.c {{ text-align: {"right" if look.glued else "center"}; white-space: nowrap; }}
 table.m tr {{ break-inside: avoid; }}
-table.bar {{ border-collapse: collapse; width: 100%; color: #fff; margin-top: 6pt; }}
+table.bar {{ border-collapse: separate; border-spacing: {"0" if look.glued else "1.2pt 0"}; width: 100%;
+             color: #fff; margin-top: 6pt; }}
 table.bar td {{ padding: {"1pt 0" if look.glued else "1pt 2pt"}; }}
+table.bar td.c {{ text-align: {"right" if look.glued else "left"}; }}
 tr.bar td {{ color: #fff; padding: 1pt 2pt; }}
 .note {{ margin-top: 8pt; }}
 """
@@ -151,8 +153,9 @@ def block_tables(variant: Variant) -> str:
         close()
         color = OEI_BAR if row["level"] == "OEI" else AEI_BAR
         hidden = f"<span style='color:{color}'>{row['parent']}</span> " if row["parent"] and look.hidden_parent else ""
-        out.append(f"<table class='bar' style='background:{color}'><tr><td style='{code_style}'>"
-                   f"{hidden}{row['code']}</td><td>{heading_text(row)}</td></tr></table>")
+        # each cell of the bar is painted on its own, as the application's page does
+        out.append(f"<table class='bar'><tr><td class='c' style='{code_style};background:{color}'>"
+                   f"{hidden}{row['code']}</td><td style='background:{color}'>{heading_text(row)}</td></tr></table>")
     close()
     return "".join(out)
 
@@ -168,8 +171,8 @@ def long_table(variant: Variant) -> str:
             rows.append(body_row(row, look))
             continue
         color = OEI_BAR if row["level"] == "OEI" else AEI_BAR
-        rows.append(f"<tr class='bar' style='background:{color}'><td class='c'>{row['code']}</td>"
-                    f"<td colspan='{span}'>{heading_text(row)}</td></tr>")
+        rows.append(f"<tr class='bar'><td class='c' style='background:{color}'>{row['code']}</td>"
+                    f"<td colspan='{span}' style='background:{color}'>{heading_text(row)}</td></tr>")
     return f"<table class='m'>{colgroup(look)}{head}{''.join(rows)}</tbody></table>"
 
 
