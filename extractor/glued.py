@@ -36,6 +36,7 @@ WEAK_COST = 0.5  # a weak cut is taken over a strong one only when clearly neare
 MIN_STRADDLE = 0.6  # glyphs a glued word must reach past a boundary on each side
 ONE_VALUE_STRADDLE = 1.5  # the same for a word that reads as one value or one code
 MAX_CANDIDATES = 24
+SAME_BOUNDARY = 3.0  # points
 
 _NARROW = set(".,:;'!|iljI")
 _WIDE = set("MWmw%@")
@@ -147,13 +148,20 @@ def _pieces(text: str, cuts: Sequence[int]) -> list[str]:
 
 
 def column_bounds(columns: Sequence[Column]) -> list[float]:
-    """Where one column ends and the next begins: the middle of the gap (or overlap) between them."""
-    bounds = set()
+    """Where one column ends and the next begins: the middle of the gap (or overlap) between
+    them; boundaries closer than a glyph (a column found twice) are one."""
+    found = []
     ordered = sorted(columns, key=lambda c: c.x0)
     for col in ordered:
         nxt = next((c for c in ordered if c.x0 > col.x0 + 1 and c.role != col.role), None)
-        bounds.add(round((col.x1 + nxt.x0) / 2, 1) if nxt else col.x1)
-    return sorted(bounds)
+        found.append((col.x1 + nxt.x0) / 2 if nxt else col.x1)
+    bounds: list[list[float]] = []
+    for b in sorted(found):
+        if bounds and b - bounds[-1][-1] < SAME_BOUNDARY:
+            bounds[-1].append(b)
+        else:
+            bounds.append([b])
+    return [sum(group) / len(group) for group in bounds]
 
 
 def split_glued_words(

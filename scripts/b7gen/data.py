@@ -78,6 +78,7 @@ class Look:
     page: tuple[float, float]  # points, landscape
     font_size: float
     hidden_parent: bool  # the OEI code before an AEI bar, printed in the bar's colour
+    labels: str = "application"  # header wording: "application", "accented" or "abbreviated"
 
     @property
     def name(self) -> str:
@@ -88,6 +89,7 @@ class Look:
         parts += ["int"] if self.integers else []
         parts += ["glued"] if self.glued else []
         parts += ["c100" if self.truncated == "100" else "c100.00"]
+        parts += [] if self.labels == "application" else [self.labels]
         return "-".join(parts)
 
 
@@ -130,6 +132,7 @@ def draw_look(rng: random.Random) -> Look:
         page=rng.choice([(841.9, 595.3), (792.0, 612.0)]),
         font_size=rng.choice([6.0, 6.5, 7.0]),
         hidden_parent=rng.random() < 0.7,
+        labels=rng.choice(["application", "application", "accented", "abbreviated"]),
     )
 
 

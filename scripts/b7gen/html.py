@@ -100,15 +100,31 @@ def column_roles(look: Look) -> list[str]:
     return roles + ([] if look.units_first else units)
 
 
+# The header's wording: as the application prints it, with its accents, or abbreviated.
+LABELS = {
+    "application": {"code": "COD.", "name": "INDICADOR", "measure": "PARAMETRO DE MEDICION", "base": "LINEA BASE",
+                    "current": "VALOR ACTUAL", "expected": "LOGRO ESPERADO", "obtained": "VALOR OBTENIDO",
+                    "progress": "AVANCE (%)", "ue": "UE", "uo": "UNIDAD ORGANICA RESPONSABLE", "year": "Año",
+                    "value": "Valor"},
+    "accented": {"code": "CÓDIGO", "name": "INDICADOR", "measure": "PARÁMETRO DE MEDICIÓN", "base": "LÍNEA DE BASE",
+                 "current": "VALOR ACTUAL", "expected": "LOGRO ESPERADO", "obtained": "VALOR OBTENIDO",
+                 "progress": "AVANCE (%)", "ue": "UNIDAD EJECUTORA", "uo": "UNIDAD ORGÁNICA RESPONSABLE",
+                 "year": "AÑO", "value": "VALOR"},
+    "abbreviated": {"code": "CÓD.", "name": "INDICADOR", "measure": "PARÁM. DE MEDICIÓN", "base": "LÍNEA BASE",
+                    "current": "VALOR ACTUAL", "expected": "LOGRO ESP.", "obtained": "VALOR OBT.",
+                    "progress": "AVANCE %", "ue": "U.E.", "uo": "U.O. RESPONSABLE", "year": "Año", "value": "Valor"},
+}  # fmt: skip
+
+
 def header_rows(look: Look) -> str:
-    n = len(look.years)
-    units = "<th rowspan='2'>UE</th><th rowspan='2'>UNIDAD ORGANICA RESPONSABLE</th>"
-    top = "<th rowspan='2'>COD.</th><th rowspan='2'>INDICADOR</th>" + (units if look.units_first else "")
-    top += "<th rowspan='2'>PARAMETRO DE MEDICION</th><th colspan='2'>LINEA BASE</th>"
-    top += "<th colspan='2'>VALOR ACTUAL</th>" if look.current_group else ""
-    top += "".join(f"<th colspan='{n}'>{g}</th>" for g in ("LOGRO ESPERADO", "VALOR OBTENIDO", "AVANCE (%)"))
+    n, t = len(look.years), {k: escape(v) for k, v in LABELS[look.labels].items()}
+    units = f"<th rowspan='2'>{t['ue']}</th><th rowspan='2'>{t['uo']}</th>"
+    top = f"<th rowspan='2'>{t['code']}</th><th rowspan='2'>{t['name']}</th>" + (units if look.units_first else "")
+    top += f"<th rowspan='2'>{t['measure']}</th><th colspan='2'>{t['base']}</th>"
+    top += f"<th colspan='2'>{t['current']}</th>" if look.current_group else ""
+    top += "".join(f"<th colspan='{n}'>{t[g]}</th>" for g in ("expected", "obtained", "progress"))
     top += "" if look.units_first else units
-    sub = "<th>Año</th><th>Valor</th>" * (2 if look.current_group else 1)
+    sub = f"<th>{t['year']}</th><th>{t['value']}</th>" * (2 if look.current_group else 1)
     sub += "".join(f"<th>{y}</th>" for y in look.years) * 3
     return f"<tr>{top}</tr><tr>{sub}</tr>"
 
