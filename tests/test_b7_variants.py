@@ -19,12 +19,14 @@ from extractor.model import Column, Word
 from extractor.rules import detect_family, load_rules
 from tests.gold import real_pdf
 
-# One seed per look that matters (name: period-shape-title-VALOR ACTUAL-UE/UO-integers-glue-100):
+# One seed per look that matters (the name lists them: period, shape, title, VALOR ACTUAL, UE/UO
+# position, integers, glue, how a truncated 100 prints, header wording):
 VARIANT_SEEDS = [
     5,  # 7 years, one table per OEI/AEI, no title, no VALOR ACTUAL
-    9,  # 6 years, one long table, UE/UO after INDICADOR, glued text layer
+    9,  # 6 years, one long table, UE/UO after INDICADOR, glued text layer, abbreviated labels
     13,  # 5 years, integers without decimals, UE/UO first, no title
-    17,  # 7 years, glued, no title, 100.00
+    17,  # 7 years, glued, no title, 100.00, abbreviated labels
+    19,  # 3 years, one long table, glued, accented labels
     24,  # 6 years, one long table without repeated header, integers
 ]
 
@@ -46,9 +48,11 @@ def test_a_generated_b7_variant_reads_back(seed: int, tmp_path: Path) -> None:
 
 def test_the_variants_cover_the_looks_of_the_issue() -> None:
     looks = [make_variant(seed).look for seed in VARIANT_SEEDS]
-    assert {len(look.years) for look in looks} >= {5, 6, 7}
+    assert {len(look.years) for look in looks} >= {3, 5, 6, 7}
     for flag in ("title", "current_group", "units_first", "integers", "glued", "long_table"):
         assert {getattr(look, flag) for look in looks} == {True, False}, flag
+    assert {look.labels for look in looks} == {"application", "accented", "abbreviated"}
+    assert {look.truncated for look in looks} == {"100", "100.00"}
 
 
 def test_scoring_notices_a_wrong_cell() -> None:
@@ -133,3 +137,33 @@ def test_cut_words_land_in_their_columns() -> None:
     left, right = split_glued_words([word], columns)
     assert (left.text, right.text) == ("ND", "000084-INSTITUTO")
     assert left.x1 <= bound + 1 <= right.x0 + 2
+
+
+# ---- header labels -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [
+        ("PARÁM. DE MEDICIÓN", "PARAMETRO DE MEDICION"),
+        ("U.O. RESPONSABLE", "UNIDAD ORGANICA RESPONSABLE"),
+        ("CÓDIGO", "COD."),
+        ("UE", "UNIDAD EJECUTORA"),
+        ("LOGRO ESP.", "LOGRO ESPERADO"),
+        ("UNIDAD ORGANICA\nRESPONSABLE", "UNIDAD ORGÁNICA RESPONSABLE"),
+    ],
+)
+def test_header_labels_match_abbreviated_accented_or_split(printed: str, label: str) -> None:
+    from extractor.layout import LABEL_MATCH_MIN, label_score
+
+    assert label_score(printed, [label]) >= LABEL_MATCH_MIN
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [("VALOR", "VALOR ACTUAL"), ("Año", "AVANCE"), ("IN", "INDICADOR"), ("2020", "AVANCE (%)")],
+)
+def test_header_labels_do_not_match_what_they_only_resemble(printed: str, label: str) -> None:
+    from extractor.layout import LABEL_MATCH_MIN, label_score
+
+    assert label_score(printed, [label]) < LABEL_MATCH_MIN
