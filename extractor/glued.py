@@ -10,8 +10,8 @@ lets one cell end and the next begin:
   (strong cuts), or between two digits of a run of values (weak cuts, integers side by side);
 - every piece made only of digits and separators must read as one value (`ND`, `2014`,
   `12.00`, `1,250.5%`; no leading zeros), so `84.62000084-INSTITUTO` can only be
-  `84.62` + `000084-INSTITUTO`; a weak cut must have a value on both sides (never inside a
-  code such as `IND.01.AEI.02.03`);
+  `84.62` + `000084-INSTITUTO`; a weak cut must follow a whole value of two digits or more
+  (never inside a code such as `IND.01.AEI.02.03`);
 - among the allowed cuttings, the one whose cuts sit nearest to the boundaries wins.
 
 A word that reads as one value or one code and only overhangs a boundary is not cut.
@@ -136,11 +136,13 @@ def _valid_cutting(text: str, cuts: Sequence[int], strength: dict[int, int]) -> 
     pieces = _pieces(text, cuts)
     if not all(piece_is_valid(p) for p in pieces):
         return False
-    return all(
-        NUMERIC.match(pieces[k]) and NUMERIC.match(pieces[k + 1])
-        for k, i in enumerate(cuts)
-        if strength[i] == WEAK
-    )
+    return all(_weak_cut_allowed(pieces[k], pieces[k + 1]) for k, i in enumerate(cuts) if strength[i] == WEAK)
+
+
+def _weak_cut_allowed(left: str, right: str) -> bool:
+    """Between two digits a cell ends only after a whole value of two digits or more ("100" +
+    "100.00", "100" + "000084-INSTITUTO"); one digit cut off is an overhang ("0" + "00084-…")."""
+    return bool(NUMERIC.match(left)) and len(left) >= 2 and (bool(NUMERIC.match(right)) or right[:1].isdigit())
 
 
 def _pieces(text: str, cuts: Sequence[int]) -> list[str]:

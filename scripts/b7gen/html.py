@@ -204,8 +204,12 @@ def code_pages(pdf: Path, codes: list[str]) -> dict[str, int]:
         texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     finally:
         doc.close()
+    squashed = ["".join(text.split()) for text in texts]
     pages = {}
     for code in codes:
         pattern = re.compile(rf"(?<![.\d]){re.escape(code)}(?![.\d])")
-        pages[code] = next((i + 1 for i, text in enumerate(texts) if pattern.search(text)), 0)
+        page = next((i + 1 for i, text in enumerate(texts) if pattern.search(text)), 0)
+        # a code the browser wrapped, or glued to the cell before it
+        loose = re.compile(rf"{re.escape(code)}(?![.\d])")
+        pages[code] = page or next((i + 1 for i, text in enumerate(squashed) if loose.search(text)), 0)
     return pages
