@@ -38,6 +38,18 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
 
 
+def boxes_record(row: Row) -> dict[str, list[dict[str, float]]]:
+    """Where each cell of a row is printed: page and rectangle (points, stored page frame)."""
+    return {
+        role: [
+            {"page": b.page, "x0": round(b.x0, 2), "top": round(b.top, 2), "x1": round(b.x1, 2),
+             "bottom": round(b.bottom, 2)}
+            for b in boxes
+        ]
+        for role, boxes in row.boxes.items()
+    }
+
+
 def summary_record(s: SummaryRow) -> dict[str, str]:
     return {c: getattr(s, c) for c in SUMMARY_COLUMNS}
 
@@ -61,6 +73,7 @@ def report_document(report: Report) -> dict[str, Any]:
         rec["page"] = row.page
         rec["repairs"] = list(row.repairs)
         rec["assumptions"] = list(row.assumptions)
+        rec["boxes"] = boxes_record(row)
         for col in report.columns:
             if col.startswith(VALUE_PREFIXES):
                 rec[col] = parse_value(row.fields.get(col, "")).as_dict()

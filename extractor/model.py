@@ -59,6 +59,31 @@ class Box(_Extent):
 
 
 @dataclass(frozen=True, slots=True)
+class CellBox:
+    """Where a cell is printed: its page and rectangle in that page's stored frame.
+
+    The stored frame is the page as the PDF stores it (its /Rotate not applied), origin at the
+    top-left: where a viewer's annotation goes. On a scan it differs from the upright frame
+    the OCR reads in; `frames.to_stored_frame` maps one to the other.
+    """
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: CellBox) -> CellBox:
+        return CellBox(
+            self.page,
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A ruling line segment: a stroked line, or one side of a drawn rectangle."""
 
@@ -93,6 +118,7 @@ class PageContent:
     text: str = ""  # the page's text in reading order (family detection, narrative)
     source: Literal["text", "ocr"] = "text"
     rotation: int = 0  # degrees the page image was turned to read it upright
+    skew: float = 0.0  # degrees the upright image was then turned about its centre to level it
     image_coverage: float = 0.0  # share of the page covered by its largest image (scans ≈ 1)
 
 
@@ -117,6 +143,7 @@ class RawRow:
     block: str = ""  # heading of the block the row sits in (families with per-block tables)
     continues_previous: bool = False  # no code, first band after a page's header
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
+    boxes: dict[str, CellBox] = field(default_factory=dict)  # column role → the cell on the page
 
 
 @dataclass(slots=True)
@@ -130,6 +157,8 @@ class Row:
     page: int
     repairs: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    # column role → the cell's box on each page it is printed on (a row may cross a page break)
+    boxes: dict[str, list[CellBox]] = field(default_factory=dict)
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -166,6 +195,8 @@ class SourceInfo:
     sha256: str
     pages: int
     ocr_pages: list[int] = field(default_factory=list)
+    # page → degrees its content is turned from upright (pages read upside down, sideways)
+    page_rotations: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -1051,6 +1051,7 @@ def ocr_page(
         text=page_text(words),
         source="ocr",
         rotation=rotation,
+        skew=skew,
     )
 
 

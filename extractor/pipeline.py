@@ -89,6 +89,7 @@ def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceI
     if to_ocr:
         pages = _ocr_into(path, pages, to_ocr, options)
         source.ocr_pages = to_ocr
+        source.page_rotations = {p.number: p.rotation for p in pages if p.rotation}
     return pages, source
 
 

@@ -36,7 +36,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from extractor.layout import join_wrapped
-from extractor.model import Finding, RawRow, Row
+from extractor.model import CellBox, Finding, RawRow, Row
 from extractor.rules import RULES_DIR, Rules, normalize_label
 from extractor.values import parse_value
 
@@ -244,6 +244,7 @@ class Band:
     head: frozenset[str] | None = None
     guess: Candidate | None = None
     named: tuple[str, str] | None = None
+    boxes: dict[str, CellBox] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -270,6 +271,7 @@ class Draft:
     level: str = ""
     parent: str = ""
     unrepaired: str = ""  # why the code could not be repaired, if it could not
+    boxes: dict[str, list[CellBox]] = field(default_factory=dict)  # the bands' cells, per page
 
     @property
     def name(self) -> str:
@@ -340,7 +342,7 @@ def clean_band(raw: RawRow, cfg: RepairConfig) -> Band:
             if base != text or not clean:
                 repairs.append(Repair("stray", text, "", role))
             cells[role] = clean
-    band = Band(raw.page, cells, code_text, repairs, raw.continues_previous)
+    band = Band(raw.page, cells, code_text, repairs, raw.continues_previous, boxes=dict(raw.boxes))
     band.named = named
     band.head = head_levels(band.name, cfg)
     if code_text:
@@ -659,7 +661,7 @@ def _take_codeless(
     _absorb_text(target, band.name[:cut].strip(), hyphen_wraps=cfg.join_hyphen_wraps)
     if target is pending:
         drafts.append(pending)
-    rest = Band(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs)
+    rest = Band(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs, boxes=band.boxes)
     rest.head = head_levels(rest.name, cfg)
     return _new_draft(rest, cfg)
 
@@ -724,6 +726,7 @@ def _absorb(draft: Draft, band: Band, cfg: RepairConfig, *, coded: bool) -> None
         draft.page_joins += 1
         draft.assumptions.append(f"continued_on_page:{band.page}")
     draft.last_page = band.page
+    add_boxes(draft.boxes, band.boxes)
     if coded:
         draft.code_texts.append(band.code_text)
         draft.guess = band.guess
@@ -731,6 +734,17 @@ def _absorb(draft: Draft, band: Band, cfg: RepairConfig, *, coded: bool) -> None
     for role, text in band.cells.items():
         if role != "name" and text:
             _merge_cell(draft, role, text, coded, cfg)
+
+
+def add_boxes(boxes: dict[str, list[CellBox]], band: dict[str, CellBox]) -> None:
+    """A row's cells grow by a band's: one box per cell and page, the union of its bands."""
+    for role, box in band.items():
+        on_pages = boxes.setdefault(role, [])
+        same = next((i for i, b in enumerate(on_pages) if b.page == box.page), None)
+        if same is None:
+            on_pages.append(box)
+        else:
+            on_pages[same] = on_pages[same].union(box)
 
 
 def _absorb_text(draft: Draft, text: str, *, hyphen_wraps: bool = False) -> None:
@@ -778,6 +792,7 @@ def _merge_duplicate(draft: Draft, band: Band, drafts: list[Draft], cfg: RepairC
     draft.repairs.append(Repair("split_row", f"duplicate band {band.code_text}", to_row=draft))
     draft.code_texts.append(band.code_text)
     draft.last_page = band.page
+    add_boxes(draft.boxes, band.boxes)
     _absorb_text(draft, band.name, hyphen_wraps=cfg.join_hyphen_wraps)
     for role, text in band.cells.items():
         current = draft.cells.get(role, "")
@@ -1265,7 +1280,7 @@ def _to_row(draft: Draft, columns: list[str]) -> Row:
     fields = {col: draft.cells.get(col, "") for col in columns}
     repairs = list(dict.fromkeys(r.render() for r in draft.repairs))
     return Row(draft.code, draft.level, draft.parent, fields, draft.page, repairs,
-               list(draft.assumptions))
+               list(draft.assumptions), boxes=draft.boxes)
 
 
 def _findings(draft: Draft) -> list[Finding]:
