@@ -42,7 +42,10 @@ def extract(
         Path | None, typer.Option("--out", "-o", help="Output folder [default: ./<pdf stem>.extracted/].")
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated: csv,json,xlsx,parquet.")
+        str,
+        typer.Option(
+            "--format", "-f", help="Comma-separated: csv,json,xlsx,parquet,pdf (annotated.pdf),html (report.html)."
+        ),
     ] = "csv,json",
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when a finding is at least this severe: error|warning|never.")

@@ -20,7 +20,7 @@ from typing import Any
 from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
-FORMATS = ("csv", "json", "xlsx", "parquet")
+FORMATS = ("csv", "json", "xlsx", "parquet", "pdf", "html")
 SUMMARY_COLUMNS = ["group", "low_0_75", "mid_75_95", "high_95", "nd", "total"]
 FINDING_COLUMNS = ["rule", "severity", "code", "field", "printed", "recomputed", "message", "page"]
 VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")
@@ -127,6 +127,10 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
+    if "pdf" in formats or "html" in formats:
+        from extractor.audit import write_audit
+
+        write_audit(report, folder, formats)
     if "parquet" in formats:
         _write_parquet(
             folder,
