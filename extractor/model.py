@@ -228,3 +228,5 @@ class Report:
     summary: list[SummaryRow]
     narrative: list[tuple[int, str]]
     findings: list[Finding] = field(default_factory=list)
+    # page → the words OCR read on it, boxed on the stored page: where text findings go on a scan
+    ocr_words: dict[int, list[tuple[str, CellBox]]] = field(default_factory=dict)

@@ -9,7 +9,7 @@ precisely is marked in the page's margin, so every finding with a page has its m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -47,7 +47,7 @@ def locate(report: Report, pdf_path: Path) -> list[Mark]:
     by_code = _rows_by_code(report.rows)
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
-        texts = _PageTexts(doc)
+        texts = _PageTexts(doc, report.ocr_words)
         marks = []
         for index, finding in enumerate(report.findings):
             if 1 <= finding.page <= len(doc):
@@ -118,8 +118,9 @@ def row_box(row: Row, page: int) -> CellBox | None:
 class _PageTexts:
     """Text layers of the pages findings point at, opened once each."""
 
-    def __init__(self, doc) -> None:  # doc: pypdfium2.PdfDocument
-        self._doc = doc
+    def __init__(self, doc, ocr_words: Mapping[int, list[tuple[str, CellBox]]]) -> None:
+        self._doc = doc  # a pypdfium2.PdfDocument
+        self._ocr_words = ocr_words  # a scan's words: its text layer, if any, is not what was read
         self._open: dict[int, tuple[object, object, str]] = {}
 
     def _page(self, number: int) -> tuple[object, object, str]:
@@ -134,6 +135,8 @@ class _PageTexts:
         printed = finding.printed.strip()
         if not printed:
             return None
+        if finding.page in self._ocr_words:
+            return _find_in_words(self._ocr_words[finding.page], printed, _clues(finding))
         page, textpage, text = self._page(finding.page)
         hits = list(_standalone_hits(text, printed))
         if not hits:
@@ -166,6 +169,23 @@ class _PageTexts:
             textpage.close()  # type: ignore[attr-defined]
             page.close()  # type: ignore[attr-defined]
         self._open.clear()
+
+
+def _find_in_words(words: Sequence[tuple[str, CellBox]], printed: str, clues: set[str]) -> CellBox | None:
+    """The printed figure among a page's OCR words (reading order), as the union of its words."""
+    text, spans = "", []
+    for word, box in words:
+        spans.append((len(text), len(text) + len(word), box))
+        text += word + " "
+    hits = list(_standalone_hits(text, printed))
+    if not hits:
+        return None
+    best = max(hits, key=lambda i: _context_score(text, i, len(printed), clues))
+    covered = [box for start, end, box in spans if start < best + len(printed) and end > best]
+    out = covered[0]
+    for box in covered[1:]:
+        out = out.union(box)
+    return out
 
 
 def _standalone_hits(text: str, printed: str) -> Iterator[int]:
