@@ -26,12 +26,11 @@ def write_audit(report: Report, folder: Path, formats: Sequence[str]) -> None:
 
     source = Path(report.source.path)
     marks = locate(report, source)
-    sizes = page_sizes(source)
     if "pdf" in wanted:
         from extractor.audit.annotate import write_annotated
 
-        write_annotated(source, marks, sizes, folder / "annotated.pdf")
+        write_annotated(source, marks, page_sizes(source), folder / "annotated.pdf")
     if "html" in wanted:
         from extractor.audit.html import write_html
 
-        write_html(report, marks, sizes, folder / "report.html")
+        write_html(report, marks, folder / "report.html")

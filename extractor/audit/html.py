@@ -15,7 +15,7 @@ from pathlib import Path
 from string import Template
 
 from extractor.audit.crops import crop_images
-from extractor.audit.locate import Mark, PageGeometry
+from extractor.audit.locate import Mark
 from extractor.model import Finding, Report, Row, SummaryRow
 
 SEVERITIES = ("error", "warning", "info")
@@ -30,8 +30,7 @@ SUMMARY_RULE = "summary_count_mismatch"
 TITLE_KEYS = ("policy", "title", "plan", "entity", "name")
 
 
-def write_html(report: Report, marks: Sequence[Mark], sizes: Sequence[PageGeometry], dest: Path) -> None:
-    del sizes  # crops are measured on the rendered pages themselves
+def write_html(report: Report, marks: Sequence[Mark], dest: Path) -> None:
     crops = crop_images(Path(report.source.path), marks, report.source.page_rotations)
     dest.write_text(render(report, marks, crops), encoding="utf-8")
 
