@@ -136,12 +136,12 @@ class _PageTexts:
         if not printed:
             return None
         if finding.page in self._ocr_words:
-            return _find_in_words(self._ocr_words[finding.page], printed, _clues(finding))
+            return _find_in_words(self._ocr_words[finding.page], printed, finding)
         page, textpage, text = self._page(finding.page)
         hits = list(_standalone_hits(text, printed))
         if not hits:
             return None
-        best = max(hits, key=lambda i: _context_score(text, i, len(printed), _clues(finding)))
+        best = max(hits, key=lambda i: _context_score(text, i, len(printed), finding))
         return self._box_of(finding.page, page, textpage, best, len(printed))
 
     def _box_of(self, number: int, page, textpage, start: int, count: int) -> CellBox | None:
@@ -171,7 +171,7 @@ class _PageTexts:
         self._open.clear()
 
 
-def _find_in_words(words: Sequence[tuple[str, CellBox]], printed: str, clues: set[str]) -> CellBox | None:
+def _find_in_words(words: Sequence[tuple[str, CellBox]], printed: str, finding: Finding) -> CellBox | None:
     """The printed figure among a page's OCR words (reading order), as the union of its words."""
     text, spans = "", []
     for word, box in words:
@@ -180,7 +180,7 @@ def _find_in_words(words: Sequence[tuple[str, CellBox]], printed: str, clues: se
     hits = list(_standalone_hits(text, printed))
     if not hits:
         return None
-    best = max(hits, key=lambda i: _context_score(text, i, len(printed), clues))
+    best = max(hits, key=lambda i: _context_score(text, i, len(printed), finding))
     covered = [box for start, end, box in spans if start < best + len(printed) and end > best]
     out = covered[0]
     for box in covered[1:]:
@@ -205,6 +205,28 @@ def _clues(finding: Finding) -> set[str]:
     return {w.lower() for w in WORD.findall(source) if len(w) > 2}
 
 
-def _context_score(text: str, start: int, length: int, clues: set[str]) -> int:
+def _context_score(text: str, start: int, length: int, finding: Finding) -> tuple[int, int]:
+    """How well a hit's surroundings match the finding: the words of its quote that run up to
+    and on from the figure, in order; then the quote's words anywhere nearby."""
     window = text[max(0, start - CONTEXT_CHARS): start + length + CONTEXT_CHARS]
-    return len(clues & {w.lower() for w in WORD.findall(window)})
+    nearby = len(_clues(finding) & {w.lower() for w in WORD.findall(window)})
+    quoted = QUOTE.search(finding.message)
+    at = quoted.group(1).find(finding.printed.strip()) if quoted else -1
+    if at < 0:
+        return 0, nearby
+    quote = quoted.group(1)
+    before = _words(text[max(0, start - CONTEXT_CHARS): start])[::-1]
+    after = _words(text[start + length: start + length + CONTEXT_CHARS])
+    run = _common_run(before, _words(quote[:at])[::-1]) + _common_run(after, _words(quote[at + length:]))
+    return run, nearby
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def _common_run(a: Sequence[str], b: Sequence[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
