@@ -124,7 +124,11 @@ def _extract_one(
         except Exception as exc:  # a parser bug must still end in one clear line, not a traceback
             _fail(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
             return EXIT_BAD_INPUT
-    written = write_report(report, out, formats)
+    try:
+        written = write_report(report, out, formats)
+    except InputError as exc:  # e.g. a PDF pdfium reads but cannot be annotated
+        _fail(str(exc))
+        return EXIT_BAD_INPUT
     if db is not None:
         append_to_database(db, report)
     if not quiet:

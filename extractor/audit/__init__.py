@@ -27,9 +27,15 @@ def write_audit(report: Report, folder: Path, formats: Sequence[str]) -> None:
     source = Path(report.source.path)
     marks = locate(report, source)
     if "pdf" in wanted:
-        from extractor.audit.annotate import write_annotated
+        import pikepdf
 
-        write_annotated(source, marks, page_sizes(source), folder / "annotated.pdf")
+        from extractor.audit.annotate import write_annotated
+        from extractor.pdf import InputError
+
+        try:
+            write_annotated(source, marks, page_sizes(source), folder / "annotated.pdf")
+        except pikepdf.PdfError as exc:
+            raise InputError(f"{source}: annotated.pdf cannot be written ({exc}); nothing was written") from None
     if "html" in wanted:
         from extractor.audit.html import write_html
 
