@@ -19,6 +19,7 @@ from extractor.audit.locate import Mark
 from extractor.model import CellBox
 
 RENDER_SCALE = 2.0  # 144 dpi: small print stays legible in the crop
+NOTE_SCALE = 1.25  # repairs and notes (a scan may have a hundred): smaller crops
 PIXEL_BUDGET = 2_000_000  # pixels of one crop, at most (~6 MB as RGB)
 MARGIN_PT = (8.0, 14.0)  # horizontal, vertical room around the row (points)
 MAX_CROP_HEIGHT_PT = 160.0  # a tall row is cut to this much around its cell
@@ -56,7 +57,8 @@ def _render_crop(page, mark: Mark):
     if stored_rotation in (90, 270):  # pdfium gives the size as displayed; boxes are as stored
         width, height = height, width
     x0, top, x1, bottom = _region(mark.box, mark.context, width, height)
-    scale = min(RENDER_SCALE, (PIXEL_BUDGET / max((x1 - x0) * (bottom - top), 1.0)) ** 0.5)
+    wanted = NOTE_SCALE if mark.finding.severity == "info" else RENDER_SCALE
+    scale = min(wanted, (PIXEL_BUDGET / max((x1 - x0) * (bottom - top), 1.0)) ** 0.5)
     bitmap = page.render(
         scale=scale,
         rotation=(360 - stored_rotation) % 360,
