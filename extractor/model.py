@@ -166,15 +166,15 @@ class Row:
 
 @dataclass(slots=True)
 class SummaryRow:
-    """One line of the printed summary-counts table."""
+    """One line of the printed summary-counts table: counts keyed by the family's summary
+    columns (rules `summary.columns`), as printed."""
 
     group: str
-    low_0_75: str
-    mid_75_95: str
-    high_95: str
-    nd: str
-    total: str
+    counts: dict[str, str]
     page: int = 0
+
+    def get(self, column: str) -> str:
+        return self.counts.get(column, "")
 
 
 @dataclass(slots=True)
@@ -228,5 +228,6 @@ class Report:
     summary: list[SummaryRow]
     narrative: list[tuple[int, str]]
     findings: list[Finding] = field(default_factory=list)
+    summary_columns: list[str] = field(default_factory=list)  # the family's count columns, in order
     # page → the words OCR read on it, boxed on the stored page: where text findings go on a scan
     ocr_words: dict[int, list[tuple[str, CellBox]]] = field(default_factory=dict)

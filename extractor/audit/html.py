@@ -16,7 +16,7 @@ from string import Template
 
 from extractor.audit.crops import crop_images
 from extractor.audit.locate import Mark
-from extractor.model import Finding, Report, Row, SummaryRow
+from extractor.model import Finding, Report, Row
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "errors", "warning": "warnings", "info": "notes (repairs, assumptions)"}
@@ -77,31 +77,18 @@ def counts_badges(findings: Sequence[Finding]) -> str:
 # ---- summary counts -------------------------------------------------------------------------------
 
 
-def summary_counts(line: SummaryRow) -> dict[str, str]:
-    """The counts of one summary line by column (whatever columns the summary row has)."""
-    counts = getattr(line, "counts", None)
-    if isinstance(counts, Mapping):
-        return {str(k): str(v) for k, v in counts.items()}
-    return {
-        name: str(getattr(line, name))
-        for name in getattr(line, "__slots__", ())
-        if name not in ("group", "page")
-    }
-
-
 def summary_section(report: Report) -> str:
     """Printed counts beside the recomputed ones (a count without a mismatch finding agrees)."""
     if not report.summary:
         return '<section id="summary"><h2>Summary counts</h2><p class="muted">No summary table printed.</p></section>'
     recomputed = {f.field: f.recomputed for f in report.findings if f.rule == SUMMARY_RULE}
-    columns = list(dict.fromkeys(c for line in report.summary for c in summary_counts(line)))
+    columns = report.summary_columns or list(dict.fromkeys(c for line in report.summary for c in line.counts))
     head = "".join(f"<th>{escape(c)} printed</th><th>{escape(c)} recomputed</th>" for c in columns)
     body = []
     for line in report.summary:
         cells = []
-        counts = summary_counts(line)
         for column in columns:
-            printed = counts.get(column, "")
+            printed = line.get(column)
             again = recomputed.get(f"{line.group}.{column}", printed)
             style = ' class="num differs"' if again != printed else ' class="num"'
             cells.append(f'<td class="num">{escape(printed)}</td><td{style}>{escape(again)}</td>')
