@@ -12,7 +12,7 @@ from extractor.model import PageContent
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
 @pytest.mark.parametrize("skew", [0.0, 0.8, -1.0])
 def test_a_box_read_upright_lands_where_the_page_stores_it(rotation: int, skew: float) -> None:
-    from extractor.ocr import deskew, turn
+    from extractor.ocr.image import deskew, turn
 
     stored = np.full((600, 400), 255, np.uint8)
     stored[100:110, 50:60] = 0  # a dark cell at x 50..60, y 100..110 of the stored page
