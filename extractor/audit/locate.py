@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from extractor.model import CellBox, Finding, Report, Row
 
@@ -118,12 +118,12 @@ def row_box(row: Row, page: int) -> CellBox | None:
 class _PageTexts:
     """Text layers of the pages findings point at, opened once each."""
 
-    def __init__(self, doc, ocr_words: Mapping[int, list[tuple[str, CellBox]]]) -> None:
+    def __init__(self, doc: Any, ocr_words: Mapping[int, list[tuple[str, CellBox]]]) -> None:
         self._doc = doc  # a pypdfium2.PdfDocument
         self._ocr_words = ocr_words  # a scan's words: its text layer, if any, is not what was read
-        self._open: dict[int, tuple[object, object, str]] = {}
+        self._open: dict[int, tuple[Any, Any, str]] = {}  # page, its text page, its text
 
-    def _page(self, number: int) -> tuple[object, object, str]:
+    def _page(self, number: int) -> tuple[Any, Any, str]:
         if number not in self._open:
             page = self._doc[number - 1]
             textpage = page.get_textpage()
@@ -144,7 +144,7 @@ class _PageTexts:
         best = max(hits, key=lambda i: _context_score(text, i, len(printed), finding))
         return self._box_of(finding.page, page, textpage, best, len(printed))
 
-    def _box_of(self, number: int, page, textpage, start: int, count: int) -> CellBox | None:
+    def _box_of(self, number: int, page: Any, textpage: Any, start: int, count: int) -> CellBox | None:
         rects = [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
         if not rects:
             return None
@@ -166,8 +166,8 @@ class _PageTexts:
 
     def close(self) -> None:
         for page, textpage, _ in self._open.values():
-            textpage.close()  # type: ignore[attr-defined]
-            page.close()  # type: ignore[attr-defined]
+            textpage.close()
+            page.close()
         self._open.clear()
 
 
