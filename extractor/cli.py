@@ -113,6 +113,20 @@ def _extract_one(
     db: Path | None = None,
     validation=None,
 ) -> int:
+    from extractor.export import OutputError, output_lock
+
+    try:
+        # held for the whole run: a second run into the same --out is refused at once
+        with output_lock(out):
+            return _extract_into(path, out, formats, fail_on, options, quiet, db, validation)
+    except OutputError as exc:
+        _fail(str(exc))
+        return EXIT_BAD_INPUT
+
+
+def _extract_into(
+    path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool, db: Path | None, validation
+) -> int:
     from extractor.export import append_to_database, write_report
     from extractor.pdf import InputError
     from extractor.pipeline import run
@@ -128,16 +142,22 @@ def _extract_one(
         except KeyboardInterrupt:
             _fail(f"{path}: interrupted; nothing was written")
             raise typer.Exit(130) from None
+        except MemoryError:
+            _fail(f"{path}: ran out of memory reading this PDF; nothing was written")
+            return EXIT_BAD_INPUT
         except Exception as exc:  # a parser bug must still end in one clear line, not a traceback
             _fail(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
             return EXIT_BAD_INPUT
     try:
         written = write_report(report, out, formats)
+        if db is not None:
+            append_to_database(db, report)
     except InputError as exc:  # e.g. a PDF pdfium reads but cannot be annotated
         _fail(str(exc))
         return EXIT_BAD_INPUT
-    if db is not None:
-        append_to_database(db, report)
+    except OSError as exc:  # disk full, permissions: the earlier result in --out is untouched
+        _fail(f"{out}: cannot write the results ({exc.strerror or exc}); nothing was written")
+        return EXIT_BAD_INPUT
     if not quiet:
         _print_summary(report, written)
     return _exit_code(report.findings, fail_on)
@@ -203,7 +223,8 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    # one line, whatever a library put in its message
+    typer.echo("error: " + " ".join(message.split()), err=True)
 
 
 class _progress:

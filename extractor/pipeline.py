@@ -200,10 +200,16 @@ class ValidationWorker:
         if enabled:
             try:
                 import multiprocessing
+                import os
                 from concurrent.futures import ProcessPoolExecutor
 
+                from extractor.lifeline import die_with_parent
+
                 ctx = multiprocessing.get_context("fork")
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                # a main process killed outright (OOM killer) must not leave the worker behind
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+                )
                 self._pool.submit(_import_validation)
             except (OSError, ValueError):
                 self._pool = None
@@ -217,9 +223,9 @@ class ValidationWorker:
             # race the interpreter's exit hook and print a "Bad file descriptor" traceback (seen
             # after a long OCR run that ends in "no matrix found"). A worker still importing GE
             # is stopped rather than waited for.
-            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            from extractor.lifeline import stop_pool
+
+            stop_pool(self._pool)
 
     def validate(self, report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
         from extractor.validate import validate

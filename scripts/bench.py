@@ -3,8 +3,10 @@
 Each measurement runs in a fresh process (so imports and peak memory are counted as a user
 would see them), repeated `--repeat` times; the median wall time is reported per page, with
 the peak resident memory of that process. Targets (born-digital path, 2 cores):
-`extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s, and the audit artefacts
-(`--format pdf,html`: annotated.pdf and report.html) < 2 s on top of the default output.
+`extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s, the audit artefacts
+(`--format pdf,html`: annotated.pdf and report.html) < 2 s on top of the default output; a blank
+page of 3600, 7200 or 14400 pt (issue 10: they went to OCR at full size) < 60 s and < 1.5 GB for
+the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 
     python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot] [--audit-only]
 """
@@ -23,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 PAGE_TARGET_S = 0.15
 HELP_TARGET_S = 0.3
 AUDIT_TARGET_S = 2.0  # annotated.pdf + report.html, on top of csv,json
+BLANK_TARGET_S = 60
+BLANK_SIDES_PT = (3600, 7200, 14400)
 
 # Each probe is a small program run in its own process; it prints {"wall": s, "rss_mb": MB}.
 _PROBE = r"""
@@ -136,7 +140,35 @@ def main() -> int:
           f"{per_page:.3f} s/page, {folder_rss:.0f} MB — target {PAGE_TARGET_S}: "
           f"{'met' if per_page <= PAGE_TARGET_S else 'NOT met'}")
     ok &= audit_cost(samples, args.repeat)
+    ok &= measure_blank_pages()
     return 0 if ok else 1
+
+
+def measure_blank_pages() -> bool:
+    """Blank pages of growing size, one per PDF: time and peak memory of the whole process tree."""
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(REPO))
+    from extractor.raster import MEMORY_BUDGET_MB
+    from tests.memwatch import run_measured
+
+    ok = True
+    print(f"\nblank pages (targets < {BLANK_TARGET_S} s, < {MEMORY_BUDGET_MB} MB):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for side in BLANK_SIDES_PT:
+            pdf = Path(tmp) / f"blank-{side}.pdf"
+            doc = pdfium.PdfDocument.new()
+            doc.new_page(side, side)
+            doc.save(str(pdf))
+            doc.close()
+            run = run_measured(
+                [sys.executable, "-m", "extractor", str(pdf), "--out", str(Path(tmp) / "out"), "-q"], timeout=600
+            )
+            met = run.wall_s < BLANK_TARGET_S and run.peak_mb < MEMORY_BUDGET_MB
+            ok &= met
+            print(f"    {side:>6} pt: {run.wall_s:6.1f} s {run.peak_mb:6.0f} MB exit {run.returncode} "
+                  f"{'met' if met else 'NOT met'}")
+    return ok
 
 
 def audit_cost(samples: list[Path], repeat: int) -> bool:
