@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -160,67 +159,3 @@ def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
     for name, columns, records in tables:
         table = pa.table({c: [rec.get(c, "") for rec in records] for c in columns})
         pq.write_table(table, folder / f"{name}.parquet")
-
-
-# ---- many reports → one database ---------------------------------------------------------------
-
-
-def append_to_database(db_path: Path, report: Report) -> None:
-    """Add one report to a SQLite catalogue (tables reports, rows, summary, findings).
-
-    Rows are stored long (one line per cell) so reports with different years and families
-    share one schema; re-adding a report (same sha256) replaces it.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(db_path)
-    try:
-        with con:
-            _ensure_schema(con)
-            sha = report.source.sha256
-            for table in ("cells", "summary", "findings", "reports"):
-                con.execute(f"DELETE FROM {table} WHERE report_sha256 = ?", (sha,))
-            con.execute(
-                "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
-                (
-                    sha,
-                    report.source.path,
-                    report.family,
-                    json.dumps(report.metadata, ensure_ascii=False),
-                    len(report.rows),
-                ),
-            )
-            con.executemany(
-                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha, i, row.code, row.level, col, row.fields.get(col, ""), row.page)
-                    for i, row in enumerate(report.rows)
-                    for col in report.columns
-                    if col not in ("code", "level", "page", "repairs")
-                ],
-            )
-            con.executemany(
-                "INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *summary_record(s).values()) for s in report.summary],
-            )
-            con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *finding_record(f).values()) for f in report.findings],
-            )
-    finally:
-        con.close()
-
-
-def _ensure_schema(con: sqlite3.Connection) -> None:
-    con.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS reports (report_sha256 TEXT PRIMARY KEY, path TEXT, family TEXT,
-            metadata TEXT, n_rows INTEGER);
-        CREATE TABLE IF NOT EXISTS cells (report_sha256 TEXT, row_index INTEGER, code TEXT,
-            level TEXT, column TEXT, value TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, low_0_75 TEXT,
-            mid_75_95 TEXT, high_95 TEXT, nd TEXT, total TEXT);
-        CREATE TABLE IF NOT EXISTS findings (report_sha256 TEXT, rule TEXT, severity TEXT,
-            code TEXT, field TEXT, printed TEXT, recomputed TEXT, message TEXT, page TEXT);
-        CREATE INDEX IF NOT EXISTS cells_by_code ON cells (report_sha256, code);
-        """
-    )
