@@ -25,7 +25,7 @@ from extractor.pipeline import Options
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CHANGES_CSV = "changes.csv"
-DASK_CONNECT_TIMEOUT = "20s"
+DASK_CONNECT_TIMEOUT = "10s"
 
 
 @dataclass(slots=True)
@@ -359,9 +359,13 @@ def _dask_map(address: str, jobs: list[Job]) -> Iterator[Outcome]:
     except (OSError, TimeoutError) as exc:
         raise _SchedulerError(f"--scheduler {address}: cannot connect ({exc})") from None
     try:
-        futures = [client.submit(run_job, job, key=f"ceplan-{job.sha256}", pure=False) for job in jobs]
+        futures = {client.submit(run_job, job, key=f"ceplan-{job.sha256}", pure=False): job for job in jobs}
         for future in as_completed(futures):
-            yield future.result()
+            job = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # a lost worker costs its report, not the corpus
+                yield Outcome(job.sha256, None, f"{job.display}: the Dask task failed ({type(exc).__name__})", 0.0)
     finally:
         client.close()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,6 +84,9 @@ class Store:
             self.con = duckdb.connect(str(path))
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0]
+            holder = re.search(r"lock is held in .*?\(PID (\d+)\)", reason)
+            if holder:
+                reason = f"another run (process {holder.group(1)}) is writing to this output folder"
             raise StoreError(f"{path}: cannot open the database ({reason})") from None
         for table, columns in SCHEMA.items():
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({columns})')
