@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,28 @@ class Edit:
     apply: Callable[[list[dict[str, str]]], None]
 
 
-def load_generator() -> ModuleType:
+def load_generator() -> Any:
+    """The sample generator's functions: the scripts/samplegen package, or the older single module."""
+    scripts = str(REPO / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    try:
+        import samplegen
+        from samplegen import model, printed, synthetic
+    except ImportError:
+        return _load_make_samples()
+    return SimpleNamespace(
+        make_salud_data=samplegen.make_salud_data,
+        render_report=samplegen.render_report,
+        row_columns=model.row_columns,
+        compute_summary=printed.compute_summary,
+        fmt_fixed=printed.fmt_fixed,
+        indicator_progress=synthetic.indicator_progress,
+        objective_progress=synthetic.objective_progress,
+    )
+
+
+def _load_make_samples() -> ModuleType:
     if "make_samples" in sys.modules:
         return sys.modules["make_samples"]
     spec = importlib.util.spec_from_file_location("make_samples", REPO / "scripts" / "make_samples.py")
@@ -71,7 +92,7 @@ def render_series(folder: Path, seed: int = 7, years: Sequence[int] = DEFAULT_YE
     return [e.change for e in edits if e.change is not None]
 
 
-def report_for_year(ms: ModuleType, base: Any, year: int, edits: Sequence[Edit]) -> Any:
+def report_for_year(ms: Any, base: Any, year: int, edits: Sequence[Edit]) -> Any:
     """The report of `year`: the years up to it, its progress recomputed, the edits made so far."""
     years = [y for y in base.years if y <= year]
     rows = copy.deepcopy(base.rows)
@@ -87,7 +108,7 @@ def report_for_year(ms: ModuleType, base: Any, year: int, edits: Sequence[Edit])
     return data
 
 
-def _recompute_progress(ms: ModuleType, rows: list[dict[str, str]], years: list[int], year: int) -> None:
+def _recompute_progress(ms: Any, rows: list[dict[str, str]], years: list[int], year: int) -> None:
     column = f"progress_{year}"
     objectives: dict[str, list[dict[str, str]]] = {}
     for row in rows:

@@ -19,11 +19,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, SAMPLES, run_extract
-from tests.gold import REAL
 
 duckdb = pytest.importorskip("duckdb")
 
-REAL_DIR = Path(os.environ.get("CEPLAN_REAL_DIR", REAL))
+REAL_DIR = Path(os.environ.get("CEPLAN_REAL_DIR", REPO.parent / "shared" / "real"))
 REAL_PRINTOUTS = sorted(REAL_DIR.glob("IGP_PEI_AnexoB7_*.pdf")) if REAL_DIR.is_dir() else []
 TABLES = ("files", "reports", "rows", "cells", "summary", "findings", "changes")
 
