@@ -20,7 +20,6 @@ from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
-SUMMARY_COLUMNS = ["group", "low_0_75", "mid_75_95", "high_95", "nd", "total"]
 FINDING_COLUMNS = ["rule", "severity", "code", "field", "printed", "recomputed", "message", "page"]
 VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")
 
@@ -37,8 +36,20 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
 
 
-def summary_record(s: SummaryRow) -> dict[str, str]:
-    return {c: getattr(s, c) for c in SUMMARY_COLUMNS}
+# The contract's summary.csv header (CONTRACT.md). A family without a printed summary table
+# still writes it, with no lines, so a script reading any report's summary.csv finds its columns.
+CONTRACT_SUMMARY_COUNTS = ("low_0_75", "mid_75_95", "high_95", "nd", "total")
+
+
+def summary_columns(report: Report) -> list[str]:
+    """summary.csv's columns: the group, then the family's count columns (or, for a report built
+    without them, the columns its lines print; with none at all, the contract's)."""
+    counts = report.summary_columns or list(dict.fromkeys(c for s in report.summary for c in s.counts))
+    return ["group", *(counts or CONTRACT_SUMMARY_COUNTS)]
+
+
+def summary_record(s: SummaryRow, columns: Sequence[str]) -> dict[str, str]:
+    return {"group": s.group} | {c: s.get(c) for c in columns if c != "group"}
 
 
 def finding_record(f: Finding) -> dict[str, str]:
@@ -73,7 +84,7 @@ def report_document(report: Report) -> dict[str, Any]:
             "progress_years": report.progress_years,
             "columns": report.columns,
         },
-        "summary": [summary_record(s) | {"page": s.page} for s in report.summary],
+        "summary": [summary_record(s, summary_columns(report)) | {"page": s.page} for s in report.summary],
         "rows": rows,
         "findings": [asdict(f) for f in report.findings],
     }
@@ -95,11 +106,12 @@ def write_report(report: Report, out_dir: Path, formats: Sequence[str] = ("csv",
 
 def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
     rows = [row_record(r, report.columns) for r in report.rows]
-    summary = [summary_record(s) for s in report.summary]
+    summary_header = summary_columns(report)
+    summary = [summary_record(s, summary_header) for s in report.summary]
     findings = [finding_record(f) for f in report.findings]
     # the contract's CSV files are always written: scripts rely on them
     _write_csv(folder / "rows.csv", report.columns, rows)
-    _write_csv(folder / "summary.csv", SUMMARY_COLUMNS, summary)
+    _write_csv(folder / "summary.csv", summary_header, summary)
     _write_csv(folder / "findings.csv", FINDING_COLUMNS, findings)
     if "json" in formats:
         doc = report_document(report)
@@ -109,7 +121,7 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
             folder / "report.xlsx",
             [
                 ("rows", report.columns, rows),
-                ("summary", SUMMARY_COLUMNS, summary),
+                ("summary", summary_header, summary),
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
@@ -118,7 +130,7 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
             folder,
             [
                 ("rows", report.columns, rows),
-                ("summary", SUMMARY_COLUMNS, summary),
+                ("summary", summary_header, summary),
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )

@@ -27,7 +27,7 @@ from extractor.layout import (
     text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
-from extractor.rules import Rules
+from extractor.rules import Rules, SummaryColumn, normalize_label
 
 
 @dataclass(slots=True)
@@ -260,7 +260,7 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
     first: dict[tuple[str, tuple[str, ...]], SummaryRow] = {}
     for _, rows in summaries:
         for row in rows:
-            counts = (row.low_0_75, row.mid_75_95, row.high_95, row.nd, row.total)
+            counts = tuple(row.counts.values())
             seen.setdefault(row.group, Counter())[counts] += 1
             first.setdefault((row.group, counts), row)
     groups = (rules.raw.get("summary") or {}).get("groups", [])
@@ -297,16 +297,42 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
 
 
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
+    """Each summary group's line: its name followed by one whole number per count column, in
+    the order the page's header line prints the columns (the rules' order when none is read)."""
     groups = (rules.raw.get("summary") or {}).get("groups", [])
+    columns = rules.summary_columns
+    if not columns:
+        return []
+    printed = printed_column_order(lines, columns) or [c.name for c in columns]
+    counts = r"\s+(\d+)" * len(columns)
     out = []
     for group in groups:
-        rx = re.compile(r"^\s*" + re.escape(group) + r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.I)
+        rx = re.compile(r"^\s*" + re.escape(group) + counts + r"\s*$", re.I)
         for line in lines:
             m = rx.match(line)
             if m:
-                out.append(SummaryRow(group, *m.groups(), page=page))
+                found = dict(zip(printed, m.groups(), strict=True))
+                out.append(SummaryRow(group, {c.name: found[c.name] for c in columns}, page=page))
                 break
     return out
+
+
+def printed_column_order(lines: Sequence[str], columns: Sequence[SummaryColumn]) -> list[str] | None:
+    """The count columns in the order a header line names them, if one line names them all."""
+    patterns = {
+        c.name: [re.compile(rf"(?<!\w){re.escape(normalize_label(label))}(?!\w)") for label in c.labels]
+        for c in columns
+    }
+    for line in lines:
+        text = normalize_label(line)
+        at = {}
+        for name, labels in patterns.items():
+            starts = [m.start() for rx in labels if (m := rx.search(text))]
+            if starts:
+                at[name] = min(starts)
+        if len(at) == len(columns) and len(set(at.values())) == len(at):
+            return sorted(at, key=at.__getitem__)
+    return None
 
 
 def _is_meta_or_furniture(line: str, rules: Rules) -> bool:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 from extractor.model import Report, Row, SourceInfo, SummaryRow
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("CEPLAN_SHARED") or REPO.parent / "shared")  # worktrees sit deeper
 TRATA = SHARED / "reference" / "trata-2024"
 SEED = SHARED / "seed" / "000_b64721556806a4d1.txt"
 REAL = SHARED / "real"
@@ -35,7 +36,8 @@ def gold_rows(path: Path = TRATA / "matrix.csv") -> tuple[list[str], list[Row]]:
 
 
 def gold_summary(path: Path = TRATA / "summary.csv") -> list[SummaryRow]:
-    return [SummaryRow(**rec) for rec in read_csv(path)]
+    """The printed summary table: every column but the group is a count column."""
+    return [SummaryRow(rec.pop("group"), rec) for rec in read_csv(path)]
 
 
 def seed_lines() -> list[str]:

@@ -20,10 +20,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from extractor.model import Report
-from extractor.rules import Rules, load_rules, normalize_label
+from extractor.rules import Rules, load_rules, load_rules_file, normalize_label
 from extractor.values import parse_value
 
 PROGRESS_RULE = "progress_restated"
@@ -122,7 +123,14 @@ def load_snapshots(store: Any) -> list[Snapshot]:
 # ---- comparison --------------------------------------------------------------------------------------
 
 
-def find_changes(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
+def family_rules(family: str, rules_file: Path | None = None) -> Rules:
+    """A shipped family's rules, or the user's own rules file (`--rules`) when it is that family."""
+    if rules_file is not None and rules_file.stem == family:
+        return load_rules_file(rules_file)
+    return load_rules(family)
+
+
+def find_changes(snapshots: Iterable[Snapshot], rules_file: Path | None = None) -> list[dict[str, Any]]:
     """Changes between consecutive reports of every plan, in group and year order."""
     groups: dict[str, list[Snapshot]] = defaultdict(list)
     for snap in snapshots:
@@ -132,7 +140,7 @@ def find_changes(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
     for key in sorted(groups):
         series = sorted(groups[key], key=lambda s: (s.year or 0, s.path))
         for old, new in pairwise(series):
-            changes += compare_reports(old, new, load_rules(new.family))
+            changes += compare_reports(old, new, family_rules(new.family, rules_file))
     return changes
 
 

@@ -119,7 +119,7 @@ def _run(run: CorpusRun, files: list[CorpusFile], hashes: dict[str, str | Except
                 tally.extracted += 1
             advance(pages[outcome.sha256])
     store.drop_unreferenced_reports()
-    tally.changes = _write_changes(store, run.out)
+    tally.changes = _write_changes(store, run.out, run.options.rules_file)
     store.export_parquet(run.out)
     tally.reports = store.query("SELECT count(*) FROM reports")[0][0]
     tally.aliases = sum(len(p) - 1 for _, p in plan.kept + plan.jobs)
@@ -170,9 +170,11 @@ def settings_fingerprint(run: CorpusRun) -> str:
         package = "unknown"
     o = run.options
     catalog = sha256_of(o.catalog) if o.catalog and o.catalog.is_file() else None
+    rules = sha256_of(o.rules_file) if o.rules_file and o.rules_file.is_file() else None
     return json.dumps(
-        {"version": package, "ocr": o.ocr, "family": o.family, "validate": o.validate, "catalog": catalog,
-         "formats": sorted(run.formats), "data_docs": bool(o.data_docs), "debug": bool(o.debug_dir)},
+        {"version": package, "ocr": o.ocr, "family": o.family, "rules": rules, "validate": o.validate,
+         "catalog": catalog, "formats": sorted(run.formats), "data_docs": bool(o.data_docs),
+         "debug": bool(o.debug_dir)},
         sort_keys=True,
     )
 
@@ -227,15 +229,14 @@ def _jobs(run: CorpusRun, planned: list[tuple[str, list[CorpusFile]]]) -> list[J
 
 
 def _record_report(run: CorpusRun, store: Any, outcome: Outcome, paths: list[CorpusFile], settings: str) -> None:
-    from extractor.corpus.changes import identify
+    from extractor.corpus.changes import family_rules, identify
     from extractor.export import write_report
-    from extractor.rules import load_rules
 
     report = outcome.report
     assert report is not None
     for f in paths:  # a duplicate keeps its own folder: each path's results are where expected
         write_report(report, run.out / f.out, run.formats)
-    identity = identify(report, load_rules(report.family))
+    identity = identify(report, family_rules(report.family, run.options.rules_file))
     store.save_report(report, [(f.rel, f.out) for f in paths], settings, identity)
 
 
@@ -275,10 +276,10 @@ def _clean_leftovers(out: Path) -> None:
                 dirs.remove(name)
 
 
-def _write_changes(store: Any, out: Path) -> int:
+def _write_changes(store: Any, out: Path, rules_file: Path | None) -> int:
     from extractor.corpus.changes import CHANGE_COLUMNS, find_changes, load_snapshots
 
-    changes = find_changes(load_snapshots(store))
+    changes = find_changes(load_snapshots(store), rules_file)
     store.replace_changes(changes)
     tmp = out / f".{CHANGES_CSV}.{os.getpid()}.tmp"
     with tmp.open("w", encoding="utf-8", newline="") as fh:
