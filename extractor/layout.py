@@ -8,6 +8,7 @@ shade header cells instead of ruling them, from the filled rectangles.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -176,6 +177,24 @@ def label_score(text: str, labels: Iterable[str]) -> float:
     return max((fuzz.ratio(squashed, _squash(label)) for label in labels), default=0.0)
 
 
+class WordIndex:
+    """Words sorted by their vertical centre: the words of a box without testing every word.
+
+    A ruled matrix page has hundreds of grid cells and thousands of words; testing each pair
+    was most of the layout stage's time.
+    """
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self._words = sorted(words, key=lambda w: w.ymid)
+        self._mids = [w.ymid for w in self._words]
+
+    def inside(self, box: Box) -> list[Word]:
+        """The words whose centre is in `box`, top to bottom (join_cell_text puts them into lines)."""
+        lo = bisect.bisect_left(self._mids, box.top)
+        hi = bisect.bisect_right(self._mids, box.bottom)
+        return [w for w in self._words[lo:hi] if box.contains(w)]
+
+
 @dataclass(slots=True)
 class _HeaderCell:
     box: Box
@@ -187,7 +206,8 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = _header_candidate_cells(page)
-    hcells = [_HeaderCell(box, join_cell_text(w for w in page.words if box.contains(w))) for box in cells]
+    index = WordIndex(page.words)
+    hcells = [_HeaderCell(box, join_cell_text(index.inside(box))) for box in cells]
     headers: list[TableHeader] = []
     for anchor in hcells:
         if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:

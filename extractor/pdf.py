@@ -11,7 +11,6 @@ import ctypes
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -142,11 +141,9 @@ def has_text_layer(page: PageContent) -> bool:
 # ---- characters → words -----------------------------------------------------------------------
 
 
-def _char_box(textpage: pdfium.PdfTextPage, i: int) -> tuple[float, float, float, float]:
-    """Loose box (ascent to descent) so every glyph of a line shares one top and bottom."""
-    rect = pdfium_c.FS_RECTF()
-    pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, rect)
-    return rect.left, rect.top, rect.right, rect.bottom
+WORD_GAP_EM = 0.11  # kerning stays under 0.09 em; the narrowest word space seen is 0.12 em
+OVERLAP_EM = 0.5  # a glyph this far left of the previous one starts another word (a new cell)
+SKIPPED_CHARS = "\ufffe\ufeff\u00ad"
 
 
 def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
@@ -156,24 +153,16 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
     only position the words apart, so the gap between glyphs decides, measured in ems:
     kerning stays under 0.09 em, the narrowest word space seen in real reports is 0.12 em.
     Words also fall apart at the gaps between cells that a producer glued ("10091.4394.74").
+
+    This loop runs once per character of every page (tens of thousands on a matrix page), so
+    it keeps the current word in local variables rather than building an object per glyph.
     """
     words: list[Word] = []
-    chars: list[_Glyph] = []
-
-    def flush() -> None:
-        if chars:
-            words.append(
-                Word(
-                    "".join(c.ch for c in chars),
-                    min(c.x0 for c in chars),
-                    max(c.x1 for c in chars),
-                    min(c.top for c in chars),
-                    max(c.bottom for c in chars),
-                )
-            )
-            chars.clear()
-
     raw = textpage.raw
+    rect = pdfium_c.FS_RECTF()
+    text: list[str] = []
+    x0 = x1 = top = bottom = 0.0
+    prev: tuple[float, float, float, float] | None = None  # x1, top, bottom, em of the last glyph
     for i in range(textpage.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             # pdfium guesses spaces from kerning ("Sec tor"); our own gap test decides instead
@@ -182,43 +171,39 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
         # pdfium reports a printed hyphen that ends a line after a letter ("geo-" wrapped
         # before "espacio") as U+0002; the page shows "-", so the text must too
         ch = "-" if code == PDFIUM_LINE_END_HYPHEN else chr(code) if code else ""
-        if not ch or ch.isspace() or ch in "\ufffe\ufeff\u00ad":
-            flush()
+        if not ch or ch.isspace() or ch in SKIPPED_CHARS:
+            if text:
+                words.append(Word("".join(text), x0, x1, top, bottom))
+                text = []
+            prev = None
             continue
-        left, top, right, bottom = _char_box(textpage, i)
+        # loose box (ascent to descent): every glyph of a line shares one top and bottom;
+        # pdfium's y grows upwards, ours downwards like pdfplumber's
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        g_x0, g_x1, g_top, g_bottom = rect.left, rect.right, page_height - rect.top, page_height - rect.bottom
+        if prev is not None and _starts_new_word(prev, g_x0, g_top, g_bottom):
+            words.append(Word("".join(text), x0, x1, top, bottom))
+            text = []
+        if text:
+            x0, x1, top, bottom = min(x0, g_x0), max(x1, g_x1), min(top, g_top), max(bottom, g_bottom)
+        else:
+            x0, x1, top, bottom = g_x0, g_x1, g_top, g_bottom
+        text.append(ch)
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
-        # pdfium's y grows upwards; ours grows downwards like pdfplumber's
-        glyph = _Glyph(ch, left, right, page_height - top, page_height - bottom, size)
-        if chars and _starts_new_word(chars[-1], glyph):
-            flush()
-        chars.append(glyph)
-    flush()
+        # some producers scale a 1-pt font with the text matrix: fall back to the box height
+        em = size if size > 1.5 else (g_bottom - g_top) * 0.8
+        prev = (g_x1, g_top, g_bottom, em)
+    if text:
+        words.append(Word("".join(text), x0, x1, top, bottom))
     return words
 
 
-@dataclass(frozen=True, slots=True)
-class _Glyph:
-    ch: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-    @property
-    def em(self) -> float:
-        # some producers scale a 1-pt font with the text matrix: fall back to the box height
-        return self.size if self.size > 1.5 else (self.bottom - self.top) * 0.8
-
-
-WORD_GAP_EM = 0.11
-
-
-def _starts_new_word(prev: _Glyph, cur: _Glyph) -> bool:
-    height = max(prev.bottom - prev.top, 1.0)
-    same_line = abs((prev.top + prev.bottom) / 2 - (cur.top + cur.bottom) / 2) < height * 0.5
-    gap = cur.x0 - prev.x1
-    return not same_line or gap > prev.em * WORD_GAP_EM or gap < -prev.em * 0.5
+def _starts_new_word(prev: tuple[float, float, float, float], x0: float, top: float, bottom: float) -> bool:
+    p_x1, p_top, p_bottom, em = prev
+    height = max(p_bottom - p_top, 1.0)
+    same_line = abs((p_top + p_bottom) / 2 - (top + bottom) / 2) < height * 0.5
+    gap = x0 - p_x1
+    return not same_line or gap > em * WORD_GAP_EM or gap < -em * OVERLAP_EM
 
 
 # ---- paths → ruling edges and fills ------------------------------------------------------------
