@@ -267,7 +267,7 @@ class ClaimTable(Section):
 
 class ServiceSubject(Section):
     prefix: str = Field("", description="Prefix of a service subject in claims ('S.'); empty: none.")
-    digits: int = Field(2, ge=1, description="Digits of the service number.")
+    digits: int = Field(1, ge=1, description="Digits of the service number (zero-padded).")
 
 
 class Narrative(Section):
