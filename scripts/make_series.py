@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import copy
-import importlib.util
 import random
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,15 +46,13 @@ class Edit:
 
 
 def load_generator() -> Any:
-    """The sample generator's functions: the scripts/samplegen package, or the older single module."""
+    """The sample generator's functions (the scripts/samplegen package, beside this file)."""
     scripts = str(REPO / "scripts")
     if scripts not in sys.path:
         sys.path.insert(0, scripts)
-    try:
-        import samplegen
-        from samplegen import model, printed, synthetic
-    except ImportError:
-        return _load_make_samples()
+    import samplegen
+    from samplegen import model, printed, synthetic
+
     return SimpleNamespace(
         make_salud_data=samplegen.make_salud_data,
         render_report=samplegen.render_report,
@@ -65,17 +62,6 @@ def load_generator() -> Any:
         indicator_progress=synthetic.indicator_progress,
         objective_progress=synthetic.objective_progress,
     )
-
-
-def _load_make_samples() -> ModuleType:
-    if "make_samples" in sys.modules:
-        return sys.modules["make_samples"]
-    spec = importlib.util.spec_from_file_location("make_samples", REPO / "scripts" / "make_samples.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def render_series(folder: Path, seed: int = 7, years: Sequence[int] = DEFAULT_YEARS, sector: str = "10: EDUCACION",

@@ -7,33 +7,23 @@ present) and a 3-year series of one policy rendered with known changes (scripts/
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
+import make_series  # scripts/ is on pytest's path, like samplegen
 import pytest
 
 from tests.conftest import REPO, SAMPLES, run_extract
+from tests.gold import real_dir
 
 duckdb = pytest.importorskip("duckdb")
 
-REAL_DIR = Path(os.environ.get("CEPLAN_REAL_DIR", REPO.parent / "shared" / "real"))
-REAL_PRINTOUTS = sorted(REAL_DIR.glob("IGP_PEI_AnexoB7_*.pdf")) if REAL_DIR.is_dir() else []
+REAL_PRINTOUTS = sorted(real_dir().glob("IGP_PEI_AnexoB7_*.pdf")) if real_dir().is_dir() else []
 TABLES = ("files", "reports", "rows", "cells", "summary", "findings", "changes")
-
-
-def _series_module() -> Any:
-    sys.path.insert(0, str(REPO / "scripts"))
-    try:
-        import make_series
-    finally:
-        sys.path.pop(0)
-    return make_series
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +36,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple[st
         (folder / "real").mkdir()
         for pdf in REAL_PRINTOUTS:
             shutil.copy(pdf, folder / "real" / pdf.name)
-    known = _series_module().render_series(folder / "series" / "educacion")
+    known = make_series.render_series(folder / "series" / "educacion")
     return folder, {(k.rule, k.code, k.field, k.from_year, k.to_year) for k in known}
 
 
@@ -199,3 +189,21 @@ def test_dask_local_cluster_equals_local_mode(corpus: tuple[Path, set], extracte
     assert snapshot(out / "reports.duckdb") == snapshot(extracted / "reports.duckdb")
     for rows in extracted.rglob("rows.csv"):
         assert (out / rows.relative_to(extracted)).read_bytes() == rows.read_bytes()
+
+
+def test_real_printouts_get_their_plan_and_year(extracted: Path) -> None:
+    if not REAL_PRINTOUTS:
+        pytest.skip(f"the real B-7 printouts are not in {real_dir()} (set CEPLAN_REAL_DIR)")
+    con = duckdb.connect(str(extracted / "reports.duckdb"), read_only=True)
+    try:
+        lines = con.execute(
+            "SELECT f.path, r.group_key, r.report_year FROM reports r JOIN files f USING (report_sha256) "
+            "WHERE f.path LIKE 'real/%' ORDER BY f.path"
+        ).fetchall()
+    finally:
+        con.close()
+    igp = "pei-b7|112 - instituto geofisico del peru"
+    assert lines == [
+        ("real/IGP_PEI_AnexoB7_PEI2017-2019_year2019.pdf", f"{igp}|2017 - 2019", 2019),
+        ("real/IGP_PEI_AnexoB7_seguimiento_2021.pdf", f"{igp}|2020 - 2025", 2021),
+    ]  # two PEIs: two series of one printout each, so nothing to compare

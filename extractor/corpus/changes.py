@@ -25,6 +25,7 @@ from typing import Any
 
 from extractor.model import Report
 from extractor.rules import Rules, load_rules, load_rules_file, normalize_label
+from extractor.schema import Corpus as CorpusSpec
 from extractor.values import parse_value
 
 PROGRESS_RULE = "progress_restated"
@@ -65,8 +66,8 @@ class Snapshot:
 
 
 def identify(report: Report, rules: Rules) -> Identity:
-    spec = rules.section("corpus")
-    return Identity(group_key(report, spec.get("group_by") or []), report_year(report, spec))
+    spec = rules.spec.corpus
+    return Identity(group_key(report, spec.group_by), report_year(report, spec.year_from))
 
 
 def group_key(report: Report, keys: Sequence[str]) -> str | None:
@@ -85,9 +86,8 @@ def group_key(report: Report, keys: Sequence[str]) -> str | None:
     return "|".join([report.family, *parts])
 
 
-def report_year(report: Report, spec: dict[str, Any]) -> int | None:
-    """The last year the report prints a number for (`corpus.year_from`), e.g. its last obtained value."""
-    template = spec.get("year_from", "obtained_{year}")
+def report_year(report: Report, template: str = "obtained_{year}") -> int | None:
+    """The last year the report prints a number for in `template` (`corpus.year_from`)."""
     for year in sorted(report.years, reverse=True):
         column = template.replace(YEAR, str(year))
         if any(parse_value(row.fields.get(column, "")).is_number for row in report.rows):
@@ -145,8 +145,8 @@ def find_changes(snapshots: Iterable[Snapshot], rules_file: Path | None = None) 
 
 
 def compare_reports(old: Snapshot, new: Snapshot, rules: Rules) -> list[dict[str, Any]]:
-    spec = rules.section("corpus")
-    indicator_levels = set(rules.section("codes").get("indicator_levels", []))
+    spec = rules.spec.corpus
+    indicator_levels = set(rules.spec.codes.indicator_levels)
     pairs, dropped, added, recoded = match_rows(old.rows, new.rows)
     found: list[dict[str, Any]] = []
 
@@ -162,7 +162,7 @@ def compare_reports(old: Snapshot, new: Snapshot, rules: Rules) -> list[dict[str
             emit(_row_rule("recoded", b, indicator_levels), a, b, "code", a.code, b.code)
         if squash(a.name) != squash(b.name):
             emit(_row_rule("renamed", b, indicator_levels), a, b, "name", a.name, b.name)
-        for rule, column in watched_columns(spec, old, new, a, b):
+        for rule, column in watched_columns(spec, a, b):
             before, after = a.fields.get(column, ""), b.fields.get(column, "")
             if same_value(before, after) or _not_yet_known(before, column, old.year):
                 continue
@@ -206,13 +206,11 @@ def _keyed(rows: Sequence[RowView]) -> dict[tuple[str, str, int], RowView]:
     return keyed
 
 
-def watched_columns(
-    spec: dict[str, Any], old: Snapshot, new: Snapshot, a: RowView, b: RowView
-) -> list[tuple[str, str]]:
+def watched_columns(spec: CorpusSpec, a: RowView, b: RowView) -> list[tuple[str, str]]:
     """(rule, column) for every watched column both rows print."""
     present = set(a.fields) & set(b.fields)
     out = []
-    for rule, templates in (spec.get("compare") or {}).items():
+    for rule, templates in spec.compare.items():
         for template in templates:
             out += [(rule, c) for c in _expand(template, present)]
     return out
@@ -225,12 +223,12 @@ def _expand(template: str, present: set[str]) -> list[str]:
     return sorted(c for c in present if pattern.match(c))
 
 
-def _same_inputs(spec: dict[str, Any], column: str, a: RowView, b: RowView) -> bool:
+def _same_inputs(spec: CorpusSpec, column: str, a: RowView, b: RowView) -> bool:
     """Whether the figures a progress is computed from are the same in both reports."""
     year = re.search(r"\d{4}", column)
     if not year:
         return False
-    inputs = [t.replace(YEAR, year.group()) for t in spec.get("progress_inputs", [])]
+    inputs = [t.replace(YEAR, year.group()) for t in spec.progress_inputs]
     return bool(inputs) and all(same_value(a.fields.get(c, ""), b.fields.get(c, "")) for c in inputs)
 
 
