@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from extractor.corpus.changes import Identity
-from extractor.model import Report
+from extractor.model import ROW_KEYS, Report
 
 DATABASE_NAME = "reports.duckdb"
-ROW_KEYS = ("code", "level", "parent", "page", "repairs")  # columns of `rows` itself, not cells
 
 SCHEMA: dict[str, str] = {
     "files": """path VARCHAR PRIMARY KEY, report_sha256 VARCHAR NOT NULL, out_dir VARCHAR,
