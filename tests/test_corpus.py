@@ -7,6 +7,7 @@ present) and a 3-year series of one policy rendered with known changes (scripts/
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import signal
 import subprocess
@@ -207,3 +208,40 @@ def test_real_printouts_get_their_plan_and_year(extracted: Path) -> None:
         ("real/IGP_PEI_AnexoB7_PEI2017-2019_year2019.pdf", f"{igp}|2017 - 2019", 2019),
         ("real/IGP_PEI_AnexoB7_seguimiento_2021.pdf", f"{igp}|2020 - 2025", 2021),
     ]  # two PEIs: two series of one printout each, so nothing to compare
+
+
+def _children(pid: int) -> list[int]:
+    """Worker processes forked by `pid` (they share its command line)."""
+    parent_cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if proc.name.isdigit() and int(stat[1]) == pid and (proc / "cmdline").read_bytes() == parent_cmd:
+                found.append(int(proc.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_a_killed_worker_costs_no_report(corpus: tuple[Path, set], tmp_path: Path) -> None:
+    folder, _ = corpus
+    out = tmp_path / "catalogue"
+    args = [sys.executable, "-m", "extractor", str(folder / "series"), "--out", str(out), "--no-validate", "-q"]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.02)
+    assert workers, "no worker process was seen"
+    os.kill(workers[0], signal.SIGKILL)  # as the OOM killer would
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode in (0, 1), stderr
+    assert len(list(out.rglob("rows.csv"))) == 3
+    con = duckdb.connect(str(out / "reports.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 3
+    finally:
+        con.close()

@@ -89,6 +89,9 @@ def run_corpus(run: CorpusRun) -> int:
     except KeyboardInterrupt:
         say.fail(f"{run.source}: interrupted; finished reports are stored, the next run completes the rest")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug must end in one line too; what is stored stays consistent
+        say.fail(f"{run.source}: the run stopped ({type(exc).__name__}: {exc}); finished reports are stored")
+        return EXIT_BAD_INPUT
     finally:
         executor.close()
     say.summary(run, tally)
@@ -309,43 +312,71 @@ class _Executor:
 
     def __init__(self, run: CorpusRun) -> None:
         self.run = run
-        self._pool = None
+        self._pool: Any = None
         if run.scheduler is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            self._start()
 
-            # fork: workers start at once, before this process holds threads or pdfium documents
-            ctx = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(
-                max_workers=run.jobs, mp_context=ctx, initializer=init_worker, initargs=(run.options.validate,)
-            )
-            self._pool.submit(int)  # launches the workers now
+    def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: workers start at once, before this process holds threads or pdfium documents
+        ctx = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.run.jobs, mp_context=ctx, initializer=init_worker, initargs=(self.run.options.validate,)
+        )
+        self._pool.submit(int)  # launches the workers now
 
     def map(self, jobs: list[Job]) -> Iterator[Outcome]:
         if not jobs:
             return iter(())
         if self._pool is None:
             return _dask_map(self.run.scheduler or "", jobs)
-        return _local_map(self._pool, jobs)
+        return self._local_map(jobs)
+
+    def _local_map(self, jobs: list[Job]) -> Iterator[Outcome]:
+        """Outcomes as they finish. A worker killed (OOM killer, a crash in a native library) breaks
+        the pool and every task in it: the pool is restarted and those tasks run once more, so
+        one bad file costs its own report, not the others'."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending, retried = list(jobs), set()
+        while pending:
+            futures = self._submit_all(pending)
+            pending = []
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    if job.sha256 in retried:
+                        reason = f"{job.display}: the worker process died on it twice (killed, or out of memory)"
+                        yield Outcome(job.sha256, None, reason, 0.0)
+                    else:
+                        retried.add(job.sha256)
+                        pending.append(job)
+            if pending:
+                self.close()
+                self._start()
+
+    def _submit_all(self, jobs: list[Job]) -> dict[Future[Outcome], Job]:
+        """Submit every job; a pool that broke before they are in (a worker killed while it
+        started) is restarted once."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return {self._pool.submit(run_job, job): job for job in jobs}
+        except BrokenProcessPool:
+            self.close()
+            self._start()
+            return {self._pool.submit(run_job, job): job for job in jobs}
 
     def close(self) -> None:
         if self._pool is not None:
             for process in list((getattr(self._pool, "_processes", None) or {}).values()):
                 process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _local_map(pool: Any, jobs: list[Job]) -> Iterator[Outcome]:
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    futures: dict[Future[Outcome], Job] = {pool.submit(run_job, job): job for job in jobs}
-    for future in as_completed(futures):
-        job = futures[future]
-        try:
-            yield future.result()
-        except BrokenProcessPool:
-            yield Outcome(job.sha256, None, f"{job.display}: the worker process died (killed, or out of memory)", 0.0)
 
 
 def _dask_map(address: str, jobs: list[Job]) -> Iterator[Outcome]:
