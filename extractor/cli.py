@@ -31,8 +31,7 @@ app = typer.Typer(
         "  extract samples/trata-2024.pdf                 # → ./trata-2024.extracted/\n\n"
         "  extract report.pdf --out out/ --format csv,json,xlsx,parquet\n\n"
         "  extract report.pdf --fail-on warning --quiet   # pre-publication check: exit 1 on findings\n\n"
-        "  extract reports/ --out catalogue/ --jobs 2     # a folder (or a .txt list): one subfolder per report,\n"
-        "                                                  reports.duckdb, changes.csv, <table>.parquet\n\n"
+        "  extract reports/ --out catalogue/ --jobs 2     # a folder or a .txt list → reports.duckdb, changes.csv\n\n"
         "Exit codes: 0 extracted, no finding at or above --fail-on; 1 findings at or above --fail-on; "
         "2 the input could not be read."
     )
