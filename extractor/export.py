@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from extractor.model import ROW_KEYS, Finding, Report, Row, SummaryRow
+from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
 FORMATS = ("csv", "json", "xlsx", "parquet", "pdf", "html")
@@ -371,67 +370,3 @@ def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
     for name, columns, records in tables:
         table = pa.table({c: [rec.get(c, "") for rec in records] for c in columns})
         pq.write_table(table, folder / f"{name}.parquet")
-
-
-# ---- many reports → one database ---------------------------------------------------------------
-
-
-def append_to_database(db_path: Path, report: Report) -> None:
-    """Add one report to a SQLite catalogue (tables reports, rows, summary, findings).
-
-    Rows and summary counts are stored long (one line per cell or count) so reports with
-    different years and families share one schema; re-adding a report (same sha256) replaces it.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(db_path)
-    try:
-        with con:
-            _ensure_schema(con)
-            sha = report.source.sha256
-            for table in ("cells", "summary", "findings", "reports"):
-                con.execute(f"DELETE FROM {table} WHERE report_sha256 = ?", (sha,))
-            con.execute(
-                "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
-                (
-                    sha,
-                    report.source.path,
-                    report.family,
-                    json.dumps(report.metadata, ensure_ascii=False),
-                    len(report.rows),
-                ),
-            )
-            con.executemany(
-                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha, i, row.code, row.level, col, row.fields.get(col, ""), row.page)
-                    for i, row in enumerate(report.rows)
-                    for col in report.columns
-                    if col not in ROW_KEYS
-                ],
-            )
-            con.executemany(
-                "INSERT INTO summary VALUES (?, ?, ?, ?, ?)",
-                [(sha, s.group, column, count, s.page) for s in report.summary for column, count in s.counts.items()],
-            )
-            con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *finding_record(f).values()) for f in report.findings],
-            )
-    finally:
-        con.close()
-
-
-def _ensure_schema(con: sqlite3.Connection) -> None:
-    con.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS reports (report_sha256 TEXT PRIMARY KEY, path TEXT, family TEXT,
-            metadata TEXT, n_rows INTEGER);
-        CREATE TABLE IF NOT EXISTS cells (report_sha256 TEXT, row_index INTEGER, code TEXT,
-            level TEXT, column TEXT, value TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, column TEXT,
-            count TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS findings (report_sha256 TEXT, rule TEXT, severity TEXT,
-            code TEXT, field TEXT, printed TEXT, recomputed TEXT, message TEXT, page TEXT);
-        CREATE INDEX IF NOT EXISTS cells_by_code ON cells (report_sha256, code);
-        """
-    )
