@@ -30,10 +30,21 @@ def test_default_out_is_named_after_the_pdf(tmp_path: Path) -> None:
 def test_rerun_replaces_the_previous_result(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    (out / "rows.csv").write_text("code\n")  # an earlier result: --out is replaced whole
     (out / "stale.txt").write_text("from an older run")
     assert run_extract(SAMPLES / "salud-2025.pdf", "--out", out, "-q", "--no-validate").returncode == 0
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "report.json", "rows.csv", "summary.csv"]
+
+
+def test_a_folder_that_is_no_earlier_result_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("the user's own file")
+    result = run_extract(SAMPLES / "salud-2025.pdf", "--out", out, "-q", "--no-validate")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "not an earlier extract result" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 
 def test_terminal_summary_lists_worst_first(tmp_path: Path) -> None:

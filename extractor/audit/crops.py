@@ -52,13 +52,15 @@ def _render_crop(page, mark: Mark):
     """The region around a mark, rendered as stored (the frame of the cell boxes), cell outlined."""
     from PIL import ImageDraw
 
+    from extractor.raster import capped_scale
+
     stored_rotation = page.get_rotation()
     width, height = page.get_size()
     if stored_rotation in (90, 270):  # pdfium gives the size as displayed; boxes are as stored
         width, height = height, width
     x0, top, x1, bottom = _region(mark.box, mark.context, width, height)
     wanted = NOTE_SCALE if mark.finding.severity == "info" else RENDER_SCALE
-    scale = min(wanted, (PIXEL_BUDGET / max((x1 - x0) * (bottom - top), 1.0)) ** 0.5)
+    scale = capped_scale(x1 - x0, bottom - top, wanted, PIXEL_BUDGET)
     bitmap = page.render(
         scale=scale,
         rotation=(360 - stored_rotation) % 360,
