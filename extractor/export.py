@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,10 +26,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from extractor.model import ROW_KEYS, Finding, Report, Row, SummaryRow
+from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
-FORMATS = ("csv", "json", "xlsx", "parquet")
+FORMATS = ("csv", "json", "xlsx", "parquet", "pdf", "html")
 FINDING_COLUMNS = ["rule", "severity", "code", "field", "printed", "recomputed", "message", "page"]
 VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")
 
@@ -45,6 +44,18 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
         "repairs": ";".join(row.repairs),
     }
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
+
+
+def boxes_record(row: Row) -> dict[str, list[dict[str, float]]]:
+    """Where each cell of a row is printed: page and rectangle (points, stored page frame)."""
+    return {
+        role: [
+            {"page": b.page, "x0": round(b.x0, 2), "top": round(b.top, 2), "x1": round(b.x1, 2),
+             "bottom": round(b.bottom, 2)}
+            for b in boxes
+        ]
+        for role, boxes in row.boxes.items()
+    }
 
 
 # The contract's summary.csv header (CONTRACT.md). A family without a printed summary table
@@ -82,6 +93,7 @@ def report_document(report: Report) -> dict[str, Any]:
         rec["page"] = row.page
         rec["repairs"] = list(row.repairs)
         rec["assumptions"] = list(row.assumptions)
+        rec["boxes"] = boxes_record(row)
         for col in report.columns:
             if col.startswith(VALUE_PREFIXES):
                 rec[col] = parse_value(row.fields.get(col, "")).as_dict()
@@ -304,6 +316,10 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
+    if "pdf" in formats or "html" in formats:
+        from extractor.audit import write_audit
+
+        write_audit(report, folder, formats)
     if "parquet" in formats:
         _write_parquet(
             folder,
@@ -354,67 +370,3 @@ def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
     for name, columns, records in tables:
         table = pa.table({c: [rec.get(c, "") for rec in records] for c in columns})
         pq.write_table(table, folder / f"{name}.parquet")
-
-
-# ---- many reports → one database ---------------------------------------------------------------
-
-
-def append_to_database(db_path: Path, report: Report) -> None:
-    """Add one report to a SQLite catalogue (tables reports, rows, summary, findings).
-
-    Rows and summary counts are stored long (one line per cell or count) so reports with
-    different years and families share one schema; re-adding a report (same sha256) replaces it.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(db_path)
-    try:
-        with con:
-            _ensure_schema(con)
-            sha = report.source.sha256
-            for table in ("cells", "summary", "findings", "reports"):
-                con.execute(f"DELETE FROM {table} WHERE report_sha256 = ?", (sha,))
-            con.execute(
-                "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
-                (
-                    sha,
-                    report.source.path,
-                    report.family,
-                    json.dumps(report.metadata, ensure_ascii=False),
-                    len(report.rows),
-                ),
-            )
-            con.executemany(
-                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha, i, row.code, row.level, col, row.fields.get(col, ""), row.page)
-                    for i, row in enumerate(report.rows)
-                    for col in report.columns
-                    if col not in ROW_KEYS
-                ],
-            )
-            con.executemany(
-                "INSERT INTO summary VALUES (?, ?, ?, ?, ?)",
-                [(sha, s.group, column, count, s.page) for s in report.summary for column, count in s.counts.items()],
-            )
-            con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *finding_record(f).values()) for f in report.findings],
-            )
-    finally:
-        con.close()
-
-
-def _ensure_schema(con: sqlite3.Connection) -> None:
-    con.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS reports (report_sha256 TEXT PRIMARY KEY, path TEXT, family TEXT,
-            metadata TEXT, n_rows INTEGER);
-        CREATE TABLE IF NOT EXISTS cells (report_sha256 TEXT, row_index INTEGER, code TEXT,
-            level TEXT, column TEXT, value TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, column TEXT,
-            count TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS findings (report_sha256 TEXT, rule TEXT, severity TEXT,
-            code TEXT, field TEXT, printed TEXT, recomputed TEXT, message TEXT, page TEXT);
-        CREATE INDEX IF NOT EXISTS cells_by_code ON cells (report_sha256, code);
-        """
-    )

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractor.geometry import Box, Edge, grid_cells, text_lines
+from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.model import Column, Fill, PageContent, Word
-from extractor.rules import Rules, normalize_label
+from extractor.rules import Rules, abbreviates, normalize_label
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
 LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
+PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
+SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
 
 
 @dataclass(slots=True)
@@ -129,11 +131,22 @@ def _squash(text: str) -> str:
 
 
 def label_score(text: str, labels: Iterable[str]) -> float:
-    """How well a header cell's text matches any of a label's synonyms (0-100)."""
+    """How well a header cell's text matches any of a label's synonyms (0-100).
+
+    Compared accent- and case-free without spaces (a label split over lines reads the same),
+    fuzzily (a misread letter), and as an abbreviation either way ("PARÁM. DE MEDICIÓN",
+    "U.O. RESPONSABLE", "CÓDIGO" for "COD.", "UE" for "UNIDAD EJECUTORA"), which scores as
+    an exact match.
+    """
     squashed = _squash(text)
     if not squashed:
         return 0.0
-    return max((fuzz.ratio(squashed, _squash(label)) for label in labels), default=0.0)
+    best = 0.0
+    for label in labels:
+        best = max(best, fuzz.ratio(squashed, _squash(label)))
+        if best < 100 and (abbreviates(text, label) or abbreviates(label, text)):
+            best = 100.0
+    return best
 
 
 @dataclass(slots=True)
@@ -146,15 +159,16 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     """Every table header on the page, top to bottom."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
-    cells = _header_candidate_cells(page)
-    hcells = [_HeaderCell(box, join_cell_text(w for w in page.words if box.contains(w))) for box in cells]
+    cells = _header_cells(page)
+    index = ExtentIndex(page.words)
+    hcells = [_HeaderCell(box, join_cell_text(index.inside(box))) for box in cells]
     headers: list[TableHeader] = []
     for anchor in hcells:
         if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:
             continue
         if any(h.box.top - 1 <= anchor.box.ymid <= h.box.bottom + 1 for h in headers):
             continue
-        header = _header_from_anchor(anchor, hcells, header_rules)
+        header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share)
         if header:
             headers.append(header)
     return sorted(headers, key=lambda h: h.box.top)
@@ -170,7 +184,7 @@ def find_continued_header(
     geometry across the break, so this page's cells give the columns, and a cell cut by the
     break reads the carried words over it followed by its own (`PARAMETRO` + `DE MEDICION`).
     """
-    boxes = [c for c in _header_candidate_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
+    boxes = [c for c in _header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
     if not boxes:
         return None
     cut_top = min(c.top for c in boxes)
@@ -183,10 +197,55 @@ def find_continued_header(
     anchors = rules.header.get("anchor", [])
     for anchor in hcells:
         if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
-            header = _header_from_anchor(anchor, hcells, rules.header)
+            header = _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
             if header:
                 return header
     return None
+
+
+def _header_cells(page: PageContent) -> list[Box]:
+    """Candidate header cells without ruled cells that a painted cell contradicts.
+
+    A producer that paints each header cell and separates them with white borders draws the
+    borders as thin filled rectangles; read as rules, they give a grid shifted against the
+    painted cells (a cell straddling two of them). A ruled cell that overlaps a painted cell
+    much without lying inside it is such a misread and is dropped; one that repeats a painted
+    cell is a duplicate and goes too.
+    """
+    cells = _header_candidate_cells(page)
+    painted = fill_cells(page.fills)
+    painted_set = set(painted)
+    return [
+        c
+        for c in cells
+        if c in painted_set or not any(_same_box(p, c) or _contradicts(p, c) for p in painted)
+    ]
+
+
+def _same_box(painted: Box, ruled: Box) -> bool:
+    return _overlap_share(painted, ruled) >= SAME_CELL_OVERLAP
+
+
+def _contradicts(painted: Box, ruled: Box) -> bool:
+    """A painted cell overlapping a ruled cell without enclosing it (a background band or the
+    same cell painted encloses it)."""
+    encloses = (
+        painted.x0 - 1 <= ruled.x0
+        and ruled.x1 <= painted.x1 + 1
+        and painted.top - 1 <= ruled.top
+        and ruled.bottom <= painted.bottom + 1
+    )
+    return not encloses and _overlap_share(ruled, painted) >= PAINTED_OVERLAP
+
+
+def _overlap_share(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a.x1 - a.x0) * (a.bottom - a.top) + (b.x1 - b.x0) * (b.bottom - b.top) - inter)
 
 
 def _header_candidate_cells(page: PageContent) -> list[Box]:
@@ -196,7 +255,7 @@ def _header_candidate_cells(page: PageContent) -> list[Box]:
 
 
 def _header_from_anchor(
-    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict
+    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict, min_share: float
 ) -> TableHeader | None:
     row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
     row = [c for c in cells if c.text and row_top <= c.box.ymid <= row_bottom and c.box.x1 > anchor.box.x0 - 1]
@@ -209,11 +268,13 @@ def _header_from_anchor(
         if role:
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)
+    groups_found = 0
     for group in header_rules.get("groups", []):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
+            groups_found += 1
             subs = [
                 c
                 for c in row
@@ -222,9 +283,23 @@ def _header_from_anchor(
             columns += _group_columns(group, subs, years)
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
+    if not _enough_labels(columns, groups_found, header_rules, min_share):
+        return None
     columns.sort(key=lambda c: c.x0)
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
     return TableHeader(box, columns, years)
+
+
+def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:
+    """Enough of the family's header labels (columns and groups) are printed in this header.
+
+    Another family's table shares some labels (a code, an indicator, the year groups); its own
+    columns are what tells it apart.
+    """
+    named = header_rules.get("columns", {})
+    wanted = len(named) + len(header_rules.get("groups", []))
+    found = len({c.role for c in columns if c.role in named}) + groups_found
+    return found >= min_share * wanted
 
 
 def _innermost(cells: list[_HeaderCell]) -> list[_HeaderCell]:
@@ -342,36 +417,6 @@ def column_of(word: Word, columns: Sequence[Column]) -> Column | None:
         if col.x0 - 0.5 <= word.xmid <= col.x1 + 0.5:
             return col
     return None
-
-
-GLUED_VALUES = re.compile(r"^(?:[\d.,%]|ND)+$")
-ONE_VALUE = re.compile(r"^(?:ND|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:[.,]\d+)?%?)$")
-
-
-def split_glued_words(words: Sequence[Word], columns: Sequence[Column]) -> list[Word]:
-    """Cut value runs that straddle a column boundary (text layers that glue cells).
-
-    "10091.4394.74" printed across three value cells is three values. Only runs made of
-    digits, separators, "%" and "ND" are cut, and only where at least two characters fall on
-    each side, and never a run that reads as one value ("38.00" overhanging its header cell).
-    Characters are taken as evenly spaced, which holds for digits in one font.
-    """
-    bounds = sorted({c.x1 for c in columns})
-    out: list[Word] = []
-    for w in words:
-        if len(w.text) < 4 or not GLUED_VALUES.match(w.text) or ONE_VALUE.match(w.text):
-            out.append(w)
-            continue
-        pitch = (w.x1 - w.x0) / len(w.text)
-        cuts = sorted({round((b - w.x0) / pitch) for b in bounds if w.x0 < b < w.x1})
-        cuts = [c for c in cuts if 2 <= c <= len(w.text) - 2]
-        start = 0
-        for cut in [*cuts, len(w.text)]:
-            if cut - start < 1:
-                continue
-            out.append(Word(w.text[start:cut], w.x0 + start * pitch, w.x0 + cut * pitch, w.top, w.bottom))
-            start = cut
-    return out
 
 
 def fill_color_at(

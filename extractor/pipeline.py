@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.model import ROW_KEYS, SEVERITY_RANK, Extraction, Finding, PageContent, Report, Row, SourceInfo
+from extractor.model import ROW_KEYS, SEVERITY_RANK, CellBox, Extraction, Finding, PageContent, Report, Row, SourceInfo
 from extractor.pdf import (
     InputError,
     has_text_layer,
@@ -63,6 +63,7 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
         raise InputError(f"{path}: no {rules.family} matrix found (no table header with the expected labels)")
     rows, repair_findings = repair_rows(extraction, rules, options)
     report = build_report(extraction, rows, rules)
+    report.ocr_words = ocr_words(pages)
     findings = repair_findings
     if options.validate:
         findings += validation.validate(report, rules, options.data_docs)
@@ -90,6 +91,7 @@ def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceI
     if to_ocr:
         pages = _ocr_into(path, pages, to_ocr, options)
         source.ocr_pages = to_ocr
+        source.page_rotations = {p.number: p.rotation for p in pages if p.rotation}
     return pages, source
 
 
@@ -110,6 +112,17 @@ def _ocr_into(
     read = ocr_pages(path, [n - 1 for n in numbers], jobs=options.jobs, progress=progress)
     by_number = {p.number: p for p in read}
     return [by_number.get(p.number, p) for p in pages]
+
+
+def ocr_words(pages: list[PageContent]) -> dict[int, list[tuple[str, CellBox]]]:
+    """The words of pages read by OCR, in reading order, boxed on the stored page."""
+    from extractor.frames import to_stored_frame
+
+    return {
+        p.number: [(w.text, to_stored_frame(p, w.x0, w.top, w.x1, w.bottom)) for w in p.words]
+        for p in pages
+        if p.source == "ocr"
+    }
 
 
 def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Rules:

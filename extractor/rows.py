@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
+from extractor.glued import split_glued_words
 from extractor.layout import (
     TableHeader,
     cells_of_row_span,
@@ -23,9 +25,8 @@ from extractor.layout import (
     row_spans_from_anchors,
     row_spans_from_rules,
     ruled_table_bottom,
-    split_glued_words,
 )
-from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
+from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
@@ -77,18 +78,29 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     if not headers and not headings and opening is None:
         result.outside_lines = [line_text(line) for line in text_lines(page.words)]
         return result
-    tables = ([opening] if opening else []) + _tables_of(page, headers, headings)
+    in_force = opening.header if opening else open_table.header if open_table else None
+    tables = ([opening] if opening else []) + _tables_of(page, headers, headings, in_force, words, rules)
     result.headers = [t.header for t in tables]
-    words = split_glued_words(words, [c for t in tables for c in t.header.columns])
+    words = _unglued(words, tables, rules)
     rows, taken = _rows_of_page(page, words, tables, headings, rules)
     block = _assign_blocks(rows, open_table.block if open_table else "")
     result.raw_rows = rows
-    result.open_table = _left_open(words, tables, headings, block)
+    result.open_table = _left_open(words, tables, headings, block, in_force)
     if result.open_table.header_words:  # the header lines under the page's last heading
         taken.append(Box(0, page.width, headings[-1].bottom, page.height))
     outside = [w for w in page.words if not any(b.contains(w) for b in taken)]
     result.outside_lines = [line_text(line) for line in text_lines(outside)]
     return result
+
+
+def _unglued(words: Sequence[Word], tables: Sequence[_Table], rules: Rules) -> list[Word]:
+    """Words glued across cells cut apart, each table's by its own columns."""
+    out, rest = [], list(words)
+    for table in tables:
+        inside = [w for w in rest if table.box_top <= w.ymid <= table.bottom]
+        rest = [w for w in rest if not table.box_top <= w.ymid <= table.bottom]
+        out += split_glued_words(inside, table.header.columns, lambda text: rules.parse_code(text) is not None)
+    return out + rest
 
 
 def _rows_of_page(
@@ -100,7 +112,7 @@ def _rows_of_page(
 ) -> tuple[list[RawRow], list[Box]]:
     """Heading rows and table rows in page order, and the boxes they take up on the page."""
     taken = [Box(0, page.width, h.top, h.bottom) for h in headings]
-    rows = [h.raw_row() for h in headings]
+    rows = [_with_heading_boxes(h.raw_row(), page, h) for h in headings]
     for table in tables:
         found = _rows_under_header(page, words, table.header, table.top, table.bottom, rules, table.opening)
         rows += found
@@ -111,16 +123,45 @@ def _rows_of_page(
 
 
 def _tables_of(
-    page: PageContent, headers: Sequence[TableHeader], headings: Sequence[Heading]
+    page: PageContent,
+    headers: Sequence[TableHeader],
+    headings: Sequence[Heading],
+    in_force: TableHeader | None,
+    words: Sequence[Word],
+    rules: Rules,
 ) -> list[_Table]:
-    """Each header's body runs to the next header or block heading, else to the table's foot."""
-    marks = sorted([h.box.top for h in headers] + [h.top for h in headings])
+    """Each header's body runs to the next header or block heading, else to the table's foot.
+
+    A heading with indicator rows under it but no header of its own is a row of one long
+    table (OEI/AEI rows printed inside it): the header in force goes on below it.
+    """
+    marks = sorted([(h.box.top, h) for h in headers] + [(h.top, h) for h in headings], key=lambda m: m[0])
     tables = []
-    for header in headers:
-        later = [t for t in marks if t > header.box.top + 0.5]
-        bottom = later[0] if later else _table_bottom(page, header)
-        tables.append(_Table(header, header.box.bottom, bottom, header.box.top))
+    for i, (top, item) in enumerate(marks):
+        if isinstance(item, TableHeader):
+            in_force = item
+            later = [t for t, _ in marks[i + 1:] if t > top + 0.5]
+            bottom = later[0] if later else _table_bottom(page, item)
+            tables.append(_Table(item, item.box.bottom, bottom, item.box.top))
+            continue
+        following = marks[i + 1][1] if i + 1 < len(marks) else None
+        if in_force is None or isinstance(following, TableHeader):
+            continue
+        bottom = marks[i + 1][0] if following is not None else _table_bottom(page, in_force)
+        if _has_code_below(words, in_force, item.bottom, bottom, rules):
+            tables.append(_Table(in_force, item.bottom, bottom, item.bottom))
     return tables
+
+
+def _has_code_below(words: Sequence[Word], header: TableHeader, top: float, bottom: float, rules: Rules) -> bool:
+    code_col = header.column("code")
+    if code_col is None:
+        return False
+    token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
+    return any(
+        top <= w.ymid <= bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2 and token.search(w.text)
+        for w in words
+    )
 
 
 def _opening_table(
@@ -133,7 +174,8 @@ def _opening_table(
     """
     if open_table.header_words:
         header = find_continued_header(page, rules, words, open_table.header_words, 0.0, first_top)
-        return _Table(header, header.box.bottom, first_top, 0.0, opening=True) if header else None
+        if header:
+            return _Table(header, header.box.bottom, first_top, 0.0, opening=True)
     if open_table.header:
         return _Table(open_table.header, 0.0, first_top, 0.0, opening=True)
     return None
@@ -148,14 +190,24 @@ def _assign_blocks(rows: Sequence[RawRow], block: str) -> str:
 
 
 def _left_open(
-    words: Sequence[Word], tables: Sequence[_Table], headings: Sequence[Heading], block: str
+    words: Sequence[Word],
+    tables: Sequence[_Table],
+    headings: Sequence[Heading],
+    block: str,
+    in_force: TableHeader | None,
 ) -> OpenTable:
-    """The table a page ends in, or the header lines under a heading that the page end cut off."""
+    """The table a page ends in, or the header lines under a heading that the page end cut off.
+
+    After a heading that ends the page, the next page may open with the heading's own header
+    (its first lines are `header_words`), or, in one long table, with rows under the header
+    in force.
+    """
     last_table = tables[-1] if tables else None
+    in_force = last_table.header if last_table else in_force
     if headings and (last_table is None or headings[-1].top > last_table.top):
         below = [w for w in words if w.ymid > headings[-1].bottom]
-        return OpenTable(None, below, block)
-    return OpenTable(last_table.header if last_table else None, [], block)
+        return OpenTable(in_force, below, block)
+    return OpenTable(in_force, [], block)
 
 
 def _table_bottom(page: PageContent, header: TableHeader) -> float:
@@ -190,8 +242,24 @@ def _rows_under_header(
         if not any(v.strip() for v in cells.values()):
             continue
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
-        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill))
+        boxes = cell_boxes(page, header.columns, span_top, span_bottom)
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes))
     return rows
+
+
+def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:
+    """Each column's cell in a row band, empty or not, in the page's stored frame."""
+    return {c.role: to_stored_frame(page, c.x0, top, c.x1, bottom) for c in columns}
+
+
+def _with_heading_boxes(row: RawRow, page: PageContent, heading: Heading) -> RawRow:
+    """A heading row's cells share one box: the heading's printed text."""
+    words = heading.words or []
+    x0 = min((w.x0 for w in words), default=0.0)
+    x1 = max((w.x1 for w in words), default=page.width)
+    box = to_stored_frame(page, x0, heading.top, x1, heading.bottom)
+    row.boxes = {role: box for role in row.cells}
+    return row
 
 
 def _furniture_patterns(rules: Rules) -> list[re.Pattern[str]]:

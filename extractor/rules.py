@@ -137,6 +137,30 @@ def normalize_label(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+LABEL_FILLERS = {"de", "del", "la", "el", "los", "las", "y", "e"}  # words an acronym leaves out
+MIN_ABBREVIATION = 3  # a one-word abbreviation keeps at least this many letters ("COD")
+
+
+def label_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9%]+", normalize_label(text))
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """`short` is `long` abbreviated: each word a prefix of the word it stands for, or the initials
+    ("PARÁM. DE MEDICIÓN", "U.O. RESPONSABLE", "CÓD." for "CÓDIGO", "UE" for "UNIDAD EJECUTORA")."""
+    return abbreviates_words(label_words(short), label_words(long))
+
+
+def abbreviates_words(short_words: list[str], long_words: list[str]) -> bool:
+    if not short_words or not long_words or short_words == long_words:
+        return False
+    if len(short_words) == len(long_words):
+        prefixes = all(b.startswith(a) for a, b in zip(short_words, long_words, strict=True))
+        return prefixes and (len(short_words) > 1 or len(short_words[0]) >= MIN_ABBREVIATION)
+    initials = "".join(w[0] for w in long_words if w not in LABEL_FILLERS)
+    return len(short_words) == 1 and len(initials) >= 2 and short_words[0] == initials
+
+
 def _compile_levels(raw: dict[str, Any]) -> list[CodeLevel]:
     """The code grammar; its patterns were checked to compile by the schema."""
     return [CodeLevel(d["level"], re.compile(d["pattern"]), d.get("parent")) for d in raw["codes"]["levels"]]
@@ -197,13 +221,81 @@ def available_families() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml") if not p.stem.startswith("_"))
 
 
+# Detection from the table itself (no title needed): a family's header labels printed on the
+# page, and codes its grammar reads, are the evidence.
+LABELS_NEEDED = 0.6  # share of a family's long header labels found in the text
+CODES_NEEDED = 2  # distinct codes of the family's grammar found in the text
+SHORT_LABEL = 4  # labels this short ("UE", "Año") occur inside any text: no evidence
+
+
 def detect_family(text: str) -> str | None:
-    """The family whose `detect` patterns all match the given page text, if exactly one does."""
-    matches = []
-    for family in available_families():
-        detect = load_rules(family).section("detect")
-        every = all(re.search(p, text, re.I) for p in detect.get("all", []))
-        some = not detect.get("any") or any(re.search(p, text, re.I) for p in detect["any"])
-        if every and some:
-            matches.append(family)
-    return matches[0] if len(matches) == 1 else None
+    """The family a report belongs to: by its `detect` patterns (a title), else by its table.
+
+    A printout may lack the title ("Anexo B-7") the patterns look for; then the family whose
+    header labels and code grammar the text carries, clearly more than any other's, is taken.
+    """
+    by_patterns = [f for f in available_families() if _patterns_match(load_rules(f), text)]
+    if len(by_patterns) == 1:
+        return by_patterns[0]
+    candidates = by_patterns or available_families()
+    scored = sorted(((table_evidence(load_rules(f), text), f) for f in candidates), reverse=True)
+    if not scored or scored[0][0] < LABELS_NEEDED:
+        return None
+    if len(scored) > 1 and scored[1][0] >= LABELS_NEEDED:
+        return None  # two families fit the text equally: let the user say which (--family)
+    return scored[0][1]
+
+
+def _patterns_match(rules: Rules, text: str) -> bool:
+    detect = rules.spec.detect
+    every = all(re.search(p, text, re.I) for p in detect.all)
+    some = not detect.any or any(re.search(p, text, re.I) for p in detect.any)
+    return every and some
+
+
+def table_evidence(rules: Rules, text: str) -> float:
+    """Share of the family's header labels found in the text, or 0 without codes of its grammar.
+
+    Text is compared squashed (accent- and case-free, without spaces or punctuation), so a
+    label split over lines or glued to its neighbours in the text layer still counts; a label of
+    several words also counts abbreviated ("PARÁM. DE MEDICIÓN").
+    """
+    if len(codes_in_text(rules, text)) < CODES_NEEDED:
+        return 0.0
+    squashed, words = squash_label(text), label_words(text)
+    label_sets = [s for s in header_label_sets(rules) if any(len(squash_label(x)) > SHORT_LABEL for x in s)]
+    if not label_sets:
+        return 0.0
+    found = sum(any(_label_in_text(x, squashed, words) for x in labels) for labels in label_sets)
+    return found / len(label_sets)
+
+
+def _label_in_text(label: str, squashed: str, words: list[str]) -> bool:
+    """The label printed in the text, whole (perhaps split over lines) or abbreviated word by word."""
+    if squash_label(label) in squashed:
+        return True
+    wanted = label_words(label)
+    if len(wanted) < 2:
+        return False  # a one-word abbreviation ("IND") is too loose to count as evidence
+    n = len(wanted)
+    return any(abbreviates_words(words[i:i + n], wanted) for i in range(len(words) - n + 1))
+
+
+def header_label_sets(rules: Rules) -> list[list[str]]:
+    """The synonyms of every header column and group of a family."""
+    header = rules.header
+    sets = [list(labels) for labels in header.get("columns", {}).values()]
+    return sets + [list(g["labels"]) for g in header.get("groups", [])]
+
+
+def codes_in_text(rules: Rules, text: str) -> set[str]:
+    """Distinct codes of the family's grammar found anywhere in the text (glued or not)."""
+    found: set[str] = set()
+    for level in rules.levels:
+        unanchored = level.pattern.pattern.removeprefix("^").removesuffix("$")
+        found |= {m.group(0) for m in re.finditer(rf"(?<![\w.]){unanchored}(?![.\d])", text)}
+    return found
+
+
+def squash_label(text: str) -> str:
+    return re.sub(r"[^a-z0-9%]", "", normalize_label(text))

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-spa ocrmypdf ghostscript poppler-utils qpdf fonts-dejavu-core)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-spa ocrmypdf ghostscript poppler-utils qpdf fonts-dejavu-core chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

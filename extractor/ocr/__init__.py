@@ -149,6 +149,7 @@ def ocr_page(
         text=page_text(words),
         source="ocr",
         rotation=rotation,
+        skew=skew,
     )
 
 

@@ -1,0 +1,183 @@
+"""Words a text layer glued across cell boundaries, cut back into cells.
+
+Some producers leave no gap between neighbouring cells, so the text layer reads one word where
+the page shows two cells: `ND000084-INSTITUTO` (a progress ND and the executing unit),
+`Cantidad2014` (a measure and a year), `12.002015`, `94.44100.00`, `IND.01.OEI.01porcentaje`.
+A word that straddles column boundaries is cut once per boundary, where the text's own shape
+lets one cell end and the next begin:
+
+- at a change between letters and digits, after a percent sign, or after a two-decimal part
+  (strong cuts), or between two digits of a run of values (weak cuts, integers side by side);
+- every piece made only of digits and separators must read as one value (`ND`, `2014`,
+  `12.00`, `1,250.5%`; no leading zeros), so `84.62000084-INSTITUTO` can only be
+  `84.62` + `000084-INSTITUTO`; a weak cut must follow a whole value of two digits or more
+  (never inside a code such as `IND.01.AEI.02.03`);
+- among the allowed cuttings, the one whose cuts sit nearest to the boundaries wins.
+
+A word that reads as one value or one code and only overhangs a boundary is not cut.
+Character positions are not kept in a `Word`, so a cut's x is estimated from typical relative
+glyph widths (digits share one width in every common font; points and commas are narrow).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+
+from extractor.model import Column, Word
+
+NUMERIC = re.compile(r"^(?:[\d.,%]|ND)+$")
+VALUE = re.compile(r"^(?:ND|[-+]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:[.,]\d+)?%?|[-+]?0[.,]\d+%?)$")
+ONE_VALUE = re.compile(r"^(?:ND|[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:[.,]\d+)?%?)$")
+STRONG, WEAK = 2, 1
+REACH = {STRONG: 2.0, WEAK: 0.9}  # how far (in average glyph widths) a cut may sit from its boundary
+WEAK_COST = 0.5  # a weak cut is taken over a strong one only when clearly nearer
+MIN_STRADDLE = 0.6  # glyphs a glued word must reach past a boundary on each side
+ONE_VALUE_STRADDLE = 1.5  # the same for a word that reads as one value or one code
+MAX_CANDIDATES = 24
+SAME_BOUNDARY = 3.0  # points
+
+_NARROW = set(".,:;'!|iljI")
+_WIDE = set("MWmw%@")
+
+
+def _glyph_width(ch: str) -> float:
+    """A glyph's width relative to a digit's, as in common sans fonts."""
+    if ch in _NARROW:
+        return 0.5
+    if ch in _WIDE:
+        return 1.45
+    if ch in "-()":
+        return 0.6
+    if ch.isupper():
+        return 1.1
+    if ch.isalpha():
+        return 0.9
+    return 1.0
+
+
+def char_edges(word: Word) -> list[float]:
+    """Estimated x of each character boundary of the word (len + 1 values)."""
+    widths = [_glyph_width(c) for c in word.text]
+    scale = (word.x1 - word.x0) / sum(widths)
+    edges = [word.x0]
+    for w in widths:
+        edges.append(edges[-1] + w * scale)
+    return edges
+
+
+def cut_strength(text: str, i: int) -> int:
+    """STRONG: a cell may well end before text[i]; WEAK: only between two digits; 0: not here."""
+    left, right = text[i - 1], text[i]
+    if right in ".,%" or left in ".,+-":
+        return 0
+    if left.isalpha() != right.isalpha() and left.isalnum() and right.isalnum():
+        return STRONG
+    if left == "%" and right.isalnum():
+        return STRONG
+    if left.isdigit() and right.isdigit():
+        decimals = re.search(r"[.,](\d+)$", text[:i])
+        return STRONG if decimals and len(decimals.group(1)) == 2 else WEAK
+    return 0
+
+
+def piece_is_valid(piece: str) -> bool:
+    """A piece of digits and separators must be one value; a piece of text may be anything."""
+    return not NUMERIC.match(piece) or bool(VALUE.match(piece))
+
+
+def straddled(word: Word, bounds: Sequence[float], is_code: Callable[[str], bool] | None) -> list[float]:
+    pitch = (word.x1 - word.x0) / len(word.text)
+    whole = ONE_VALUE.match(word.text) or (is_code is not None and is_code(word.text))
+    margin = (ONE_VALUE_STRADDLE if whole else MIN_STRADDLE) * pitch
+    return [b for b in bounds if word.x0 + margin < b < word.x1 - margin]
+
+
+def glued_cuts(word: Word, bounds: Sequence[float], is_code: Callable[[str], bool] | None = None) -> list[int]:
+    """Character indices where the word is cut: one per column boundary it straddles, or none."""
+    text = word.text
+    if len(text) < 3:
+        return []
+    crossed = straddled(word, bounds, is_code)
+    if not crossed:
+        return []
+    edges = char_edges(word)
+    pitch = (word.x1 - word.x0) / len(text)
+    candidates = {}
+    for i in range(1, len(text)):
+        strength = cut_strength(text, i)
+        if strength and any(abs(edges[i] - b) <= REACH[strength] * pitch for b in crossed):
+            candidates[i] = strength
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(sorted(candidates)[:MAX_CANDIDATES], len(crossed)):
+        cost = _cost(cuts, crossed, candidates, edges, pitch)
+        if cost is None or not _valid_cutting(text, cuts, candidates):
+            continue
+        if best is None or cost < best[0]:
+            best = (cost, cuts)
+    return list(best[1]) if best else []
+
+
+def _cost(
+    cuts: Sequence[int], bounds: Sequence[float], strength: dict[int, int], edges: list[float], pitch: float
+) -> float | None:
+    total = 0.0
+    for i, b in zip(cuts, bounds, strict=True):
+        distance = abs(edges[i] - b) / pitch
+        if distance > REACH[strength[i]]:
+            return None
+        total += distance + (WEAK_COST if strength[i] == WEAK else 0.0)
+    return total
+
+
+def _valid_cutting(text: str, cuts: Sequence[int], strength: dict[int, int]) -> bool:
+    """Every piece reads as a cell, and a cut between two digits separates two values."""
+    pieces = _pieces(text, cuts)
+    if not all(piece_is_valid(p) for p in pieces):
+        return False
+    return all(_weak_cut_allowed(pieces[k], pieces[k + 1]) for k, i in enumerate(cuts) if strength[i] == WEAK)
+
+
+def _weak_cut_allowed(left: str, right: str) -> bool:
+    """Between two digits a cell ends only after a whole value of two digits or more ("100" +
+    "100.00", "100" + "000084-INSTITUTO"); one digit cut off is an overhang ("0" + "00084-…")."""
+    return bool(NUMERIC.match(left)) and len(left) >= 2 and (bool(NUMERIC.match(right)) or right[:1].isdigit())
+
+
+def _pieces(text: str, cuts: Sequence[int]) -> list[str]:
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def column_bounds(columns: Sequence[Column]) -> list[float]:
+    """Where one column ends and the next begins: the middle of the gap (or overlap) between
+    them; boundaries closer than a glyph (a column found twice) are one."""
+    found = []
+    ordered = sorted(columns, key=lambda c: c.x0)
+    for col in ordered:
+        nxt = next((c for c in ordered if c.x0 > col.x0 + 1 and c.role != col.role), None)
+        found.append((col.x1 + nxt.x0) / 2 if nxt else col.x1)
+    bounds: list[list[float]] = []
+    for b in sorted(found):
+        if bounds and b - bounds[-1][-1] < SAME_BOUNDARY:
+            bounds[-1].append(b)
+        else:
+            bounds.append([b])
+    return [sum(group) / len(group) for group in bounds]
+
+
+def split_glued_words(
+    words: Sequence[Word], columns: Sequence[Column], is_code: Callable[[str], bool] | None = None
+) -> list[Word]:
+    """Every word cut at the column boundaries it was glued across (see the module's doc)."""
+    bounds = column_bounds(columns)
+    out: list[Word] = []
+    for w in words:
+        cuts = glued_cuts(w, bounds, is_code)
+        if not cuts:
+            out.append(w)
+            continue
+        edges = char_edges(w)
+        for a, b in zip([0, *cuts], [*cuts, len(w.text)], strict=True):
+            out.append(Word(w.text[a:b], edges[a], edges[b], w.top, w.bottom))
+    return out

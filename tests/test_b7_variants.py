@@ -1,0 +1,169 @@
+"""PEI "Anexo B-7" printouts of other years and application versions (issue 9).
+
+Generated variants (scripts/b7gen, printed by chromium) are extracted with family detection and
+compared cell by cell with their truth; the reading pieces they need — detection without a
+title, glued text cut back into cells — are tested on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import robustness_b7
+from b7gen import browser, make_variant
+
+from extractor.glued import char_edges, glued_cuts, split_glued_words
+from extractor.model import Column, Word
+from extractor.rules import detect_family, load_rules
+from tests.gold import real_pdf
+
+# One seed per look that matters (the name lists them: period, shape, title, VALOR ACTUAL, UE/UO
+# position, integers, glue, how a truncated 100 prints, header wording):
+VARIANT_SEEDS = [
+    5,  # 7 years, one table per OEI/AEI, no title, no VALOR ACTUAL
+    9,  # 6 years, one long table, UE/UO after INDICADOR, glued text layer, abbreviated labels
+    13,  # 5 years, integers without decimals, UE/UO first, no title
+    17,  # 7 years, glued, no title, 100.00, abbreviated labels
+    19,  # 3 years, one long table, glued, accented labels
+    24,  # 6 years, one long table without repeated header, integers
+]
+
+
+# ---- generated printouts, end to end -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", VARIANT_SEEDS)
+def test_a_generated_b7_variant_reads_back(seed: int, tmp_path: Path) -> None:
+    if browser() is None:
+        pytest.skip("no chromium to print the variant (scripts/setup.sh installs it)")
+    score = robustness_b7.run_seed(seed, tmp_path)
+    assert not score.failure, score.failure
+    assert score.family == "pei-b7"
+    shown = "\n".join(score.problems)
+    assert score.codes == 1.0, shown
+    assert score.cells >= robustness_b7.CELLS_NEEDED, f"{score.name}: {score.cells:.2%} cells right\n{shown}"
+
+
+def test_the_variants_cover_the_looks_of_the_issue() -> None:
+    looks = [make_variant(seed).look for seed in VARIANT_SEEDS]
+    assert {len(look.years) for look in looks} >= {3, 5, 6, 7}
+    for flag in ("title", "current_group", "units_first", "integers", "glued", "long_table"):
+        assert {getattr(look, flag) for look in looks} == {True, False}, flag
+    assert {look.labels for look in looks} == {"application", "accented", "abbreviated"}
+    assert {look.truncated for look in looks} == {"100", "100.00"}
+
+
+def test_scoring_notices_a_wrong_cell() -> None:
+    truth = [{"code": "IND.01.OEI.01", "level": "IND", "expected_2020": "32.00", "obtained_2020": "ND"}]
+    score = robustness_b7.Score("x", 0)
+    robustness_b7.score_rows(score, truth, [{**truth[0], "obtained_2020": "35.00"}])
+    assert score.codes == 1.0 and score.right == 3 and score.total == 4
+
+
+# ---- family detection from the table -------------------------------------------------------------
+
+
+def _page_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(min(2, len(doc))))
+    finally:
+        doc.close()
+
+
+def test_a_printout_without_its_title_is_told_by_its_labels_and_codes() -> None:
+    text = _page_text(real_pdf("IGP_PEI_AnexoB7_seguimiento_2021.pdf"))
+    untitled = re.sub(r"(?i)anexo\s+b-?7|plan\s+estrat[ée]gico\s+institucional", "", text)
+    assert detect_family(untitled) == "pei-b7"
+    # the labels without a single code of the grammar are not enough
+    assert detect_family(re.sub(r"(?:IND|OEI|AEI)\.\d{2}", "", untitled)) is None
+
+
+def test_policy_samples_are_still_policy_reports(samples_dir: Path) -> None:
+    for name in ("trata-2024.pdf", "salud-2025.pdf"):
+        assert detect_family(_page_text(samples_dir / name)) == "policy-matrix"
+
+
+# ---- glued text ------------------------------------------------------------------------------------
+
+
+def _word(text: str, cut_after: list[int], shift: float = 0.3) -> tuple[Word, list[float]]:
+    """A 5-pt-per-glyph word and the boundaries printed right after the given characters."""
+    word = Word(text, 100.0, 100.0 + 5 * len(text), 0.0, 8.0)
+    edges = char_edges(word)
+    return word, [edges[i] + shift for i in cut_after]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_after", "pieces"),
+    [
+        ("ND000084-INSTITUTO", [2], ["ND", "000084-INSTITUTO"]),
+        ("Cantidad2014", [8], ["Cantidad", "2014"]),
+        ("12.002015", [5], ["12.00", "2015"]),
+        ("94.44100.00100.00", [5, 11], ["94.44", "100.00", "100.00"]),
+        ("84.62000084-INSTITUTO", [5], ["84.62", "000084-INSTITUTO"]),
+        ("IND.01.OEI.01porcentaje", [13], ["IND.01.OEI.01", "porcentaje"]),
+        ("100100.00", [3], ["100", "100.00"]),
+    ],
+)
+def test_glued_cells_are_cut_where_the_text_allows(text: str, cut_after: list[int], pieces: list[str]) -> None:
+    word, bounds = _word(text, cut_after)
+    cuts = glued_cuts(word, bounds)
+    assert [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)] == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_after"),
+    [
+        ("000084-INSTITUTO", [1]),  # a text cell overhanging its column by a glyph
+        ("38.00", [4]),  # one value overhanging its header cell
+        ("IND.01.AEI.02.03", [15]),  # one code
+        ("INSTITUTO", [4]),  # letters only: nothing says where a cell would end
+    ],
+)
+def test_words_that_only_overhang_are_not_cut(text: str, cut_after: list[int]) -> None:
+    word, bounds = _word(text, cut_after)
+    parse = load_rules("pei-b7").parse_code
+    assert glued_cuts(word, bounds, lambda t: parse(t) is not None) == []
+
+
+def test_cut_words_land_in_their_columns() -> None:
+    word, (bound,) = _word("ND000084-INSTITUTO", [2])
+    columns = [Column("progress_2025", 80.0, bound - 0.5), Column("executing_unit", bound + 0.5, 220.0)]
+    left, right = split_glued_words([word], columns)
+    assert (left.text, right.text) == ("ND", "000084-INSTITUTO")
+    assert left.x1 <= bound + 1 <= right.x0 + 2
+
+
+# ---- header labels -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [
+        ("PARÁM. DE MEDICIÓN", "PARAMETRO DE MEDICION"),
+        ("U.O. RESPONSABLE", "UNIDAD ORGANICA RESPONSABLE"),
+        ("CÓDIGO", "COD."),
+        ("UE", "UNIDAD EJECUTORA"),
+        ("LOGRO ESP.", "LOGRO ESPERADO"),
+        ("UNIDAD ORGANICA\nRESPONSABLE", "UNIDAD ORGÁNICA RESPONSABLE"),
+    ],
+)
+def test_header_labels_match_abbreviated_accented_or_split(printed: str, label: str) -> None:
+    from extractor.layout import LABEL_MATCH_MIN, label_score
+
+    assert label_score(printed, [label]) >= LABEL_MATCH_MIN
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [("VALOR", "VALOR ACTUAL"), ("Año", "AVANCE"), ("IN", "INDICADOR"), ("2020", "AVANCE (%)")],
+)
+def test_header_labels_do_not_match_what_they_only_resemble(printed: str, label: str) -> None:
+    from extractor.layout import LABEL_MATCH_MIN, label_score
+
+    assert label_score(printed, [label]) < LABEL_MATCH_MIN
