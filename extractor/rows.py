@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
 from extractor.layout import (
+    SNAP_TOLERANCE,
     Box,
     TableHeader,
     cells_of_band,
@@ -73,6 +74,8 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     opening = None
     if blocks and blocks.continue_without_header and open_table:
         opening = _opening_table(page, rules, words, open_table, first_top)
+    elif not blocks and open_table and open_table.header:
+        opening = _continued_table(page, rules, words, open_table.header, first_top)
     if not headers and not headings and opening is None:
         result.outside_lines = [line_text(line) for line in text_lines(page.words)]
         return result
@@ -136,6 +139,83 @@ def _opening_table(
     if open_table.header:
         return _Table(open_table.header, 0.0, first_top, 0.0, opening=True)
     return None
+
+
+def _continued_table(
+    page: PageContent, rules: Rules, words: Sequence[Word], header: TableHeader, first_top: float
+) -> _Table | None:
+    """The previous page's table going on without a header of its own (the producer did not
+    repeat it): codes of the family's grammar printed in that table's code column.
+
+    The table starts where its left border does on this page (a wrapped row's rest may sit above
+    the first code), or at the first code when the table is not ruled.
+    """
+    code_col = header.column("code")
+    if code_col is None:
+        return None
+    grammar = [re.compile(level["pattern"]) for level in rules.section("codes").get("levels", [])]
+    coded = [
+        w for w in words
+        if w.ymid < first_top and code_col.x0 - SNAP_TOLERANCE <= w.xmid <= code_col.x1 + SNAP_TOLERANCE
+        and any(p.match(w.text) for p in grammar)
+    ]  # fmt: skip
+    coded = [w for w in coded if _opens_row(w, words, page, header)]
+    if not coded:
+        return None
+    first = min(coded, key=lambda w: w.top)
+    ruled = bool(_ruled_at(page, first.ymid))
+    if not ruled and not _aligned_codes(coded):
+        return None  # no grid and no column of codes: text that cites codes
+    top = _border_top(page, header.box.x0, first.top) if ruled else first.top
+    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top))
+    bottom = min(first_top, foot) if foot else first_top
+    return _Table(header, top, bottom, top, opening=True)
+
+
+MIN_ALIGNED_CODES = 3  # an unruled table going on: codes starting at one x, one under the other
+
+
+def _aligned_codes(coded: Sequence[Word]) -> bool:
+    lefts = sorted(w.x0 for w in coded)
+    return any(
+        sum(1 for x in lefts if abs(x - left) <= SNAP_TOLERANCE) >= MIN_ALIGNED_CODES for left in lefts
+    )
+
+
+def _opens_row(code: Word, words: Sequence[Word], page: PageContent, header: TableHeader) -> bool:
+    """A code that opens a row of this table: inside its grid, or first on its line when the
+    table is not ruled (a text citing a code has words before it; another ruled table, a small
+    table of the text that lists codes, has other column borders)."""
+    ruled = _ruled_at(page, code.ymid)
+    if ruled:
+        return _rules_match_columns(ruled, header)
+    height = code.bottom - code.top
+    return not any(abs(w.ymid - code.ymid) < height / 2 and w.x1 <= code.x0 for w in words)
+
+
+def _ruled_at(page: PageContent, y: float) -> list[float]:
+    """The x of every vertical rule crossing height `y`."""
+    near = SNAP_TOLERANCE
+    return [e.x0 for e in page.edges if e.orientation == "v" and e.top - near <= y <= e.bottom + near]
+
+
+def _rules_match_columns(ruled: Sequence[float], header: TableHeader) -> bool:
+    """Most of the header's column borders are ruled here."""
+    hits = sum(1 for c in header.columns if any(abs(x - c.x0) <= SNAP_TOLERANCE for x in ruled))
+    return hits >= max(2, len(header.columns) // 2)
+
+
+def _border_top(page: PageContent, x: float, below: float) -> float:
+    """Where the vertical rule at `x` that reaches `below` starts, followed upwards."""
+    left = sorted(
+        (e for e in page.edges if e.orientation == "v" and abs(e.x0 - x) <= SNAP_TOLERANCE),
+        key=lambda e: -e.bottom,
+    )
+    top = below
+    for e in left:
+        if e.top < top <= e.bottom + SNAP_TOLERANCE:
+            top = e.top
+    return top if top < below else below  # no rule reaches it: the table is not ruled here
 
 
 def _assign_blocks(rows: Sequence[RawRow], block: str) -> str:

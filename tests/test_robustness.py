@@ -79,7 +79,7 @@ def test_ascending_targets_never_fall_and_percentages_stay_plausible() -> None:
         policy = policy_for(seed)
         for row in policy.level("IOP") + policy.level("ISS"):
             targets = [v for y in policy.years if (v := policy.numbers.parse(row[f"expected_{y}"])) is not None]
-            if row["direction"] == "ascendente" and not targets[-1] == 0:
+            if row["direction"] == "ascendente" and targets[-1] != 0:
                 assert targets == sorted(targets), row["code"]
             for y in policy.years:
                 if row[f"obtained_{y}"].endswith("%"):
