@@ -132,11 +132,37 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
 
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    # Calc does not always grow a row to its wrapped text on import and then clips the cell:
+    # every body row gets the height its tallest cell needs
+    for r, cells_ in enumerate(doc.body, start=header_top + 2):
+        lines = max(wrapped_lines(t, w, layout) for t, w in zip(cells_, widths, strict=True))
+        ws.row_dimensions[r].height = lines * layout.size * 1.25 + 2 * layout.padding + 2
     page_setup(ws, layout)
     if layout.header_repeats:
         ws.print_title_rows = f"{header_top}:{header_top + 1}"
     narrative_sheet(wb, doc, layout)
     return wb
+
+
+CHAR_PT = 5.0  # a column width unit ("characters" of the default font) in points, a little narrow
+
+
+def wrapped_lines(text: str, width_chars: float, layout: Layout) -> int:
+    """How many lines `text` takes in a column (greedy wrap, the font's own metrics)."""
+    if not text:
+        return 1
+    from variety.producers.rl import text_width
+
+    room = width_chars * CHAR_PT - 4
+    lines, current = 1, 0.0
+    space = text_width(" ", layout.font, layout.size)
+    for word in text.split():
+        w = text_width(word, layout.font, layout.size)
+        if current and current + space + w > room:
+            lines, current = lines + 1, w
+        else:
+            current += (space if current else 0) + w
+    return lines
 
 
 def column_widths(doc: Document, layout: Layout) -> list[float]:

@@ -45,6 +45,12 @@ def font_name(family: str) -> str:
     return name
 
 
+def text_width(text: str, family: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font_name(family), size)
+
+
 def render(doc: Document, layout: Layout, out: Path) -> None:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
