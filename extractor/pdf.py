@@ -261,9 +261,9 @@ def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
 def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: float, before: _Glyph | None) -> bool:
     if not _same_line(prev, cur):
         return True
+    if cur.x0 < prev.x0 - prev.em * 0.5:
+        return True  # the text went back: another column or line (a ligature's parts share a box)
     gap = _gap_em(prev, cur) - spacing
-    if gap < -0.5:
-        return True  # the text went back: another column or line
     limit = WORD_GAP_EM
     if prev.ch in ".," and cur.ch.isdigit() and before is not None and before.ch.isdigit():
         limit *= NUMBER_GAP_FACTOR

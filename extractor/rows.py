@@ -29,6 +29,7 @@ from extractor.layout import (
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules
+from extractor.summary import find_summary
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class PageTables:
     raw_rows: list[RawRow] = field(default_factory=list)
     outside_lines: list[str] = field(default_factory=list)  # text outside the tables
     headers: list[TableHeader] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # every word of the page (the summary table)
     open_table: OpenTable = field(default_factory=OpenTable)
 
 
@@ -64,7 +66,7 @@ class _Table:
 
 def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
     """Find the headers (and block headings) of a page and cut the body under each into row bands."""
-    result = PageTables(page.number)
+    result = PageTables(page.number, words=list(page.words))
     headers = find_headers(page, rules)
     blocks = BlockSpec.from_rules(rules)
     furniture = _furniture_patterns(rules)
@@ -310,7 +312,7 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             raw_rows += page.raw_rows
             for key, value in read_metadata(page.outside_lines, rules).items():
                 metadata_seen.setdefault(key, Counter())[value] += 1
-            summary = read_summary(page.outside_lines, rules, page.number)
+            summary = read_summary(page.words, rules, page.number)
             if summary:
                 summaries.append((page.number, summary))
         leftover = [ln for ln in page.outside_lines if not _is_meta_or_furniture(ln, rules)]
@@ -319,6 +321,12 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     # Every matrix page repeats the header block and the summary table: the reading most pages
     # agree on wins, so one page's OCR slip or clipped edge does not decide (on a text layer all
     # pages agree and the first page's reading is taken, as before).
+    if not summaries and matrix_pages:
+        # printed under the matrix, the summary table may open the page after the last matrix page
+        after = next((p for p in per_page if p.number == matrix_pages[-1] + 1), None)
+        summary = read_summary(after.words, rules, after.number) if after else []
+        if summary:
+            summaries.append((after.number, summary))
     metadata = {key: seen.most_common(1)[0][0] for key, seen in metadata_seen.items()}
     summary = voted_summary(summaries, rules)
     return Extraction(
@@ -376,17 +384,11 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
     return out
 
 
-def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
-    groups = (rules.raw.get("summary") or {}).get("groups", [])
-    out = []
-    for group in groups:
-        rx = re.compile(r"^\s*" + re.escape(group) + r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.I)
-        for line in lines:
-            m = rx.match(line)
-            if m:
-                out.append(SummaryRow(group, *m.groups(), page=page))
-                break
-    return out
+def read_summary(words: Sequence[Word], rules: Rules, page: int) -> list[SummaryRow]:
+    """The summary-counts table wherever the page prints it (see extractor/summary.py)."""
+    spec = rules.raw.get("summary") or {}
+    lines = find_summary(words, spec.get("header", []), spec.get("groups", []))
+    return [SummaryRow(line.group, *line.counts, page=page) for line in lines]
 
 
 def _is_meta_or_furniture(line: str, rules: Rules) -> bool:

@@ -80,7 +80,7 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
     def put_summary(first: int, col: int) -> int:
         for r, line in enumerate(doc.summary):
             for c, text in enumerate(line):
-                cell = ws.cell(first + r, col + c * (2 if c == 0 else 1), text)
+                cell = ws.cell(first + r, col + c + (1 if c else 0), text)  # the label spans two columns
                 cell.font = bold if r == 0 else font
                 if text or c:
                     cell.border = box
