@@ -1,5 +1,5 @@
 # `make demo` and `make test` are the two commands of the README: each sets everything up first.
-.PHONY: setup demo test lint bench samples
+.PHONY: setup demo test lint bench samples scanned
 
 setup:
 	@bash scripts/setup.sh
@@ -17,5 +17,9 @@ lint: setup
 bench: setup
 	.venv/bin/python scripts/bench.py
 
+# the generator is the package scripts/samplegen/; its data (policy specs) is in scripts/samplegen/data/
 samples: setup
 	.venv/bin/python scripts/make_samples.py
+
+scanned: setup
+	.venv/bin/python scripts/make_samples.py --scanned

@@ -54,6 +54,10 @@ def extract(
     family: Annotated[
         str | None, typer.Option(help="Force a report family (a rules/ file name) instead of detecting it.")
     ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="A rules file of your own (<family>.yaml; schema: docs/rules-schema.md)."),
+    ] = None,
     catalog: Annotated[
         Path | None, typer.Option(help="rows.csv of an earlier extraction, to match damaged codes and names.")
     ] = None,
@@ -77,9 +81,12 @@ def extract(
     _check_choice("--ocr", ocr, OCR_MODES)
     from extractor.pipeline import Options
 
+    if rules is not None:
+        _check_rules_file(rules)
     options = Options(
         ocr=ocr,
         family=family,
+        rules_file=rules,
         catalog=catalog,
         data_docs=data_docs,
         validate=not no_validate,
@@ -169,6 +176,17 @@ def _parse_formats(text: str) -> list[str]:
         _fail(f"--format: unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_BAD_INPUT)
     return formats
+
+
+def _check_rules_file(path: Path) -> None:
+    """A bad rules file is refused before any page is read."""
+    from extractor.rules import RulesError, load_rules_file
+
+    try:
+        load_rules_file(path)
+    except RulesError as exc:
+        _fail(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:

@@ -21,7 +21,6 @@ from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
-SUMMARY_COLUMNS = ["group", "low_0_75", "mid_75_95", "high_95", "nd", "total"]
 FINDING_COLUMNS = ["rule", "severity", "code", "field", "printed", "recomputed", "message", "page"]
 VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")
 
@@ -38,8 +37,20 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
 
 
-def summary_record(s: SummaryRow) -> dict[str, str]:
-    return {c: getattr(s, c) for c in SUMMARY_COLUMNS}
+# The contract's summary.csv header (CONTRACT.md). A family without a printed summary table
+# still writes it, with no lines, so a script reading any report's summary.csv finds its columns.
+CONTRACT_SUMMARY_COUNTS = ("low_0_75", "mid_75_95", "high_95", "nd", "total")
+
+
+def summary_columns(report: Report) -> list[str]:
+    """summary.csv's columns: the group, then the family's count columns (or, for a report built
+    without them, the columns its lines print; with none at all, the contract's)."""
+    counts = report.summary_columns or list(dict.fromkeys(c for s in report.summary for c in s.counts))
+    return ["group", *(counts or CONTRACT_SUMMARY_COUNTS)]
+
+
+def summary_record(s: SummaryRow, columns: Sequence[str]) -> dict[str, str]:
+    return {"group": s.group} | {c: s.get(c) for c in columns if c != "group"}
 
 
 def finding_record(f: Finding) -> dict[str, str]:
@@ -74,7 +85,7 @@ def report_document(report: Report) -> dict[str, Any]:
             "progress_years": report.progress_years,
             "columns": report.columns,
         },
-        "summary": [summary_record(s) | {"page": s.page} for s in report.summary],
+        "summary": [summary_record(s, summary_columns(report)) | {"page": s.page} for s in report.summary],
         "rows": rows,
         "findings": [asdict(f) for f in report.findings],
     }
@@ -96,11 +107,12 @@ def write_report(report: Report, out_dir: Path, formats: Sequence[str] = ("csv",
 
 def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
     rows = [row_record(r, report.columns) for r in report.rows]
-    summary = [summary_record(s) for s in report.summary]
+    summary_header = summary_columns(report)
+    summary = [summary_record(s, summary_header) for s in report.summary]
     findings = [finding_record(f) for f in report.findings]
     # the contract's CSV files are always written: scripts rely on them
     _write_csv(folder / "rows.csv", report.columns, rows)
-    _write_csv(folder / "summary.csv", SUMMARY_COLUMNS, summary)
+    _write_csv(folder / "summary.csv", summary_header, summary)
     _write_csv(folder / "findings.csv", FINDING_COLUMNS, findings)
     if "json" in formats:
         doc = report_document(report)
@@ -110,7 +122,7 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
             folder / "report.xlsx",
             [
                 ("rows", report.columns, rows),
-                ("summary", SUMMARY_COLUMNS, summary),
+                ("summary", summary_header, summary),
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
@@ -119,7 +131,7 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
             folder,
             [
                 ("rows", report.columns, rows),
-                ("summary", SUMMARY_COLUMNS, summary),
+                ("summary", summary_header, summary),
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
@@ -168,8 +180,8 @@ def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
 def append_to_database(db_path: Path, report: Report) -> None:
     """Add one report to a SQLite catalogue (tables reports, rows, summary, findings).
 
-    Rows are stored long (one line per cell) so reports with different years and families
-    share one schema; re-adding a report (same sha256) replaces it.
+    Rows and summary counts are stored long (one line per cell or count) so reports with
+    different years and families share one schema; re-adding a report (same sha256) replaces it.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(db_path)
@@ -199,8 +211,8 @@ def append_to_database(db_path: Path, report: Report) -> None:
                 ],
             )
             con.executemany(
-                "INSERT INTO summary VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *summary_record(s).values()) for s in report.summary],
+                "INSERT INTO summary VALUES (?, ?, ?, ?, ?)",
+                [(sha, s.group, column, count, s.page) for s in report.summary for column, count in s.counts.items()],
             )
             con.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -217,8 +229,8 @@ def _ensure_schema(con: sqlite3.Connection) -> None:
             metadata TEXT, n_rows INTEGER);
         CREATE TABLE IF NOT EXISTS cells (report_sha256 TEXT, row_index INTEGER, code TEXT,
             level TEXT, column TEXT, value TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, low_0_75 TEXT,
-            mid_75_95 TEXT, high_95 TEXT, nd TEXT, total TEXT);
+        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, column TEXT,
+            count TEXT, page INTEGER);
         CREATE TABLE IF NOT EXISTS findings (report_sha256 TEXT, rule TEXT, severity TEXT,
             code TEXT, field TEXT, printed TEXT, recomputed TEXT, message TEXT, page TEXT);
         CREATE INDEX IF NOT EXISTS cells_by_code ON cells (report_sha256, code);

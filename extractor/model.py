@@ -137,15 +137,15 @@ class Row:
 
 @dataclass(slots=True)
 class SummaryRow:
-    """One line of the printed summary-counts table."""
+    """One line of the printed summary-counts table: counts keyed by the family's summary
+    columns (rules `summary.columns`), as printed."""
 
     group: str
-    low_0_75: str
-    mid_75_95: str
-    high_95: str
-    nd: str
-    total: str
+    counts: dict[str, str]
     page: int = 0
+
+    def get(self, column: str) -> str:
+        return self.counts.get(column, "")
 
 
 @dataclass(slots=True)
@@ -197,3 +197,4 @@ class Report:
     summary: list[SummaryRow]
     narrative: list[tuple[int, str]]
     findings: list[Finding] = field(default_factory=list)
+    summary_columns: list[str] = field(default_factory=list)  # the family's count columns, in order

@@ -20,7 +20,7 @@ from extractor.pdf import (
     source_info,
 )
 from extractor.rows import read_matrix
-from extractor.rules import Rules, available_families, detect_family, load_rules
+from extractor.rules import Rules, available_families, detect_family, load_rules, load_rules_file
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 DETECT_PAGES = 4  # the family is told from the text of the first pages that have text
@@ -30,6 +30,7 @@ DETECT_PAGES = 4  # the family is told from the text of the first pages that hav
 class Options:
     ocr: str = "auto"  # auto | never | always
     family: str | None = None
+    rules_file: Path | None = None  # a rules file of the user's own (a family we do not ship)
     catalog: Path | None = None
     data_docs: Path | None = None
     debug_dir: Path | None = None  # draw each matrix page with its grid, columns and rows
@@ -52,7 +53,7 @@ def run(path: Path, options: Options | None = None, validation: ValidationWorker
 
 def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     pages, source = read_pages(path, options)
-    rules = choose_rules(pages, options.family, path)
+    rules = load_rules_file(options.rules_file) if options.rules_file else choose_rules(pages, options.family, path)
     extraction = read_matrix(pages, rules, source)
     if options.debug_dir:
         from extractor.debug import draw_pages
@@ -170,6 +171,7 @@ def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Repor
         rows=rows,
         summary=extraction.summary,
         narrative=extraction.narrative,
+        summary_columns=[c.name for c in rules.summary_columns],
     )
 
 

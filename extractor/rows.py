@@ -28,7 +28,7 @@ from extractor.layout import (
     text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
-from extractor.rules import Rules
+from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import find_summary
 
 
@@ -312,7 +312,8 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             raw_rows += page.raw_rows
             for key, value in read_metadata(page.outside_lines, rules).items():
                 metadata_seen.setdefault(key, Counter())[value] += 1
-            summary = read_summary(page.words, rules, page.number)
+            summary = read_summary_table(page.words, rules, page.number)
+            summary = summary or read_summary(page.outside_lines, rules, page.number)
             if summary:
                 summaries.append((page.number, summary))
         leftover = [ln for ln in page.outside_lines if not _is_meta_or_furniture(ln, rules)]
@@ -324,7 +325,7 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     if not summaries and matrix_pages:
         # printed under the matrix, the summary table may open the page after the last matrix page
         after = next((p for p in per_page if p.number == matrix_pages[-1] + 1), None)
-        summary = read_summary(after.words, rules, after.number) if after else []
+        summary = read_summary_table(after.words, rules, after.number) if after else []
         if summary:
             summaries.append((after.number, summary))
     metadata = {key: seen.most_common(1)[0][0] for key, seen in metadata_seen.items()}
@@ -348,7 +349,7 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
     first: dict[tuple[str, tuple[str, ...]], SummaryRow] = {}
     for _, rows in summaries:
         for row in rows:
-            counts = (row.low_0_75, row.mid_75_95, row.high_95, row.nd, row.total)
+            counts = tuple(row.counts.values())
             seen.setdefault(row.group, Counter())[counts] += 1
             first.setdefault((row.group, counts), row)
     groups = (rules.raw.get("summary") or {}).get("groups", [])
@@ -384,11 +385,51 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
     return out
 
 
-def read_summary(words: Sequence[Word], rules: Rules, page: int) -> list[SummaryRow]:
-    """The summary-counts table wherever the page prints it (see extractor/summary.py)."""
-    spec = rules.raw.get("summary") or {}
-    lines = find_summary(words, spec.get("header", []), spec.get("groups", []))
-    return [SummaryRow(line.group, *line.counts, page=page) for line in lines]
+def read_summary_table(words: Sequence[Word], rules: Rules, page: int) -> list[SummaryRow]:
+    """The summary-counts table wherever the page prints it, from word positions
+    (extractor/summary.py); `read_summary` reads lines of text when no table is found so."""
+    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    columns = [(c.name, c.labels) for c in rules.summary_columns]
+    return [SummaryRow(line.group, line.counts, page=page) for line in find_summary(words, columns, groups)]
+
+
+def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
+    """Each summary group's line: its name followed by one whole number per count column, in
+    the order the page's header line prints the columns (the rules' order when none is read)."""
+    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    columns = rules.summary_columns
+    if not columns:
+        return []
+    printed = printed_column_order(lines, columns) or [c.name for c in columns]
+    counts = r"\s+(\d+)" * len(columns)
+    out = []
+    for group in groups:
+        rx = re.compile(r"^\s*" + re.escape(group) + counts + r"\s*$", re.I)
+        for line in lines:
+            m = rx.match(line)
+            if m:
+                found = dict(zip(printed, m.groups(), strict=True))
+                out.append(SummaryRow(group, {c.name: found[c.name] for c in columns}, page=page))
+                break
+    return out
+
+
+def printed_column_order(lines: Sequence[str], columns: Sequence[SummaryColumn]) -> list[str] | None:
+    """The count columns in the order a header line names them, if one line names them all."""
+    patterns = {
+        c.name: [re.compile(rf"(?<!\w){re.escape(normalize_label(label))}(?!\w)") for label in c.labels]
+        for c in columns
+    }
+    for line in lines:
+        text = normalize_label(line)
+        at = {}
+        for name, labels in patterns.items():
+            starts = [m.start() for rx in labels if (m := rx.search(text))]
+            if starts:
+                at[name] = min(starts)
+        if len(at) == len(columns) and len(set(at.values())) == len(at):
+            return sorted(at, key=at.__getitem__)
+    return None
 
 
 def _is_meta_or_furniture(line: str, rules: Rules) -> bool:

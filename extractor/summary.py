@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from extractor.layout import text_lines
 from extractor.model import Word
+from extractor.rules import normalize_label
 
 GROUP_MATCH_MIN = 85  # rapidfuzz ratio for a row label to name a summary group
 LABEL_PREFIX = 5  # a column label is known by the first characters of its first word
@@ -28,42 +29,49 @@ COUNT = re.compile(r"^\d{1,6}$")
 @dataclass(frozen=True, slots=True)
 class SummaryLine:
     group: str
-    counts: list[str]  # one per column, in the order of the column labels
+    counts: dict[str, str]  # column name → count as printed
+
+
+Columns = Sequence[tuple[str, Sequence[str]]]  # (column name, its printed labels)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
+    return re.sub(r"\s+", "", normalize_label(text))
 
 
-def find_summary(words: Sequence[Word], labels: Sequence[str], groups: Sequence[str]) -> list[SummaryLine]:
+def find_summary(words: Sequence[Word], columns: Columns, groups: Sequence[str]) -> list[SummaryLine]:
     """Every group of the summary table printed among `words` (one page), in printed order."""
     lines = text_lines(words)
     for i, line in enumerate(lines):
-        centres = _label_centres(line, labels)
-        if centres is None:
+        located = _label_centres(line, columns)
+        if located is None:
             continue
-        found = _rows_below(lines[i + 1 :], line, centres, groups)
+        names = [name for name, _ in located]
+        found = _rows_below(lines[i + 1 :], line, [x for _, x in located], groups)
         if found:
-            return found
+            return [SummaryLine(group, dict(zip(names, counts, strict=True))) for group, counts in found]
     return []
 
 
-def _label_centres(line: Sequence[Word], labels: Sequence[str]) -> list[float] | None:
-    """The x centre of each column label on this line, left to right, or None."""
-    centres: list[float] = []
-    for label in labels:
-        prefix = _squash(label.split()[0])[:LABEL_PREFIX]
-        after = centres[-1] if centres else -1.0
-        hit = next((w for w in line if w.xmid > after and _squash(w.text).startswith(prefix)), None)
+def _label_centres(line: Sequence[Word], columns: Columns) -> list[tuple[str, float]] | None:
+    """Each column's name and the x centre of its label on this line, left to right (the
+    printed order), or None when a column's label is not on the line."""
+    located = []
+    for name, labels in columns:
+        prefixes = [_squash(label.split()[0])[:LABEL_PREFIX] for label in labels if label.split()]
+        hit = next((w for w in line if any(_squash(w.text).startswith(p) for p in prefixes)), None)
         if hit is None:
             return None
-        centres.append(hit.xmid)
-    return centres
+        located.append((name, hit.xmid))
+    located.sort(key=lambda item: item[1])
+    if len({x for _, x in located}) < len(located):
+        return None  # one word cannot head two columns
+    return located
 
 
 def _rows_below(
     lines: Sequence[Sequence[Word]], header: Sequence[Word], centres: Sequence[float], groups: Sequence[str]
-) -> list[SummaryLine]:
+) -> list[tuple[str, list[str]]]:
     """Lines with a whole number under every column, until the first line without."""
     half = min(b - a for a, b in itertools.pairwise(centres)) / 2 if len(centres) > 1 else 20.0
     count_lines: list[tuple[Sequence[Word], list[str]]] = []
@@ -102,7 +110,7 @@ def _label_rows(
     header: Sequence[Word],
     right: float,
     groups: Sequence[str],
-) -> list[SummaryLine]:
+) -> list[tuple[str, list[str]]]:
     """Each count line's group: the label cell text in its band (wrapped lines included)."""
     out = []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
@@ -114,7 +122,7 @@ def _label_rows(
         text = " ".join(" ".join(w.text for w in _label_cell(line, right)) for line in text_lines(band))
         group = _best_group(text, groups)
         if group:
-            out.append(SummaryLine(group, counts))
+            out.append((group, counts))
     return out
 
 

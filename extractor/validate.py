@@ -21,12 +21,12 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.model import Finding, Report, Severity, SummaryRow
-from extractor.rules import FAMILIES_DIR, CodeLevel, Rules, normalize_label
+from extractor.model import Finding, Report, Severity
+from extractor.rules import ALL, FAMILIES_DIR, CodeLevel, Rules, normalize_label
 from extractor.values import parse_value
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 EXPECTATIONS_DIR = FAMILIES_DIR / "expectations"
 RULE = "expectation_failed"
 YEAR = "{year}"  # the placeholder for a year in rules and suite column names
+COUNT = "{count}"  # the placeholder for a summary count column in suite column names
+PLACEHOLDERS = {YEAR: r"(?P<year>\d{4})", COUNT: r"(?P<count>.+?)"}
 HELPER = "__"  # `<column>__<kind>`: a helper column about report column `<column>`
 ROW_LABEL = "_row"  # how a finding's message names the record ("IOP.01.01", a group, a year)
 ROW_FIELD = "_field"  # the report columns a record stands for, when not the checked column
@@ -53,7 +55,9 @@ class SuiteError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """The rules file's `validate:` section: which helper columns to compute."""
+    """Which helper columns to compute: the rules file's `validate:` section, and the count
+    columns of its `summary:` section (every count `__integer`/`__number`; the column counting
+    all rows `__sum`, the sum of the others)."""
 
     values: tuple[str, ...] = ()
     counts: tuple[str, ...] = ()
@@ -64,15 +68,15 @@ class Spec:
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Spec:
-        raw = rules.section("validate")
-        years = raw.get("years") or {}
+        section = rules.spec.validate_
+        counts = rules.summary_columns
         return cls(
-            values=tuple(raw.get("values") or ()),
-            counts=tuple(raw.get("counts") or ()),
-            sums={k: tuple(v) for k, v in (raw.get("sums") or {}).items()},
-            allowed={k: tuple(v) for k, v in (raw.get("allowed") or {}).items()},
-            printed_years=tuple(years.get("printed") or ()),
-            within_years=tuple(years.get("within") or ()),
+            values=tuple(section.values),
+            counts=tuple(c.name for c in counts),
+            sums={c.name: tuple(p.name for p in counts if p.counts != ALL) for c in counts if c.counts == ALL},
+            allowed={k: tuple(v) for k, v in section.allowed.items()},
+            printed_years=tuple(section.years.printed),
+            within_years=tuple(section.years.within),
         )
 
     def parameters(self) -> dict[str, list[str]]:
@@ -81,9 +85,22 @@ class Spec:
 
 
 def _template(template: str) -> re.Pattern[str]:
-    """'progress_{year}__number' → a regex matching 'progress_2024__number', year as a group."""
-    head, _, tail = template.partition(YEAR)
-    return re.compile(re.escape(head) + r"(?P<year>\d{4})" + re.escape(tail))
+    """'progress_{year}__number' → a regex matching 'progress_2024__number', year as a group
+    (and '{count}__integer' one matching 'total__integer', the count column as a group)."""
+    pattern = re.escape(template)
+    for placeholder, group in PLACEHOLDERS.items():
+        pattern = pattern.replace(re.escape(placeholder), group, 1)
+    return re.compile(pattern)
+
+
+def _is_template(value: Any) -> bool:
+    return isinstance(value, str) and any(p in value for p in PLACEHOLDERS)
+
+
+def _filled(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
 
 
 def expand(template: str, columns: Iterable[str]) -> list[str]:
@@ -129,7 +146,7 @@ def _value_helpers(record: Record, spec: Spec) -> Record:
 def _code_helpers(rows: list[Record], rules: Rules) -> list[Record]:
     """Grammar, parent and order helpers of each row, from `codes` of the rules file."""
     levels = {lvl.level: lvl for lvl in rules.levels}
-    named = {d["level"]: d.get("code", "") for d in rules.section("codes").get("named_rows", [])}
+    named = {n.level: n.code for n in rules.spec.codes.named_rows}
     first_at: dict[str, int] = {}
     for i, row in enumerate(rows):
         if row["code"]:
@@ -193,12 +210,11 @@ def rows_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
 
 
 def summary_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
-    """One record per line of the printed counts table."""
-    names = [f.name for f in fields(SummaryRow) if f.name != "page"]
+    """One record per line of the printed counts table: its group and every count column."""
     records = []
     for line in report.summary:
         record: Record = {ROW_LABEL: line.group, "page": line.page}
-        record |= {name: getattr(line, name) or None for name in names}
+        record |= {name: line.get(name) or None for name in spec.counts}
         records.append(record | _value_helpers(record, spec))
     return records
 
@@ -256,6 +272,15 @@ class Suite:
     meta: dict[str, Any]
 
 
+def suites_dir(rules: Rules) -> Path:
+    """A family's suites sit in `expectations/` beside its `rules/` folder (shipped or `--rules`)."""
+    if rules.source is not None:
+        beside = rules.source.resolve().parent.parent / "expectations"
+        if any(beside.glob(f"{rules.family}.*.json")):
+            return beside
+    return EXPECTATIONS_DIR
+
+
 def load_suites(family: str, directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     """Every `<family>.<table>.json` suite, checked for what this stage relies on."""
     return [_load_suite(path) for path in sorted(directory.glob(f"{family}.*.json"))]
@@ -286,17 +311,18 @@ def _load_suite(path: Path) -> Suite:
 
 
 def expand_expectation(exp: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
-    """One expectation per year column when its column names hold `{year}`, else itself."""
+    """One expectation per year (or count column) when its column names hold `{year}` (or
+    `{count}`) and the table has every column it then names; else itself."""
     kwargs = exp.get("kwargs") or {}
-    templated = [k for k, v in kwargs.items() if isinstance(v, str) and YEAR in v]
+    templated = [k for k, v in kwargs.items() if _is_template(v)]
     if not templated:
         return [exp]
-    pattern = _template(kwargs[templated[0]])
-    years = [m["year"] for c in columns if (m := pattern.fullmatch(c))]
-    return [
-        exp | {"kwargs": kwargs | {k: kwargs[k].replace(YEAR, y) for k in templated}}
-        for y in years
-    ]
+    fills: list[dict[str, str]] | None = None
+    for key in templated:
+        pattern = _template(kwargs[key])
+        found = [m.groupdict() for c in columns if (m := pattern.fullmatch(c))]
+        fills = found if fills is None else [f for f in fills if f in found]
+    return [exp | {"kwargs": kwargs | {k: _filled(kwargs[k], f) for k in templated}} for f in fills or []]
 
 
 def _parameter_names(value: Any) -> set[str]:
@@ -413,7 +439,7 @@ def validate(report: Report, rules: Rules, data_docs: Path | None = None) -> lis
     With `data_docs`, Great Expectations' HTML Data Docs are built in that directory
     (`index.html`).
     """
-    suites = load_suites(rules.family)
+    suites = load_suites(rules.family, suites_dir(rules))
     if not suites:
         note = f"no expectation suites for family {rules.family!r} in {EXPECTATIONS_DIR.name}/"
         return [Finding("validation_skipped", "info", note)]
@@ -497,7 +523,7 @@ def _frame(records: list[Record], suite: Suite) -> pd.DataFrame:
         v
         for exp in suite.expectations
         for k, v in (exp.get("kwargs") or {}).items()
-        if k in ("column", "column_A", "column_B") and YEAR not in v
+        if k in ("column", "column_A", "column_B") and not _is_template(v)
     }
     return pd.DataFrame(columns=sorted(named))
 

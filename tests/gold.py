@@ -1,18 +1,48 @@
-"""Loaders for the gold reference data in ../shared (ground truth for tests)."""
+"""Gold reference data for the tests, and where the real PDFs are.
+
+The gold data lives in the repository, under tests/data/ (see tests/data/README.md):
+`reference/<report>/` holds hand-made ground truth, `seed/` the text dump of the real trata-2024
+report. The real published PDFs cannot be committed: they are found through the environment
+variable CEPLAN_REAL_DIR, else in ../shared/real beside the clone; tests that need one ask
+`real_pdf(name)`, which skips the test, with the reason, when the file is not there.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from extractor.model import Report, Row, SourceInfo, SummaryRow
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-TRATA = SHARED / "reference" / "trata-2024"
-SEED = SHARED / "seed" / "000_b64721556806a4d1.txt"
-REAL = SHARED / "real"
+DATA = REPO / "tests" / "data"
+REFERENCE = DATA / "reference"
+TRATA = REFERENCE / "trata-2024"
+SEED = DATA / "seed" / "000_b64721556806a4d1.txt"
+SHARED = REPO.parent / "shared"  # the team's shared folder, when the clone sits beside it
+REAL_DIR_VARIABLE = "CEPLAN_REAL_DIR"
+
+
+def real_dir() -> Path:
+    """Folder of the real PDFs: $CEPLAN_REAL_DIR, else ../shared/real (which may not exist)."""
+    configured = os.environ.get(REAL_DIR_VARIABLE, "").strip()
+    return Path(configured).expanduser() if configured else SHARED / "real"
+
+
+REAL = real_dir()
+
+
+def real_pdf(name: str) -> Path:
+    """A real published PDF by file name, or skip the calling test when it is not available."""
+    path = REAL / name
+    if not path.is_file():
+        pytest.skip(f"real PDF {name} not found in {REAL} (set {REAL_DIR_VARIABLE} to the folder holding it)")
+    return path
+
 
 ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
@@ -35,7 +65,8 @@ def gold_rows(path: Path = TRATA / "matrix.csv") -> tuple[list[str], list[Row]]:
 
 
 def gold_summary(path: Path = TRATA / "summary.csv") -> list[SummaryRow]:
-    return [SummaryRow(**rec) for rec in read_csv(path)]
+    """The printed summary table: every column but the group is a count column."""
+    return [SummaryRow(rec.pop("group"), rec) for rec in read_csv(path)]
 
 
 def seed_lines() -> list[str]:

@@ -125,9 +125,9 @@ def test_help_does_not_import_heavy_libraries() -> None:
 
 
 def test_real_narrative_report_without_matrix_is_refused_cleanly(tmp_path: Path) -> None:
-    from tests.gold import REAL
+    from tests.gold import real_pdf
 
-    pdf = REAL / "IGP_Informe_Evaluacion_Resultados_PEI_2020.pdf"
+    pdf = real_pdf("IGP_Informe_Evaluacion_Resultados_PEI_2020.pdf")
     result = run_extract(pdf, "--out", tmp_path / "out", "--quiet")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no CEPLAN matrix found" in result.stderr

@@ -1,7 +1,8 @@
 """PEI "Anexo B-7" printouts: a second report family carried by its rules file alone (issue 5).
 
-The two real IGP printouts in shared/real are extracted end to end and compared, cell by cell,
-with their hand-made gold data in shared/reference/<pdf stem>/ (rows.csv, checks.md).
+The two real IGP printouts (found through tests.gold.real_pdf; skipped when absent) are extracted
+end to end and compared, cell by cell, with their hand-made gold data in
+tests/data/reference/<pdf stem>/ (rows.csv, checks.md).
 """
 
 from __future__ import annotations
@@ -21,18 +22,17 @@ from extractor.rows import read_matrix
 from extractor.rules import load_rules
 from extractor.values import parse_value
 from tests.conftest import run_extract
-from tests.gold import REAL, SHARED
+from tests.gold import REFERENCE, real_pdf
 
 Y2019 = "IGP_PEI_AnexoB7_PEI2017-2019_year2019"
 Y2021 = "IGP_PEI_AnexoB7_seguimiento_2021"
 STEMS = [Y2019, Y2021]
-REFERENCE = SHARED / "reference"
 ROW_KEYS = ("code", "level", "parent", "page")
 SHOWN_DIFFERENCES = 15
 
 
 def pdf(stem: str) -> Path:
-    return REAL / f"{stem}.pdf"
+    return real_pdf(f"{stem}.pdf")
 
 
 @cache

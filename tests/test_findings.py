@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
+import samplegen
 
 from extractor.model import Report
 from extractor.pipeline import Options, run
 from tests.conftest import SAMPLES
-from tests.test_samples import load_generator
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +101,7 @@ def _bump(printed: str, delta: float) -> str:
 @pytest.fixture(scope="module")
 def salud_injected(tmp_path_factory) -> tuple[Report, dict[str, str]]:
     """salud-2025 re-rendered with one wrong figure per core rule."""
-    ms = load_generator()
-    data = copy.deepcopy(ms.make_salud_data())
+    data = copy.deepcopy(samplegen.make_salud_data())
     progress = f"progress_{data.progress_years[-1]}"
     rows = data.rows
     # a service indicator whose progress is high: +3 points keeps it in the same summary band
@@ -119,7 +118,7 @@ def salud_injected(tmp_path_factory) -> tuple[Report, dict[str, str]]:
     narrative_claim = _inject_narrative_count(data)
     service_claim = _inject_service_claim(data)
     pdf = tmp_path_factory.mktemp("salud-injected") / "salud-injected.pdf"
-    ms.render_report(data, pdf)
+    samplegen.render_report(data, pdf)
     report = run(pdf, Options())
     return report, {"iss": iss["code"], "op": op["code"], "narrative": narrative_claim, "service": service_claim}
 

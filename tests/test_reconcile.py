@@ -14,12 +14,13 @@ from collections.abc import Iterable
 import pytest
 
 from extractor.model import Finding, Report, Row, SourceInfo, SummaryRow
-from extractor.narrative import UNATTRIBUTED, parse_claims
 from extractor.reconcile import reconcile
+from extractor.reconcile.narrative import UNATTRIBUTED, parse_claims
 from extractor.rules import Rules, load_rules
 from tests.gold import gold_report
 
 RULES = load_rules("policy-matrix")
+COUNT_COLUMNS = [c.name for c in RULES.summary_columns]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def rules_with(**reconcile: object) -> Rules:
     """The policy rules with some `reconcile:` settings changed (the cached rules stay intact)."""
     raw = copy.deepcopy(RULES.raw)
     raw["reconcile"].update(reconcile)
-    return Rules(RULES.family, raw, RULES.levels)
+    return Rules.from_mapping(raw)
 
 
 # ---- the gold report -----------------------------------------------------------------------
@@ -165,7 +166,7 @@ def test_changed_indicator_progress_is_flagged(gold: Report) -> None:
 def test_changed_summary_cell_is_flagged(gold: Report) -> None:
     report = copy.deepcopy(gold)
     line = next(s for s in report.summary if s.group == "Indicadores de servicios")
-    line.high_95 = "35"
+    line.counts["high_95"] = "35"
     got = of_rule(reconcile(report, RULES), "summary_count_mismatch")
     assert [(f.field, f.printed, f.recomputed) for f in got] == [
         ("Indicadores de servicios.high_95", "35", "34")
@@ -326,7 +327,7 @@ def test_rollups_and_summary_can_be_switched_off(gold: Report) -> None:
     report = copy.deepcopy(gold)
     row_of(report, "OP.02").fields["progress_2024"] = "90"
     index_row(report).fields["progress_2024"] = "10.0"
-    report.summary[0].total = "99"
+    report.summary[0].counts["total"] = "99"
     rules = rules_with(objective_rollup=False, summary_counts=False)
     rules_off = {f.rule for f in reconcile(report, rules)}
     assert not rules_off & {"op_progress_mismatch", "index_mismatch", "summary_count_mismatch"}
@@ -387,12 +388,12 @@ def test_objective_table_cells_come_with_their_year_columns() -> None:
 
 def test_a_family_without_narrative_rules_has_no_claims() -> None:
     raw = {k: v for k, v in RULES.raw.items() if k != "narrative"}
-    assert parse_claims([(1, "Este servicio tiene un cumplimiento del 5%.")], Rules("x", raw)) == []
+    assert parse_claims([(1, "Este servicio tiene un cumplimiento del 5%.")], Rules.from_mapping(raw)) == []
 
 
 def test_summary_rows_of_unknown_groups_are_ignored() -> None:
     report = report_of(indicator(expected_2024="10", obtained_2024="5", progress_2024="50.0"))
-    report.summary = [SummaryRow("Otro grupo", "9", "9", "9", "9", "9")]
+    report.summary = [SummaryRow("Otro grupo", dict.fromkeys(COUNT_COLUMNS, "9"))]
     assert of_rule(reconcile(report, RULES), "summary_count_mismatch") == []
 
 
@@ -403,10 +404,69 @@ def test_band_bounds_belong_to_the_upper_range() -> None:
         for i, (v, p) in enumerate([("75", "75.0"), ("95", "95.0"), ("ND", "ND")], start=1)
     ]
     report = report_of(*rows)
-    report.summary = [SummaryRow("Indicadores de objetivos prioritarios", "0", "1", "1", "1", "3")]
+    counts = dict(zip(COUNT_COLUMNS, "01113", strict=True))
+    report.summary = [SummaryRow("Indicadores de objetivos prioritarios", counts)]
     assert of_rule(reconcile(report, RULES), "summary_count_mismatch") == []
-    report.summary[0].low_0_75, report.summary[0].mid_75_95 = "1", "0"
+    report.summary[0].counts |= {"low_0_75": "1", "mid_75_95": "0"}
     assert {f.field for f in of_rule(reconcile(report, RULES), "summary_count_mismatch")} == {
         "Indicadores de objetivos prioritarios.low_0_75",
         "Indicadores de objetivos prioritarios.mid_75_95",
     }
+
+
+def rules_with_sections(**sections: dict[str, object]) -> Rules:
+    """The policy rules with whole sections changed (e.g. another family's summary table)."""
+    raw = copy.deepcopy(RULES.raw)
+    for name, changes in sections.items():
+        raw[name] = {**raw.get(name, {}), **changes}
+    return Rules.from_mapping(raw)
+
+
+def test_summary_columns_are_what_the_rules_declare() -> None:
+    # a family printing two ranges split at 50, without an ND column
+    columns = [
+        {"name": "bajo", "labels": ["< 50%"], "counts": "progress", "from": 0, "below": 50},
+        {"name": "alto", "labels": ["≥ 50%"], "counts": "progress", "from": 50, "below": None},
+        {"name": "todos", "labels": ["Total"], "counts": "all"},
+    ]
+    rules = rules_with_sections(summary={"columns": columns})
+    rows = [
+        indicator(f"IOP.01.0{i}", expected_2024="100", obtained_2024=p, progress_2024=p)
+        for i, p in enumerate(["40", "60", "75"], start=1)
+    ]
+    report = report_of(*rows)
+    group = "Indicadores de objetivos prioritarios"
+    report.summary = [SummaryRow(group, {"bajo": "1", "alto": "2", "todos": "3"})]
+    assert of_rule(reconcile(report, rules), "summary_count_mismatch") == []
+    report.summary[0].counts["bajo"] = "2"
+    (wrong,) = of_rule(reconcile(report, rules), "summary_count_mismatch")
+    assert (wrong.field, wrong.printed, wrong.recomputed) == (f"{group}.bajo", "2", "1")
+    assert "< 50%" in wrong.message  # the column is named by its printed label
+
+
+def test_progress_in_no_range_is_counted_as_not_numeric() -> None:
+    report = report_of(indicator(expected_2024="100", obtained_2024="-5", progress_2024="-5.0"))
+    counts = dict(zip(COUNT_COLUMNS, "00011", strict=True))
+    report.summary = [SummaryRow("Indicadores de objetivos prioritarios", counts)]
+    assert of_rule(reconcile(report, RULES), "summary_count_mismatch") == []
+
+
+def test_service_subjects_follow_the_rules_prefix() -> None:
+    """A family naming its services "Serv-7" in the text: claims name and resolve them that way."""
+    narrative = {
+        "service_subject": {"prefix": "Serv-", "digits": 1},
+        "service_headings": ["^Servicio (?P<service>\\d{1,2})\\b"],
+        "claims": [],
+        "tables": [],
+    }
+    rules = rules_with_sections(narrative=narrative, reconcile={"wording": {"levels": {"SS": "servicio"}}})
+    rows = [
+        indicator("IOP.01.01", expected_2024="10", obtained_2024="5", progress_2024="50.0", service_no="7"),
+        indicator("IOP.01.02", expected_2024="10", obtained_2024="10", progress_2024="100.0", service_no="7"),
+    ]
+    report = report_of(*rows)
+    report.narrative = [(4, "Servicio 7. Atención\nEste servicio tiene un cumplimiento del 80%.")]
+    claims = parse_claims(report.narrative, rules)
+    assert [(c.subject, c.printed) for c in claims] == [("Serv-7", "80%")]
+    (note,) = of_rule(reconcile(report, rules), "narrative_unattributed")
+    assert "servicio 7 has 2 indicators" in note.message

@@ -1,47 +1,36 @@
 """The sample PDFs in samples/ and their expected outputs stay in sync with the generator.
 
-The generator (scripts/make_samples.py) is loaded from its path; other tests can do the same to
-render a report with injected errors:
+The generator is the package scripts/samplegen/ (on the test path through pyproject's
+`pythonpath`); other tests use it to render a report with injected errors:
 
-    ms = load_generator()
-    data = ms.make_salud_data()
+    import samplegen
+    data = samplegen.make_salud_data()
     data.rows[3]["progress_2025"] = "999.9"
-    result = ms.render_report(data, tmp_path / "bad.pdf")   # result.row_pages: page per row
+    result = samplegen.render_report(data, tmp_path / "bad.pdf")   # result.row_pages: page per row
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
-import sys
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
+import samplegen as ms
+import yaml
+from samplegen.datafiles import SpecError
+from samplegen.paths import DATA as SPECS
+from samplegen.policies import load_policy
+
+from tests.gold import TRATA
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-GOLD = REPO.parent / "shared" / "reference" / "trata-2024"
-
-
-def load_generator() -> ModuleType:
-    if "make_samples" in sys.modules:
-        return sys.modules["make_samples"]
-    spec = importlib.util.spec_from_file_location("make_samples",
-                                                  REPO / "scripts" / "make_samples.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = module  # dataclasses look their module up while loading
-    spec.loader.exec_module(module)
-    return module
-
-
-ms = load_generator()
+GOLD = TRATA
 NAMES = list(ms.BUILDERS)
 
 
@@ -255,6 +244,30 @@ def test_injected_figure_is_printed(tmp_path: Path) -> None:
     result = ms.render_report(data, tmp_path / "bad.pdf")
     words = page_words(tmp_path / "bad.pdf")[result.row_pages[target]]
     assert "999.9" in {w["text"] for w in words}
+
+
+# ----- the policy specs are data, and a typo in them is an error --------------------------------
+
+
+def test_a_policy_spec_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    spec = yaml.safe_load((SPECS / "salud-2025.yaml").read_text(encoding="utf-8"))
+    indicator = spec["objectives"][0]["guidelines"][0]["services"][0]["indicators"][0]
+    indicator["agregation"] = indicator.pop("aggregation", "acumulado")
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"objective 1, guideline 1, service 1, indicator 1: .*'agregation'"):
+        load_policy(path)
+
+
+def test_a_policy_spec_renders_the_tree_it_describes() -> None:
+    spec = load_policy(SPECS / "salud-2025.yaml")
+    data = ms.make_policy_data(spec)
+    levels = [r["level"] for r in data.rows]
+    n_indicators = sum(len(s.indicators) for o in spec.objectives for g in o.guidelines for s in g.services)
+    assert levels.count("OP") == len(spec.objectives)
+    assert levels.count("LN") == sum(len(o.guidelines) for o in spec.objectives)
+    assert levels.count("ISS") == n_indicators and levels[-1] == "INDEX"
+    assert data.years == list(spec.years) and data.title == spec.title
 
 
 # ----- degraded variants (made by `make_samples.py --scanned`) ---------------------------------

@@ -35,12 +35,12 @@ from extractor import repair as rp
 from extractor.model import PageContent, RawRow, Word
 from extractor.rules import load_rules
 from tests.conftest import SAMPLES, run_extract
-from tests.gold import REAL, read_csv
+from tests.gold import read_csv, real_pdf
 
 VARIANTS = ["salud-2025-image", "salud-2025-ocr", "trata-2024-image", "trata-2024-ocr"]
 MIN_CODES = 0.99
 MIN_CELLS = 0.97
-IGP_SCAN = REAL / "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"
+IGP_SCAN = "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"  # a real PDF, see tests.gold.real_pdf
 
 
 # --------------------------------------------------------------------------- the measures
@@ -332,7 +332,7 @@ def test_scan_header_block_and_summary_match(extracted: Extracted) -> None:
 def test_real_narrative_scan_goes_through_extract_without_a_traceback(tmp_path: Path) -> None:
     """The IGP evaluation scan (every other page upside down) holds no matrix: `extract` reads
     it by OCR and stops with exit 2 and one line, or extracts; never a traceback."""
-    result = run_extract(IGP_SCAN, "--out", tmp_path / "igp", "--quiet")
+    result = run_extract(real_pdf(IGP_SCAN), "--out", tmp_path / "igp", "--quiet")
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1, 2)
     if result.returncode == 2:

@@ -69,9 +69,9 @@ def broken_report() -> Report:
     # negative progress
     rows[_row(report, "ISS.02.04.01.01")].fields["progress_2024"] = "-5.0"
     # summary: a total that is not the sum of its line, a count with decimals, a negative count
-    report.summary[2].total = "45"
-    report.summary[1].high_95 = "3.0"
-    report.summary[0].nd = "-1"
+    report.summary[2].counts["total"] = "45"
+    report.summary[1].counts["high_95"] = "3.0"
+    report.summary[0].counts["nd"] = "-1"
     # year columns: 2019 only in obtained, 2022 missing everywhere, progress for 2026
     drop = {"expected_2019", "expected_2022", "obtained_2022"}
     columns = [c for c in report.columns if c not in drop]
@@ -245,10 +245,16 @@ def test_every_expectation_says_why_it_exists() -> None:
 def test_every_count_column_is_checked() -> None:
     """The defects above hit one count column per check; the others get the same checks."""
     (summary,) = [s for s in load_suites("policy-matrix") if s.table == "summary"]
-    checked = {(e["type"], e["kwargs"].get("column")) for e in summary.expectations}
-    for col in RULES.section("validate")["counts"]:
+    columns = [c.name for c in RULES.summary_columns]
+    helpers = [f"{c}__{kind}" for c in columns for kind in ("integer", "number")] + ["total__sum"]
+    expanded = [e for x in summary.expectations for e in expand_expectation(x, helpers)]
+    checked = {(e["type"], e["kwargs"].get("column")) for e in expanded}
+    assert len(columns) == 5
+    for col in columns:
         assert ("expect_column_values_to_be_in_set", f"{col}__integer") in checked
         assert ("expect_column_values_to_be_between", f"{col}__number") in checked
+    pairs = [e["kwargs"] for e in expanded if e["type"] == "expect_column_pair_values_to_be_equal"]
+    assert [(p["column_A"], p["column_B"]) for p in pairs] == [("total__number", "total__sum")]
 
 
 def test_suite_without_notes_is_rejected(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ The pages around the matrix say things like "de los 44 indicadores de servicios,
 tienen un avance alto", "Este servicio tiene un cumplimiento del 176%", and print small tables
 ("OP.03 50.00% 33.30%"). `parse_claims` turns each such figure into a `Claim`: what it is about
 (`subject`, `field`), the number as printed, and where it was read. Which phrases count and what
-they are about lives in the `narrative:` section of `rules/<family>.yaml`; `reconcile.py`
+they are about lives in the `narrative:` section of `rules/<family>.yaml`; `extractor/reconcile/`
 compares the claims with the matrix. Nothing here knows the matrix: a claim only names its
 subject ("OP.03", "S.02", "S.16.1", a summary group, a level).
 """
@@ -88,6 +88,30 @@ class NarrativeRules:
     claims: Sequence[Phrase]
     tables: Sequence[TableSpec]
     group_aliases: Mapping[str, str]
+    service_subject: ServiceSubject
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSubject:
+    """How a claim names the unit numbered by `codes.numbering` (rules `narrative.service_subject`):
+    `prefix` + its number zero-padded to `digits` ("S.02"), + ".K" for its K-th indicator."""
+
+    prefix: str = ""
+    digits: int = 1
+
+    def name(self, number: int) -> str:
+        return f"{self.prefix}{number:0{self.digits}d}"
+
+    def pattern(self) -> re.Pattern[str] | None:
+        """A subject read back: groups `number` and, for one of its indicators, `indicator`."""
+        if not self.prefix:
+            return None  # the family names no numbered unit in its text
+        return re.compile(re.escape(self.prefix) + r"(?P<number>\d{1,3})(?:\.(?P<indicator>\d{1,2}))?")
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any]) -> ServiceSubject:
+        spec = section.get("service_subject") or {}
+        return cls(str(spec.get("prefix", "")), int(spec.get("digits", 1)))
 
 
 def compile_phrase(pattern: str) -> re.Pattern[str]:
@@ -134,6 +158,7 @@ def compile_narrative_rules(section: Mapping[str, Any]) -> NarrativeRules:
         claims=[_phrase(s) for s in section.get("claims", [])],
         tables=[_table(s) for s in section.get("tables", [])],
         group_aliases={normalize_label(k): v for k, v in (section.get("group_aliases") or {}).items()},
+        service_subject=ServiceSubject.from_section(section),
     )
 
 
@@ -288,9 +313,9 @@ def service_claims(
             phrase = event.phrase
             spans.append(m.span())
             sentence = excerpt(paragraph, m.start(), m.end())
-            if state.service and not state.claimed:
+            if state.service and not state.claimed and spec.service_subject.prefix:
                 state.claimed = True
-                subject = f"S.{int(state.service):02d}"
+                subject = spec.service_subject.name(int(state.service))
                 context = excerpt(f"{shorten(state.heading, HEADING_CHARS)} […] {sentence}")
                 claims += phrase_claims(phrase, m, paragraph, page, next(statements), spec, subject, context)
             else:
