@@ -181,6 +181,17 @@ def test_changed_objective_progress_is_flagged(gold: Report) -> None:
     assert "(83.18 + 100.00 + 100.00) / 3 = 94.392" in got[0].message
 
 
+def test_an_objective_averaging_its_printed_indicators_carries_no_second_finding(gold: Report) -> None:
+    report = copy.deepcopy(gold)
+    row_of(report, "IOP.02.01").fields["progress_2024"] = "90.0"  # its values give 83.2
+    row_of(report, "OP.02").fields["progress_2024"] = "96.7"  # mean(90.0, 100, 100): what it prints
+    findings = reconcile(report, RULES)
+    errors = [f.code for f in findings if f.rule in ("progress_mismatch", "op_progress_mismatch", "index_mismatch")]
+    assert "IOP.02.01" in errors and "OP.02" not in errors
+    (note,) = [f for f in of_rule(findings, "reading") if f.code == "OP.02"]
+    assert "printed" in note.message and "96.7" in note.printed
+
+
 def test_changed_index_is_flagged_with_both_means(gold: Report) -> None:
     report = copy.deepcopy(gold)
     index_row(report).fields["progress_2024"] = "70.4"
@@ -257,10 +268,23 @@ def test_acumulado_sums_the_years_up_to_the_progress_year() -> None:
     }
     row = indicator(aggregation="acumulado", progress_2024="100.0", **sums)
     assert progress_findings(report_of(row)) == []  # (5 + 10 + 15) / (10 + 10 + 10)
-    row.fields["progress_2024"] = "150.0"  # the year's own 15 / 10
+    row.fields["progress_2024"] = "120.0"  # neither the sums nor the year's own 15 / 10
     (f,) = progress_findings(report_of(row))
-    assert f.rule == "progress_mismatch" and "inferred rule" in f.message
+    assert f.rule == "progress_mismatch" and "yearly flows" in f.message
     assert "(5 + 10 + 15) / (10 + 10 + 10) × 100 = 100.00" in f.message
+    assert "15 / 10 × 100 = 150.00" in f.message  # the other reading is shown too
+
+
+def test_acumulado_read_as_an_already_cumulative_series_is_no_error() -> None:
+    # "Número acumulado de …": targets and values only grow; the printed progress is the year's
+    # own ratio, which the methodology accepts as the second reading (recorded as info)
+    series = {"expected_2022": "3,200", "expected_2023": "6,800", "expected_2024": "18,200",
+              "obtained_2022": "3,150", "obtained_2023": "7,020", "obtained_2024": "18,946"}
+    row = indicator(aggregation="acumulado", progress_2024="104.1", **series)
+    findings = reconcile(report_of(row), RULES)
+    assert not [f for f in findings if f.severity == "error"]
+    (note,) = [f for f in findings if f.rule == "reading"]
+    assert note.severity == "info" and "already cumulative" in note.message and note.recomputed == "104.1"
 
 
 @pytest.mark.parametrize(

@@ -39,9 +39,11 @@ def reconcile(report: Report, rules: Rules) -> list[Finding]:
     findings = indicator_findings(matrix)
     if settings.objective_rollup:
         findings += rollup_findings(
-            matrix, matrix.objectives(), "op_progress_mismatch", matrix.objective_progress
+            matrix, matrix.objectives(), "op_progress_mismatch", matrix.objective_progress, matrix.objective_readings
         )
-        findings += rollup_findings(matrix, matrix.index_rows(), "index_mismatch", matrix.index_progress)
+        findings += rollup_findings(
+            matrix, matrix.index_rows(), "index_mismatch", matrix.index_progress, matrix.index_readings
+        )
     if settings.summary_counts:
         findings += summary_findings(matrix, report.summary)
     findings += narrative_findings(matrix, parse_claims(report.narrative, rules))
