@@ -59,7 +59,7 @@ def _label_centres(line: Sequence[Word], columns: Columns) -> list[tuple[str, fl
     located = []
     for name, labels in columns:
         prefixes = [_squash(label.split()[0])[:LABEL_PREFIX] for label in labels if label.split()]
-        hit = next((w for w in line if any(_squash(w.text).startswith(p) for p in prefixes)), None)
+        hit = next((w for w in line if any(_starts_label(_squash(w.text), p) for p in prefixes)), None)
         if hit is None:
             return None
         located.append((name, hit.xmid))
@@ -67,6 +67,14 @@ def _label_centres(line: Sequence[Word], columns: Columns) -> list[tuple[str, fl
     if len({x for _, x in located}) < len(located):
         return None  # one word cannot head two columns
     return located
+
+
+def _starts_label(word: str, prefix: str) -> bool:
+    """The word opens the label: it starts with the label's prefix, or is the first part of a
+    label wrapped in a narrow cell ("Tota" / "l", "N" / "D")."""
+    if not word:
+        return False
+    return word.startswith(prefix) or (prefix.startswith(word) and len(word) >= min(3, len(prefix) - 1))
 
 
 def _rows_below(

@@ -85,10 +85,9 @@ def test_narrative_errors_are_exactly_the_known_contradictions(findings: list[Fi
     got = sorted((f.code, f.field, f.printed, f.recomputed) for f in errors)
     assert got == sorted(
         [
-            # the Consistencia table, the call-out and point 4 say 33.3; matrix and recount say 50.0
+            # the Consistencia table, the call-out and point 4 say 33.3; matrix and recount say 50.0:
+            # one claim, one finding naming its three places
             ("OP.03", "progress_2024", "33.30%", "50.0"),
-            ("OP.03", "progress_2024", "33.3%", "50.0"),
-            ("OP.03", "progress_2024", "33.3%", "50.0"),
             # high and low swapped for the objectives' indicators
             ("", "Indicadores de objetivos prioritarios.high_95", "2", "3"),
             ("", "Indicadores de objetivos prioritarios.low_0_75", "3", "2"),
@@ -99,6 +98,12 @@ def test_narrative_errors_are_exactly_the_known_contradictions(findings: list[Fi
             ("ISS.01.01.02.01", "progress_2024", "100%", "111.1"),
         ]
     )
+
+
+def test_the_same_claim_stated_in_three_places_is_one_finding_naming_them(findings: list[Finding]) -> None:
+    (op03,) = [f for f in of_rule(findings, "narrative_mismatch") if f.code == "OP.03" and f.severity == "error"]
+    assert op03.message.count("the text states it again") == 2
+    assert "se tiene el ponderado de 33.3%" in op03.message
 
 
 def test_narrative_messages_quote_the_text_and_the_matrix(findings: list[Finding]) -> None:

@@ -107,15 +107,24 @@ class Matrix:
         return readings
 
     def explaining(self, row: Row, year: int, readings_of: Callable[[Row, int], list[Recomputed]]) -> Recomputed:
-        """The first reading that explains the printed figure, else the first reading."""
+        """The first reading that explains the printed figure, else the first reading. A year
+        the matrix does not print is read the way the report year's printed figure is: a
+        reading belongs to the row, not to one year."""
         readings = readings_of(row, year)
+        k = self._explaining_index(row, year, readings)
+        if k is None and year != self.report_year and not parse_value(row.get(f"progress_{year}")).is_number:
+            k = self._explaining_index(row, self.report_year, readings_of(row, self.report_year))
+        return readings[k] if k is not None and k < len(readings) else readings[0]
+
+    def _explaining_index(self, row: Row, year: int, readings: list[Recomputed]) -> int | None:
         printed = parse_value(row.get(f"progress_{year}"))
-        if printed.value is not None:
-            cap = self.settings.cap_printed if row.level in self.settings.indicator_levels else None
-            for reading in readings:
-                if reading.value is not None and not differs(capped(reading.value, cap), printed):
-                    return reading
-        return readings[0]
+        if printed.value is None:
+            return None
+        cap = self.settings.cap_printed if row.level in self.settings.indicator_levels else None
+        for k, reading in enumerate(readings):
+            if reading.value is not None and not differs(capped(reading.value, cap), printed):
+                return k
+        return None
 
     def progress_as(self, row: Row, year: int, direction: str, how: str, own_year: bool = False) -> Recomputed:
         """The progress of a year computed for a given direction (`how`: why that direction);

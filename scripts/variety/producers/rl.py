@@ -93,8 +93,9 @@ def render(doc: Document, layout: Layout, out: Path) -> None:
             for c in progress_cols:
                 if doc.body[i - 2][c]:
                     style.append(("BACKGROUND", (c, i), (c, i), colors.HexColor(SEMAPHORE[band])))
-    matrix = Table(grid + body, colWidths=widths, repeatRows=2 if layout.header_repeats else 0,
-                   splitInRow=1 if layout.rows_may_split else 0)
+    # rows never split here: platypus' splitInRow draws the rest of a split row off the page's
+    # left edge (negative x), so the page would not show what the truth says it prints
+    matrix = Table(grid + body, colWidths=widths, repeatRows=2 if layout.header_repeats else 0)
     matrix.setStyle(TableStyle(style))
 
     summary = Table([[para(t, head if r == 0 or c else cell) for c, t in enumerate(line)]
@@ -179,7 +180,8 @@ def summary_widths(doc: Document, layout: Layout) -> list[float]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     font = font_name(layout.font)
-    first = max(stringWidth(line[0], font, layout.size) for line in doc.summary) + 2 * layout.padding + 4
-    rest = [max(stringWidth(line[c], font, layout.header_size) for line in doc.summary) + 2 * layout.padding + 8
+    # platypus pads every cell by 6 pt on each side unless told otherwise
+    first = max(stringWidth(line[0], font, layout.size) for line in doc.summary) + 16
+    rest = [max(stringWidth(line[c], font, layout.header_size) for line in doc.summary) + 16
             for c in range(1, len(doc.summary[0]))]
     return [first, *rest]
