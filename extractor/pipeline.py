@@ -21,6 +21,7 @@ from extractor.pdf import (
 )
 from extractor.rows import read_matrix
 from extractor.rules import Rules, available_families, detect_family, load_rules, load_rules_file
+from extractor.values import FIGURE_COLUMNS, document_decimal_separator
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 DETECT_PAGES = 4  # the family is told from the text of the first pages that have text
@@ -161,6 +162,11 @@ def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Repor
     columns = rules.output_columns(extraction.years, extraction.progress_years)
     metadata = dict(extraction.metadata)
     metadata["matrix_pages"] = ",".join(str(n) for n in extraction.matrix_pages)
+    # how the document writes decimals, for figures that read either way ("1.081")
+    value_cells = (v for row in rows for k, v in row.fields.items() if k.startswith(FIGURE_COLUMNS))
+    decimal = document_decimal_separator(value_cells)
+    if decimal:
+        metadata["decimal_separator"] = decimal
     return Report(
         source=extraction.source,
         family=rules.family,

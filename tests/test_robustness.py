@@ -122,3 +122,14 @@ def test_a_matrix_injection_changes_one_cell(kind: str) -> None:
         assert [b["level"] for b in before] == [a["level"] for a in policy.rows]
         return
     pytest.fail(f"no seed could take a {kind} injection")
+
+
+def test_a_document_reads_ambiguous_figures_with_its_own_decimal_separator() -> None:
+    from extractor.values import decimal_separator, document_decimal_separator, parse_value
+
+    assert document_decimal_separator(["47,9%", "1.081", "ND", "12,5"]) == ","
+    assert document_decimal_separator(["47.9", "1,081", "0.25%"]) == "."
+    with decimal_separator(","):
+        assert parse_value("1.081").value == 1081 and parse_value("47,9%").value == 47.9
+    with decimal_separator("."):
+        assert parse_value("1.081").value == 1.081 and parse_value("1,081").value == 1081
