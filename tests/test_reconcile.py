@@ -499,3 +499,45 @@ def test_service_subjects_follow_the_rules_prefix() -> None:
     assert [(c.subject, c.printed) for c in claims] == [("Serv-7", "80%")]
     (note,) = of_rule(reconcile(report, rules), "narrative_unattributed")
     assert "servicio 7 has 2 indicators" in note.message
+
+
+# ---- the rounding tolerance, probed at its edge ----------------------------------------------
+# A printed figure agrees with its recomputation within half a unit of its last printed digit.
+# Each case sits 1% of that half unit inside or outside the edge: doubling (or halving) the
+# tolerance makes one of them fail.
+
+EDGE_CASES = [  # printed progress, its last digit's unit
+    ("80", 1.0),
+    ("80.0", 0.1),
+    ("80.00", 0.01),
+]
+
+
+def _progress_row(printed: str, exact: float) -> Row:
+    # obtained / 10000 × 100 = exact; the obtained value printed with enough decimals to say so
+    return indicator(expected_2024="10000", obtained_2024=f"{exact * 100:.6f}", progress_2024=printed)
+
+
+@pytest.mark.parametrize(("printed", "unit"), EDGE_CASES)
+@pytest.mark.parametrize("side", [-1, 1])
+def test_a_progress_just_inside_half_a_unit_agrees(printed: str, unit: float, side: int) -> None:
+    exact = float(printed) + side * 0.49 * unit
+    assert progress_findings(report_of(_progress_row(printed, exact))) == []
+
+
+@pytest.mark.parametrize(("printed", "unit"), EDGE_CASES)
+@pytest.mark.parametrize("side", [-1, 1])
+def test_a_progress_just_past_half_a_unit_is_flagged(printed: str, unit: float, side: int) -> None:
+    exact = float(printed) + side * 0.51 * unit
+    (f,) = progress_findings(report_of(_progress_row(printed, exact)))
+    assert f.rule == "progress_mismatch" and f.severity == "error"
+
+
+@pytest.mark.parametrize(("printed", "unit"), EDGE_CASES)
+def test_an_objective_at_the_edge_of_its_rounding(printed: str, unit: float) -> None:
+    for offset, flagged in ((0.49, False), (0.51, True)):
+        child = _progress_row(f"{float(printed) + offset * unit:.6f}", float(printed) + offset * unit)
+        objective = Row("OP.01", "OP", "", {"name": "Mejorar algo", "progress_2024": printed}, page=3)
+        findings = reconcile(report_of(objective, child), RULES)
+        got = [f for f in findings if f.rule == "op_progress_mismatch"]
+        assert bool(got) is flagged, (printed, offset)
