@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.model import Finding, Report, Severity
+from extractor.model import ROW_KEYS, Finding, Report, Severity
 from extractor.rules import ALL, FAMILIES_DIR, CodeLevel, Rules, normalize_label
 from extractor.values import decimal_separator, parse_value
 
@@ -185,8 +185,6 @@ def _code_checks(
 
 
 # ---- tables -------------------------------------------------------------------------------------
-
-ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
 
 def rows_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:

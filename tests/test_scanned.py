@@ -32,7 +32,9 @@ import pytest
 
 from extractor import ocr, pipeline
 from extractor import repair as rp
+from extractor.geometry import Edge
 from extractor.model import PageContent, RawRow, Word
+from extractor.ocr.grid import close_cut_lines, table_cells
 from extractor.rules import load_rules
 from tests.conftest import SAMPLES, run_extract
 from tests.gold import read_csv, real_pdf
@@ -125,7 +127,7 @@ def _ruled_table(width: int = 600, height: int = 300, left: int = 30, crop: int 
 
 
 def _column_cells(edges: list, x_max: float) -> int:
-    return sum(1 for x0, _top, x1, _bottom in ocr.grid_cells(edges) if x1 <= x_max)
+    return sum(1 for cell in table_cells(edges) if cell.x1 <= x_max)
 
 
 def test_rules_cut_by_the_scan_edge_are_closed_along_it() -> None:
@@ -139,10 +141,10 @@ def test_rules_cut_by_the_scan_edge_are_closed_along_it() -> None:
 
 
 def test_a_second_table_under_a_cut_one_is_not_joined_to_it() -> None:
-    h = [ocr._Line("h", y, 0.0, 300.0) for y in (40, 80, 120)] + [ocr._Line("h", y, 0.0, 300.0) for y in (200, 240)]
-    v = [ocr._Line("v", 150, 40, 120), ocr._Line("v", 300, 40, 120), ocr._Line("v", 150, 200, 240)]
+    h = [Edge.along("h", y, 0.0, 300.0) for y in (40, 80, 120)] + [Edge.along("h", y, 0.0, 300.0) for y in (200, 240)]
+    v = [Edge.along("v", 150, 40, 120), Edge.along("v", 300, 40, 120), Edge.along("v", 150, 200, 240)]
     frame = np.ones((300, 400), bool)
-    closed = ocr.close_cut_lines(h + v, frame, reach=5, tolerance=5)
+    closed = close_cut_lines(h + v, frame, reach=5, tolerance=5)
     edges = [ln for ln in closed if ln.orientation == "v" and ln.pos == 0.0]
     assert sorted((ln.start, ln.end) for ln in edges) == [(40, 120), (200, 240)]
 

@@ -39,10 +39,10 @@ def count_pattern(number_words: Mapping[str, int]) -> str:
 
 
 def compile_band_statements(rules: Rules) -> BandStatementRules | None:
-    section = rules.section("narrative").get("band_statements")
-    if not section:
+    section = rules.spec.narrative.band_statements
+    if section is None:
         return None
-    printed_words = dict(rules.section("narrative").get("number_words") or {})
+    printed_words = dict(rules.spec.narrative.number_words)
     count = count_pattern(printed_words)
     number_words = {normalize_label(k): v for k, v in printed_words.items()}
 
@@ -50,7 +50,7 @@ def compile_band_statements(rules: Rules) -> BandStatementRules | None:
         return re.compile(pattern.replace(" ", r"\s+").replace("{C}", count), re.I)
 
     groups = []
-    for group in (rules.raw.get("summary") or {}).get("groups", []):
+    for group in rules.spec.summary.groups:
         words = [re.escape(w) for w in normalize_label(group).split()]
         # "indicadores de servicios" is also written "indicadores de los servicios"
         text = r"\s+".join(w + (r"(?:\s+(?:los|las))?" if w == "de" else "") for w in words)
@@ -58,9 +58,9 @@ def compile_band_statements(rules: Rules) -> BandStatementRules | None:
     groups.sort(key=lambda item: -len(item[1]))  # the longest name first: it contains the others
     return BandStatementRules(
         groups=groups,
-        totals=[expand(p) for p in section.get("total", [])],
-        part=expand(section["part"]),
-        bands={col: [re.compile(p, re.I) for p in pats] for col, pats in (section.get("bands") or {}).items()},
+        totals=[expand(p) for p in section.total],
+        part=expand(section.part),
+        bands={col: [re.compile(str(p), re.I) for p in pats] for col, pats in section.bands.items()},
         ranges=[c for c in rules.summary_columns if c.start is not None or c.below is not None],
         number_words=number_words,
     )
