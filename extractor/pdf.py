@@ -228,6 +228,10 @@ class _Glyph:
 WORD_GAP_EM = 0.11
 # Letter spacing is the typical gap inside words; a page with fewer gaps than this keeps 0.
 MIN_GAPS_FOR_SPACING = 20
+# Gaps inside words spread over ±0.08 em with kerning alone (real PEI printouts: median +0.03,
+# narrowest word space 0.12 em); only a page whose median gap is past this is tracked (letter
+# spacing set by its producer), and only then is the word gap measured from its median.
+TRACKING_EM = 0.05
 # A separator inside a number ("98.0", "1,850") may stand further from the next digit than
 # letters do (spreadsheet digit alignment): such a gap splits only past twice the word gap.
 NUMBER_GAP_FACTOR = 2.0
@@ -243,7 +247,8 @@ def _same_line(prev: _Glyph, cur: _Glyph) -> bool:
 
 
 def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
-    """The page's gap between letters of a word, in ems: the median gap between neighbours.
+    """The page's letter spacing in ems: the median gap between neighbouring glyphs when the
+    page is tracked, else 0.
 
     Most neighbouring glyphs are letters of one word (words have several letters), so the
     median is the letter spacing whether or not the producer writes space characters."""
@@ -255,7 +260,8 @@ def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
     )
     if len(gaps) < MIN_GAPS_FOR_SPACING:
         return 0.0
-    return min(max(gaps[len(gaps) // 2], -0.1), 0.2)
+    median = gaps[len(gaps) // 2]
+    return min(median, 0.3) if median > TRACKING_EM else 0.0
 
 
 def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: float, before: _Glyph | None) -> bool:

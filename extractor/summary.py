@@ -41,6 +41,8 @@ def _squash(text: str) -> str:
 
 def find_summary(words: Sequence[Word], columns: Columns, groups: Sequence[str]) -> list[SummaryLine]:
     """Every group of the summary table printed among `words` (one page), in printed order."""
+    if not columns or not groups:
+        return []  # the family prints no summary table
     lines = text_lines(words)
     for i, line in enumerate(lines):
         located = _label_centres(line, columns)

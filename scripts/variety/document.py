@@ -82,7 +82,7 @@ def draw_layout(rng: random.Random, n_columns: int) -> Layout:
         page=page, landscape=landscape, margin=rng.choice([14.0, 20.0, 28.0, 36.0]),
         font=rng.choice(FONTS), size=size, header_size=size - rng.choice([0.0, 0.5]),
         text_size=rng.choice([9.0, 10.0, 11.0]),
-        letter_spacing=rng.choice([0.0, 0.0, 0.0, 0.02, 0.05, -0.02]),
+        letter_spacing=rng.choice([0.0, 0.0, 0.0, 0.02, 0.05, 0.12, -0.02]),
         padding=rng.choice([1.0, 2.0, 3.0, 4.0]), name_share=rng.uniform(0.22, 0.36),
         header_repeats=rng.random() < 0.75, merged_header=rng.random() < 0.75,
         summary_position=rng.choice(["above", "above", "beside", "below"]),
