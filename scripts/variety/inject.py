@@ -89,7 +89,10 @@ def change_obtained(policy: Policy, rng: random.Random) -> Injection | None:
 def change_progress(policy: Policy, rng: random.Random) -> Injection | None:
     y = policy.report_year
     col = f"progress_{y}"
-    rows = candidates(policy, ("ISS", "IOP"), lambda r: _numeric(policy, r, col))
+    # an objective averaging its indicators' printed figures moves with them: a typo there is
+    # then two contradictions, so objective indicators take one only under exact averaging
+    levels = ("ISS", "IOP") if policy.averaging == "exact" else ("ISS",)
+    rows = candidates(policy, levels, lambda r: _numeric(policy, r, col))
     rng.shuffle(rows)
     for row in rows:
         text = row[col]
