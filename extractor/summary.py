@@ -23,6 +23,7 @@ from extractor.rules import normalize_label
 GROUP_MATCH_MIN = 85  # rapidfuzz ratio for a row label to name a summary group
 LABEL_PREFIX = 5  # a column label is known by the first characters of its first word
 LABEL_GAP_EM = 1.5  # words further apart than this (in line heights) are not one label cell
+TIGHT_LINE = 0.35  # words whose centres differ by less than this share of their height: one line
 COUNT = re.compile(r"^\d{1,6}$")
 
 
@@ -129,11 +130,23 @@ def _label_rows(
         upper = top if k == 0 else (mids[k - 1] + mids[k]) / 2
         lower = mids[k] + (mids[k] - upper) if k == len(count_lines) - 1 else (mids[k] + mids[k + 1]) / 2
         band = [w for w in label_words if upper <= w.ymid <= lower]
-        text = " ".join(" ".join(w.text for w in _label_cell(line, right)) for line in text_lines(band))
+        text = " ".join(" ".join(w.text for w in _label_cell(line, right)) for line in _tight_lines(band))
         group = _best_group(text, groups)
         if group:
             out.append((group, counts))
     return out
+
+
+def _tight_lines(words: Sequence[Word]) -> list[list[Word]]:
+    """Words in reading order by their own line: a label wrapped in a small font has lines
+    closer than a general line grouping keeps apart (they sit beside one row of counts)."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.ymid):
+        if lines and abs(lines[-1][0].ymid - w.ymid) < (w.bottom - w.top) * TIGHT_LINE:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
 
 
 def _label_cell(line: Sequence[Word], right: float) -> list[Word]:
