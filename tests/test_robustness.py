@@ -133,3 +133,47 @@ def test_a_document_reads_ambiguous_figures_with_its_own_decimal_separator() -> 
         assert parse_value("1.081").value == 1081 and parse_value("47,9%").value == 47.9
     with decimal_separator("."):
         assert parse_value("1.081").value == 1.081 and parse_value("1,081").value == 1081
+
+
+# ---- the fixed seed list: every producer prints each of these, the extractor reads them back --
+
+# 6: a progress typo, objectives averaging printed figures; 8: consistent, decimal comma;
+# 25: swapped summary counts and a changed narrative figure. Together: acumulado series in both
+# readings, ND, zero targets, the summary above / beside / below, repeated or single headers.
+FIXED_SEEDS = [6, 8, 25]
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory: pytest.TempPathFactory) -> list:
+    import robustness
+    from variety.producers import PRODUCERS
+
+    return robustness.run_all(FIXED_SEEDS, list(PRODUCERS), tmp_path_factory.mktemp("variety"), quiet=True)
+
+
+def _failures(scores: list, ok) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f"{s.name}: {s.failure or '; '.join(s.problems[:3])}" for s in scores if not ok(s)]
+
+
+def test_every_producer_is_read_exactly(scores: list) -> None:
+    bad = _failures(scores, lambda s: not s.failure and s.codes == 1.0 and s.cells >= 0.995 and s.names >= 0.99)
+    assert not bad, bad
+
+
+def test_the_summary_table_is_read_wherever_it_is_printed(scores: list) -> None:
+    assert not _failures(scores, lambda s: s.summary)
+
+
+def test_consistent_variants_raise_no_error(scores: list) -> None:
+    consistent = [s for s in scores if s.consistent]
+    assert consistent, "the seed list must hold a consistent variant"
+    assert not _failures(consistent, lambda s: s.false_errors == 0)
+
+
+def test_injected_errors_are_found_and_nothing_else(scores: list) -> None:
+    injected = [s for s in scores if s.expected]
+    assert injected, "the seed list must hold injected errors"
+    assert not _failures(injected, lambda s: s.recall == 1.0)
+    flagged = sum(s.flagged for s in scores)
+    matched = sum(s.matched for s in scores)
+    assert flagged and matched / flagged >= 0.95, [p for s in scores for p in s.problems if "unexpected" in p]
