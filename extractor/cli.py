@@ -31,7 +31,7 @@ app = typer.Typer(
         "  extract samples/trata-2024.pdf                 # → ./trata-2024.extracted/\n\n"
         "  extract report.pdf --out out/ --format csv,json,xlsx,parquet\n\n"
         "  extract report.pdf --fail-on warning --quiet   # pre-publication check: exit 1 on findings\n\n"
-        "  extract reports/ --out catalogue/              # a folder: one subfolder per report + reports.sqlite\n\n"
+        "  extract reports/ --out catalogue/ --jobs 2     # a folder or a .txt list → reports.duckdb, changes.csv\n\n"
         "Exit codes: 0 extracted, no finding at or above --fail-on; 1 findings at or above --fail-on; "
         "2 the input could not be read."
     )
@@ -42,7 +42,10 @@ def extract(
         Path | None, typer.Option("--out", "-o", help="Output folder [default: ./<pdf stem>.extracted/].")
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated: csv,json,xlsx,parquet.")
+        str,
+        typer.Option(
+            "--format", "-f", help="Comma-separated: csv,json,xlsx,parquet,pdf (annotated.pdf),html (report.html)."
+        ),
     ] = "csv,json",
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when a finding is at least this severe: error|warning|never.")
@@ -67,7 +70,14 @@ def extract(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip the Great Expectations suites.")
     ] = False,
-    jobs: Annotated[int, typer.Option(help="Worker processes for OCR.", min=1, max=64)] = 2,
+    jobs: Annotated[
+        int,
+        typer.Option(help="Reports extracted at once (a folder or list); OCR processes for one report.", min=1, max=64),
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run a folder's reports on a Dask cluster (tcp://host:port); needs the [distributed] extra."),
+    ] = None,
     debug: Annotated[
         Path | None, typer.Option(help="Write each matrix page as a PNG with the grid, columns and rows drawn.")
     ] = None,
@@ -93,8 +103,10 @@ def extract(
         jobs=jobs,
         debug_dir=debug,
     )
-    if report.is_dir():
-        code = _extract_folder(report, out, formats, fail_on, options, quiet)
+    from extractor.corpus.discover import is_list_file
+
+    if report.is_dir() or is_list_file(report):
+        code = _extract_corpus(report, out, formats, fail_on, options, jobs, scheduler, quiet)
     else:
         code = _extract_one(report, out or Path(f"{report.stem}.extracted"), formats, fail_on, options, quiet)
     raise typer.Exit(code)
@@ -107,10 +119,20 @@ def _extract_one(
     fail_on: str,
     options,
     quiet: bool,
-    db: Path | None = None,
-    validation=None,
 ) -> int:
-    from extractor.export import append_to_database, write_report
+    from extractor.export import OutputError, output_lock
+
+    try:
+        # held for the whole run: a second run into the same --out is refused at once
+        with output_lock(out):
+            return _extract_into(path, out, formats, fail_on, options, quiet)
+    except OutputError as exc:
+        _fail(str(exc))
+        return EXIT_BAD_INPUT
+
+
+def _extract_into(path: Path, out: Path, formats: list[str], fail_on: str, options, quiet: bool) -> int:
+    from extractor.export import write_report
     from extractor.pdf import InputError
     from extractor.pipeline import run
     from extractor.rules import RulesError
@@ -118,44 +140,46 @@ def _extract_one(
     with _progress(quiet) as progress:
         options.progress = progress
         try:
-            report = run(path, options, validation)
+            report = run(path, options)
         except (InputError, RulesError) as exc:
             _fail(str(exc))
             return EXIT_BAD_INPUT
         except KeyboardInterrupt:
             _fail(f"{path}: interrupted; nothing was written")
             raise typer.Exit(130) from None
+        except MemoryError:
+            _fail(f"{path}: ran out of memory reading this PDF; nothing was written")
+            return EXIT_BAD_INPUT
         except Exception as exc:  # a parser bug must still end in one clear line, not a traceback
             _fail(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
             return EXIT_BAD_INPUT
-    written = write_report(report, out, formats)
-    if db is not None:
-        append_to_database(db, report)
+    try:
+        written = write_report(report, out, formats)
+    except InputError as exc:  # e.g. a PDF pdfium reads but cannot be annotated
+        _fail(str(exc))
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # disk full, permissions: the earlier result in --out is untouched
+        _fail(f"{out}: cannot write the results ({exc.strerror or exc}); nothing was written")
+        return EXIT_BAD_INPUT
     if not quiet:
         _print_summary(report, written)
     return _exit_code(report.findings, fail_on)
 
 
-def _extract_folder(
-    folder: Path, out: Path | None, formats: list[str], fail_on: str, options, quiet: bool
+def _extract_corpus(
+    source: Path,
+    out: Path | None,
+    formats: list[str],
+    fail_on: str,
+    options,
+    jobs: int,
+    scheduler: str | None,
+    quiet: bool,
 ) -> int:
-    pdfs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")
-    if not pdfs:
-        _fail(f"{folder}: no PDF files in this folder")
-        return EXIT_BAD_INPUT
-    out = out or Path(f"{folder.name}.extracted")
-    db = out / "reports.sqlite"
-    from extractor.pipeline import ValidationWorker
+    from extractor.corpus.runner import CorpusRun, run_corpus
 
-    # one Great Expectations process serves every report of the folder (its import costs ~3 s)
-    with ValidationWorker(enabled=options.validate) as validation:
-        codes = [
-            _extract_one(pdf, out / pdf.stem, formats, fail_on, options, quiet, db=db, validation=validation)
-            for pdf in pdfs
-        ]
-    if not quiet:
-        typer.echo(f"{len(pdfs)} reports → {out}/ (database: {db})", err=True)
-    return max(codes)
+    out = out or Path(f"{source.stem if source.is_file() else source.resolve().name}.extracted")
+    return run_corpus(CorpusRun(source, out, formats, fail_on, options, jobs, scheduler, quiet))
 
 
 def _exit_code(findings, fail_on: str) -> int:
@@ -196,7 +220,8 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    # one line, whatever a library put in its message
+    typer.echo("error: " + " ".join(message.split()), err=True)
 
 
 class _progress:

@@ -13,9 +13,10 @@ from pathlib import Path
 from extractor.geometry import Box
 from extractor.layout import find_headers
 from extractor.model import PageContent, RawRow
+from extractor.raster import render_color
 from extractor.rules import Rules
 
-SCALE = 2.0  # pixels per point
+SCALE = 2.0  # pixels per point, lowered for pages too big for the memory budget (raster.py)
 
 
 def draw_pages(
@@ -33,8 +34,8 @@ def draw_pages(
             rows = [r for r in raw_rows if r.page == page.number]
             if not rows:
                 continue
-            image = doc[page.number - 1].render(scale=SCALE, rotation=page.rotation).to_pil().convert("RGB")
-            draw = ImageDraw.Draw(image)
+            image, scale = render_color(doc[page.number - 1], SCALE, rotation=page.rotation)
+            draw = _ScaledDraw(ImageDraw.Draw(image), scale)
             _draw_edges(draw, page)
             _draw_headers(draw, page, rules)
             _draw_rows(draw, rows)
@@ -46,29 +47,44 @@ def draw_pages(
     return written
 
 
-def _xy(*values: float) -> list[float]:
-    return [v * SCALE for v in values]
+class _ScaledDraw:
+    """ImageDraw taking PDF points: the picture's scale depends on the page's size."""
+
+    def __init__(self, draw, scale: float) -> None:
+        self._draw, self._scale = draw, scale
+
+    def _xy(self, *values: float) -> list[float]:
+        return [v * self._scale for v in values]
+
+    def line(self, points: Sequence[float], **style) -> None:
+        self._draw.line(self._xy(*points), **style)
+
+    def rectangle(self, box: Sequence[float], **style) -> None:
+        self._draw.rectangle(self._xy(*box), **style)
+
+    def text(self, at: Sequence[float], text: str, **style) -> None:
+        self._draw.text(self._xy(*at), text, **style)
 
 
-def _corners(box: Box) -> list[float]:
-    return _xy(box.x0, box.top, box.x1, box.bottom)
+def _corners(box: Box) -> tuple[float, float, float, float]:
+    return (box.x0, box.top, box.x1, box.bottom)
 
 
-def _draw_edges(draw, page: PageContent) -> None:
+def _draw_edges(draw: _ScaledDraw, page: PageContent) -> None:
     for e in page.edges:
-        draw.line(_xy(e.x0, e.top, e.x1, e.bottom), fill=(170, 170, 170), width=1)
+        draw.line((e.x0, e.top, e.x1, e.bottom), fill=(170, 170, 170), width=1)
 
 
-def _draw_headers(draw, page: PageContent, rules: Rules) -> None:
+def _draw_headers(draw: _ScaledDraw, page: PageContent, rules: Rules) -> None:
     for header in find_headers(page, rules):
         for col in header.columns:
             cell = Box(col.x0, col.x1, header.box.top, header.box.bottom)
             draw.rectangle(_corners(cell), outline=(30, 90, 220), width=2)
-            draw.text(_xy(col.x0 + 1, header.box.top - 7), col.role, fill=(30, 90, 220))
+            draw.text((col.x0 + 1, header.box.top - 7), col.role, fill=(30, 90, 220))
 
 
-def _draw_rows(draw, rows: Sequence[RawRow]) -> None:
+def _draw_rows(draw: _ScaledDraw, rows: Sequence[RawRow]) -> None:
     for row in rows:
-        draw.line(_xy(0, row.top, 2000, row.top), fill=(0, 160, 0), width=1)
+        draw.line((0, row.top, 2000, row.top), fill=(0, 160, 0), width=1)
         code = row.cells.get("code", "").strip()
-        draw.text(_xy(2, row.top + 1), code or "(continues)", fill=(0, 120, 0) if code else (210, 0, 0))
+        draw.text((2, row.top + 1), code or "(continues)", fill=(0, 120, 0) if code else (210, 0, 0))

@@ -1,26 +1,35 @@
 """Write a Report as the contract's files: rows.csv, summary.csv, findings.csv, report.json.
 
-Everything is written into a temporary folder beside the destination and renamed into place
-at the end, so an interrupted run never leaves a half-written result that looks complete.
+Everything is written into a temporary folder beside the destination (`.<out>.<random>.partial`)
+and swapped into place at the end, so an interrupted run never leaves a half-written result
+that looks complete. One run at a time writes to an output folder: `output_lock` holds a lock
+file beside it (`.<out>.lock`) for the whole run, refuses a second writer, and removes the
+partial folders that killed runs left (no live run can be writing them while the lock is held).
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import json
 import os
+import re
+import secrets
 import shutil
-import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from extractor.model import ROW_KEYS, Finding, Report, Row, SummaryRow
+from extractor.model import Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
-FORMATS = ("csv", "json", "xlsx", "parquet")
+FORMATS = ("csv", "json", "xlsx", "parquet", "pdf", "html")
 FINDING_COLUMNS = ["rule", "severity", "code", "field", "printed", "recomputed", "message", "page"]
 VALUE_PREFIXES = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")
 
@@ -35,6 +44,18 @@ def row_record(row: Row, columns: Sequence[str]) -> dict[str, str]:
         "repairs": ";".join(row.repairs),
     }
     return {c: base[c] if c in base else row.fields.get(c, "") for c in columns}
+
+
+def boxes_record(row: Row) -> dict[str, list[dict[str, float]]]:
+    """Where each cell of a row is printed: page and rectangle (points, stored page frame)."""
+    return {
+        role: [
+            {"page": b.page, "x0": round(b.x0, 2), "top": round(b.top, 2), "x1": round(b.x1, 2),
+             "bottom": round(b.bottom, 2)}
+            for b in boxes
+        ]
+        for role, boxes in row.boxes.items()
+    }
 
 
 # The contract's summary.csv header (CONTRACT.md). A family without a printed summary table
@@ -72,6 +93,7 @@ def report_document(report: Report) -> dict[str, Any]:
         rec["page"] = row.page
         rec["repairs"] = list(row.repairs)
         rec["assumptions"] = list(row.assumptions)
+        rec["boxes"] = boxes_record(row)
         for col in report.columns:
             if col.startswith(VALUE_PREFIXES):
                 rec[col] = parse_value(row.fields.get(col, "")).as_dict()
@@ -91,18 +113,186 @@ def report_document(report: Report) -> dict[str, Any]:
     }
 
 
+class OutputError(Exception):
+    """The output folder cannot be written (busy, not a folder, no permission); one line for the user."""
+
+
 def write_report(report: Report, out_dir: Path, formats: Sequence[str] = ("csv", "json")) -> Path:
     """Write all requested formats into `out_dir`, atomically replacing an earlier result."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=PARTIAL_SUFFIX, dir=out_dir.parent))
     try:
         _write_all(report, tmp, formats)
-        _replace_dir(tmp, out_dir)
+        _follow_umask(tmp)
+        _swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+# ---- one writer per output folder, no leftovers ------------------------------------------------
+
+PARTIAL_SUFFIX = ".partial"
+RESULT_MARKER = "rows.csv"  # written by every run: a folder holding it is an earlier result
+RENAME_EXCHANGE = 2  # <linux/fs.h>: renameat2 swaps two paths in one step
+AT_FDCWD = -100
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold `out_dir` for one run: refuse a second writer, clean what killed runs left behind.
+
+    The lock is an flock on `.<out>.lock` beside the folder, removed when the run ends; a failed
+    run also removes the parent folders it had to create, so it leaves nothing behind.
+    """
+    out_dir = out_dir.resolve()
+    check_replaceable(out_dir)
+    created = _make_folders(out_dir.parent)
+    lock_path = out_dir.with_name(f".{out_dir.name}.lock")
+    try:
+        fd = _acquire(lock_path, out_dir)
+    except BaseException:
+        _remove_empty(created)
+        raise
+    try:
+        remove_leftovers(out_dir)
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)  # before the lock is released: see _acquire
+        os.close(fd)
+        if not out_dir.exists():
+            _remove_empty(created)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """The finished result replaces `out_dir` whole: only a new, empty or earlier result folder may be.
+
+    `--out .` or `--out ~/Documents` would otherwise be swapped away with everything in it.
+    """
+    if not out_dir.name or out_dir == Path.cwd() or out_dir == Path.home():
+        raise OutputError(f"{out_dir}: the output folder is replaced whole; name a new folder for --out")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    if any(out_dir.iterdir()) and not (out_dir / RESULT_MARKER).is_file():
+        raise OutputError(
+            f"{out_dir}: holds files that are not an earlier extract result (no {RESULT_MARKER}); "
+            "the output folder is replaced whole, so choose a new or empty folder for --out"
+        )
+
+
+def _acquire(lock_path: Path, out_dir: Path) -> int:
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot write here ({exc.strerror})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            os.close(fd)
+            who = f"another extract (pid {holder})" if holder.isdigit() else "another extract"
+            raise OutputError(f"{out_dir}: {who} is writing to this folder; try again when it has finished") from None
+        # the holder removes the file before releasing it: a lock on a removed file is no lock
+        if _is_same_file(fd, lock_path):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            return fd
+        os.close(fd)
+
+
+def _is_same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the `.<out>.<random>.partial` folders of runs killed while writing `out_dir`."""
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.[^.]+{re.escape(PARTIAL_SUFFIX)}")
+    removed = []
+    for entry in out_dir.parent.iterdir():
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """mkdir -p, returning the folders it created, deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+    except OSError as exc:
+        raise OutputError(f"{missing[0]}: cannot create the output folder ({exc.strerror})") from None
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _follow_umask(folder: Path) -> None:
+    """mkdtemp makes its folder 0700; the result gets the mode any new folder would get."""
+    os.chmod(folder, 0o777 & ~_umask())
+
+
+def _umask() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read it by setting it, and put it back at once
+    os.umask(mask)
+    return mask
+
+
+def _swap_into_place(tmp: Path, out_dir: Path) -> None:
+    """Put the finished folder at `out_dir`; an earlier result is removed only after that.
+
+    Where the kernel can, the two folders are exchanged in one step, so `out_dir` always holds
+    a complete result; otherwise the earlier result is first renamed to a partial name, which
+    the next run cleans if this one is killed in between.
+    """
+    if not out_dir.exists():
+        tmp.rename(out_dir)
+        return
+    if _exchange(tmp, out_dir):
+        shutil.rmtree(tmp, ignore_errors=True)  # it now holds the earlier result
+        return
+    old = out_dir.with_name(f".{out_dir.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+    out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+    if not done and ctypes.get_errno() not in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+    return done
 
 
 def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
@@ -126,6 +316,10 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
                 ("findings", FINDING_COLUMNS, findings),
             ],
         )
+    if "pdf" in formats or "html" in formats:
+        from extractor.audit import write_audit
+
+        write_audit(report, folder, formats)
     if "parquet" in formats:
         _write_parquet(
             folder,
@@ -137,32 +331,36 @@ def _write_all(report: Report, folder: Path, formats: Sequence[str]) -> None:
         )
 
 
-def _replace_dir(tmp: Path, out_dir: Path) -> None:
-    """Swap the finished folder into place; an older result is removed only after that."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 Table = tuple[str, Sequence[str], list[dict[str, str]]]
 
 
 def _write_xlsx(path: Path, tables: Sequence[Table]) -> None:
+    """Every cell a text cell: a value printed as "=HYPERLINK(…)" must not become a live formula."""
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     for name, columns, records in tables:
         ws = wb.create_sheet(name)
-        ws.append(list(columns))
+        ws.append([xlsx_text(c) for c in columns])
         for rec in records:
-            ws.append([rec.get(c, "") for c in columns])
+            ws.append([xlsx_text(rec.get(c, "")) for c in columns])
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; this says text
         ws.freeze_panes = "A2"
     wb.save(path)
+
+
+def xlsx_text(value: str) -> str:
+    """The value as an XLSX text cell can hold it: XML forbids most control characters.
+
+    Each one becomes U+FFFD, the visible replacement mark, so the change cannot pass unseen;
+    rows.csv and report.json keep the value unchanged (CONTRACT.md, "Spreadsheet safety").
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
 def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
@@ -172,67 +370,3 @@ def _write_parquet(folder: Path, tables: Sequence[Table]) -> None:
     for name, columns, records in tables:
         table = pa.table({c: [rec.get(c, "") for rec in records] for c in columns})
         pq.write_table(table, folder / f"{name}.parquet")
-
-
-# ---- many reports → one database ---------------------------------------------------------------
-
-
-def append_to_database(db_path: Path, report: Report) -> None:
-    """Add one report to a SQLite catalogue (tables reports, rows, summary, findings).
-
-    Rows and summary counts are stored long (one line per cell or count) so reports with
-    different years and families share one schema; re-adding a report (same sha256) replaces it.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(db_path)
-    try:
-        with con:
-            _ensure_schema(con)
-            sha = report.source.sha256
-            for table in ("cells", "summary", "findings", "reports"):
-                con.execute(f"DELETE FROM {table} WHERE report_sha256 = ?", (sha,))
-            con.execute(
-                "INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
-                (
-                    sha,
-                    report.source.path,
-                    report.family,
-                    json.dumps(report.metadata, ensure_ascii=False),
-                    len(report.rows),
-                ),
-            )
-            con.executemany(
-                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha, i, row.code, row.level, col, row.fields.get(col, ""), row.page)
-                    for i, row in enumerate(report.rows)
-                    for col in report.columns
-                    if col not in ROW_KEYS
-                ],
-            )
-            con.executemany(
-                "INSERT INTO summary VALUES (?, ?, ?, ?, ?)",
-                [(sha, s.group, column, count, s.page) for s in report.summary for column, count in s.counts.items()],
-            )
-            con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sha, *finding_record(f).values()) for f in report.findings],
-            )
-    finally:
-        con.close()
-
-
-def _ensure_schema(con: sqlite3.Connection) -> None:
-    con.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS reports (report_sha256 TEXT PRIMARY KEY, path TEXT, family TEXT,
-            metadata TEXT, n_rows INTEGER);
-        CREATE TABLE IF NOT EXISTS cells (report_sha256 TEXT, row_index INTEGER, code TEXT,
-            level TEXT, column TEXT, value TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS summary (report_sha256 TEXT, "group" TEXT, column TEXT,
-            count TEXT, page INTEGER);
-        CREATE TABLE IF NOT EXISTS findings (report_sha256 TEXT, rule TEXT, severity TEXT,
-            code TEXT, field TEXT, printed TEXT, recomputed TEXT, message TEXT, page TEXT);
-        CREATE INDEX IF NOT EXISTS cells_by_code ON cells (report_sha256, code);
-        """
-    )

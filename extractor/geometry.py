@@ -8,9 +8,10 @@ top-left (pdfplumber's convention): ``top`` grows downwards.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 Orientation = Literal["h", "v"]
 LineRule = Literal["overlap", "middle"]
@@ -136,9 +137,28 @@ def _as_pdfplumber_edge(edge: Edge) -> dict[str, object]:
     }
 
 
-# ---- text lines -------------------------------------------------------------------------------
-
 W = TypeVar("W", bound=Extent)
+
+
+class ExtentIndex(Generic[W]):
+    """Extents sorted by their vertical centre: the ones inside a box without testing each one.
+
+    A ruled matrix page has hundreds of grid cells and thousands of words; testing every pair
+    was most of the layout stage's time.
+    """
+
+    def __init__(self, items: Iterable[W]) -> None:
+        self._items = sorted(items, key=lambda e: e.ymid)
+        self._mids = [e.ymid for e in self._items]
+
+    def inside(self, box: Box) -> list[W]:
+        """The extents whose centre is in `box`, top to bottom."""
+        lo = bisect.bisect_left(self._mids, box.top)
+        hi = bisect.bisect_right(self._mids, box.bottom)
+        return [e for e in self._items[lo:hi] if box.contains(e)]
+
+
+# ---- text lines -------------------------------------------------------------------------------
 
 
 def text_lines(words: Iterable[W], rule: LineRule = "overlap") -> list[list[W]]:

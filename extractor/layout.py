@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractor.geometry import Box, Edge, grid_cells, text_lines
+from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, normalize_label
 
@@ -147,7 +147,8 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = _header_candidate_cells(page)
-    hcells = [_HeaderCell(box, join_cell_text(w for w in page.words if box.contains(w))) for box in cells]
+    index = ExtentIndex(page.words)
+    hcells = [_HeaderCell(box, join_cell_text(index.inside(box))) for box in cells]
     headers: list[TableHeader] = []
     for anchor in hcells:
         if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:

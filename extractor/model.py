@@ -32,6 +32,31 @@ class Word(Extent):
 
 
 @dataclass(frozen=True, slots=True)
+class CellBox:
+    """Where a cell is printed: its page and rectangle in that page's stored frame.
+
+    The stored frame is the page as the PDF stores it (its /Rotate not applied), origin at the
+    top-left: where a viewer's annotation goes. On a scan it differs from the upright frame
+    the OCR reads in; `frames.to_stored_frame` maps one to the other.
+    """
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: CellBox) -> CellBox:
+        return CellBox(
+            self.page,
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Fill:
     """A filled rectangle (header shading, semaphore colour of a progress cell)."""
 
@@ -55,6 +80,7 @@ class PageContent:
     text: str = ""  # the page's text in reading order (family detection, narrative)
     source: Literal["text", "ocr"] = "text"
     rotation: int = 0  # degrees the page image was turned to read it upright
+    skew: float = 0.0  # degrees the upright image was then turned about its centre to level it
     image_coverage: float = 0.0  # share of the page covered by its largest image (scans ≈ 1)
 
 
@@ -79,6 +105,7 @@ class RawRow:
     block: str = ""  # heading of the block the row sits in (families with per-block tables)
     continues_previous: bool = False  # no code, first row after a page's header
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
+    boxes: dict[str, CellBox] = field(default_factory=dict)  # column role → the cell on the page
 
 
 # `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`
@@ -96,6 +123,8 @@ class Row:
     page: int
     repairs: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    # column role → the cell's box on each page it is printed on (a row may cross a page break)
+    boxes: dict[str, list[CellBox]] = field(default_factory=dict)
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -132,6 +161,8 @@ class SourceInfo:
     sha256: str
     pages: int
     ocr_pages: list[int] = field(default_factory=list)
+    # page → degrees its content is turned from upright (pages read upside down, sideways)
+    page_rotations: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -164,3 +195,5 @@ class Report:
     narrative: list[tuple[int, str]]
     findings: list[Finding] = field(default_factory=list)
     summary_columns: list[str] = field(default_factory=list)  # the family's count columns, in order
+    # page → the words OCR read on it, boxed on the stored page: where text findings go on a scan
+    ocr_words: dict[int, list[tuple[str, CellBox]]] = field(default_factory=dict)

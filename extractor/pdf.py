@@ -8,8 +8,15 @@ Pages without a usable text layer are handed to `extractor/ocr/` by the pipeline
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import itertools
+import mmap
+import re
+import stat
+import sys
+import unicodedata
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +30,11 @@ from extractor.model import Edge, Fill, PageContent, SourceInfo, Word
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_PAGES = 5000
 MAX_PAGE_SIDE_PT = 14400  # PDF's own limit (200 inches): anything larger is not a report page
+# A compressed stream that inflates beyond this is a decompression bomb: pdfium inflates a
+# page's content in memory (a 0.25 MB file inflating to 256 MB took 650 MB). 320 MiB holds a
+# 100 M pixel RGB scan (raster.MAX_IMAGE_PIXELS).
+MAX_INFLATED_BYTES = 320 * 2**20
+INFLATE_CHUNK = 1 << 20
 MIN_TEXT_CHARS = 20  # fewer real characters than this: treat the page as image-only
 
 PDFIUM_LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen it judges to split a word at a line end
@@ -45,21 +57,73 @@ def sha256_of(path: Path) -> str:
 
 def check_readable_file(path: Path) -> None:
     """Reject what is not a plausible PDF file before any parser sees it."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
+    try:
+        info = path.stat()
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(f"{path}: {_describe_os_error(path, exc)}") from None
+    if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path}: not a file")
-    size = path.stat().st_size
-    if size == 0:
+    if info.st_size == 0:
         raise InputError(f"{path}: empty file")
-    if size > MAX_FILE_BYTES:
+    if info.st_size > MAX_FILE_BYTES:
         raise InputError(
-            f"{path}: {size / 2**20:.0f} MiB is larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
+            f"{path}: {info.st_size / 2**20:.0f} MiB is larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
         )
-    with path.open("rb") as fh:
-        head = fh.read(1024)
     if b"%PDF-" not in head:
         raise InputError(f"{path}: not a PDF (no %PDF header)")
+    check_inflation(path)
+
+
+STREAM_START = re.compile(rb"stream\r?\n")
+
+
+def check_inflation(path: Path) -> None:
+    """Refuse a file with a flate stream that inflates beyond `MAX_INFLATED_BYTES`.
+
+    Every place a stream may start is tried as a zlib stream, inflated piece by piece and
+    dropped; nothing else is parsed (streams of other filters fail zlib's header check at once).
+    """
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for match in STREAM_START.finditer(data):
+            size = _inflated_size(data, match.end())
+            if size > MAX_INFLATED_BYTES:
+                raise InputError(
+                    f"{path}: a compressed stream at byte {match.end()} inflates to more than "
+                    f"{MAX_INFLATED_BYTES // 2**20} MiB (a decompression bomb); refused"
+                )
+
+
+def _inflated_size(data: mmap.mmap, start: int) -> int:
+    """How many bytes the zlib stream at `start` inflates to, counted up to just past the limit."""
+    inflater = zlib.decompressobj()
+    total, at, pending = 0, start, b""
+    try:
+        while not inflater.eof and total <= MAX_INFLATED_BYTES:
+            if not pending and at < len(data):
+                pending = data[at : at + INFLATE_CHUNK]
+                at += len(pending)
+            piece = inflater.decompress(pending, INFLATE_CHUNK * 4)  # bounded: never the whole bomb
+            total += len(piece)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending and at >= len(data):
+                break
+    except zlib.error:
+        pass  # not flate data, or damaged: pdfium stops where zlib does
+    return total
+
+
+def _describe_os_error(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops back on itself; it leads to no file"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to a file that does not exist" if path.is_symlink() else "no such file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; the file cannot be opened for reading"
+    if exc.errno == errno.EISDIR:
+        return "not a file"
+    return f"cannot be opened ({exc.strerror or exc})"
 
 
 @contextmanager
@@ -77,6 +141,11 @@ def open_pdf(path: Path, password: str | None = None) -> Iterator[pdfium.PdfDocu
         if n > MAX_PAGES:
             raise InputError(f"{path}: {n} pages is more than the {MAX_PAGES}-page limit")
         yield doc
+    except InputError as exc:
+        # page-level reasons ("page 3: …") are raised without the file: every message names it
+        if str(exc).startswith(f"{path}:"):
+            raise
+        raise InputError(f"{path}: {exc}") from None
     finally:
         doc.close()
 
@@ -85,6 +154,11 @@ def _describe_pdfium_error(exc: Exception) -> str:
     text = str(exc).lower()
     if "password" in text:
         return "the PDF is encrypted (password protected); decrypt it first, e.g. `qpdf --decrypt`"
+    if "security" in text or "handler" in text:
+        return "the PDF is encrypted with an unsupported security handler; decrypt it first"
+    if "success" in text or "page" in text:
+        # pdfium loads the file, finds no page tree it can use, and reports no error of its own
+        return "the PDF has no pages that can be read (its page tree is empty, missing or broken)"
     if "format" in text or "corrupt" in text or "file" in text:
         return "the PDF is corrupt or truncated and cannot be parsed"
     return f"cannot open the PDF ({exc})"
@@ -96,11 +170,20 @@ def source_info(path: Path, pages: int) -> SourceInfo:
 
 def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
     """Words, ruling edges and fills of one page's text layer (coordinates: top-left origin)."""
-    page = doc[index]
+    try:
+        page = doc[index]
+    except pdfium.PdfiumError:
+        raise InputError(
+            f"page {index + 1} cannot be loaded (the PDF's page tree is broken); repair the file, "
+            "e.g. `qpdf input.pdf repaired.pdf`"
+        ) from None
     try:
         width, height = page.get_size()
-        if width > MAX_PAGE_SIDE_PT or height > MAX_PAGE_SIDE_PT:
-            raise InputError(f"page {index + 1}: {width:.0f}×{height:.0f} pt is not a report page")
+        if not (0 < width <= MAX_PAGE_SIDE_PT and 0 < height <= MAX_PAGE_SIDE_PT):
+            raise InputError(
+                f"page {index + 1}: {width:.0f}×{height:.0f} pt is not a report page "
+                f"(sides must be between 0 and {MAX_PAGE_SIDE_PT} pt, PDF's own limit)"
+            )
         textpage = page.get_textpage()
         try:
             words = words_from_textpage(textpage, height)
@@ -118,7 +201,7 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
         words,
         edges,
         fills,
-        text=text.replace("\r\n", "\n"),
+        text=clean_text(text.replace("\r\n", "\n")),
         image_coverage=coverage,
     )
 
@@ -180,10 +263,7 @@ def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_G
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             # pdfium guesses spaces from kerning ("Sec tor"); our own gap test decides instead
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        # pdfium reports a printed hyphen that ends a line after a letter ("geo-" wrapped
-        # before "espacio") as U+0002; the page shows "-", so the text must too
-        ch = "-" if code == PDFIUM_LINE_END_HYPHEN else chr(code) if code else ""
+        ch = _char_text(pdfium_c.FPDFText_GetUnicode(raw, i))
         if not ch or ch.isspace() or ch in "\ufffe\ufeff\u00ad":
             if runs[-1]:
                 runs.append([])
@@ -205,6 +285,28 @@ def _word(glyphs: Sequence[_Glyph]) -> Word:
         min(g.top for g in glyphs),
         max(g.bottom for g in glyphs),
     )
+
+
+def _char_text(code: int) -> str:
+    """The character pdfium read, as the page shows it; "" for what is never printed."""
+    if code == PDFIUM_LINE_END_HYPHEN:
+        # pdfium reports a printed hyphen that ends a line after a letter ("geo-" wrapped
+        # before "espacio") as U+0002; the page shows "-", so the text must too
+        return "-"
+    if not code or code > sys.maxunicode:
+        return ""
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"  # half a surrogate pair (a broken ToUnicode map): no UTF-8 file can hold it
+    ch = chr(code)
+    if unicodedata.category(ch) == "Cc" and not ch.isspace():
+        return ""  # control codes from a broken font map are not printed
+    return ch
+
+
+def clean_text(text: str) -> str:
+    """Page text as files can hold it: broken surrogates marked, control codes dropped."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
 
 
 @dataclass(frozen=True, slots=True)

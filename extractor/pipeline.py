@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.model import ROW_KEYS, SEVERITY_RANK, Extraction, Finding, PageContent, Report, Row, SourceInfo
+from extractor.model import ROW_KEYS, SEVERITY_RANK, CellBox, Extraction, Finding, PageContent, Report, Row, SourceInfo
 from extractor.pdf import (
     InputError,
     has_text_layer,
@@ -64,6 +64,7 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
         raise InputError(f"{path}: no {rules.family} matrix found (no table header with the expected labels)")
     rows, repair_findings = repair_rows(extraction, rules, options)
     report = build_report(extraction, rows, rules)
+    report.ocr_words = ocr_words(pages)
     findings = repair_findings
     if options.validate:
         findings += validation.validate(report, rules, options.data_docs)
@@ -91,6 +92,7 @@ def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceI
     if to_ocr:
         pages = _ocr_into(path, pages, to_ocr, options)
         source.ocr_pages = to_ocr
+        source.page_rotations = {p.number: p.rotation for p in pages if p.rotation}
     return pages, source
 
 
@@ -111,6 +113,17 @@ def _ocr_into(
     read = ocr_pages(path, [n - 1 for n in numbers], jobs=options.jobs, progress=progress)
     by_number = {p.number: p for p in read}
     return [by_number.get(p.number, p) for p in pages]
+
+
+def ocr_words(pages: list[PageContent]) -> dict[int, list[tuple[str, CellBox]]]:
+    """The words of pages read by OCR, in reading order, boxed on the stored page."""
+    from extractor.frames import to_stored_frame
+
+    return {
+        p.number: [(w.text, to_stored_frame(p, w.x0, w.top, w.x1, w.bottom)) for w in p.words]
+        for p in pages
+        if p.source == "ocr"
+    }
 
 
 def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Rules:
@@ -193,10 +206,16 @@ class ValidationWorker:
         if enabled:
             try:
                 import multiprocessing
+                import os
                 from concurrent.futures import ProcessPoolExecutor
 
+                from extractor.lifeline import die_with_parent
+
                 ctx = multiprocessing.get_context("fork")
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                # a main process killed outright (OOM killer) must not leave the worker behind
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+                )
                 self._pool.submit(_import_validation)
             except (OSError, ValueError):
                 self._pool = None
@@ -210,9 +229,9 @@ class ValidationWorker:
             # race the interpreter's exit hook and print a "Bad file descriptor" traceback (seen
             # after a long OCR run that ends in "no matrix found"). A worker still importing GE
             # is stopped rather than waited for.
-            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            from extractor.lifeline import stop_pool
+
+            stop_pool(self._pool)
 
     def validate(self, report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
         from extractor.validate import validate

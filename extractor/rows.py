@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
 from extractor.layout import (
     SNAP_TOLERANCE,
@@ -26,7 +27,7 @@ from extractor.layout import (
     ruled_table_bottom,
     split_glued_words,
 )
-from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
+from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import find_summary
 
@@ -105,7 +106,7 @@ def _rows_of_page(
 ) -> tuple[list[RawRow], list[Box]]:
     """Heading rows and table rows in page order, and the boxes they take up on the page."""
     taken = [Box(0, page.width, h.top, h.bottom) for h in headings]
-    rows = [h.raw_row() for h in headings]
+    rows = [_with_heading_boxes(h.raw_row(), page, h) for h in headings]
     for table in tables:
         found = _rows_under_header(page, words, table.header, table.top, table.bottom, rules, table.opening)
         rows += found
@@ -271,8 +272,24 @@ def _rows_under_header(
         if not any(v.strip() for v in cells.values()):
             continue
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
-        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill))
+        boxes = cell_boxes(page, header.columns, span_top, span_bottom)
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes))
     return rows
+
+
+def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:
+    """Each column's cell in a row band, empty or not, in the page's stored frame."""
+    return {c.role: to_stored_frame(page, c.x0, top, c.x1, bottom) for c in columns}
+
+
+def _with_heading_boxes(row: RawRow, page: PageContent, heading: Heading) -> RawRow:
+    """A heading row's cells share one box: the heading's printed text."""
+    words = heading.words or []
+    x0 = min((w.x0 for w in words), default=0.0)
+    x1 = max((w.x1 for w in words), default=page.width)
+    box = to_stored_frame(page, x0, heading.top, x1, heading.bottom)
+    row.boxes = {role: box for role in row.cells}
+    return row
 
 
 def _furniture_patterns(rules: Rules) -> list[re.Pattern[str]]:

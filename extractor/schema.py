@@ -320,6 +320,28 @@ class Narrative(Section):
     tables: list[ClaimTable] = Field(default_factory=list)
 
 
+# ---- corpus mode ------------------------------------------------------------------------------
+
+
+class Corpus(Section):
+    group_by: list[str] = Field(
+        default_factory=list,
+        description="Metadata keys (or `first_year`, the first printed year) naming the plan a report follows: "
+        "reports with equal values form one series. Empty: reports are never compared.",
+    )
+    year_from: str = Field(
+        "obtained_{year}", description="The year a report covers: the last year with a number in this column."
+    )
+    compare: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Change rule id → the columns it watches (`{year}`: every year both reports print).",
+    )
+    progress_inputs: list[str] = Field(
+        default_factory=list,
+        description="Columns equal in both reports when a changed progress is `progress_restated`.",
+    )
+
+
 # ---- the file -----------------------------------------------------------------------------------
 
 
@@ -347,6 +369,7 @@ class FamilyRules(Section):
     repair: Repair = Field(description="How damaged codes and rows are repaired.")
     reconcile: Reconcile = Field(default_factory=Reconcile, description="How the printed figures are computed.")
     narrative: Narrative = Field(default_factory=Narrative, description="Numeric claims in the report's text.")
+    corpus: Corpus = Field(default_factory=Corpus, description="How reports of one plan are compared (corpus mode).")
 
 
 class TextMarks(Section):

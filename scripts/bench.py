@@ -3,9 +3,12 @@
 Each measurement runs in a fresh process (so imports and peak memory are counted as a user
 would see them), repeated `--repeat` times; the median wall time is reported per page, with
 the peak resident memory of that process. Targets (born-digital path, 2 cores):
-`extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s.
+`extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s, the audit artefacts
+(`--format pdf,html`: annotated.pdf and report.html) < 2 s on top of the default output; a blank
+page of 3600, 7200 or 14400 pt (issue 10: they went to OCR at full size) < 60 s and < 1.5 GB for
+the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 
-    python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot]
+    python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot] [--audit-only]
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PAGE_TARGET_S = 0.15
 HELP_TARGET_S = 0.3
+AUDIT_TARGET_S = 2.0  # annotated.pdf + report.html, on top of csv,json
+BLANK_TARGET_S = 60
+BLANK_SIDES_PT = (3600, 7200, 14400)
 
 # Each probe is a small program run in its own process; it prints {"wall": s, "rss_mb": MB}.
 _PROBE = r"""
@@ -30,6 +36,21 @@ start = time.perf_counter()
 if kind == "extract-folder":
     subprocess.run([sys.executable, "-m", "extractor", pdf, "--out", out, "--quiet"], check=False)
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind.startswith("extract-corpus"):
+    extra = ["--jobs", "2"] + (["--no-validate"] if kind == "extract-corpus-novalidate" else [])
+    subprocess.run([sys.executable, "-m", "extractor", pdf, "--out", out, "--quiet", *extra], check=False)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind == "ge-import":
+    subprocess.run([sys.executable, "-c", "import great_expectations"], check=True)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind == "pdfplumber-folder":
+    import pathlib, pdfplumber
+    for path in sorted(pathlib.Path(pdf).rglob("*.pdf")):
+        with pdfplumber.open(path) as doc:
+            for page in doc.pages:
+                page.extract_tables()
+                page.flush_cache()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 elif kind.startswith("extract"):
     extra = ["--no-validate"] if kind == "extract-novalidate" else []
     subprocess.run([sys.executable, "-m", "extractor", pdf, "--out", out, "--quiet", *extra], check=False)
@@ -37,6 +58,22 @@ elif kind.startswith("extract"):
 elif kind == "help":
     subprocess.run([sys.executable, "-m", "extractor", "--help"], check=True, capture_output=True)
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+elif kind == "audit":
+    # the pipeline once, then the default files alone and with the audit artefacts (their
+    # imports included, as a user pays them); CPU time too, as the machine may be shared
+    from pathlib import Path
+    from extractor.export import write_report
+    from extractor.pipeline import Options, run
+    report = run(Path(pdf), Options())
+    def timed(formats, folder):
+        wall, cpu = time.perf_counter(), time.process_time()
+        write_report(report, Path(out) / folder, formats)
+        return time.perf_counter() - wall, time.process_time() - cpu
+    plain = timed(["csv", "json"], "plain")
+    audit = timed(["csv", "json", "pdf", "html"], "audit")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"wall": audit[0] - plain[0], "cpu": audit[1] - plain[1], "rss_mb": rss / 1024}))
+    sys.exit(0)
 elif kind == "pdfplumber":
     import pdfplumber
     with pdfplumber.open(pdf) as doc:
@@ -48,22 +85,35 @@ elif kind == "camelot":
     import camelot
     camelot.read_pdf(pdf, pages="all", flavor="lattice")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"wall": time.perf_counter() - start, "rss_mb": rss / 1024}))
+usage = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+print(json.dumps({"wall": time.perf_counter() - start, "rss_mb": rss / 1024, "cpu": cpu}))
 """
 
 
+def _probe(kind: str, pdf: Path) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE, kind, str(pdf), str(Path(tmp) / "out")],
+            capture_output=True, text=True, cwd=REPO, check=True,
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def measure(kind: str, pdf: Path, repeat: int) -> tuple[float, float]:
-    walls, rss = [], 0.0
+    wall, rss, _ = measure_cpu(kind, pdf, repeat)
+    return wall, rss
+
+
+def measure_cpu(kind: str, pdf: Path, repeat: int) -> tuple[float, float, float]:
+    """Median wall time, peak resident memory of the largest process, median CPU time (all processes)."""
+    walls, cpus, rss = [], [], 0.0
     for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            proc = subprocess.run(
-                [sys.executable, "-c", _PROBE, kind, str(pdf), str(Path(tmp) / "out")],
-                capture_output=True, text=True, cwd=REPO, check=True,
-            )
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result = _probe(kind, pdf)
         walls.append(result["wall"])
+        cpus.append(result["cpu"])
         rss = max(rss, result["rss_mb"])
-    return statistics.median(walls), rss
+    return statistics.median(walls), rss, statistics.median(cpus)
 
 
 def page_count(pdf: Path) -> int:
@@ -81,8 +131,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--no-camelot", action="store_true", help="skip camelot (slow: ~1.5 s a page)")
+    parser.add_argument("--audit-only", action="store_true", help="only the cost of annotated.pdf + report.html")
+    parser.add_argument("--corpus-only", action="store_true", help="only the corpus targets (issue 12)")
     args = parser.parse_args()
+    if args.corpus_only:
+        return 0 if corpus_targets(args.repeat) else 1
     samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
+    if args.audit_only:
+        return 0 if audit_cost(samples, args.repeat) else 1
     kinds = ["extract", "extract-novalidate", "pdfplumber"] + ([] if args.no_camelot else ["camelot"])
 
     help_wall, help_rss = measure("help", samples[0], args.repeat)
@@ -110,7 +166,55 @@ def main() -> int:
     print(f"\nall samples as one folder ({total_pages} pages, one Great Expectations process): "
           f"{per_page:.3f} s/page, {folder_rss:.0f} MB — target {PAGE_TARGET_S}: "
           f"{'met' if per_page <= PAGE_TARGET_S else 'NOT met'}")
+    ok &= audit_cost(samples, args.repeat)
+    ok &= measure_blank_pages()
+    ok &= corpus_targets(args.repeat)
     return 0 if ok else 1
+
+
+def measure_blank_pages() -> bool:
+    """Blank pages of growing size, one per PDF: time and peak memory of the whole process tree."""
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(REPO))
+    from extractor.raster import MEMORY_BUDGET_MB
+    from tests.memwatch import run_measured
+
+    ok = True
+    print(f"\nblank pages (targets < {BLANK_TARGET_S} s, < {MEMORY_BUDGET_MB} MB):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for side in BLANK_SIDES_PT:
+            pdf = Path(tmp) / f"blank-{side}.pdf"
+            doc = pdfium.PdfDocument.new()
+            doc.new_page(side, side)
+            doc.save(str(pdf))
+            doc.close()
+            run = run_measured(
+                [sys.executable, "-m", "extractor", str(pdf), "--out", str(Path(tmp) / "out"), "-q"], timeout=600
+            )
+            met = run.wall_s < BLANK_TARGET_S and run.peak_mb < MEMORY_BUDGET_MB
+            ok &= met
+            print(f"    {side:>6} pt: {run.wall_s:6.1f} s {run.peak_mb:6.0f} MB exit {run.returncode} "
+                  f"{'met' if met else 'NOT met'}")
+    return ok
+
+
+def audit_cost(samples: list[Path], repeat: int) -> bool:
+    """Extra time of `--format pdf,html` (annotated.pdf + report.html) over the default files."""
+    import os
+
+    ok = True
+    print(f"\n(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for pdf in samples:
+        runs = [_probe("audit", pdf) for _ in range(repeat)]
+        extra = statistics.median(r["wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        met = extra < AUDIT_TARGET_S
+        ok &= met
+        print(f"{pdf.stem}: annotated.pdf + report.html cost {extra:.2f} s extra ({cpu:.2f} s CPU), "
+              f"peak {max(r['rss_mb'] for r in runs):.0f} MB (target < {AUDIT_TARGET_S} s: "
+              f"{'met' if met else 'NOT met'})")
+    return ok
 
 
 def measure_folder(samples: list[Path], repeat: int) -> tuple[float, float]:
@@ -122,6 +226,74 @@ def measure_folder(samples: list[Path], repeat: int) -> tuple[float, float]:
         for pdf in samples:
             shutil.copy(pdf, folder / pdf.name)
         return measure("extract-folder", folder, repeat)
+
+
+# ---- corpus targets (issue 12): side by side with pdfplumber's extract_tables in one run ----------
+
+CORPUS_SIZE = 16
+CORPUS_TARGET = 0.4  # 16 born-digital reports, --jobs 2: ≤ 0.4 × pdfplumber's time on the same files
+NO_VALIDATE_TARGET = 0.42  # one 10-20 page report, extraction alone
+GE_IMPORT_TARGET = 1.15  # one report end to end ≤ 1.15 × a bare `import great_expectations`
+WORKER_MB_TARGET = 400
+SINGLE_REPORT = REPO / "samples" / "trata-2024.pdf"  # 20 pages
+
+
+def build_corpus(folder: Path) -> list[Path]:
+    """16 distinct born-digital reports: the samples, the real B-7 printouts, rendered yearly series."""
+    import os
+    import shutil
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import make_series
+
+    real = Path(os.environ.get("CEPLAN_REAL_DIR", REPO.parent / "shared" / "real"))
+    sources = sorted((REPO / "samples").glob("*.pdf")) + sorted(real.glob("IGP_PEI_AnexoB7_*.pdf"))
+    for pdf in sources:
+        shutil.copy(pdf, folder / pdf.name)
+    sectors = ["10: EDUCACION", "12: TRABAJO", "13: AGRICULTURA", "16: ENERGIA", "18: TRANSPORTES"]
+    for k, sector in enumerate(sectors):
+        if len(list(folder.rglob("*.pdf"))) >= CORPUS_SIZE:
+            break
+        ministry = f"0{sector[:2]}: M. {sector.split(': ')[1]}"
+        make_series.render_series(folder / f"series-{k}", seed=100 + k, sector=sector, ministry=ministry,
+                                  stem=sector.split(": ")[1].lower())
+    pdfs = sorted(folder.rglob("*.pdf"))
+    for extra in pdfs[CORPUS_SIZE:]:
+        extra.unlink()
+    return pdfs[:CORPUS_SIZE]
+
+
+def corpus_targets(repeat: int) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        pdfs = build_corpus(folder)
+        pages = sum(page_count(p) for p in pdfs)
+        ours = measure_cpu("extract-corpus", folder, repeat)
+        ours_light = measure_cpu("extract-corpus-novalidate", folder, repeat)
+        theirs = measure_cpu("pdfplumber-folder", folder, repeat)
+    single = {k: measure_cpu(k, SINGLE_REPORT, repeat) for k in ("extract", "extract-novalidate", "pdfplumber")}
+    ge = measure_cpu("ge-import", SINGLE_REPORT, repeat)
+    rows = [
+        (f"{len(pdfs)} reports ({pages} pages), --jobs 2 vs pdfplumber", ours, theirs, CORPUS_TARGET),
+        (f"{len(pdfs)} reports, --jobs 2 --no-validate vs pdfplumber (no target)", ours_light, theirs, None),
+        (f"{SINGLE_REPORT.name} --no-validate vs pdfplumber", single["extract-novalidate"], single["pdfplumber"],
+         NO_VALIDATE_TARGET),
+        (f"{SINGLE_REPORT.name} end to end vs import great_expectations", single["extract"], ge, GE_IMPORT_TARGET),
+    ]
+    print("\ncorpus targets (wall: median of", repeat, "; CPU: user+sys of every process)")
+    ok = True
+    for label, (wall, rss, cpu), (ref_wall, _, ref_cpu), target in rows:
+        ratio = wall / ref_wall
+        verdict = "" if target is None else f" (target ≤ {target}: {'met' if ratio <= target else 'NOT met'})"
+        ok &= target is None or ratio <= target
+        print(f"  {label}: {wall:.2f} s vs {ref_wall:.2f} s = {ratio:.2f}×{verdict}; "
+              f"CPU {cpu:.2f} s vs {ref_cpu:.2f} s = {cpu / ref_cpu:.2f}×; peak {rss:.0f} MB")
+    peak = max(ours[1], single["extract"][1])
+    ok &= peak < WORKER_MB_TARGET
+    print(f"  peak memory of any process (a worker or the main one): {peak:.0f} MB "
+          f"(target < {WORKER_MB_TARGET}: {'met' if peak < WORKER_MB_TARGET else 'NOT met'})")
+    return ok
 
 
 if __name__ == "__main__":

@@ -60,6 +60,46 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _no_pages_pdf(path: Path, tmp: Path) -> Path:
+    import pikepdf
+
+    pikepdf.new().save(path)
+    return path
+
+
+def _broken_page_tree_pdf(path: Path, tmp: Path) -> Path:
+    import pikepdf
+
+    _text_pdf(tmp / "two.pdf", ["Objetivo prioritario"])
+    with pikepdf.open(tmp / "two.pdf") as pdf:
+        pdf.pages.append(pdf.pages[0])
+        pdf.Root.Pages.Kids[1] = pikepdf.Dictionary(Type=pikepdf.Name.Font)  # a page that is not one
+        pdf.save(path)
+    return path
+
+
+def _symlink_loop(path: Path, tmp: Path) -> Path:
+    other = tmp / "other.pdf"
+    other.symlink_to(path)
+    path.symlink_to(other)
+    return path
+
+
+def _dangling_symlink(path: Path, tmp: Path) -> Path:
+    path.symlink_to(tmp / "gone.pdf")
+    return path
+
+
+def _huge_page_pdf(path: Path, tmp: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(14401, 14401)
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
 CASES = {
     "missing": (lambda p, t: p, "no such file"),
     "not_pdf": (lambda p, t: _write(p, b"hello, I am a text file\n"), "not a PDF"),
@@ -68,6 +108,11 @@ CASES = {
     "corrupt": (_corrupt_pdf, "corrupt"),
     "no_matrix": (lambda p, t: _text_pdf(p, ["Informe anual", "Sin tablas aqui."]), "no CEPLAN matrix"),
     "absurd_size": (lambda p, t: _text_pdf(p, ["Objetivo prioritario"], pagesize=(20000, 20000)), "not a report page"),
+    "huge_page": (_huge_page_pdf, "page 1: 14401×14401 pt is not a report page"),
+    "no_pages": (_no_pages_pdf, "has no pages"),
+    "broken_page_tree": (_broken_page_tree_pdf, "page 2 cannot be loaded (the PDF's page tree is broken)"),
+    "symlink_loop": (_symlink_loop, "symbolic link that loops"),
+    "dangling_symlink": (_dangling_symlink, "symbolic link to a file that does not exist"),
 }
 
 
@@ -81,8 +126,10 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
+    assert lines[0].startswith(f"error: {pdf}: "), "every message names the file first"
     assert "Traceback" not in result.stderr
     assert not out.exists(), "a failed run must not leave an output folder"
+    assert not list(tmp_path.glob(".out*")), "nor a lock file or partial folder beside it"
 
 
 def test_image_only_with_ocr_off_says_how_to_proceed(tmp_path: Path) -> None:
@@ -132,3 +179,102 @@ def test_real_narrative_report_without_matrix_is_refused_cleanly(tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no CEPLAN matrix found" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ---- processes: none outlives `extract` ------------------------------------------------------------
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`: everything `extract` started, reparented or not."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_killing_the_main_process_leaves_no_process_behind(tmp_path: Path, samples_dir: Path) -> None:
+    """kill -9 of `extract` while OCR workers, tesseract and the Great Expectations worker run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pdf = samples_dir / "scanned" / "salud-2025-image.pdf"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extractor", str(pdf), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its session id finds every process it started, orphaned or not
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            children = [p for p in _session_processes(proc.pid) if p != proc.pid]
+            if any(_command(p).startswith("tesseract ") for p in children):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "extract ended before OCR ran"
+        assert any(_command(p).startswith("tesseract ") for p in children), "no tesseract run seen"
+        os.kill(proc.pid, signal.SIGKILL)
+        # a caller reading stderr must not hang on a survivor holding it open
+        proc.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while _session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = {p: _command(p) for p in _session_processes(proc.pid)}
+        assert not survivors, survivors
+    finally:
+        for pid in _session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_during_ocr_stops_everything_in_one_line(tmp_path: Path, samples_dir: Path) -> None:
+    """The terminal sends SIGINT to the whole group: no worker traceback, no wait for queued pages."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    pdf = samples_dir / "scanned" / "salud-2025-image.pdf"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extractor", str(pdf), "--out", str(out), "--quiet", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(_command(p).startswith("tesseract ") for p in _session_processes(proc.pid)):
+                break
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr
+        assert stderr.strip().splitlines() == [f"error: {pdf}: interrupted; nothing was written"], stderr
+        assert not out.exists() and not list(tmp_path.iterdir())
+    finally:
+        for pid in _session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import SAMPLES, run_extract
 from tests.gold import read_csv
@@ -45,6 +46,7 @@ def test_terminal_summary_lists_worst_first(tmp_path: Path) -> None:
 
 
 def test_folder_of_reports_and_database(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
     folder = tmp_path / "reports"
     folder.mkdir()
     for name in ("trata-2024", "salud-2025"):
@@ -55,15 +57,17 @@ def test_folder_of_reports_and_database(tmp_path: Path) -> None:
     assert result.returncode == 2  # one report could not be read; the others were extracted
     assert result.stderr.count("error:") == 1 and "broken.pdf" in result.stderr
     assert (out / "trata-2024" / "rows.csv").is_file() and (out / "salud-2025" / "rows.csv").is_file()
-    con = sqlite3.connect(out / "reports.sqlite")
+    con = duckdb.connect(str(out / "reports.duckdb"), read_only=True)
     try:
-        reports = con.execute("SELECT path, family, n_rows FROM reports ORDER BY path").fetchall()
+        reports = con.execute(
+            "SELECT f.path, r.family, r.n_rows FROM reports r JOIN files f USING (report_sha256) ORDER BY f.path"
+        ).fetchall()
         assert [r[2] for r in reports] == [80, 115]
         value = con.execute(
-            "SELECT c.value FROM cells c JOIN reports r USING (report_sha256) "
-            "WHERE r.path LIKE '%trata%' AND c.code = 'ISS.03.03.01.01' AND c.column = 'progress_2024'"
+            "SELECT c.printed, c.value FROM cells c JOIN files f USING (report_sha256) "
+            "WHERE f.path = 'trata-2024.pdf' AND c.code = 'ISS.03.03.01.01' AND c.column = 'progress_2024'"
         ).fetchone()
-        assert value == ("478.7",)
+        assert value == ("478.7", 478.7)
         n_findings = con.execute("SELECT count(*) FROM findings WHERE rule = 'progress_mismatch'").fetchone()[0]
         assert n_findings == 4
     finally:

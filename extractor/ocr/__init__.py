@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,7 @@ import pypdfium2 as pdfium
 import pytesseract
 
 from extractor.geometry import Edge, text_lines
+from extractor.lifeline import process_pool, tesseract_dies_with_caller
 from extractor.model import PageContent, Word
 from extractor.ocr.grid import erase_lines, find_grid, table_cells
 from extractor.ocr.image import (
@@ -83,6 +84,7 @@ from extractor.ocr.read import (
     to_word,
 )
 from extractor.ocr.rotation import detect_rotation
+from extractor.raster import workers_within_budget
 
 __all__ = [
     "DEFAULT_DPI",
@@ -123,9 +125,13 @@ def ocr_page(
     try:
         page = pdf[page_index]
         stored_rotation = page.get_rotation()
-        image = render(page, dpi)
+        # a huge page is drawn at a lower dpi, a blank one at thumbnail size (raster.py)
+        raster = render(page, dpi, name=f"{pdf_path}: page {page_index + 1}")
     finally:
         pdf.close()
+    if raster.blank:
+        return PageContent(page_index + 1, page_width_pt, page_height_pt, [], [], source="ocr")
+    image, dpi = raster.image, raster.dpi
     rotation = detect_rotation(image, prior=stored_rotation)
     image = turn(image, rotation)
     skew = estimate_skew(image)
@@ -143,6 +149,7 @@ def ocr_page(
         text=page_text(words),
         source="ocr",
         rotation=rotation,
+        skew=skew,
     )
 
 
@@ -196,6 +203,7 @@ def ocr_pages(
 ) -> list[PageContent]:
     """Pages read by OCR in a pool of `jobs` processes, in the order asked; reports (done, total)."""
     check_tesseract()
+    tesseract_dies_with_caller()  # a killed `extract` leaves no tesseract behind (lifeline.py)
     total = len(page_indexes)
     if progress:
         progress(0, total)
@@ -204,7 +212,8 @@ def ocr_pages(
     results: dict[int, PageContent] = {}
     # spawn, not fork: the parent may hold pdfium state, which must not be shared with children.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, total), mp_context=context) as pool:
+    # workers die with this process and stop at once on Ctrl-C or an error (lifeline.py)
+    with process_pool(min(workers_within_budget(jobs), total), context) as pool:
         futures = {pool.submit(_ocr_job, str(pdf_path), i, dpi): i for i in page_indexes}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()

@@ -15,6 +15,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extractor.geometry import Box
+from extractor.raster import Raster, render_gray
 
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 MAX_SKEW_DEG = 5.0
@@ -29,18 +30,21 @@ def render_page(pdf_path: str | Path, page_index: int, dpi: int = DEFAULT_DPI) -
     """Render one page as stored (its /Rotate entry not applied) to a grayscale uint8 image."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        return render(pdf[page_index], dpi)
+        return render(pdf[page_index], dpi).image
     finally:
         pdf.close()
 
 
-def render(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
-    """One pdfium page as a grayscale uint8 image at `dpi`: the only place a page becomes pixels."""
+def render(page: pdfium.PdfPage, dpi: int, name: str = "page") -> Raster:
+    """One pdfium page as a grayscale uint8 image at `dpi` or less, within the memory budget.
+
+    raster.py draws a huge page at a lower dpi (`Raster.dpi` says which) and a blank one as a
+    thumbnail; `name` ("report.pdf: page 3") opens the message of a page refused as too large.
+    """
     # pdfium applies /Rotate itself; undo it so the image is the scan as stored and the
     # rotation we report is the one the content needed.
     undo = (360 - page.get_rotation()) % 360
-    bitmap = page.render(scale=dpi / 72, rotation=undo, grayscale=True)
-    return np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width))
+    return render_gray(page, dpi, rotation=undo, name=name)
 
 
 def turn(image: np.ndarray, rotation: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from extractor.layout import join_wrapped
-from extractor.model import Finding
+from extractor.model import CellBox, Finding
 from extractor.repair.codes import content_of, head_levels
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
@@ -101,7 +101,7 @@ def _take_codeless(
     _absorb_text(target, band.name[:cut].strip(), hyphen_wraps=cfg.join_hyphen_wraps)
     if target is pending:
         drafts.append(pending)
-    rest = CleanRow(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs)
+    rest = CleanRow(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs, boxes=band.boxes)
     rest.head = head_levels(rest.name, cfg)
     return _new_draft(rest, cfg)
 
@@ -162,6 +162,7 @@ def _absorb(draft: Draft, band: CleanRow, cfg: RepairConfig, *, coded: bool) -> 
         draft.page_joins += 1
         draft.assumptions.append(f"continued_on_page:{band.page}")
     draft.last_page = band.page
+    add_boxes(draft.boxes, band.boxes)
     if coded:
         draft.code_texts.append(band.code_text)
         draft.guess = band.guess
@@ -169,6 +170,17 @@ def _absorb(draft: Draft, band: CleanRow, cfg: RepairConfig, *, coded: bool) -> 
     for role, text in band.cells.items():
         if role != "name" and text:
             _merge_cell(draft, role, text, coded, cfg)
+
+
+def add_boxes(boxes: dict[str, list[CellBox]], band: dict[str, CellBox]) -> None:
+    """A row's cells grow by a band's: one box per cell and page, the union of its bands."""
+    for role, box in band.items():
+        on_pages = boxes.setdefault(role, [])
+        same = next((i for i, b in enumerate(on_pages) if b.page == box.page), None)
+        if same is None:
+            on_pages.append(box)
+        else:
+            on_pages[same] = on_pages[same].union(box)
 
 
 def _absorb_text(draft: Draft, text: str, *, hyphen_wraps: bool = False) -> None:
@@ -216,6 +228,7 @@ def _merge_duplicate(draft: Draft, band: CleanRow, drafts: list[Draft], cfg: Rep
     draft.repairs.append(Repair("split_row", f"duplicate band {band.code_text}", to_row=draft))
     draft.code_texts.append(band.code_text)
     draft.last_page = band.page
+    add_boxes(draft.boxes, band.boxes)
     _absorb_text(draft, band.name, hyphen_wraps=cfg.join_hyphen_wraps)
     for role, text in band.cells.items():
         current = draft.cells.get(role, "")

@@ -34,7 +34,7 @@ def to_row(draft: Draft, columns: list[str]) -> Row:
     fields = {col: draft.cells.get(col, "") for col in columns}
     repairs = list(dict.fromkeys(r.render() for r in draft.repairs))
     return Row(draft.code, draft.level, draft.parent, fields, draft.page, repairs,
-               list(draft.assumptions))
+               list(draft.assumptions), boxes=draft.boxes)
 
 
 def findings_of(draft: Draft) -> list[Finding]:

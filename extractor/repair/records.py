@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractor.model import CellBox
+
 
 @dataclass(slots=True)
 class Repair:
@@ -49,6 +51,7 @@ class CleanRow:
     head: frozenset[str] | None = None
     guess: Candidate | None = None
     named: tuple[str, str] | None = None
+    boxes: dict[str, CellBox] = field(default_factory=dict)  # the band's cells on its page
 
     @property
     def name(self) -> str:
@@ -75,6 +78,7 @@ class Draft:
     level: str = ""
     parent: str = ""
     unrepaired: str = ""  # why the code could not be repaired, if it could not
+    boxes: dict[str, list[CellBox]] = field(default_factory=dict)  # the bands' cells, per page
 
     @property
     def name(self) -> str:
