@@ -129,16 +129,21 @@ def ocr_words(pages: list[PageContent]) -> dict[int, list[tuple[str, CellBox]]]:
 def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Rules:
     if family:
         return load_rules(family)
-    text = "\n".join(p.text or " ".join(w.text for w in p.words) for p in pages[:DETECT_PAGES])
-    detected = detect_family(text)
+    detected = detect_family("\n".join(_detection_text(p) for p in pages[:DETECT_PAGES]))
     if detected is None and len(pages) > DETECT_PAGES:
-        detected = detect_family("\n".join(p.text for p in pages))
+        detected = detect_family("\n".join(_detection_text(p) for p in pages))
     if detected is None:
         known = ", ".join(available_families())
         raise InputError(
             f"{path}: no CEPLAN matrix found (the text matches none of the report families: {known}); try --family"
         )
     return load_rules(detected)
+
+
+def _detection_text(page: PageContent) -> str:
+    """The page's text layer and its words as we cut them: pdfium's text spaces out tracked
+    letters ("M U LT I S E C T O R I A L"), the words do not."""
+    return f"{page.text}\n{' '.join(w.text for w in page.words)}"
 
 
 def repair_rows(extraction: Extraction, rules: Rules, options: Options) -> tuple[list[Row], list[Finding]]:
