@@ -23,6 +23,7 @@ from extractor.rules import normalize_label
 GROUP_MATCH_MIN = 85  # rapidfuzz ratio for a row label to name a summary group
 LABEL_PREFIX = 5  # a column label is known by the first characters of its first word
 LABEL_GAP_EM = 1.5  # words further apart than this (in line heights) are not one label cell
+LABEL_EDGE_TOLERANCE = 3.0  # pt: label lines of one cell start at its left edge
 TIGHT_LINE = 0.35  # words whose centres differ by less than this share of their height: one line
 COUNT = re.compile(r"^\d{1,6}$")
 
@@ -126,6 +127,11 @@ def _label_rows(
     out = []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
     top = max(w.bottom for w in header)
+    # the label column's left edge, from the cells beside the counts: a wrapped label's other
+    # lines may share their height with the header block printed further left
+    lefts = sorted(cell[0].x0 for line, _ in count_lines if (cell := _label_cell(line, right)))
+    left = lefts[len(lefts) // 2] - LABEL_EDGE_TOLERANCE if lefts else float("-inf")
+    label_words = [w for w in label_words if w.x0 >= left]
     for k, (_, counts) in enumerate(count_lines):
         upper = top if k == 0 else (mids[k - 1] + mids[k]) / 2
         lower = mids[k] + (mids[k] - upper) if k == len(count_lines) - 1 else (mids[k] + mids[k + 1]) / 2
