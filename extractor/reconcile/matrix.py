@@ -300,13 +300,23 @@ class Matrix:
     def index_readings(self, row: Row, year: int) -> list[Recomputed]:
         """The mean of the objectives' unrounded values (verified on trata-2024; the mean of the
         printed, rounded objectives is no documented reading), each objective in the reading
-        that explains its own printed figure."""
-        return [self._index(row, year)]
+        that explains its own printed figure — when both of an objective's readings do (they
+        differ by less than its rounding), the index is read with either."""
+        first = self._index(row, year, self.objective_progress)
+        last = self._index(row, year, self._last_explaining_objective)
+        return [first] if last == first or last.value is None else [first, last]
 
-    def _index(self, row: Row, year: int) -> Recomputed:
+    def _last_explaining_objective(self, row: Row, year: int) -> Recomputed:
+        readings = self.objective_readings(row, year)
+        printed = parse_value(row.get(f"progress_{year}"))
+        explaining = [r for r in readings if r.value is not None and printed.value is not None
+                      and not differs(r.value, printed)]
+        return explaining[-1] if explaining else self.objective_progress(row, year)
+
+    def _index(self, row: Row, year: int, objective_value: Callable[[Row, int], Recomputed]) -> Recomputed:
         terms = []
         for objective in self.objectives():
-            recomputed = self.objective_progress(objective, year)
+            recomputed = objective_value(objective, year)
             printed = parse_value(objective.get(f"progress_{year}"))
             if recomputed.value is not None:
                 terms.append(Term(objective.code, recomputed.value, "recomputed"))
