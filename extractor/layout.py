@@ -358,7 +358,23 @@ def row_spans_from_rules(
     ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, top, bottom)
     if ys and ys[0] - top > 2:  # the header's own bottom rule may be missing or short
         ys.insert(0, top)
+    if ys:
+        # a row cut by the page end has no bottom rule: the table's left border still runs down
+        # beside it, to where the page ends the row
+        foot = _open_border_foot(page, header.box.x0, ys[-1], bottom)
+        if foot is not None:
+            ys.append(foot)
     return [(a, b) for a, b in itertools.pairwise(ys) if b - a > 2]
+
+
+def _open_border_foot(page: PageContent, x: float, last_rule: float, bottom: float) -> float | None:
+    """The foot of the vertical rule at `x` that starts at the last horizontal rule and runs on."""
+    feet = [
+        e.bottom for e in page.edges
+        if e.orientation == "v" and abs(e.x0 - x) <= SNAP_TOLERANCE
+        and abs(e.top - last_rule) <= SNAP_TOLERANCE and e.bottom > last_rule + 2
+    ]  # fmt: skip
+    return min(max(feet), bottom) if feet and min(max(feet), bottom) > last_rule + 2 else None
 
 
 def row_spans_from_anchors(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
+import itertools
 import mmap
 import re
 import stat
 import sys
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,26 +237,27 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
     """Group characters into words: a space, a line change or a gap ends a word.
 
     Many producers (Chrome's print-to-PDF among them) write no space characters at all and
-    only position the words apart, so the gap between glyphs decides, measured in ems:
-    kerning stays under 0.09 em, the narrowest word space seen in real reports is 0.12 em.
+    only position the words apart, so the gap between glyphs decides. It is measured in ems of
+    the glyph's font and against the spacing this page actually uses between the letters of a
+    word (its letter spacing): a word space is at least `WORD_GAP_EM` wider than that. Lines
+    are told apart by the glyphs' baselines, not their boxes (a comma's box is not a digit's).
     Words also fall apart at the gaps between cells that a producer glued ("10091.4394.74").
     """
+    runs = glyph_runs(textpage, page_height)
+    spacing = letter_spacing(runs)
     words: list[Word] = []
-    chars: list[_Glyph] = []
+    for run in runs:
+        start = 0
+        for i in range(1, len(run) + 1):
+            if i == len(run) or _starts_new_word(run[i - 1], run[i], spacing, run[i - 2] if i > 1 else None):
+                words.append(_word(run[start:i]))
+                start = i
+    return words
 
-    def flush() -> None:
-        if chars:
-            words.append(
-                Word(
-                    "".join(c.ch for c in chars),
-                    min(c.x0 for c in chars),
-                    max(c.x1 for c in chars),
-                    min(c.top for c in chars),
-                    max(c.bottom for c in chars),
-                )
-            )
-            chars.clear()
 
+def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_Glyph]]:
+    """The page's glyphs in text order, cut at the space characters the producer wrote."""
+    runs: list[list[_Glyph]] = [[]]
     raw = textpage.raw
     for i in range(textpage.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
@@ -263,17 +265,26 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
             continue
         ch = _char_text(pdfium_c.FPDFText_GetUnicode(raw, i))
         if not ch or ch.isspace() or ch in "\ufffe\ufeff\u00ad":
-            flush()
+            if runs[-1]:
+                runs.append([])
             continue
         left, top, right, bottom = _char_box(textpage, i)
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
         # pdfium's y grows upwards; ours grows downwards like pdfplumber's
-        glyph = _Glyph(ch, left, right, page_height - top, page_height - bottom, size)
-        if chars and _starts_new_word(chars[-1], glyph):
-            flush()
-        chars.append(glyph)
-    flush()
-    return words
+        runs[-1].append(_Glyph(ch, left, right, page_height - top, page_height - bottom, size, page_height - oy.value))
+    return [r for r in runs if r]
+
+
+def _word(glyphs: Sequence[_Glyph]) -> Word:
+    return Word(
+        "".join(g.ch for g in glyphs),
+        min(g.x0 for g in glyphs),
+        max(g.x1 for g in glyphs),
+        min(g.top for g in glyphs),
+        max(g.bottom for g in glyphs),
+    )
 
 
 def _char_text(code: int) -> str:
@@ -306,6 +317,7 @@ class _Glyph:
     top: float
     bottom: float
     size: float
+    baseline: float
 
     @property
     def em(self) -> float:
@@ -313,14 +325,57 @@ class _Glyph:
         return self.size if self.size > 1.5 else (self.bottom - self.top) * 0.8
 
 
+# A word space is at least this much wider than the page's own letter spacing: kerning stays
+# under 0.09 em, the narrowest word space seen in real reports is 0.12 em.
 WORD_GAP_EM = 0.11
+# Letter spacing is the typical gap inside words; a page with fewer gaps than this keeps 0.
+MIN_GAPS_FOR_SPACING = 20
+# Gaps inside words spread over ±0.08 em with kerning alone (real PEI printouts: median +0.03,
+# narrowest word space 0.12 em); only a page whose median gap is past this is tracked (letter
+# spacing set by its producer), and only then is the word gap measured from its median.
+TRACKING_EM = 0.05
+# A separator inside a number ("98.0", "1,850") may stand further from the next digit than
+# letters do (spreadsheet digit alignment): such a gap splits only past twice the word gap.
+NUMBER_GAP_FACTOR = 2.0
+BASELINE_TOLERANCE_EM = 0.3  # glyphs whose baselines differ by less sit on one line
 
 
-def _starts_new_word(prev: _Glyph, cur: _Glyph) -> bool:
-    height = max(prev.bottom - prev.top, 1.0)
-    same_line = abs((prev.top + prev.bottom) / 2 - (cur.top + cur.bottom) / 2) < height * 0.5
-    gap = cur.x0 - prev.x1
-    return not same_line or gap > prev.em * WORD_GAP_EM or gap < -prev.em * 0.5
+def _gap_em(prev: _Glyph, cur: _Glyph) -> float:
+    return (cur.x0 - prev.x1) / max(prev.em, 0.1)
+
+
+def _same_line(prev: _Glyph, cur: _Glyph) -> bool:
+    return abs(prev.baseline - cur.baseline) < max(prev.em, cur.em) * BASELINE_TOLERANCE_EM
+
+
+def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
+    """The page's letter spacing in ems: the median gap between neighbouring glyphs when the
+    page is tracked, else 0.
+
+    Most neighbouring glyphs are letters of one word (words have several letters), so the
+    median is the letter spacing whether or not the producer writes space characters."""
+    gaps = sorted(
+        gap
+        for run in runs
+        for a, b in itertools.pairwise(run)
+        if _same_line(a, b) and -0.5 < (gap := _gap_em(a, b)) < 1.0
+    )
+    if len(gaps) < MIN_GAPS_FOR_SPACING:
+        return 0.0
+    median = gaps[len(gaps) // 2]
+    return min(median, 0.3) if median > TRACKING_EM else 0.0
+
+
+def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: float, before: _Glyph | None) -> bool:
+    if not _same_line(prev, cur):
+        return True
+    if cur.x0 < prev.x0 - prev.em * 0.5:
+        return True  # the text went back: another column or line (a ligature's parts share a box)
+    gap = _gap_em(prev, cur) - spacing
+    limit = WORD_GAP_EM
+    if prev.ch in ".," and cur.ch.isdigit() and before is not None and before.ch.isdigit():
+        limit *= NUMBER_GAP_FACTOR
+    return gap > limit
 
 
 # ---- paths → ruling edges and fills ------------------------------------------------------------

@@ -21,6 +21,7 @@ from extractor.pdf import (
 )
 from extractor.rows import read_matrix
 from extractor.rules import Rules, available_families, detect_family, load_rules, load_rules_file
+from extractor.values import FIGURE_COLUMNS, document_decimal_separator
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 DETECT_PAGES = 4  # the family is told from the text of the first pages that have text
@@ -128,16 +129,21 @@ def ocr_words(pages: list[PageContent]) -> dict[int, list[tuple[str, CellBox]]]:
 def choose_rules(pages: list[PageContent], family: str | None, path: Path) -> Rules:
     if family:
         return load_rules(family)
-    text = "\n".join(p.text or " ".join(w.text for w in p.words) for p in pages[:DETECT_PAGES])
-    detected = detect_family(text)
+    detected = detect_family("\n".join(_detection_text(p) for p in pages[:DETECT_PAGES]))
     if detected is None and len(pages) > DETECT_PAGES:
-        detected = detect_family("\n".join(p.text for p in pages))
+        detected = detect_family("\n".join(_detection_text(p) for p in pages))
     if detected is None:
         known = ", ".join(available_families())
         raise InputError(
             f"{path}: no CEPLAN matrix found (the text matches none of the report families: {known}); try --family"
         )
     return load_rules(detected)
+
+
+def _detection_text(page: PageContent) -> str:
+    """The page's text layer and its words as we cut them: pdfium's text spaces out tracked
+    letters ("M U LT I S E C T O R I A L"), the words do not."""
+    return f"{page.text}\n{' '.join(w.text for w in page.words)}"
 
 
 def repair_rows(extraction: Extraction, rules: Rules, options: Options) -> tuple[list[Row], list[Finding]]:
@@ -173,6 +179,11 @@ def build_report(extraction: Extraction, rows: list[Row], rules: Rules) -> Repor
     columns = rules.output_columns(extraction.years, extraction.progress_years)
     metadata = dict(extraction.metadata)
     metadata["matrix_pages"] = ",".join(str(n) for n in extraction.matrix_pages)
+    # how the document writes decimals, for figures that read either way ("1.081")
+    value_cells = (v for row in rows for k, v in row.fields.items() if k.startswith(FIGURE_COLUMNS))
+    decimal = document_decimal_separator(value_cells)
+    if decimal:
+        metadata["decimal_separator"] = decimal
     return Report(
         source=extraction.source,
         family=rules.family,

@@ -16,6 +16,7 @@ from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
 from extractor.glued import split_glued_words
 from extractor.layout import (
+    SNAP_TOLERANCE,
     TableHeader,
     cells_of_row_span,
     fill_color_at,
@@ -28,6 +29,7 @@ from extractor.layout import (
 )
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
+from extractor.summary import find_summary
 
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
 
@@ -49,6 +51,7 @@ class PageTables:
     raw_rows: list[RawRow] = field(default_factory=list)
     outside_lines: list[str] = field(default_factory=list)  # text outside the tables
     headers: list[TableHeader] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # every word of the page (the summary table)
     open_table: OpenTable = field(default_factory=OpenTable)
 
 
@@ -65,7 +68,7 @@ class _Table:
 
 def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
     """Find the headers (and block headings) of a page and cut the body under each into row spans."""
-    result = PageTables(page.number)
+    result = PageTables(page.number, words=list(page.words))
     headers = find_headers(page, rules)
     blocks = BlockSpec.from_rules(rules)
     furniture = _furniture_patterns(rules)
@@ -75,6 +78,8 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     opening = None
     if blocks and blocks.continue_without_header and open_table:
         opening = _opening_table(page, rules, words, open_table, first_top)
+    elif not blocks and open_table and open_table.header:
+        opening = _continued_table(page, rules, words, open_table.header, first_top)
     if not headers and not headings and opening is None:
         result.outside_lines = [line_text(line) for line in text_lines(page.words)]
         return result
@@ -179,6 +184,82 @@ def _opening_table(
     if open_table.header:
         return _Table(open_table.header, 0.0, first_top, 0.0, opening=True)
     return None
+
+
+def _continued_table(
+    page: PageContent, rules: Rules, words: Sequence[Word], header: TableHeader, first_top: float
+) -> _Table | None:
+    """The previous page's table going on without a header of its own (the producer did not
+    repeat it): codes of the family's grammar printed in that table's code column.
+
+    The table starts where its left border does on this page (a wrapped row's rest may sit above
+    the first code), or at the first code when the table is not ruled.
+    """
+    code_col = header.column("code")
+    if code_col is None:
+        return None
+    coded = [
+        w for w in words
+        if w.ymid < first_top and code_col.x0 - SNAP_TOLERANCE <= w.xmid <= code_col.x1 + SNAP_TOLERANCE
+        and rules.parse_code(w.text) is not None
+    ]  # fmt: skip
+    coded = [w for w in coded if _opens_row(w, words, page, header)]
+    if not coded:
+        return None
+    first = min(coded, key=lambda w: w.top)
+    ruled = bool(_ruled_at(page, first.ymid))
+    if not ruled and not _aligned_codes(coded):
+        return None  # no grid and no column of codes: text that cites codes
+    top = _border_top(page, header.box.x0, first.top) if ruled else first.top
+    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top))
+    bottom = min(first_top, foot) if foot else first_top
+    return _Table(header, top, bottom, top, opening=True)
+
+
+MIN_ALIGNED_CODES = 3  # an unruled table going on: codes starting at one x, one under the other
+
+
+def _aligned_codes(coded: Sequence[Word]) -> bool:
+    lefts = sorted(w.x0 for w in coded)
+    return any(
+        sum(1 for x in lefts if abs(x - left) <= SNAP_TOLERANCE) >= MIN_ALIGNED_CODES for left in lefts
+    )
+
+
+def _opens_row(code: Word, words: Sequence[Word], page: PageContent, header: TableHeader) -> bool:
+    """A code that opens a row of this table: inside its grid, or first on its line when the
+    table is not ruled (a text citing a code has words before it; another ruled table, a small
+    table of the text that lists codes, has other column borders)."""
+    ruled = _ruled_at(page, code.ymid)
+    if ruled:
+        return _rules_match_columns(ruled, header)
+    height = code.bottom - code.top
+    return not any(abs(w.ymid - code.ymid) < height / 2 and w.x1 <= code.x0 for w in words)
+
+
+def _ruled_at(page: PageContent, y: float) -> list[float]:
+    """The x of every vertical rule crossing height `y`."""
+    near = SNAP_TOLERANCE
+    return [e.x0 for e in page.edges if e.orientation == "v" and e.top - near <= y <= e.bottom + near]
+
+
+def _rules_match_columns(ruled: Sequence[float], header: TableHeader) -> bool:
+    """Most of the header's column borders are ruled here."""
+    hits = sum(1 for c in header.columns if any(abs(x - c.x0) <= SNAP_TOLERANCE for x in ruled))
+    return hits >= max(2, len(header.columns) // 2)
+
+
+def _border_top(page: PageContent, x: float, below: float) -> float:
+    """Where the vertical rule at `x` that reaches `below` starts, followed upwards."""
+    left = sorted(
+        (e for e in page.edges if e.orientation == "v" and abs(e.x0 - x) <= SNAP_TOLERANCE),
+        key=lambda e: -e.bottom,
+    )
+    top = below
+    for e in left:
+        if e.top < top <= e.bottom + SNAP_TOLERANCE:
+            top = e.top
+    return top if top < below else below  # no rule reaches it: the table is not ruled here
 
 
 def _assign_blocks(rows: Sequence[RawRow], block: str) -> str:
@@ -299,7 +380,8 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             raw_rows += page.raw_rows
             for key, value in read_metadata(page.outside_lines, rules).items():
                 metadata_seen.setdefault(key, Counter())[value] += 1
-            summary = read_summary(page.outside_lines, rules, page.number)
+            summary = read_summary_table(page.words, rules, page.number)
+            summary = summary or read_summary(page.outside_lines, rules, page.number)
             if summary:
                 summaries.append((page.number, summary))
         leftover = [ln for ln in page.outside_lines if not _is_meta_or_furniture(ln, rules)]
@@ -308,6 +390,12 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     # Every matrix page repeats the header block and the summary table: the reading most pages
     # agree on wins, so one page's OCR slip or clipped edge does not decide (on a text layer all
     # pages agree and the first page's reading is taken, as before).
+    if not summaries and matrix_pages:
+        # printed under the matrix, the summary table may open the page after the last matrix page
+        after = next((p for p in per_page if p.number == matrix_pages[-1] + 1), None)
+        summary = read_summary_table(after.words, rules, after.number) if after else []
+        if summary:
+            summaries.append((after.number, summary))
     metadata = {key: seen.most_common(1)[0][0] for key, seen in metadata_seen.items()}
     summary = voted_summary(summaries, rules)
     return Extraction(
@@ -363,6 +451,14 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
                 out[key] = " ".join(m.group("v").split())
                 break
     return out
+
+
+def read_summary_table(words: Sequence[Word], rules: Rules, page: int) -> list[SummaryRow]:
+    """The summary-counts table wherever the page prints it, from word positions
+    (extractor/summary.py); `read_summary` reads lines of text when no table is found so."""
+    columns = [(c.name, c.labels) for c in rules.summary_columns]
+    found = find_summary(words, columns, rules.spec.summary.groups)
+    return [SummaryRow(line.group, line.counts, page=page) for line in found]
 
 
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:

@@ -297,8 +297,22 @@ class ServiceSubject(Section):
     digits: int = Field(1, ge=1, description="Digits of the service number (zero-padded).")
 
 
+class BandStatements(Section):
+    total: list[str] = Field(
+        default_factory=list, description="Phrases stating the total in group `total`; `{C}` a count."
+    )
+    part: str = Field(description="One '<count> … <band>' part: groups `count` and `band`; `{C}` a count.")
+    bands: dict[str, list[Regex]] = Field(
+        default_factory=dict, description="Summary column → words naming its band (else its range limits decide)."
+    )
+
+
 class Narrative(Section):
     service_subject: ServiceSubject = Field(default_factory=ServiceSubject)
+    number_words: dict[str, int] = Field(default_factory=dict, description="Counts written as words ('dos': 2).")
+    band_statements: BandStatements | None = Field(
+        None, description="Sentences counting a group's indicators by progress band, in any phrasing."
+    )
     replace: list[tuple[Regex, str]] = Field(default_factory=list, description="Substitutions before matching.")
     group_aliases: dict[str, str] = Field(default_factory=dict)
     service_headings: list[Regex] = Field(default_factory=list)

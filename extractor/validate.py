@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.model import ROW_KEYS, Finding, Report, Severity
 from extractor.rules import ALL, FAMILIES_DIR, CodeLevel, Rules, normalize_label
-from extractor.values import parse_value
+from extractor.values import decimal_separator, parse_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -437,6 +437,11 @@ def validate(report: Report, rules: Rules, data_docs: Path | None = None) -> lis
     With `data_docs`, Great Expectations' HTML Data Docs are built in that directory
     (`index.html`).
     """
+    with decimal_separator(report.metadata.get("decimal_separator")):
+        return _validate(report, rules, data_docs)
+
+
+def _validate(report: Report, rules: Rules, data_docs: Path | None) -> list[Finding]:
     suites = load_suites(rules.family, suites_dir(rules))
     if not suites:
         note = f"no expectation suites for family {rules.family!r} in {EXPECTATIONS_DIR.name}/"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 NOT_AVAILABLE = {"ND", "N.D.", "N/D", "NA", "S/D", "-", "—"}
@@ -13,6 +16,37 @@ _NUMBER = re.compile(
         \s*(?P<unit>%?)$""",
     re.X,
 )
+
+
+# The decimal separator of the document being read ("," or "."), when it is known: "1.081" is a
+# thousand in a report that writes "47,9%", and 1.081 in one that writes "47.9%".
+_DOCUMENT_DECIMAL: ContextVar[str | None] = ContextVar("document_decimal", default=None)
+FIGURE_COLUMNS = ("baseline_value", "current_value", "expected_", "obtained_", "progress_")  # figure cells
+_COMMA_DECIMAL = re.compile(r"^\d+,\d{1,2}%?$|\d\.\d{3},\d")
+_POINT_DECIMAL = re.compile(r"^\d+\.\d{1,2}%?$|\d,\d{3}\.\d")
+
+
+def document_decimal_separator(texts: Iterable[str]) -> str | None:
+    """The decimal separator a document's figures use: the one written with one or two
+    decimals ("47,9%", "52.30") or after a thousands group ("1.234,5") more often."""
+    comma = point = 0
+    for text in texts:
+        t = text.strip()
+        comma += bool(_COMMA_DECIMAL.search(t))
+        point += bool(_POINT_DECIMAL.search(t))
+    if comma == point:
+        return None
+    return "," if comma > point else "."
+
+
+@contextmanager
+def decimal_separator(sep: str | None) -> Iterator[None]:
+    """Read ambiguous figures ("1.081") with this document's decimal separator."""
+    token = _DOCUMENT_DECIMAL.set(sep or None)
+    try:
+        yield
+    finally:
+        _DOCUMENT_DECIMAL.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +87,12 @@ def _decimal_separator(num: str) -> str | None:
         return seps[-1]
     sep = seps[0]
     groups = num.split(sep)
+    document = _DOCUMENT_DECIMAL.get()
+    if document:
+        if sep == document:
+            return sep
+        thousands_groups = 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+        return None if thousands_groups else sep
     thousands = len(groups) > 2 or (
         len(groups) == 2 and len(groups[1]) == 3 and 1 <= len(groups[0]) <= 3 and groups[0] != "0"
     )

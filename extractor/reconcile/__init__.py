@@ -28,20 +28,28 @@ from extractor.reconcile.progress import indicator_findings
 from extractor.reconcile.rollups import rollup_findings
 from extractor.reconcile.settings import Settings
 from extractor.rules import Rules
+from extractor.values import decimal_separator
 
 __all__ = ["reconcile"]
 
 
 def reconcile(report: Report, rules: Rules) -> list[Finding]:
     """Every recomputation and narrative comparison the family's rules switch on."""
+    with decimal_separator(report.metadata.get("decimal_separator")):
+        return _reconcile(report, rules)
+
+
+def _reconcile(report: Report, rules: Rules) -> list[Finding]:
     settings = Settings.from_rules(rules)
     matrix = Matrix(report, settings)
     findings = indicator_findings(matrix)
     if settings.objective_rollup:
         findings += rollup_findings(
-            matrix, matrix.objectives(), "op_progress_mismatch", matrix.objective_progress
+            matrix, matrix.objectives(), "op_progress_mismatch", matrix.objective_progress, matrix.objective_readings
         )
-        findings += rollup_findings(matrix, matrix.index_rows(), "index_mismatch", matrix.index_progress)
+        findings += rollup_findings(
+            matrix, matrix.index_rows(), "index_mismatch", matrix.index_progress, matrix.index_readings
+        )
     if settings.summary_counts:
         findings += summary_findings(matrix, report.summary)
     findings += narrative_findings(matrix, parse_claims(report.narrative, rules))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
@@ -37,6 +38,31 @@ def narrative_findings(matrix: Matrix, claims: Sequence[Claim]) -> list[Finding]
         result = check(matrix, claim, by_statement[claim.statement])
         if result:
             out.append(result)
+    return merge_repeated(out)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def merge_repeated(findings: Sequence[Finding]) -> list[Finding]:
+    """The same claim read twice (a sentence and a small table, a call-out and a paragraph) is
+    one finding that names every place it is stated."""
+    merged: dict[tuple[str, str, str, float | str | None, str], Finding] = {}
+    out = []
+    for f in findings:
+        if f.rule == "narrative_unattributed":
+            out.append(f)
+            continue
+        value = parse_value(f.printed).value
+        key = (f.rule, f.code, f.field, value if value is not None else f.printed, f.recomputed)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = f
+            out.append(f)
+            continue
+        quoted = _QUOTED.search(f.message)
+        where = f'page {f.page}: "{quoted.group(1)}"' if quoted else f"page {f.page}"
+        first.message = first.message.rstrip(".") + f"; the text states it again on {where}."
     return out
 
 

@@ -16,6 +16,7 @@ from extractor.reconcile.arithmetic import (
     capped,
     change_direction,
     change_text,
+    differs,
     not_recomputable,
     plural,
 )
@@ -87,19 +88,50 @@ class Matrix:
         return self._memo[key]
 
     def indicator_progress(self, row: Row, year: int) -> Recomputed:
-        return self._memoised("indicator", row, year, lambda: self._indicator(row, year))
+        """The indicator's progress in the reading that explains its printed figure, if one does
+        (else the first documented reading)."""
+        return self._memoised("indicator", row, year, lambda: self.explaining(row, year, self.indicator_readings))
 
-    def _indicator(self, row: Row, year: int) -> Recomputed:
+    def indicator_readings(self, row: Row, year: int) -> list[Recomputed]:
+        """Every documented reading of an indicator's progress. `acumulado` has two (see the
+        methodology notes): the yearly values are flows summed up to the year, or the printed
+        series is already cumulative and the year's own values give the progress."""
         direction, how = self.direction(row, year)
         if direction is None:
-            return not_recomputable(how)
-        return self.progress_as(row, year, direction, how)
+            return [not_recomputable(how)]
+        readings = [self.progress_as(row, year, direction, how)]
+        if self.is_cumulative(row):
+            own = self.progress_as(row, year, direction, how, own_year=True)
+            if own.value is not None and own.value != readings[0].value:
+                readings.append(own)
+        return readings
 
-    def progress_as(self, row: Row, year: int, direction: str, how: str) -> Recomputed:
-        """The progress of a year computed for a given direction (`how`: why that direction)."""
+    def explaining(self, row: Row, year: int, readings_of: Callable[[Row, int], list[Recomputed]]) -> Recomputed:
+        """The first reading that explains the printed figure, else the first reading. A year
+        the matrix does not print is read the way the report year's printed figure is: a
+        reading belongs to the row, not to one year."""
+        readings = readings_of(row, year)
+        k = self._explaining_index(row, year, readings)
+        if k is None and year != self.report_year and not parse_value(row.get(f"progress_{year}")).is_number:
+            k = self._explaining_index(row, self.report_year, readings_of(row, self.report_year))
+        return readings[k] if k is not None and k < len(readings) else readings[0]
+
+    def _explaining_index(self, row: Row, year: int, readings: list[Recomputed]) -> int | None:
+        printed = parse_value(row.get(f"progress_{year}"))
+        if printed.value is None:
+            return None
+        cap = self.settings.cap_printed if row.level in self.settings.indicator_levels else None
+        for k, reading in enumerate(readings):
+            if reading.value is not None and not differs(capped(reading.value, cap), printed):
+                return k
+        return None
+
+    def progress_as(self, row: Row, year: int, direction: str, how: str, own_year: bool = False) -> Recomputed:
+        """The progress of a year computed for a given direction (`how`: why that direction);
+        `own_year`: an `acumulado` series read as already cumulative."""
         if direction == NEUTRAL:
             return not_recomputable(f"direction {how}: no known formula for a constant indicator")
-        operands = self.operands(row, year)
+        operands = self.operands(row, year, own_year)
         if isinstance(operands, str):
             return not_recomputable(operands)
         basis = f"{how}, {operands.note}"
@@ -182,7 +214,7 @@ class Matrix:
     def is_cumulative(self, row: Row) -> bool:
         return normalize_label(row.get("aggregation")) in self.settings.cumulative
 
-    def operands(self, row: Row, year: int) -> Operands | str:
+    def operands(self, row: Row, year: int, own_year: bool = False) -> Operands | str:
         """Obtained and expected values the progress is computed from, or why there are none."""
         obtained = parse_value(row.get(f"obtained_{year}"))
         expected = parse_value(row.get(f"expected_{year}"))
@@ -193,6 +225,9 @@ class Matrix:
         ]
         if missing:
             return " and ".join(missing)
+        if own_year and self.is_cumulative(row):
+            note = f"{row.get('aggregation')} (read as a series already cumulative: the year's own values)"
+            return Operands([obtained], [expected], note)
         if not self.is_cumulative(row):
             aggregation = row.get("aggregation") or "the year's own values"
             return Operands([obtained], [expected], aggregation)
@@ -204,18 +239,33 @@ class Matrix:
             and (e := parse_value(row.get(f"expected_{y}"))).is_number
         ]
         years = ", ".join(str(y) for y, _, _ in pairs)
-        note = f"{row.get('aggregation')} (inferred rule: sums over {years})"
+        note = f"{row.get('aggregation')} (read as yearly flows: sums over {years})"
         return Operands([o for _, o, _ in pairs], [e for _, _, e in pairs], note)
 
     # -- objective and index
 
     def objective_progress(self, row: Row, year: int) -> Recomputed:
-        return self._memoised("objective", row, year, lambda: self._objective(row, year))
+        """The objective's progress in the reading that explains its printed figure, if any."""
+        return self._memoised("objective", row, year, lambda: self.explaining(row, year, self.objective_readings))
 
-    def _objective(self, row: Row, year: int) -> Recomputed:
+    def objective_readings(self, row: Row, year: int) -> list[Recomputed]:
+        """The mean of the indicators' recomputed progress, or of their printed figures (a report
+        averages what it prints: an indicator printed wrong carries its own error, not its
+        objective)."""
+        readings = [self._objective(row, year, self._indicator_term)]
+        printed = self._objective(row, year, self._printed_term)
+        if printed.value is not None and printed.value != readings[0].value:
+            readings.append(printed)
+        return readings
+
+    def _printed_term(self, row: Row, year: int) -> Term | None:
+        printed = parse_value(row.get(f"progress_{year}"))
+        return Term(row.code, printed.value, "printed") if printed.value is not None else None
+
+    def _objective(self, row: Row, year: int, term_of: Callable[[Row, int], Term | None]) -> Recomputed:
         terms, skipped = [], []
         for child in self.indicators_of(row.code):
-            term = self._indicator_term(child, year)
+            term = term_of(child, year)
             if term is None:
                 skipped.append(child.code)
             else:
@@ -233,7 +283,8 @@ class Matrix:
         )
         if skipped:
             arithmetic += f" (left out, no {year} progress: {', '.join(skipped)})"
-        return Recomputed(value, arithmetic, "mean of the objective's indicators", tuple(terms))
+        basis = "mean of the objective's indicators" + ("" if term_of == self._indicator_term else ", as printed")
+        return Recomputed(value, arithmetic, basis, tuple(terms))
 
     def _indicator_term(self, row: Row, year: int) -> Term | None:
         """The unrounded recomputed progress when there is one, else the printed value."""
@@ -244,12 +295,28 @@ class Matrix:
         return Term(row.code, printed.value, "printed") if printed.value is not None else None
 
     def index_progress(self, row: Row, year: int) -> Recomputed:
-        return self._memoised("index", row, year, lambda: self._index(row, year))
+        return self._memoised("index", row, year, lambda: self.explaining(row, year, self.index_readings))
 
-    def _index(self, row: Row, year: int) -> Recomputed:
+    def index_readings(self, row: Row, year: int) -> list[Recomputed]:
+        """The mean of the objectives' unrounded values (verified on trata-2024; the mean of the
+        printed, rounded objectives is no documented reading), each objective in the reading
+        that explains its own printed figure — when both of an objective's readings do (they
+        differ by less than its rounding), the index is read with either."""
+        first = self._index(row, year, self.objective_progress)
+        last = self._index(row, year, self._last_explaining_objective)
+        return [first] if last == first or last.value is None else [first, last]
+
+    def _last_explaining_objective(self, row: Row, year: int) -> Recomputed:
+        readings = self.objective_readings(row, year)
+        printed = parse_value(row.get(f"progress_{year}"))
+        explaining = [r for r in readings if r.value is not None and printed.value is not None
+                      and not differs(r.value, printed)]
+        return explaining[-1] if explaining else self.objective_progress(row, year)
+
+    def _index(self, row: Row, year: int, objective_value: Callable[[Row, int], Recomputed]) -> Recomputed:
         terms = []
         for objective in self.objectives():
-            recomputed = self.objective_progress(objective, year)
+            recomputed = objective_value(objective, year)
             printed = parse_value(objective.get(f"progress_{year}"))
             if recomputed.value is not None:
                 terms.append(Term(objective.code, recomputed.value, "recomputed"))

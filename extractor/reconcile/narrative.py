@@ -114,9 +114,13 @@ class ServiceSubject:
         return cls(str(spec.get("prefix", "")), int(spec.get("digits", 1)))
 
 
+PERCENT = r"(?:\s*%|\s+por\s+ciento\b)"  # `{P}`: a percent sign, or the words
+
+
 def compile_phrase(pattern: str) -> re.Pattern[str]:
-    """A rules pattern as a regex: a space matches any whitespace run, `{N}` a printed number."""
-    return re.compile(pattern.replace(" ", r"\s+").replace("{N}", NUMBER), re.I | re.M)
+    """A rules pattern as a regex: a space matches any whitespace run, `{N}` a printed number,
+    `{P}` a percent written as '%' or 'por ciento'."""
+    return re.compile(pattern.replace("{P}", PERCENT).replace(" ", r"\s+").replace("{N}", NUMBER), re.I | re.M)
 
 
 def _phrase(spec: Mapping[str, Any]) -> Phrase:
@@ -189,10 +193,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_PERCENT_AFTER = re.compile(PERCENT)
+
+
 def printed_number(text: str, match: re.Match[str], group: str) -> str:
-    """The number of a group as printed, with the % sign that follows it, if any."""
-    after = text[match.end(group) :].lstrip()
-    return match.group(group) + ("%" if after.startswith("%") else "")
+    """The number of a group as printed, with the % sign (or 'por ciento') that follows it."""
+    return match.group(group) + ("%" if _PERCENT_AFTER.match(text, match.end(group)) else "")
 
 
 def fill(template: str, groups: Mapping[str, str | None]) -> str | None:
@@ -489,9 +495,15 @@ def parse_claims(narrative: Sequence[tuple[int, str]], rules: Rules) -> list[Cla
     statements = itertools.count(1)
     state = ServiceContext()
     claims: list[Claim] = []
+    # band statements read claims with this module's Claim: imported here, not at the top
+    from extractor.reconcile.band_statements import band_claims, compile_band_statements
+
+    bands = compile_band_statements(rules)
     for page, raw in narrative:
         text = clean_text(raw, spec)
         claims += tables_on_page(text, page, spec, statements)
         for paragraph in paragraphs(text):
             claims += paragraph_claims(paragraph, page, spec, state, statements)
+            if bands:
+                claims += band_claims(paragraph, page, bands, statements)
     return claims

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extractor.model import Finding, Row, Severity
 from extractor.reconcile.arithmetic import (
     Recomputed,
@@ -56,17 +58,36 @@ def check_indicator(matrix: Matrix, row: Row, year: int) -> Finding | None:
         return finding("progress_not_printed", "info", message, row, field, printed.raw)
     cap = matrix.settings.cap_printed
     shown = capped(recomputed.value, cap)
+    readings = matrix.indicator_readings(row, year)
     if not differs(shown, printed):
+        if len(readings) > 1:
+            return reading_note(row, field, printed, recomputed, readings)
         return mixed_targets_finding(matrix, row, year, printed, recomputed)
     assert printed.value is not None
     cap_note = f", printed capped at {cap:g} → {shown:.2f}" if shown != recomputed.value else ""
+    others = "".join(
+        f"; read as {r.basis}: {r.arithmetic}" for r in readings if r != recomputed and r.value is not None
+    )
     message = (
-        f"{row.code} {field} ({recomputed.basis}): {recomputed.arithmetic}{cap_note}; printed "
+        f"{row.code} {field} ({recomputed.basis}): {recomputed.arithmetic}{cap_note}{others}; printed "
         f"{printed.raw} differs by {printed.value - shown:+.2f} "
         f"(tolerance {tolerance_text(printed.decimals)})"
     )
     recomputed_text = f"{shown:.{printed.decimals}f}"
     return finding("progress_mismatch", "error", message, row, field, printed.raw, recomputed_text)
+
+
+def reading_note(
+    row: Row, field: str, printed: Value, explained: Recomputed, readings: Sequence[Recomputed]
+) -> Finding:
+    """The methodology allows several readings and one explains the printed figure: say which
+    (info), with what the others give."""
+    others = "; ".join(f"{r.basis}: {r.arithmetic}" for r in readings if r != explained and r.value is not None)
+    message = (
+        f"{row.code or row.get('name')} {field}: printed {printed.raw} is explained by {explained.basis}: "
+        f"{explained.arithmetic}" + (f" (the other reading, {others})" if others else "")
+    )
+    return finding("reading", "info", message, row, field, printed.raw, f"{explained.value:.{printed.decimals}f}")
 
 
 def mixed_targets_finding(

@@ -7,14 +7,18 @@ from collections.abc import Callable, Sequence
 from extractor.model import Finding, Row
 from extractor.reconcile.arithmetic import Recomputed, differs, finding, tolerance_text
 from extractor.reconcile.matrix import Matrix
-from extractor.reconcile.progress import unchecked
+from extractor.reconcile.progress import reading_note, unchecked
 from extractor.values import Value, parse_value
 
 
 def rollup_findings(
-    matrix: Matrix, rows: Sequence[Row], rule: str, compute: Callable[[Row, int], Recomputed]
+    matrix: Matrix,
+    rows: Sequence[Row],
+    rule: str,
+    compute: Callable[[Row, int], Recomputed],
+    readings_of: Callable[[Row, int], list[Recomputed]],
 ) -> list[Finding]:
-    """Objectives (or the index) against the mean they should be."""
+    """Objectives (or the index) against the mean they should be, in any documented reading."""
     out = []
     for row in rows:
         for year in matrix.checked_years(row):
@@ -25,7 +29,12 @@ def rollup_findings(
                 note = unchecked(row, field, printed, recomputed)
                 out += [note] if note else []
             elif printed.is_number and differs(recomputed.value, printed):
-                out.append(rollup_mismatch(matrix, row, year, rule, printed, recomputed))
+                mismatch = rollup_mismatch(matrix, row, year, rule, printed, recomputed)
+                others = [r for r in readings_of(row, year) if r != recomputed and r.value is not None]
+                mismatch.message += "".join(f"; {r.basis}: {r.arithmetic}" for r in others)
+                out.append(mismatch)
+            elif printed.is_number and (readings := readings_of(row, year))[0] != recomputed:
+                out.append(reading_note(row, field, printed, recomputed, readings))
     return out
 
 
