@@ -20,15 +20,17 @@ and print a parseable line per variant:
 from __future__ import annotations
 
 import csv
-import difflib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from robustness_scans import measure
+from samplegen import scan_variants as sv
 
 from extractor import ocr, pipeline
 from extractor import repair as rp
@@ -46,52 +48,6 @@ IGP_SCAN = "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"  # a real PD
 # --------------------------------------------------------------------------- the measures
 
 
-@dataclass(slots=True)
-class Accuracy:
-    """How much of a gold matrix an extraction reproduces (see the module docstring)."""
-
-    gold_rows: int
-    got_rows: int
-    codes_right: int
-    cells: int
-    cells_right: int
-    wrong: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # (row, column, gold, got)
-
-    @property
-    def codes(self) -> float:
-        return self.codes_right / self.gold_rows if self.gold_rows else 1.0
-
-    @property
-    def cell_share(self) -> float:
-        return self.cells_right / self.cells if self.cells else 1.0
-
-    @property
-    def extra(self) -> int:
-        """Extracted rows aligned with no gold row."""
-        return self.got_rows - self.codes_right
-
-
-def measure(gold: list[dict[str, str]], got: list[dict[str, str]], columns: list[str]) -> Accuracy:
-    """Codes and cells of `gold` that `got` reproduces, rows aligned on (code, level)."""
-
-    def key(row: dict[str, str]) -> tuple[str, str]:
-        return row.get("code", ""), row.get("level", "")
-
-    matcher = difflib.SequenceMatcher(None, [key(r) for r in gold], [key(r) for r in got], autojunk=False)
-    aligned = {b.a + k: b.b + k for b in matcher.get_matching_blocks() for k in range(b.size)}
-    result = Accuracy(len(gold), len(got), len(aligned), 0, 0)
-    for i, row in enumerate(gold):
-        mate = got[aligned[i]] if i in aligned else None
-        for column in columns:
-            result.cells += 1
-            value = mate.get(column, "") if mate is not None else None
-            if value == row[column]:
-                result.cells_right += 1
-            else:
-                result.wrong.append((row["code"] or row["level"], column, row[column], value))
-    return result
-
-
 def test_measure_aligns_rows_by_code_and_counts_missing_rows_as_wrong() -> None:
     gold = [
         {"code": "OP.01", "level": "OP", "name": "Mejorar", "v": "1"},
@@ -107,6 +63,51 @@ def test_measure_aligns_rows_by_code_and_counts_missing_rows_as_wrong() -> None:
     assert (acc.codes_right, acc.extra) == (2, 1)
     assert acc.cells == 12 and acc.cells_right == 7  # IOP row missing (4 wrong), LN's v wrong
     assert ("LN.01.01", "v", "", "x") in acc.wrong and ("IOP.01.01", "name", "Porcentaje", None) in acc.wrong
+
+
+# --------------------------------------------------------------------------- the scan generator
+
+
+def test_scan_profiles_cover_the_ranges_real_scanners_produce() -> None:
+    profiles = [sv.draw_profile(seed) for seed in range(1, 201)]
+    dpis = [p.dpi for p in profiles]
+    assert min(dpis) >= sv.DPI_RANGE[0] and max(dpis) <= sv.DPI_RANGE[1] and len(set(dpis)) > 10
+    grey = [p.jpeg_quality for p in profiles if not p.bitonal]
+    assert min(grey) < 40 and max(grey) > 85
+    for kind in ("bitonal", "text_layer", "turn_stored"):
+        assert 0 < sum(getattr(p, kind) for p in profiles) < len(profiles), kind
+    for damage in ("speckle", "dropout", "light", "shadow"):
+        assert 0 < sum(bool(getattr(p, damage)) for p in profiles) < len(profiles), damage
+    assert min(p.blur_px for p in profiles) < 0.1 and max(p.blur_px for p in profiles) > 0.8
+    pages = [plan for p in profiles[:40] for plan in sv.draw_pages(p, 10)]
+    assert {plan.quarter for plan in pages} == {0, 90, 180, 270}
+    assert max(abs(plan.angle) for plan in pages) > 1.8 and max(abs(plan.angle) for plan in pages) <= 2.0
+    assert any(any(plan.crop_mm) for plan in pages) and not all(any(plan.crop_mm) for plan in pages)
+    assert sv.draw_profile(7) == sv.draw_profile(7) and sv.draw_pages(profiles[6], 5) == sv.draw_pages(profiles[6], 5)
+
+
+def _page(dpi: int) -> Any:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (dpi * 4, dpi * 3), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(dpi // 2, dpi * 3, dpi // 2):
+        draw.line((dpi // 4, y, dpi * 4 - dpi // 4, y), fill=0, width=max(1, dpi // 150))
+    return image
+
+
+def test_a_turned_bitonal_page_is_stored_turned_and_one_bit() -> None:
+    profile = sv.ScanProfile(1, 200, True, 50, 0.3, 0.0005, 0.8, 0.5, 0.5, "left", 160, False, True)
+    plan = sv.PagePlan(1.5, 90, (3.0, 0.0, 0.0, 0.0), 42)
+    page = sv.degrade_page(_page(200), profile, plan)
+    assert page.mode == "1" and page.size == (600, 800)  # a quarter turn swaps the sides
+
+
+def test_toner_dropout_breaks_ruling_lines() -> None:
+    profile = sv.ScanProfile(1, 200, True, 50, 0.0, 0.0, 1.0, 0.0, 0.0, "left", 160, False, False)
+    page = np.asarray(sv.degrade_page(_page(200), profile, sv.PagePlan(0.0, 0, (0, 0, 0, 0), 3)))
+    rule = page[100, 50:750]  # the first rule, black (False) where toner held
+    assert 0 < rule.sum() < len(rule) * 0.2, "the rule has gaps, and is still mostly there"
 
 
 # --------------------------------------------------------------------------- grid of a cut scan
