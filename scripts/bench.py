@@ -66,6 +66,16 @@ def measure(kind: str, pdf: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), rss
 
 
+def has_camelot() -> bool:
+    """camelot is a bench-only extra (pip install .[bench]): without it the bench goes on."""
+    import importlib.util
+
+    if importlib.util.find_spec("camelot") is None:
+        print("camelot is not installed (pip install .[bench]): its column is left out", file=sys.stderr)
+        return False
+    return True
+
+
 def page_count(pdf: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -83,7 +93,8 @@ def main() -> int:
     parser.add_argument("--no-camelot", action="store_true", help="skip camelot (slow: ~1.5 s a page)")
     args = parser.parse_args()
     samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
-    kinds = ["extract", "extract-novalidate", "pdfplumber"] + ([] if args.no_camelot else ["camelot"])
+    with_camelot = not args.no_camelot and has_camelot()
+    kinds = ["extract", "extract-novalidate", "pdfplumber"] + (["camelot"] if with_camelot else [])
 
     help_wall, help_rss = measure("help", samples[0], args.repeat)
     print(f"extract --help: {help_wall:.3f} s (target < {HELP_TARGET_S} s), {help_rss:.0f} MB")
