@@ -89,6 +89,7 @@ MIN_GRID_CELLS = 4  # fewer cells than this is a box around text, not a table
 FILL_STEP = 12  # grey levels between a shaded cell and its neighbour (sample shades: 20-30)
 FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size leaves only fills
 EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
+MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
 MAX_SKEW_DEG = 5.0
 
 LINE_LOOKBACK = 8  # open lines a word may join: enough for table rows of different heights
@@ -329,12 +330,73 @@ def _ruling_lines(
     lines = close_cut_lines(lines, frame, reach=_pt(EDGE_REACH_PT, dpi), tolerance=tolerance)
     lines += [e for e in fill_edges if _crossings(e, lines, tolerance) >= 2]
     lines = _merge_lines(lines, snap=snap, join=join)
+    lines = bridge_broken_lines(
+        lines, tolerance=tolerance, max_gap=_pt(MAX_BRIDGE_PT, dpi), long=_pt(LONG_LINE_PT, dpi)
+    )
     return _structural(
         lines,
         tolerance=tolerance,
         long=_pt(LONG_LINE_PT, dpi),
         min_span=_pt(MIN_ROW_PT, dpi),
     )
+
+
+def bridge_broken_lines(lines: list[_Line], *, tolerance: float, max_gap: float, long: float) -> list[_Line]:
+    """Rules broken by worn toner or a faint patch of the scan, mended.
+
+    A table's rules end where another rule crosses them: at a corner, a T, or the border of a
+    merged cell. An end that no crossing rule closes is a break. Two collinear pieces whose
+    facing ends are both open are one rule (a merged cell's gap is closed at both ends, and so
+    is the space between two stacked tables); a piece of a grid rule whose end is open with no
+    piece beyond is carried on to the next crossing rule, where the cell it bounds closes.
+    """
+    out = [ln for ln in lines if ln.orientation == "h"], [ln for ln in lines if ln.orientation == "v"]
+    mended: list[_Line] = []
+    for own, across in (out, out[::-1]):
+        joined = _join_open_gaps(own, across, tolerance, max_gap, long)
+        mended += [_carried_on(ln, across, tolerance, max_gap) for ln in joined]
+    return mended
+
+
+def _join_open_gaps(
+    lines: list[_Line], across: list[_Line], tolerance: float, max_gap: float, long: float
+) -> list[_Line]:
+    """Collinear pieces of rules joined across gaps (up to `max_gap`) whose two facing ends are
+    open. A piece of a rule is long or meets a crossing rule; the strokes of a line of bold
+    text, which are level with those of the next cell, are neither."""
+
+    def rule_piece(line: _Line) -> bool:
+        return line.end - line.start >= long or _crossings(line, across, tolerance) > 0
+
+    joined: list[_Line] = []
+    for cluster in _clusters(sorted(lines, key=lambda ln: ln.pos), tolerance):
+        pieces: list[_Line] = []
+        for line in sorted(cluster, key=lambda ln: ln.start):
+            last = pieces[-1] if pieces else None
+            if (last is not None and line.start - last.end <= max_gap and rule_piece(last) and rule_piece(line)
+                    and not _closed(last, False, across, tolerance) and not _closed(line, True, across, tolerance)):
+                pos = (last.pos + line.pos) / 2
+                pieces[-1] = _Line(line.orientation, pos, last.start, max(last.end, line.end))
+            else:
+                pieces.append(line)
+        joined += pieces
+    return joined
+
+
+def _carried_on(line: _Line, across: list[_Line], tolerance: float, max_gap: float) -> _Line:
+    """`line` with each open end carried to the next crossing rule within `max_gap`, if it is a
+    grid rule (two crossing rules touch it)."""
+    if _crossings(line, across, tolerance) < 2:
+        return line
+    start, end = line.start, line.end
+    spanning = sorted(o.pos for o in across if o.start - tolerance <= line.pos <= o.end + tolerance)
+    if not _closed(line, True, across, tolerance):
+        before = [p for p in spanning if line.start - max_gap <= p < line.start]
+        start = before[-1] if before else start
+    if not _closed(line, False, across, tolerance):
+        after = [p for p in spanning if line.end < p <= line.end + max_gap]
+        end = after[0] if after else end
+    return _Line(line.orientation, line.pos, start, end)
 
 
 def _fill_edges(image: np.ndarray, dpi: int) -> list[_Line]:

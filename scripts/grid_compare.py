@@ -137,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="1-4")
     parser.add_argument("--samples", default="salud-2025")
-    parser.add_argument("--keep", type=Path, help="folder for the scan variants (reused when present)")
+    parser.add_argument("--keep", type=Path, help="folder to keep the scan variants in")
+    parser.add_argument("--no-camelot", action="store_true", help="score our finder only")
     args = parser.parse_args(argv)
     from robustness_scans import parse_seeds
 
@@ -145,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         import camelot  # noqa: F401
 
-        finders["camelot"] = camelots
+        if not args.no_camelot:
+            finders["camelot"] = camelots
     except ImportError:
         print("camelot is not installed (pip install .[bench]): scoring our finder only", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="grid-") as tmp:

@@ -148,6 +148,31 @@ def test_a_second_table_under_a_cut_one_is_not_joined_to_it() -> None:
     assert sorted((ln.start, ln.end) for ln in edges) == [(40, 120), (200, 240)]
 
 
+def _mend(lines: list) -> list:
+    return ocr.bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
+
+
+def test_a_rule_broken_by_worn_toner_is_mended_but_a_merged_cell_stays_open() -> None:
+    verticals = [ocr._Line("v", x, 40, 200) for x in (0, 100, 200, 300)]
+    broken = [ocr._Line("h", 80, 0, 130), ocr._Line("h", 80, 170, 300)]  # a faint patch at x 130-170
+    merged = [ocr._Line("h", 120, 0, 100), ocr._Line("h", 120, 200, 300)]  # no rule over the cell 100-200
+    frame = [ocr._Line("h", y, 0, 300) for y in (40, 200)]
+    mended = _mend(verticals + broken + merged + frame)
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 80) == [(0, 300)]
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 120) == [
+        (0, 100), (200, 300)]
+
+
+def test_a_rule_fading_out_before_the_border_is_carried_to_it_and_stacked_tables_stay_apart() -> None:
+    top_table = [ocr._Line("v", x, 0, 100) for x in (0, 100, 200)] + [ocr._Line("h", y, 0, 200) for y in (0, 100)]
+    faded = [ocr._Line("h", 50, 0, 140)]  # its last 60 px lost to a faint patch
+    low_table = [ocr._Line("v", x, 130, 200) for x in (0, 100, 200)] + [ocr._Line("h", y, 0, 200) for y in (130, 200)]
+    mended = _mend(top_table + faded + low_table)
+    assert [(ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 50] == [(0, 200)]
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "v" and ln.pos == 100) == [
+        (0, 100), (130, 200)]
+
+
 def test_a_rule_hidden_under_shading_is_found_from_the_shading() -> None:
     image = _ruled_table()
     cv2.line(image, (30, 120), (580, 120), 245, 3)  # the row rule gone …
