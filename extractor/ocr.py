@@ -54,6 +54,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytesseract
 from pdfplumber.table import edges_to_intersections, intersections_to_cells
 
@@ -62,8 +63,13 @@ from extractor.model import Edge, PageContent, Word
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 UPSCALE = 2.0  # 6–7 pt at 200 dpi is too small for tesseract; 2× reads codes, 3× is no better
 SMALL_PRINT_PT = 4.5  # median letter height below which text is upscaled: 6.5 pt print is ~3.5
-BODY_SCALE = 0.75  # 10-11 pt body text (letters ~5.5 pt) reads as well at 0.75× as at 2× (708 vs
-# 705 of 725 words) in half the time: the narrative pages of a report cost little
+# letter heights tesseract reads best at (measured at 200 dpi: small print 2×, body 0.75×)
+SMALL_PRINT_PX = 19.0  # 6.5 pt print (letters ~3.5 pt) at 200 dpi, upscaled 2×
+# 11 pt body (letters ~5.5 pt) at 200 dpi read at 0.75×: as well as at 2× (708 vs 705 of 725 words)
+# in half the time, so the narrative pages of a report cost little
+BODY_PRINT_PX = 11.5
+MIN_READING_SCALE, MAX_READING_SCALE = 0.5, 4.0
+MIN_DPI, MAX_DPI = 150, 300  # a scan is read at its own resolution, within these
 LANG = "spa"
 DIGITS_LANG = "eng"  # re-reads words with digits: 28/28 codes right where "spa" got 13/28
 # one value as printed ("1221", "1,795", "12.5%"): no letters, at most one decimal separator
@@ -91,6 +97,9 @@ FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size le
 EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
 MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
 MAX_SKEW_DEG = 5.0
+LIGHT_STEP_PT = 4.0  # the paper's brightness is measured on a grid this coarse
+LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): the paper is the brightest thing within
+UNEVEN_LIGHT = 25  # grey levels between the darkest and brightest paper that make a page unevenly lit
 
 LINE_LOOKBACK = 8  # open lines a word may join: enough for table rows of different heights
 MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
@@ -258,6 +267,28 @@ def deskew(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(
         image, _deskew_matrix(image.shape, angle), image.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=(255,)
     )
+
+
+def flatten_light(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The page as if lit evenly: each pixel divided by the paper's brightness around it.
+
+    A lamp brighter at one end, or the shadow of a binding, darkens the paper by 60-170 grey
+    levels over a few centimetres; one threshold for the page then takes the dark end for ink
+    (a black band that buries the first column) or loses faint rules at the bright end. The
+    paper is the brightest thing within LIGHT_WINDOW_PT (wider than any shaded header or row,
+    so shading stays), smoothed; pages lit evenly are returned as they are.
+    """
+    shrink = max(1, _pt(LIGHT_STEP_PT, dpi))
+    small = cv2.resize(image, (max(1, image.shape[1] // shrink), max(1, image.shape[0] // shrink)),
+                       interpolation=cv2.INTER_AREA)
+    window = max(3, round(LIGHT_WINDOW_PT / LIGHT_STEP_PT) | 1)
+    paper = cv2.dilate(small, np.ones((window, window), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), window / 2)
+    if int(np.percentile(paper, 98)) - int(np.percentile(paper, 2)) < UNEVEN_LIGHT:
+        return image
+    paper = cv2.resize(paper, image.shape[::-1], interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    level = float(np.percentile(paper, 95))
+    return np.clip(image.astype(np.float32) * (level / np.maximum(paper, 1)), 0, 255).astype(np.uint8)
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
@@ -640,7 +671,7 @@ def ocr_words(
     dpi: int = DEFAULT_DPI,
     grid: Sequence[Edge] | None = None,
     lang: str = LANG,
-    upscale: float = UPSCALE,
+    upscale: float | None = None,  # None: from the measured height of the letters
     per_cell: bool = True,  # False: the whole page in one reading (for measuring; worse on tables)
 ) -> list[Word]:
     """Words of an upright page image in PDF points, none straddling a vertical ruling line."""
@@ -652,26 +683,41 @@ def ocr_words(
     cells = [_scaled(_Box(*bbox), 1 / scale) for bbox in grid_cells(grid)] if per_cell else []
     if len(cells) < MIN_GRID_CELLS:
         cells = []
+    upscale = upscale or reading_scale(_ink(clean), dpi)
     found = [w for words in _ocr_boxes(clean, cells, upscale=upscale, lang=lang) for w in words]
     rest = _blank(clean, cells)
     rest_ink = _ink(rest)
     rest_box = _ink_box(rest_ink)
     if rest_box is not None:
-        scale_rest = upscale if _small_print(rest_ink, dpi) else BODY_SCALE
+        scale_rest = reading_scale(rest_ink, dpi)
         loose = _ocr_boxes(rest, [rest_box], upscale=scale_rest, lang=lang, psm=PSM_PAGE)[0]
         verticals = [ln for ln in lines if ln.orientation == "v"]
         found += _split_at_lines(loose, verticals, clean, upscale=upscale, lang=lang)
     return [_to_word(w, scale) for w in _reading_order(found)]
 
 
-def _small_print(ink: np.ndarray, dpi: int) -> bool:
-    """Whether the letters in `ink` are small print (median height below SMALL_PRINT_PT)."""
+def reading_scale(ink: np.ndarray, dpi: int) -> float:
+    """How much to enlarge (or shrink) the print in `ink` for tesseract, from its letters' height.
+
+    Small print is brought to SMALL_PRINT_PX, body text to BODY_PRINT_PX (read as well as larger
+    and in half the time), whatever the resolution of the scan: a 150-dpi scan's 6 pt codes
+    need 3×, a 400-dpi scan's barely 1×.
+    """
+    height = _letter_height(ink, dpi)
+    if height is None:
+        return UPSCALE
+    target = SMALL_PRINT_PX if height < SMALL_PRINT_PT * dpi / 72 else BODY_PRINT_PX
+    return min(max(target / height, MIN_READING_SCALE), MAX_READING_SCALE)
+
+
+def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
+    """Median height in px of the letter-sized marks in `ink` (None: no print)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     # letters, not specks, rules or pictures
     letters = heights[(heights >= _pt(1.5, dpi)) & (heights <= _pt(20, dpi)) & (widths <= _pt(20, dpi))]
-    return len(letters) > 0 and float(np.median(letters)) < SMALL_PRINT_PT * dpi / 72
+    return float(np.median(letters)) if len(letters) else None
 
 
 def despeckle(image: np.ndarray, dpi: int) -> np.ndarray:
@@ -1075,7 +1121,7 @@ def _scaled_edge(edge: Edge, factor: float) -> _Line:
 
 
 def _to_word(word: _OcrWord, scale: float) -> Word:
-    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale)
+    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale, word.conf)
 
 
 # --------------------------------------------------------------------------- pages
@@ -1086,14 +1132,15 @@ def ocr_page(
     page_index: int,
     page_width_pt: float,
     page_height_pt: float,
-    dpi: int = DEFAULT_DPI,
+    dpi: int | None = None,  # None: the scan's own resolution
 ) -> PageContent:
     """One page read by OCR: upright words, ruling edges and reading-order text, in PDF points."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         page = pdf[page_index]
+        dpi = dpi or scan_dpi(page)
         stored_rotation = page.get_rotation()
-        image = _render(page, dpi)
+        image = flatten_light(_render(page, dpi), dpi)
     finally:
         pdf.close()
     rotation = detect_rotation(image, prior=stored_rotation)
@@ -1116,6 +1163,28 @@ def ocr_page(
     )
 
 
+def scan_dpi(page: pdfium.PdfPage) -> int:
+    """The resolution of the page's scan (its largest image), within MIN_DPI..MAX_DPI.
+
+    Rendering a 300-dpi scan at 200 dpi throws away a third of what the scanner saw; rendering a
+    150-dpi one at 200 only adds blur. Pages with no image (vector print read with --ocr always)
+    are rendered at DEFAULT_DPI.
+    """
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            pixels = max(obj.get_px_size())
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        extent = max(right - left, top - bottom)  # a turned scan's long side lies either way
+        if extent >= max(page.get_size()) / 2:  # the scan, not a logo
+            best = max(best, pixels / (extent / 72))
+    if not best:
+        return DEFAULT_DPI
+    return round(min(max(best, MIN_DPI), MAX_DPI))
+
+
 def _upright_size(image: np.ndarray, width: float, height: float) -> tuple[float, float]:
     """The page size in points, swapped when the content had to be turned a quarter."""
     image_landscape = image.shape[1] > image.shape[0]
@@ -1127,7 +1196,7 @@ def ocr_pages(
     page_indexes: Sequence[int],
     jobs: int = 2,
     progress: ProgressCallback | None = None,
-    dpi: int = DEFAULT_DPI,
+    dpi: int | None = None,  # None: each page at its scan's own resolution
 ) -> list[PageContent]:
     """Pages read by OCR in a pool of `jobs` processes, in the order asked; reports (done, total)."""
     check_tesseract()
@@ -1154,7 +1223,7 @@ def _report(page: PageContent, progress: ProgressCallback | None, done: int, tot
     return page
 
 
-def _ocr_job(pdf_path: str, page_index: int, dpi: int) -> PageContent:
+def _ocr_job(pdf_path: str, page_index: int, dpi: int | None) -> PageContent:
     """Worker entry: open the PDF in this process (pdfium handles are not shareable)."""
     pdf = pdfium.PdfDocument(pdf_path)
     try:

@@ -67,6 +67,10 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     if options.validate:
         findings += validation.validate(report, rules, options.data_docs)
     findings += reconcile_report(report, rules)
+    if source_read_by_ocr(pages):
+        from extractor.confidence import flag_doubtful
+
+        findings = flag_doubtful(findings, pages)
     report.findings = sort_findings(findings)
     return report
 
@@ -91,6 +95,10 @@ def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceI
         pages = _ocr_into(path, pages, to_ocr, options)
         source.ocr_pages = to_ocr
     return pages, source
+
+
+def source_read_by_ocr(pages: list[PageContent]) -> bool:
+    return any(p.source == "ocr" for p in pages)
 
 
 def needs_ocr(page: PageContent, mode: str) -> bool:

@@ -64,7 +64,7 @@ def upright_page(pdf: Path, page_index: int, quarter: int) -> tuple[object, obje
     """The scan of one page turned upright and deskewed, with its scan frame."""
     from extractor import ocr
 
-    image = ocr.render_page(pdf, page_index, DPI)
+    image = ocr.flatten_light(ocr.render_page(pdf, page_index, DPI), DPI)
     image = ocr.turn(image, (360 - quarter) % 360)  # the generator turned it `quarter` clockwise
     skew = ocr.estimate_skew(image)
     return ocr.deskew(image, skew), ocr.scan_frame(image.shape, skew)
