@@ -21,7 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractor.layout import join_cell_text, line_text, text_lines
+from extractor.geometry import text_lines
+from extractor.layout import join_cell_text, line_text
 from extractor.model import Fill, PageContent, RawRow, Word
 from extractor.rules import Rules
 
@@ -41,16 +42,16 @@ class BlockSpec:
 
     @classmethod
     def from_rules(cls, rules: Rules) -> BlockSpec | None:
-        raw = rules.section("blocks")
-        if not raw:
+        spec = rules.spec.blocks
+        if spec is None:
             return None
         return cls(
-            start=re.compile(raw["start"]),
-            pattern=re.compile(raw["pattern"]),
-            bar_required=raw.get("bar", "required") == "required",
-            bar_min_width=float(raw.get("bar_min_width", 0.5)),
-            continue_without_header=bool(raw.get("continue_without_header", False)),
-            join_hyphen_wraps=bool(rules.section("text").get("join_hyphen_wraps", False)),
+            start=re.compile(spec.start),
+            pattern=re.compile(spec.pattern),
+            bar_required=spec.bar == "required",
+            bar_min_width=spec.bar_min_width,
+            continue_without_header=spec.continue_without_header,
+            join_hyphen_wraps=rules.spec.text.join_hyphen_wraps,
         )
 
 

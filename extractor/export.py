@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from extractor.model import Finding, Report, Row, SummaryRow
+from extractor.model import ROW_KEYS, Finding, Report, Row, SummaryRow
 from extractor.values import parse_value
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
@@ -207,7 +207,7 @@ def append_to_database(db_path: Path, report: Report) -> None:
                     (sha, i, row.code, row.level, col, row.fields.get(col, ""), row.page)
                     for i, row in enumerate(report.rows)
                     for col in report.columns
-                    if col not in ("code", "level", "page", "repairs")
+                    if col not in ROW_KEYS
                 ],
             )
             con.executemany(

@@ -1,9 +1,10 @@
-"""Page geometry: text lines, the table grid, the header and its columns, row bands.
+"""Table layout: the header and its columns, where the table ends, and its row spans.
 
 Column boundaries come from the header row, found by its labels (synonyms in `rules/`), never
 from fixed x positions; the year columns come from the header text. Header cells are taken
-from the ruling grid (pdfplumber's edge → intersection → cell chain) or, for producers that
-shade header cells instead of ruling them, from the filled rectangles.
+from the ruling grid (`geometry.grid_cells`) or, for producers that shade header cells instead
+of ruling them, from the filled rectangles. A *row span* is the vertical extent (top, bottom)
+of one printed row of a table body; `rows.py` makes a `RawRow` of the cells in it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractor.model import Box, Column, Edge, Fill, PageContent, Word
+from extractor.geometry import Box, Edge, grid_cells, text_lines
+from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, normalize_label
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
 LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
-SNAP_TOLERANCE = 3.0
+SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 
 
 @dataclass(slots=True)
@@ -35,26 +37,7 @@ class TableHeader:
         return next((c for c in self.columns if c.role == role), None)
 
 
-# ---- text lines ------------------------------------------------------------------------------
-
-
-def text_lines(words: Iterable[Word]) -> list[list[Word]]:
-    """Words grouped into lines (by vertical overlap), top to bottom, each left to right."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        line = lines[-1] if lines else None
-        if line and _same_line(line, word):
-            line.append(word)
-        else:
-            lines.append([word])
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
-
-
-def _same_line(line: list[Word], word: Word) -> bool:
-    top = min(w.top for w in line)
-    bottom = max(w.bottom for w in line)
-    overlap = min(bottom, word.bottom) - max(top, word.top)
-    return overlap > 0.5 * min(bottom - top, word.bottom - word.top)
+# ---- cell text ------------------------------------------------------------------------------
 
 
 def line_text(line: Sequence[Word]) -> str:
@@ -83,29 +66,6 @@ def join_wrapped(head: str, tail: str, join_hyphen_wraps: bool = False) -> str:
 
 
 # ---- grid ------------------------------------------------------------------------------------
-
-
-def grid_cells(edges: Sequence[Edge]) -> list[Box]:
-    """Cells enclosed by ruling edges (pdfplumber's merge → intersections → cells chain)."""
-    if len(edges) < 4:
-        return []
-    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
-
-    objs = [
-        {
-            "orientation": e.orientation,
-            "x0": e.x0,
-            "x1": e.x1,
-            "top": e.top,
-            "bottom": e.bottom,
-            "width": e.x1 - e.x0,
-            "height": e.bottom - e.top,
-        }
-        for e in edges
-    ]
-    merged = merge_edges(objs, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE, SNAP_TOLERANCE)
-    cells = intersections_to_cells(edges_to_intersections(merged, 1, 1))
-    return [Box(x0, x1, top, bottom) for x0, top, x1, bottom in cells]
 
 
 def fill_cells(fills: Sequence[Fill], min_size: float = 4.0) -> list[Box]:
@@ -230,18 +190,16 @@ def find_continued_header(
 
 
 def _header_candidate_cells(page: PageContent) -> list[Box]:
-    cells = grid_cells(page.edges) + fill_cells(page.fills)
-    # a cell holding other cells (a whole-table frame, a page-wide band) is no header cell
+    cells = grid_cells(page.edges, snap=SNAP_TOLERANCE) + fill_cells(page.fills)
+    # a cell holding other cells (a whole-table frame, a page-wide strip) is no header cell
     return [c for c in cells if c.bottom - c.top < page.height * 0.25]
 
 
 def _header_from_anchor(
     anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict
 ) -> TableHeader | None:
-    band_top, band_bottom = anchor.box.top - 1, anchor.box.bottom + 1
-    row = [
-        c for c in cells if c.text and band_top <= c.box.ymid <= band_bottom and c.box.x1 > anchor.box.x0 - 1
-    ]
+    row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
+    row = [c for c in cells if c.text and row_top <= c.box.ymid <= row_bottom and c.box.x1 > anchor.box.x0 - 1]
     row = _innermost(row)
     columns: list[Column] = []
     years: dict[str, list[int]] = {}
@@ -265,7 +223,7 @@ def _header_from_anchor(
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
     columns.sort(key=lambda c: c.x0)
-    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), band_top + 1, band_bottom - 1)
+    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
     return TableHeader(box, columns, years)
 
 
@@ -318,20 +276,20 @@ def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[i
 # ---- body rows -------------------------------------------------------------------------------
 
 
-def row_bands_from_rules(
+def row_spans_from_rules(
     page: PageContent, header: TableHeader, top: float, bottom: float
 ) -> list[tuple[float, float]]:
-    """Row bands between consecutive horizontal rules below the header, if the body is ruled."""
+    """Row spans between consecutive horizontal rules below the header, if the body is ruled."""
     ys = horizontal_rules(page.edges, header.box.x0, header.box.x1, top, bottom)
     if ys and ys[0] - top > 2:  # the header's own bottom rule may be missing or short
         ys.insert(0, top)
     return [(a, b) for a, b in itertools.pairwise(ys) if b - a > 2]
 
 
-def row_bands_from_anchors(
+def row_spans_from_anchors(
     words: Sequence[Word], code_col: Column, top: float, bottom: float, code_pattern: re.Pattern[str]
 ) -> list[tuple[float, float]]:
-    """Row bands for an unruled body: one per code in the code column, cut at the widest gap.
+    """Row spans for an unruled body: one per code in the code column, cut at the widest gap.
 
     Codes may sit at the top of their row or be centred in it; between two codes the rows
     are separated where the vertical whitespace across all columns is widest.
@@ -362,17 +320,17 @@ def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:
     return best_y
 
 
-def cells_of_band(
+def cells_of_row_span(
     words: Sequence[Word],
     columns: Sequence[Column],
     top: float,
     bottom: float,
     join_hyphen_wraps: bool = False,
 ) -> dict[str, str]:
-    """Cell text per column role for the words whose centre lies in the band."""
-    band = [w for w in words if top <= w.ymid < bottom]
+    """Cell text per column role for the words whose centre lies in the row span."""
+    in_span = [w for w in words if top <= w.ymid < bottom]
     cells: dict[str, list[Word]] = {}
-    for w in band:
+    for w in in_span:
         col = column_of(w, columns)
         if col:
             cells.setdefault(col.role, []).append(w)

@@ -1,6 +1,6 @@
 """The plain dataclasses passed between stages.
 
-PDF → PageContent (words, ruling edges, fills) → RawRow (cells of one printed row band)
+PDF → PageContent (words, ruling edges, fills) → RawRow (cells of one printed row span)
 → Row (one logical matrix row, codes repaired) → Finding → Report.
 
 Coordinates are PDF points with the origin at the top-left of the page (pdfplumber's
@@ -12,30 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# Box and Edge are geometry (extractor/geometry.py); stages may read them from here with the rest
+from extractor.geometry import Box as Box
+from extractor.geometry import Edge, Extent
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-class _Extent:
-    """Centre of anything with x0, x1, top and bottom (shared by words and boxes)."""
-
-    __slots__ = ()
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def xmid(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def ymid(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
 @dataclass(frozen=True, slots=True)
-class Word(_Extent):
+class Word(Extent):
     """A run of characters on one line, as the text layer (or OCR) gives it."""
 
     text: str
@@ -44,30 +30,6 @@ class Word(_Extent):
     top: float
     bottom: float
     conf: float | None = None  # OCR confidence 0-100 (tesseract's); None: read from a text layer
-
-
-@dataclass(frozen=True, slots=True)
-class Box(_Extent):
-    """A rectangle on the page: a cell, a table's extent."""
-
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    def contains(self, word: Word) -> bool:
-        return self.x0 <= word.xmid <= self.x1 and self.top <= word.ymid <= self.bottom
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """A ruling line segment: a stroked line, or one side of a drawn rectangle."""
-
-    orientation: Literal["h", "v"]
-    x0: float
-    x1: float
-    top: float
-    bottom: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +71,19 @@ class Column:
 
 @dataclass(slots=True)
 class RawRow:
-    """One printed row band of the matrix on one page: cell texts by column role."""
+    """One printed row of the matrix on one page (its row span, top to bottom): cell texts by column role."""
 
     page: int
     top: float
     bottom: float
     cells: dict[str, str]
     block: str = ""  # heading of the block the row sits in (families with per-block tables)
-    continues_previous: bool = False  # no code, first band after a page's header
+    continues_previous: bool = False  # no code, first row after a page's header
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
+
+
+# `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`
+ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
 
 @dataclass(slots=True)

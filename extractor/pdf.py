@@ -2,7 +2,7 @@
 
 pypdfium2 reads a page's characters and paths in milliseconds (pdfminer, under pdfplumber,
 takes ~0.25 s a page on these dense matrices), so the born-digital path uses it directly.
-Pages without a usable text layer are handed to `ocr.py` by the pipeline.
+Pages without a usable text layer are handed to `extractor/ocr/` by the pipeline.
 """
 
 from __future__ import annotations

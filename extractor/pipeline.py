@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.model import SEVERITY_RANK, Extraction, Finding, PageContent, Report, Row, SourceInfo
+from extractor.model import ROW_KEYS, SEVERITY_RANK, Extraction, Finding, PageContent, Report, Row, SourceInfo
 from extractor.pdf import (
     InputError,
     has_text_layer,
@@ -152,13 +152,12 @@ def load_catalog(path: Path) -> list[Row]:
         raise InputError(f"{path}: catalog file not found")
     with path.open(encoding="utf-8", newline="") as fh:
         records = list(csv.DictReader(fh))
-    keys = ("code", "level", "parent", "page", "repairs")
     return [
         Row(
             r.get("code", ""),
             r.get("level", ""),
             r.get("parent", ""),
-            {k: v for k, v in r.items() if k not in keys},
+            {k: v for k, v in r.items() if k not in ROW_KEYS},
             int(r.get("page") or 0),
         )
         for r in records

@@ -1,7 +1,7 @@
-"""Pages → printed row bands, header metadata, the summary-counts table and the narrative.
+"""Pages → raw rows (one per printed row span), header metadata, the summary-counts table and the narrative.
 
 Repeated page headers, summary tables and column headers are page furniture, never rows; a
-band that opens a page without a code continues the last row of the previous page.
+row that opens a page without a code continues the last row of the previous page.
 """
 
 from __future__ import annotations
@@ -12,22 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.geometry import Box, text_lines
 from extractor.layout import (
-    Box,
     TableHeader,
-    cells_of_band,
+    cells_of_row_span,
     fill_color_at,
     find_continued_header,
     find_headers,
     line_text,
-    row_bands_from_anchors,
-    row_bands_from_rules,
+    row_spans_from_anchors,
+    row_spans_from_rules,
     ruled_table_bottom,
     split_glued_words,
-    text_lines,
 )
 from extractor.model import Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
+
+ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
 
 
 @dataclass(slots=True)
@@ -62,7 +63,7 @@ class _Table:
 
 
 def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
-    """Find the headers (and block headings) of a page and cut the body under each into row bands."""
+    """Find the headers (and block headings) of a page and cut the body under each into row spans."""
     result = PageTables(page.number)
     headers = find_headers(page, rules)
     blocks = BlockSpec.from_rules(rules)
@@ -173,28 +174,28 @@ def _rows_under_header(
 ) -> list[RawRow]:
     # a family whose bodies are never ruled says so: its only rules (a page frame, the line over
     # the footnotes) would otherwise be taken for row rules
-    ruled = rules.section("table").get("ruled_body", True)
-    bands = row_bands_from_rules(page, header, top, bottom) if ruled else []
-    if not bands:
+    ruled = rules.spec.table.ruled_body
+    spans = row_spans_from_rules(page, header, top, bottom) if ruled else []
+    if not spans:
         code_col = header.column("code")
-        token = re.compile(rules.section("codes").get("token", r"\d{2}(?:\.\d{2})+"))
-        bands = row_bands_from_anchors(words, code_col, top, bottom, token) if code_col else []
-    if not bands and continued:
-        bands = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
-    join_hyphens = bool(rules.section("text").get("join_hyphen_wraps", False))
+        token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
+        spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
+    if not spans and continued:
+        spans = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
+    join_hyphens = rules.spec.text.join_hyphen_wraps
     progress_col = next((c for c in header.columns if c.role.startswith("progress_")), None)
     rows = []
-    for band_top, band_bottom in bands:
-        cells = cells_of_band(words, header.columns, band_top, band_bottom, join_hyphens)
+    for span_top, span_bottom in spans:
+        cells = cells_of_row_span(words, header.columns, span_top, span_bottom, join_hyphens)
         if not any(v.strip() for v in cells.values()):
             continue
-        fill = fill_color_at(page.fills, progress_col, band_top, band_bottom)
-        rows.append(RawRow(page.number, band_top, band_bottom, cells, fill=fill))
+        fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill))
     return rows
 
 
 def _furniture_patterns(rules: Rules) -> list[re.Pattern[str]]:
-    return [re.compile(p, re.I) for p in rules.raw.get("furniture", [])]
+    return [re.compile(p, re.I) for p in rules.spec.furniture]
 
 
 def _is_furniture(line: Sequence[Word], patterns: Sequence[re.Pattern[str]]) -> bool:
@@ -263,12 +264,12 @@ def voted_summary(summaries: Sequence[tuple[int, list[SummaryRow]]], rules: Rule
             counts = tuple(row.counts.values())
             seen.setdefault(row.group, Counter())[counts] += 1
             first.setdefault((row.group, counts), row)
-    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    groups = rules.spec.summary.groups
     return [first[(g, seen[g].most_common(1)[0][0])] for g in groups if g in seen]
 
 
 def _mark_continuation(rows: list[RawRow], has_previous: bool) -> None:
-    """A page's first band without a code continues the previous page's last row."""
+    """A page's first raw row without a code continues the previous page's last row."""
     if rows and has_previous and not rows[0].cells.get("code", "").strip():
         rows[0].continues_previous = True
 
@@ -282,11 +283,11 @@ def _years_of(headers: Sequence[TableHeader], prefix: str) -> list[int]:
 
 def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
     # labels clipped by a scanner or misread ("inisterio conductor:") are put back first
-    from extractor.repair import clean_furniture_text
+    from extractor.furniture import clean_furniture_text
 
     lines, _ = clean_furniture_text(lines, rules)
     out: dict[str, str] = {}
-    for key, pattern in (rules.raw.get("metadata") or {}).items():
+    for key, pattern in rules.spec.metadata.items():
         rx = re.compile(pattern, re.I)
         for line in lines:
             m = rx.search(line)
@@ -299,7 +300,7 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:
     """Each summary group's line: its name followed by one whole number per count column, in
     the order the page's header line prints the columns (the rules' order when none is read)."""
-    groups = (rules.raw.get("summary") or {}).get("groups", [])
+    groups = rules.spec.summary.groups
     columns = rules.summary_columns
     if not columns:
         return []
@@ -336,5 +337,5 @@ def printed_column_order(lines: Sequence[str], columns: Sequence[SummaryColumn])
 
 
 def _is_meta_or_furniture(line: str, rules: Rules) -> bool:
-    patterns = list(rules.raw.get("furniture", [])) + list((rules.raw.get("metadata") or {}).values())
+    patterns = [*rules.spec.furniture, *rules.spec.metadata.values()]
     return any(re.search(p, line, re.I) for p in patterns)

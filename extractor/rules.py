@@ -78,8 +78,8 @@ class Rules:
 
     family: str
     raw: dict[str, Any]
+    spec: schema.FamilyRules  # the checked file, typed section by section
     levels: list[CodeLevel] = field(default_factory=list)
-    spec: schema.FamilyRules | None = None  # the checked file, typed section by section
     source: Path | None = None  # the rules file; its family's suites sit in ../expectations beside it
 
     @property
@@ -104,7 +104,7 @@ class Rules:
     @property
     def summary_columns(self) -> list[SummaryColumn]:
         """The count columns of the printed summary table, in printed order (none: no table)."""
-        columns = self.spec.summary.columns if self.spec else []
+        columns = self.spec.summary.columns
         return [SummaryColumn(c.name, tuple(c.labels), c.counts, c.from_, c.below) for c in columns]
 
     def parse_code(self, code: str) -> ParsedCode | None:

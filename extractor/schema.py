@@ -27,6 +27,8 @@ def _compiles(pattern: str) -> str:
 Regex = Annotated[str, AfterValidator(_compiles)]
 """A Python regular expression; checked to compile when the file is loaded."""
 
+NEVER = r"(?!x)x"  # the pattern that matches nothing: the default of an optional mark
+
 
 class Section(BaseModel):
     """A rules section: unknown keys are refused, so a typo never falls back to a default."""
@@ -81,7 +83,7 @@ class Text(Section):
 class Blocks(Section):
     start: Regex = Field(description="A line that opens a block heading.")
     pattern: Regex = Field(description="The whole heading; its named groups become the heading row's cells.")
-    bar: Literal["required", "optional"] = Field("optional", description="Whether a coloured bar must sit under it.")
+    bar: Literal["required", "optional"] = Field("required", description="Whether a coloured bar must sit under it.")
     bar_min_width: float = Field(0.5, ge=0, le=1, description="Least bar width, as a share of the table width.")
     continue_without_header: bool = Field(
         False, description="A table may run on at the top of the next page without a repeated header."
@@ -121,6 +123,12 @@ class Summary(Section):
     )
 
 
+class FurnitureText(Section):
+    labels: list[str] = Field(default_factory=list, description="Labels of the page-header block ('Sector:').")
+    markers: list[Regex] = Field(default_factory=list, description="Call-out markers beside it: dropped.")
+    headings: list[str] = Field(default_factory=list, description="Headings of call-out notes, restored when clipped.")
+
+
 # ---- validation ---------------------------------------------------------------------------------
 
 
@@ -154,15 +162,32 @@ class CutNames(Section):
     agreement: float = Field(0.8, gt=0, le=1)
 
 
+class Weights(Section):
+    """How much each piece of evidence counts for a code candidate; the rules file says why."""
+
+    printed_exact: float = Field(description="The printed text (or its prefix) is the code as printed.")
+    prefix_clipped: float = Field(description="The prefix is missing or clipped on the left.")
+    prefix_read: float = Field(description="The prefix is the literal once OCR confusions are read.")
+    prefix_read_clipped: float = Field(description="… and clipped on the left.")
+    prefix_fuzzy: float = Field(description="The most a prefix that is merely alike earns.")
+    other_level: float = Field(description="The printed text has another number of groups.")
+    alike_neutral: float = Field(description="% likeness at which a printed code is neutral evidence.")
+    alike_span: float = Field(description="% likeness more (less) than that for full support (contradiction).")
+    fills_values: float = Field(description="The row fills values as rows of the level do (or not: negative).")
+    head_word: float = Field(description="The name starts with a head word of the level (another: negative).")
+    parent_known: float = Field(description="The code's parent was printed above.")
+    parent_above: float = Field(description="… on the row just above.")
+    expected_next: float = Field(description="The next sibling or first child of the codes above.")
+    child_below: float = Field(description="The parent of the next row's printed code.")
+    in_catalog: float = Field(description="A code of the catalog (--catalog).")
+    catalog_name: float = Field(description="A catalog code whose row's name is this row's.")
+    seen_before: float = Field(description="A code already given to a row above (negative).")
+
+
 class Confidence(Section):
-    accept: float = Field(2.0, description="Least score of the best code candidate.")
-    margin: float = Field(1.0, description="Least lead of the best candidate over the next.")
-
-
-class RepairFurniture(Section):
-    labels: list[str] = Field(default_factory=list)
-    markers: list[Regex] = Field(default_factory=list)
-    headings: list[str] = Field(default_factory=list)
+    accept: float = Field(description="Least score of the best code candidate.")
+    margin: float = Field(description="Least lead of the best candidate over the next.")
+    weights: Weights = Field(description="The named evidence weights that make a score.")
 
 
 class Repair(Section):
@@ -172,15 +197,14 @@ class Repair(Section):
         default_factory=dict, description="Level → the only cells (globs) its rows print besides code and name."
     )
     text_columns: list[str] = Field(default_factory=lambda: ["name"], description="Free-text columns.")
+    vocabulary: list[str] = Field(default_factory=list, description="Words of this family besides _ocr.yaml's.")
     label_columns: list[str] = Field(default_factory=list, description="Text columns that hold short labels.")
     stray_cells: list[Regex] = Field(default_factory=list, description="Cell texts that are never data.")
-    rule_marks: Regex | None = Field(None, description="Vertical-rule marks read as characters.")
-    code_trailing_mark: Regex | None = Field(None, description="A margin mark printed after the code.")
+    rule_marks: Regex = Field("^[|]$", description="Vertical-rule marks read as characters.")
+    code_trailing_mark: Regex = Field(NEVER, description="A margin mark printed after the code.")
     function_words: list[str] = Field(default_factory=list, description="Words that cannot end a name.")
     complete_cut_names: CutNames = Field(default_factory=CutNames)
-    confidence: Confidence = Field(default_factory=Confidence)
-    furniture: RepairFurniture = Field(default_factory=RepairFurniture)
-    narrative: dict[str, Any] = Field(default_factory=dict)
+    confidence: Confidence = Field(description="How sure a code repair must be.")
 
 
 # ---- reconciliation -----------------------------------------------------------------------------
@@ -267,7 +291,7 @@ class ClaimTable(Section):
 
 class ServiceSubject(Section):
     prefix: str = Field("", description="Prefix of a service subject in claims ('S.'); empty: none.")
-    digits: int = Field(2, ge=1, description="Digits of the service number.")
+    digits: int = Field(1, ge=1, description="Digits of the service number (zero-padded).")
 
 
 class Narrative(Section):
@@ -298,27 +322,48 @@ class FamilyRules(Section):
     header: Header = Field(description="Column header labels, matched fuzzily.")
     output_columns: list[str] = Field(min_length=1, description="Columns of rows.csv; `{years}` expands per year.")
     furniture: list[Regex] = Field(default_factory=list, description="Lines that are never rows.")
+    furniture_text: FurnitureText = Field(
+        default_factory=FurnitureText, description="Page-header text cleaned before metadata is read."
+    )
     metadata: dict[str, Regex] = Field(default_factory=dict, description="Metadata key → regex with a `v` group.")
     summary: Summary = Field(default_factory=Summary, description="The printed summary-counts table.")
     validate_: Validate = Field(
         default_factory=Validate, alias="validate", description="Helper columns the expectation suites check."
     )
-    repair: Repair = Field(default_factory=Repair, description="How damaged codes and rows are repaired.")
+    repair: Repair = Field(description="How damaged codes and rows are repaired.")
     reconcile: Reconcile = Field(default_factory=Reconcile, description="How the printed figures are computed.")
     narrative: Narrative = Field(default_factory=Narrative, description="Numeric claims in the report's text.")
+
+
+class TextMarks(Section):
+    lone: Regex = Field(NEVER, description="A token dropped wherever it stands alone between words.")
+    edge: Regex = Field(NEVER, description="A token dropped alone at the start or end of a cell.")
+    glued: Regex = Field(NEVER, description="A character dropped glued to the outer side of a cell's end word.")
+    letter: Regex = Field(NEVER, description="A lone lower-case letter that is no word, at either end of a cell.")
+    in_capitals: dict[str, str] = Field(default_factory=dict, description="A mark in a word in capitals → letter.")
+
+
+class ValueMarks(Section):
+    strip: list[Regex] = Field(default_factory=list, description="Marks around a value, removed.")
+    readings: dict[str, str] = Field(default_factory=dict, description="Characters in a number → digit or separator.")
 
 
 class OcrConfusions(Section):
     """The print and OCR confusions shared by every family (extractor/families/rules/_ocr.yaml)."""
 
-    code_prefix_readings: dict[str, list[str]] = Field(default_factory=dict)
-    code_digit_readings: dict[str, str] = Field(default_factory=dict)
-    letter_confusions: list[tuple[str, str]] = Field(default_factory=list)
-    text_marks: dict[str, Any] = Field(default_factory=dict)
-    value_marks: dict[str, Any] = Field(default_factory=dict)
-    homoglyphs: dict[str, str] = Field(default_factory=dict)
-    markup: list[Regex] = Field(default_factory=list)
-    vocabulary: list[str] = Field(default_factory=list)
+    code_prefix_readings: dict[str, list[str]] = Field(
+        default_factory=dict, description="A character of a code prefix → the letters it may stand for."
+    )
+    code_digit_readings: dict[str, str] = Field(
+        default_factory=dict, description="A character in a code's number → the digit it stands for."
+    )
+    letter_confusions: list[tuple[str, str]] = Field(
+        default_factory=list, description="Letters misread inside words: printed → meant."
+    )
+    text_marks: TextMarks = Field(default_factory=TextMarks, description="Specks read as punctuation in text.")
+    value_marks: ValueMarks = Field(default_factory=ValueMarks, description="Marks in value cells.")
+    markup: list[Regex] = Field(default_factory=list, description="Markup left in extracted text, removed.")
+    vocabulary: list[str] = Field(default_factory=list, description="Words a damaged document may never print intact.")
 
 
 # ---- checks the types cannot express ------------------------------------------------------------

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.model import Finding, Report, Severity
+from extractor.model import ROW_KEYS, Finding, Report, Severity
 from extractor.rules import ALL, FAMILIES_DIR, CodeLevel, Rules, normalize_label
 from extractor.values import parse_value
 
@@ -68,16 +68,15 @@ class Spec:
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Spec:
-        raw = rules.section("validate")
-        years = raw.get("years") or {}
+        section = rules.spec.validate_
         counts = rules.summary_columns
         return cls(
-            values=tuple(raw.get("values") or ()),
+            values=tuple(section.values),
             counts=tuple(c.name for c in counts),
             sums={c.name: tuple(p.name for p in counts if p.counts != ALL) for c in counts if c.counts == ALL},
-            allowed={k: tuple(v) for k, v in (raw.get("allowed") or {}).items()},
-            printed_years=tuple(years.get("printed") or ()),
-            within_years=tuple(years.get("within") or ()),
+            allowed={k: tuple(v) for k, v in section.allowed.items()},
+            printed_years=tuple(section.years.printed),
+            within_years=tuple(section.years.within),
         )
 
     def parameters(self) -> dict[str, list[str]]:
@@ -147,7 +146,7 @@ def _value_helpers(record: Record, spec: Spec) -> Record:
 def _code_helpers(rows: list[Record], rules: Rules) -> list[Record]:
     """Grammar, parent and order helpers of each row, from `codes` of the rules file."""
     levels = {lvl.level: lvl for lvl in rules.levels}
-    named = {d["level"]: d.get("code", "") for d in rules.section("codes").get("named_rows", [])}
+    named = {n.level: n.code for n in rules.spec.codes.named_rows}
     first_at: dict[str, int] = {}
     for i, row in enumerate(rows):
         if row["code"]:
@@ -186,8 +185,6 @@ def _code_checks(
 
 
 # ---- tables -------------------------------------------------------------------------------------
-
-ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
 
 def rows_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:

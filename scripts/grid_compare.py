@@ -4,7 +4,7 @@
 Each matrix page of a seeded scan variant (scripts/samplegen/scan_variants.py) is turned upright
 (from the plan the generator recorded: rotation detection is not under test here), deskewed as
 the OCR path does, and handed to both finders. Their lines go through the same cell builder
-(`ocr.grid_cells`) and are scored against the cells the born-digital page's own vector rules
+(`ocr.grid.table_cells`) and are scored against the cells the born-digital page's own vector rules
 close: a true cell counts as found when a detected cell has all four sides within 2.5 pt.
 Deskewing turns the image back about its centre and a cropped margin keeps its place on the
 sheet, so the upright scan and the born-digital page share coordinates.
@@ -51,13 +51,18 @@ class Tally:
         self.seconds[finder] = self.seconds.get(finder, 0.0) + seconds
 
 
+def cells_of(edges: Sequence) -> list[Cell]:
+    from extractor.ocr.grid import table_cells
+
+    return [(b.x0, b.top, b.x1, b.bottom) for b in table_cells(edges)]
+
+
 def true_cells(pdf: Path, page_index: int) -> list[Cell]:
-    from extractor import ocr
     from extractor.pdf import open_pdf, read_page
 
     with open_pdf(pdf) as doc:
         page = read_page(doc, page_index)
-    return ocr.grid_cells(page.edges)
+    return cells_of(page.edges)
 
 
 def upright_page(pdf: Path, page_index: int, quarter: int) -> tuple[object, object]:
@@ -108,8 +113,6 @@ def matched(truth: Sequence[Cell], got: Sequence[Cell]) -> tuple[int, int]:
 def compare(seeds: Sequence[int], samples: Sequence[str], folder: Path, finders: dict) -> Tally:
     import json
 
-    from extractor import ocr
-
     tally = Tally()
     for sample in samples:
         source = SAMPLES / f"{sample}.pdf"
@@ -125,7 +128,7 @@ def compare(seeds: Sequence[int], samples: Sequence[str], folder: Path, finders:
                 tally.pages += 1
                 for name, finder in finders.items():
                     started = time.perf_counter()
-                    cells = ocr.grid_cells(finder(image, frame))
+                    cells = cells_of(finder(image, frame))
                     found, spurious = matched(truths[i], cells)
                     tally.add(name, found, spurious, time.perf_counter() - started)
                     line.append(f"p{i + 1} {name} {found}/{len(truths[i])} +{spurious}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.model import Report, Row, SourceInfo, SummaryRow
+from extractor.model import ROW_KEYS, Report, Row, SourceInfo, SummaryRow
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -43,8 +43,6 @@ def real_pdf(name: str) -> Path:
         pytest.skip(f"real PDF {name} not found in {REAL} (set {REAL_DIR_VARIABLE} to the folder holding it)")
     return path
 
-
-ROW_KEYS = ("code", "level", "parent", "page", "repairs")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

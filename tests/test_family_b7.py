@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from extractor.blocks import BlockSpec, find_headings
-from extractor.model import Fill, PageContent, Report, Row, Word
+from extractor.model import ROW_KEYS, Fill, PageContent, Report, Row, Word
 from extractor.pipeline import Options, read_pages, run
 from extractor.rows import read_matrix
 from extractor.rules import load_rules
@@ -27,7 +27,6 @@ from tests.gold import REFERENCE, real_pdf
 Y2019 = "IGP_PEI_AnexoB7_PEI2017-2019_year2019"
 Y2021 = "IGP_PEI_AnexoB7_seguimiento_2021"
 STEMS = [Y2019, Y2021]
-ROW_KEYS = ("code", "level", "parent", "page")
 SHOWN_DIFFERENCES = 15
 
 

@@ -16,10 +16,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from extractor import ocr
+from extractor.geometry import Box
 from extractor.model import PageContent, Word
-from tests.gold import REAL
+from extractor.ocr.grid import table_cells
+from extractor.ocr.read import OcrWord, prefer_digit_words, split_by_width
+from tests.gold import real_pdf
 
-SCAN = REAL / "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"
+SCAN = "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"  # a real scan, found by real_pdf
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DPI = 200
 PAGE = (595.0, 420.0)  # A5 landscape: room for a small matrix
@@ -161,7 +164,7 @@ def test_find_grid_recovers_the_rules(table: tuple[list[Cell], Path]) -> None:
     assert max(abs(a - b) for a, b in zip(found, rules, strict=True)) < 1.0
     rows = sorted({c.top for c in cells} | {c.bottom for c in cells})
     assert len([e for e in edges if e.orientation == "h"]) == len(rows)
-    assert len(ocr.grid_cells(edges)) == len(cells)
+    assert len(table_cells(edges)) == len(cells)
 
 
 def test_title_letters_are_not_rules() -> None:
@@ -177,18 +180,18 @@ def test_title_letters_are_not_rules() -> None:
 
 
 def test_words_are_split_at_a_rule_when_piece_is_unreadable() -> None:
-    word = ocr._OcrWord("1,795ND", 0, 0, 70, 10, 90)
-    pieces = [ocr._Box(0, 0, 50, 10), ocr._Box(50, 0, 70, 10)]
-    assert [w.text for w in ocr._split_by_width(word, pieces)] == ["1,795", "ND"]
+    word = OcrWord("1,795ND", 0, 70, 0, 10, 90)
+    pieces = [Box(0, 50, 0, 10), Box(50, 70, 0, 10)]
+    assert [w.text for w in split_by_width(word, pieces)] == ["1,795", "ND"]
 
 
 def test_digit_words_replace_the_spanish_reading_of_their_place() -> None:
-    spanish = [ocr._OcrWord("155.03.05", 0, 0, 40, 10, 60), ocr._OcrWord("Número", 50, 0, 80, 10, 95)]
+    spanish = [OcrWord("155.03.05", 0, 40, 0, 10, 60), OcrWord("Número", 50, 80, 0, 10, 95)]
     english = [
-        ocr._OcrWord("ISS.03.05", 0, 0, 40, 10, 90),
-        ocr._OcrWord("Numero", 50, 0, 80, 10, 90),
+        OcrWord("ISS.03.05", 0, 40, 0, 10, 90),
+        OcrWord("Numero", 50, 80, 0, 10, 90),
     ]
-    merged = ocr._prefer_digit_words(spanish, english)
+    merged = prefer_digit_words(spanish, english)
     assert [w.text for w in merged] == ["ISS.03.05", "Número"]
 
 
@@ -236,14 +239,16 @@ def test_turned_scan_reads_the_same(table: tuple[list[Cell], Path], upright: Pag
 @pytest.mark.slow
 def test_detect_rotation_on_the_real_scan() -> None:
     # Every second page of this scan is stored upside down (its /Rotate hides that in viewers).
-    rotations = [ocr.detect_rotation(ocr.render_page(SCAN, i, DPI)) for i in range(12)]
+    scan = real_pdf(SCAN)
+    rotations = [ocr.detect_rotation(ocr.render_page(scan, i, DPI)) for i in range(12)]
     assert rotations == [0, 180] * 6
 
 
 @pytest.mark.slow
 def test_ocr_pages_reads_the_real_scan_upright() -> None:
+    scan = real_pdf(SCAN)
     calls: list[tuple[int, int]] = []
-    pages = ocr.ocr_pages(SCAN, list(range(12)), jobs=2, progress=lambda d, t: calls.append((d, t)))
+    pages = ocr.ocr_pages(scan, list(range(12)), jobs=2, progress=lambda d, t: calls.append((d, t)))
     assert [p.number for p in pages] == list(range(1, 13))
     assert [p.rotation for p in pages] == [0, 180] * 6
     assert calls[-1] == (12, 12) and len(calls) == 13

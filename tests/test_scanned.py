@@ -34,7 +34,9 @@ from samplegen import scan_variants as sv
 
 from extractor import ocr, pipeline
 from extractor import repair as rp
+from extractor.geometry import Edge
 from extractor.model import PageContent, RawRow, Word
+from extractor.ocr.grid import bridge_broken_lines, close_cut_lines, table_cells
 from extractor.rules import load_rules
 from tests.conftest import SAMPLES, run_extract
 from tests.gold import read_csv, real_pdf
@@ -126,7 +128,7 @@ def _ruled_table(width: int = 600, height: int = 300, left: int = 30, crop: int 
 
 
 def _column_cells(edges: list, x_max: float) -> int:
-    return sum(1 for x0, _top, x1, _bottom in ocr.grid_cells(edges) if x1 <= x_max)
+    return sum(1 for cell in table_cells(edges) if cell.x1 <= x_max)
 
 
 def test_rules_cut_by_the_scan_edge_are_closed_along_it() -> None:
@@ -140,23 +142,23 @@ def test_rules_cut_by_the_scan_edge_are_closed_along_it() -> None:
 
 
 def test_a_second_table_under_a_cut_one_is_not_joined_to_it() -> None:
-    h = [ocr._Line("h", y, 0.0, 300.0) for y in (40, 80, 120)] + [ocr._Line("h", y, 0.0, 300.0) for y in (200, 240)]
-    v = [ocr._Line("v", 150, 40, 120), ocr._Line("v", 300, 40, 120), ocr._Line("v", 150, 200, 240)]
+    h = [Edge.along("h", y, 0.0, 300.0) for y in (40, 80, 120)] + [Edge.along("h", y, 0.0, 300.0) for y in (200, 240)]
+    v = [Edge.along("v", 150, 40, 120), Edge.along("v", 300, 40, 120), Edge.along("v", 150, 200, 240)]
     frame = np.ones((300, 400), bool)
-    closed = ocr.close_cut_lines(h + v, frame, reach=5, tolerance=5)
+    closed = close_cut_lines(h + v, frame, reach=5, tolerance=5)
     edges = [ln for ln in closed if ln.orientation == "v" and ln.pos == 0.0]
     assert sorted((ln.start, ln.end) for ln in edges) == [(40, 120), (200, 240)]
 
 
 def _mend(lines: list) -> list:
-    return ocr.bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
+    return bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
 
 
 def test_a_rule_broken_by_worn_toner_is_mended_but_a_merged_cell_stays_open() -> None:
-    verticals = [ocr._Line("v", x, 40, 200) for x in (0, 100, 200, 300)]
-    broken = [ocr._Line("h", 80, 0, 130), ocr._Line("h", 80, 170, 300)]  # a faint patch at x 130-170
-    merged = [ocr._Line("h", 120, 0, 100), ocr._Line("h", 120, 200, 300)]  # no rule over the cell 100-200
-    frame = [ocr._Line("h", y, 0, 300) for y in (40, 200)]
+    verticals = [Edge.along("v", x, 40, 200) for x in (0, 100, 200, 300)]
+    broken = [Edge.along("h", 80, 0, 130), Edge.along("h", 80, 170, 300)]  # a faint patch at x 130-170
+    merged = [Edge.along("h", 120, 0, 100), Edge.along("h", 120, 200, 300)]  # no rule over the cell 100-200
+    frame = [Edge.along("h", y, 0, 300) for y in (40, 200)]
     mended = _mend(verticals + broken + merged + frame)
     assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 80) == [(0, 300)]
     assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 120) == [
@@ -164,9 +166,9 @@ def test_a_rule_broken_by_worn_toner_is_mended_but_a_merged_cell_stays_open() ->
 
 
 def test_a_rule_fading_out_before_the_border_is_carried_to_it_and_stacked_tables_stay_apart() -> None:
-    top_table = [ocr._Line("v", x, 0, 100) for x in (0, 100, 200)] + [ocr._Line("h", y, 0, 200) for y in (0, 100)]
-    faded = [ocr._Line("h", 50, 0, 140)]  # its last 60 px lost to a faint patch
-    low_table = [ocr._Line("v", x, 130, 200) for x in (0, 100, 200)] + [ocr._Line("h", y, 0, 200) for y in (130, 200)]
+    top_table = [Edge.along("v", x, 0, 100) for x in (0, 100, 200)] + [Edge.along("h", y, 0, 200) for y in (0, 100)]
+    faded = [Edge.along("h", 50, 0, 140)]  # its last 60 px lost to a faint patch
+    low_table = [Edge.along("v", x, 130, 200) for x in (0, 100, 200)] + [Edge.along("h", y, 0, 200) for y in (130, 200)]
     mended = _mend(top_table + faded + low_table)
     assert [(ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 50] == [(0, 200)]
     assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "v" and ln.pos == 100) == [

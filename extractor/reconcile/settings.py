@@ -62,49 +62,45 @@ class Settings:
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Settings:
-        codes = rules.raw.get("codes", {})
-        section = rules.section("reconcile")
-        implausible = section.get("implausible") or {}
-        not_recomputable = section.get("not_recomputable") or {}
-        wording = section.get("wording") or {}
+        spec = rules.spec
+        codes, section = spec.codes, spec.reconcile
+        implausible, wording = section.implausible, section.wording
         directions = {
             normalize_label(label): canonical
-            for canonical, labels in (section.get("directions") or {}).items()
+            for canonical, labels in section.directions.model_dump().items()
             for label in labels
         }
-        flat = section.get("flat_targets_direction")
-        named = codes.get("named_rows", [])
+        flat = section.flat_targets_direction
+        numbering = codes.numbering
         return cls(
-            indicator_levels=frozenset(codes.get("indicator_levels", [])),
-            objective_level=codes.get("objective_level", ""),
-            index_levels=frozenset(n["level"] for n in named),
-            index_names=tuple(re.compile(n["name_pattern"], re.I) for n in named),
-            service_column=(codes.get("numbering") or {}).get("column", ""),
+            indicator_levels=frozenset(codes.indicator_levels),
+            objective_level=codes.objective_level,
+            index_levels=frozenset(n.level for n in codes.named_rows),
+            index_names=tuple(re.compile(n.name_pattern, re.I) for n in codes.named_rows),
+            service_column=numbering.column if numbering else "",
             service_subject=ServiceSubject.from_section(rules.section("narrative")),
-            level_words=dict(wording.get("levels") or {}),
-            numbered_level=((codes.get("numbering") or {}).get("levels") or [""])[0],
-            below_target=wording.get("below_target", "below target"),
-            direction_label=((rules.header.get("columns") or {}).get("direction") or ["direction"])[0],
-            direction_inferred_by=wording.get("direction_inferred_by", ""),
-            all_progress_years=section.get("progress_years", "last") == "all",
-            cap_printed=section.get("cap_printed"),
-            cap_when_averaging=section.get("cap_when_averaging"),
-            objective_rollup=bool(section.get("objective_rollup", False)),
-            summary_counts=bool(section.get("summary_counts", False)),
-            infer_direction=bool(section.get("infer_direction_from_targets", False)),
-            infer_over_series=section.get("infer_direction_over", "year") == "series",
-            mixed_targets=section.get("mixed_targets"),
-            not_recomputable_number=not_recomputable.get("number", "info"),
-            not_recomputable_other=not_recomputable.get("other", "info"),
+            level_words=dict(wording.levels),
+            numbered_level=numbering.levels[0] if numbering and numbering.levels else "",
+            below_target=wording.below_target or "below target",
+            direction_label=(spec.header.columns.get("direction") or ["direction"])[0],
+            direction_inferred_by=wording.direction_inferred_by,
+            all_progress_years=section.progress_years == "all",
+            cap_printed=section.cap_printed,
+            cap_when_averaging=section.cap_when_averaging,
+            objective_rollup=section.objective_rollup,
+            summary_counts=section.summary_counts,
+            infer_direction=section.infer_direction_from_targets,
+            infer_over_series=section.infer_direction_over == "series",
+            mixed_targets=section.mixed_targets,
+            not_recomputable_number=section.not_recomputable.number,
+            not_recomputable_other=section.not_recomputable.other,
             flat_targets_direction=directions.get(normalize_label(flat), flat) if flat else None,
             directions=directions,
-            cumulative=frozenset(normalize_label(c) for c in section.get("cumulative", [])),
+            cumulative=frozenset(normalize_label(c) for c in section.cumulative),
             summary_columns=tuple(rules.summary_columns),
-            summary_levels={
-                normalize_label(g): lvl for g, lvl in (section.get("summary_levels") or {}).items()
-            },
-            percent_names=tuple(re.compile(p) for p in implausible.get("percent_names", [])),
-            percent_max=implausible.get("percent_max"),
-            jump_ratio=implausible.get("jump_ratio"),
-            falling_targets=bool(implausible.get("falling_targets", False)),
+            summary_levels={normalize_label(g): lvl for g, lvl in section.summary_levels.items()},
+            percent_names=tuple(re.compile(p) for p in implausible.percent_names),
+            percent_max=implausible.percent_max,
+            jump_ratio=implausible.jump_ratio,
+            falling_targets=implausible.falling_targets,
         )

@@ -1,0 +1,372 @@
+"""The ruled grid of a page image: long thin runs of ink, merged into lines, and the cells they close.
+
+Lines are found in pixels (`Edge` with `pos` across and `start`..`end` along the line) and
+handed on in PDF points. Rules cut off by the edge of the scan are closed along it, borders of
+shaded areas stand in for rules the shading printed over, and strokes of big title letters,
+thin and long as they are, are told from rules by what they touch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import cv2
+import numpy as np
+
+from extractor.geometry import Box, Edge, Orientation, grid_cells
+from extractor.ocr.image import DEFAULT_DPI, background_of, ink_mask, px
+
+MIN_LINE_PT = 15.0  # shorter runs are letters (an "l" of 11 pt body text is ~8 pt tall)
+MAX_LINE_THICKNESS_PT = 2.5  # thicker runs are bold strokes of big titles or shading
+SNAP_PT = 2.5  # lines closer than this are one line (double rules, outlined strokes)
+JOIN_PT = 3.0  # collinear pieces with a gap up to this are one line (broken scan lines)
+CELL_TOLERANCE_PT = 2.5  # a line ending this short of a crossing line still closes the cell
+MIN_CELL_PT = 3.0  # thinner "cells" are slivers between double lines
+MIN_ROW_PT = 5.0  # crossing lines closer than this bound a letter's stroke, not a table cell
+LONG_LINE_PT = 40.0  # a rule this long stands on its own; title strokes are shorter
+TEXTURE_INK = 0.35  # ink share beside a run above which it sits in halftone shading
+FILL_STEP = 12  # grey levels between a shaded cell and its neighbour (sample shades: 20-30)
+EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
+MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
+
+
+def find_grid(image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | None = None) -> list[Edge]:
+    """The page's long horizontal and vertical ruling lines, merged and snapped, in PDF points.
+
+    `frame` (see `scan_frame`) marks the pixels that come from the scan; rules running into its
+    edge were cut off by the scanner and are closed along it. Without a frame the image's own
+    edges are the scan's.
+    """
+    lines = _ruling_lines(ink_mask(image), dpi, frame, fill_edges=_fill_edges(image, dpi))
+    return [line.scaled(72 / dpi) for line in lines]
+
+
+def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels belonging to long horizontal and to long vertical runs (morphological opening)."""
+    binary = ink.astype(np.uint8)
+    length = px(MIN_LINE_PT, dpi)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return horizontal, vertical
+
+
+def _ruling_lines(
+    ink: np.ndarray, dpi: int, frame: np.ndarray | None = None, fill_edges: Sequence[Edge] = ()
+) -> list[Edge]:
+    """Thin long runs of ink that form rules, as merged line segments in pixels.
+
+    `fill_edges` (borders of shaded areas) count where they cross two rules: they stand in for
+    a rule the shading printed over (a shaded row's top rule comes out a few grey levels dark).
+    They come in after the rules cut by the scan's edge are closed: the border of a shading cut
+    by the edge runs along it and would close some of them, splitting the table's edge in two.
+    """
+    horizontal, vertical = line_masks(ink, dpi)
+    lines = _segments(horizontal, "h", dpi) + _segments(vertical, "v", dpi)
+    lines = [ln for ln in lines if not _in_texture(ln, ink, dpi)]
+    tolerance = px(CELL_TOLERANCE_PT, dpi)
+    snap, join = px(SNAP_PT, dpi), px(JOIN_PT, dpi)
+    lines = _merge_lines(lines, snap=snap, join=join)
+    frame = frame if frame is not None else np.ones(ink.shape, bool)
+    lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance)
+    lines += [e for e in fill_edges if _crossings(e, lines, tolerance) >= 2]
+    lines = _merge_lines(lines, snap=snap, join=join)
+    lines = bridge_broken_lines(lines, tolerance=tolerance, max_gap=px(MAX_BRIDGE_PT, dpi), long=px(LONG_LINE_PT, dpi))
+    return _structural(
+        lines,
+        tolerance=tolerance,
+        long=px(LONG_LINE_PT, dpi),
+        min_span=px(MIN_ROW_PT, dpi),
+    )
+
+
+def bridge_broken_lines(lines: list[Edge], *, tolerance: float, max_gap: float, long: float) -> list[Edge]:
+    """Rules broken by worn toner or a faint patch of the scan, mended.
+
+    A table's rules end where another rule crosses them: at a corner, a T, or the border of a
+    merged cell. An end that no crossing rule closes is a break. Two collinear pieces whose
+    facing ends are both open are one rule (a merged cell's gap is closed at both ends, and so
+    is the space between two stacked tables); a piece of a grid rule whose end is open with no
+    piece beyond is carried on to the next crossing rule, where the cell it bounds closes.
+    """
+    out = [ln for ln in lines if ln.orientation == "h"], [ln for ln in lines if ln.orientation == "v"]
+    mended: list[Edge] = []
+    for own, across in (out, out[::-1]):
+        joined = _join_open_gaps(own, across, tolerance, max_gap, long)
+        mended += [_carried_on(ln, across, tolerance, max_gap) for ln in joined]
+    return mended
+
+
+def _join_open_gaps(
+    lines: list[Edge], across: list[Edge], tolerance: float, max_gap: float, long: float
+) -> list[Edge]:
+    """Collinear pieces of rules joined across gaps (up to `max_gap`) whose two facing ends are
+    open. A piece of a rule is long or meets a crossing rule; the strokes of a line of bold
+    text, which are level with those of the next cell, are neither."""
+
+    def rule_piece(line: Edge) -> bool:
+        return line.end - line.start >= long or _crossings(line, across, tolerance) > 0
+
+    joined: list[Edge] = []
+    for cluster in _clusters(sorted(lines, key=lambda ln: ln.pos), tolerance):
+        pieces: list[Edge] = []
+        for line in sorted(cluster, key=lambda ln: ln.start):
+            last = pieces[-1] if pieces else None
+            if (last is not None and line.start - last.end <= max_gap and rule_piece(last) and rule_piece(line)
+                    and not _closed(last, False, across, tolerance) and not _closed(line, True, across, tolerance)):
+                pos = (last.pos + line.pos) / 2
+                pieces[-1] = Edge.along(line.orientation, pos, last.start, max(last.end, line.end))
+            else:
+                pieces.append(line)
+        joined += pieces
+    return joined
+
+
+def _carried_on(line: Edge, across: list[Edge], tolerance: float, max_gap: float) -> Edge:
+    """`line` with each open end carried to the next crossing rule within `max_gap`, if it is a
+    grid rule (two crossing rules touch it)."""
+    if _crossings(line, across, tolerance) < 2:
+        return line
+    start, end = line.start, line.end
+    spanning = sorted(o.pos for o in across if o.start - tolerance <= line.pos <= o.end + tolerance)
+    if not _closed(line, True, across, tolerance):
+        before = [p for p in spanning if line.start - max_gap <= p < line.start]
+        start = before[-1] if before else start
+    if not _closed(line, False, across, tolerance):
+        after = [p for p in spanning if line.end < p <= line.end + max_gap]
+        end = after[0] if after else end
+    return Edge.along(line.orientation, line.pos, start, end)
+
+
+def _fill_edges(image: np.ndarray, dpi: int) -> list[Edge]:
+    """Long borders between shaded and unshaded areas (or two shades), as lines in pixels.
+
+    A closing wider than any stroke removes text and rules and keeps the background; a border
+    is where it steps by FILL_STEP grey levels across 2 pt. Measured locally, so a scan lit
+    unevenly does not make borders of its own.
+    """
+    background = background_of(image, dpi).astype(np.int16)
+    step = px(1.0, dpi)
+    across_rows = np.zeros_like(background)
+    across_rows[step:-step] = background[2 * step :] - background[: -2 * step]
+    across_cols = np.zeros_like(background)
+    across_cols[:, step:-step] = background[:, 2 * step :] - background[:, : -2 * step]
+    length = px(LONG_LINE_PT, dpi)
+    horizontal = cv2.morphologyEx(
+        (np.abs(across_rows) >= FILL_STEP).astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, length), np.uint8)
+    )
+    vertical = cv2.morphologyEx(
+        (np.abs(across_cols) >= FILL_STEP).astype(np.uint8), cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)
+    )
+    return _segments(horizontal, "h", dpi) + _segments(vertical, "v", dpi)
+
+
+def _crossings(line: Edge, others: Iterable[Edge], tolerance: float) -> int:
+    """How many lines of the other orientation cross or touch `line`."""
+    return sum(
+        1
+        for o in others
+        if o.orientation != line.orientation
+        and o.start - tolerance <= line.pos <= o.end + tolerance
+        and line.start - tolerance <= o.pos <= line.end + tolerance
+    )
+
+
+def _segments(mask: np.ndarray, orientation: Orientation, dpi: int) -> list[Edge]:
+    """One segment per connected run in `mask`, dropping thick blobs (bold strokes, shading)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    max_thickness = px(MAX_LINE_THICKNESS_PT, dpi)
+    found = []
+    for x, y, w, h, _area in stats[1:count]:
+        if (h if orientation == "h" else w) > max_thickness:
+            continue
+        if orientation == "h":
+            found.append(Edge.along("h", y + (h - 1) / 2, float(x), float(x + w - 1)))
+        else:
+            found.append(Edge.along("v", x + (w - 1) / 2, float(y), float(y + h - 1)))
+    return found
+
+
+def _in_texture(line: Edge, ink: np.ndarray, dpi: int) -> bool:
+    """Whether both sides of the run are as dark as halftone shading (a run inside a dither)."""
+    near, far = px(MAX_LINE_THICKNESS_PT, dpi), 2 * px(MAX_LINE_THICKNESS_PT, dpi)
+    start, end, pos = int(line.start), int(line.end) + 1, round(line.pos)
+    if line.orientation == "h":
+        sides = [
+            ink[max(pos - far, 0) : max(pos - near, 0), start:end],
+            ink[pos + near : pos + far, start:end],
+        ]
+    else:
+        sides = [
+            ink[start:end, max(pos - far, 0) : max(pos - near, 0)],
+            ink[start:end, pos + near : pos + far],
+        ]
+    return all(side.size and side.mean() > TEXTURE_INK for side in sides)
+
+
+def _merge_lines(lines: Iterable[Edge], *, snap: float, join: float) -> list[Edge]:
+    """Snap nearly collinear lines to their mean position, then join overlapping pieces."""
+    merged: list[Edge] = []
+    for orientation in ("h", "v"):
+        group = sorted((ln for ln in lines if ln.orientation == orientation), key=lambda ln: ln.pos)
+        for cluster in _clusters(group, snap):
+            pos = sum(ln.pos * (ln.end - ln.start + 1) for ln in cluster) / sum(ln.end - ln.start + 1 for ln in cluster)
+            merged.extend(_join(cluster, pos, join))
+    return merged
+
+
+def _clusters(lines: list[Edge], tolerance: float) -> list[list[Edge]]:
+    """Lines (sorted by position) grouped while within `tolerance` of their group's first one.
+
+    Measured from the first, not the previous, line: a chain of close runs (a dither) must not
+    pull a rule sideways.
+    """
+    clusters: list[list[Edge]] = []
+    for line in lines:
+        if clusters and line.pos - clusters[-1][0].pos <= tolerance:
+            clusters[-1].append(line)
+        else:
+            clusters.append([line])
+    return clusters
+
+
+def _structural(lines: list[Edge], *, tolerance: float, long: float, min_span: float) -> list[Edge]:
+    """Lines that touch two crossing lines a cell apart (a grid) or are long on their own.
+
+    Drops the strokes of big title letters, which are as thin and tall as a row's rule but
+    touch at most an underline and the letter's own arms.
+    """
+
+    def touches(a: Edge, b: Edge) -> bool:
+        return b.start - tolerance <= a.pos <= b.end + tolerance and a.start - tolerance <= b.pos <= a.end + tolerance
+
+    kept = lines
+    while True:  # dropping a letter's arm can orphan its stem: repeat until nothing changes
+        before = len(kept)
+        kept = [
+            line
+            for line in kept
+            if line.end - line.start >= long
+            or _span([o.pos for o in kept if o.orientation != line.orientation and touches(line, o)]) >= min_span
+        ]
+        if len(kept) == before:
+            return kept
+
+
+def close_cut_lines(lines: list[Edge], frame: np.ndarray, *, reach: int, tolerance: float) -> list[Edge]:
+    """Rules cut off by the edge of the scan, closed by a line drawn along that edge.
+
+    A page cropped by the scanner loses the table's outer border with a few millimetres of its
+    first column: the rows' rules then run into the edge, the cells of that column are open on
+    one side and the grid has no cell for the column (the header's "Código" is lost with it).
+    Two or more open rule ends at one edge, each joined to the next by a crossing line (the
+    rules of one table, not a table and the notes boxed under it), are joined by a new line at
+    the outermost end, and each rule is extended to meet it.
+    """
+    out = list(lines)
+    for orientation, at_start in (("h", True), ("h", False), ("v", True), ("v", False)):
+        across = [ln for ln in out if ln.orientation != orientation]
+        cut = [
+            ln
+            for ln in out
+            if ln.orientation == orientation
+            and _runs_off_frame(ln, at_start, frame, reach)
+            and not _closed(ln, at_start, across, tolerance)
+        ]
+        for run in _runs(sorted(cut, key=lambda ln: ln.pos), across, tolerance):
+            if len(run) >= 2:
+                out = [ln for ln in out if ln not in run] + _closed_run(run, at_start)
+    return out
+
+
+def _closed_run(run: list[Edge], at_start: bool) -> list[Edge]:
+    """The run's lines extended to their outermost end, and the line along the edge there."""
+    orientation = run[0].orientation
+    edge = min(ln.start for ln in run) if at_start else max(ln.end for ln in run)
+    extended = [
+        Edge.along(orientation, ln.pos, edge, ln.end) if at_start else Edge.along(orientation, ln.pos, ln.start, edge)
+        for ln in run
+    ]
+    across = "v" if orientation == "h" else "h"
+    return [*extended, Edge.along(across, edge, run[0].pos, run[-1].pos)]
+
+
+def _runs_off_frame(line: Edge, at_start: bool, frame: np.ndarray, reach: int) -> bool:
+    """Whether the scan's edge lies within `reach` px beyond this end of the line."""
+    end = int(line.start) if at_start else math.ceil(line.end)
+    span = range(end - reach, end) if at_start else range(end + 1, end + reach + 1)
+    pos = round(line.pos)
+    for along in span:
+        y, x = (pos, along) if line.orientation == "h" else (along, pos)
+        if not (0 <= y < frame.shape[0] and 0 <= x < frame.shape[1]) or not frame[y, x]:
+            return True
+    return False
+
+
+def _closed(line: Edge, at_start: bool, across: list[Edge], tolerance: float) -> bool:
+    """Whether a crossing line closes this end of the line."""
+    end = line.start if at_start else line.end
+    return any(abs(o.pos - end) <= tolerance and o.start - tolerance <= line.pos <= o.end + tolerance for o in across)
+
+
+def _runs(lines: list[Edge], across: list[Edge], tolerance: float) -> list[list[Edge]]:
+    """Parallel lines (sorted by position) split where no crossing line joins one to the next."""
+    runs: list[list[Edge]] = []
+    for line in lines:
+        if runs and _joined(runs[-1][-1], line, across, tolerance):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _joined(a: Edge, b: Edge, across: list[Edge], tolerance: float) -> bool:
+    """Whether a crossing line runs from parallel line `a` to `b` within both their extents."""
+    lo, hi = max(a.start, b.start) - tolerance, min(a.end, b.end) + tolerance
+    return any(o.start - tolerance <= a.pos and b.pos <= o.end + tolerance and lo <= o.pos <= hi for o in across)
+
+
+def _span(values: list[float]) -> float:
+    return max(values) - min(values) if values else 0.0
+
+
+def _join(lines: list[Edge], pos: float, gap: float) -> list[Edge]:
+    """Collinear pieces at `pos`, joined where they overlap or nearly touch."""
+    joined: list[Edge] = []
+    for line in sorted(lines, key=lambda ln: ln.start):
+        if joined and line.start <= joined[-1].end + gap:
+            last = joined[-1]
+            joined[-1] = Edge.along(last.orientation, pos, last.start, max(last.end, line.end))
+        else:
+            joined.append(Edge.along(line.orientation, pos, line.start, line.end))
+    return joined
+
+
+def table_cells(edges: Sequence[Edge]) -> list[Box]:
+    """The cells the rules found in a scan close (in the edges' unit, PDF points).
+
+    The lines are merged already (`find_grid`), so they are not snapped again; a scanned rule
+    may end a little short of the one it meets, hence the wider tolerance than a text layer's.
+    """
+    return grid_cells(edges, tolerance=CELL_TOLERANCE_PT, min_size=MIN_CELL_PT)
+
+
+def erase_lines(image: np.ndarray, lines: Sequence[Edge], dpi: int) -> np.ndarray:
+    """The image with the pixels of the given ruling lines painted white (and a pixel around).
+
+    Only long runs near a ruling line of the grid go: the strokes of a big title letter are long
+    runs too, but `find_grid` did not take them for rules.
+    """
+    horizontal, vertical = line_masks(ink_mask(image), dpi)
+    near = np.zeros_like(horizontal)
+    reach = px(MAX_LINE_THICKNESS_PT, dpi)
+    for line in lines:
+        across = slice(max(round(line.pos) - reach, 0), round(line.pos) + reach + 1)
+        along = slice(int(line.start), math.ceil(line.end) + 1)
+        if line.orientation == "h":
+            near[across, along] |= horizontal[across, along]
+        else:
+            near[along, across] |= vertical[along, across]
+    clean = image.copy()
+    clean[cv2.dilate(near, np.ones((3, 3), np.uint8)) > 0] = 255
+    return clean

@@ -1,0 +1,192 @@
+"""The page image: rendered, turned upright, deskewed, its ink found and its specks painted over.
+
+Every function takes and returns a grayscale uint8 numpy image (pixels, origin top-left).
+Rendering happens in `render` only, so whatever bounds a page's pixels bounds them there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from extractor.geometry import Box
+
+DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
+MAX_SKEW_DEG = 5.0
+LIGHT_STEP_PT = 4.0  # the paper's brightness is measured on a grid this coarse
+LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): the paper is the brightest thing within
+UNEVEN_LIGHT = 25  # grey levels between the darkest and brightest paper that make a page unevenly lit
+MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
+FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size leaves only fills
+DUST_PT = 1.2  # a speck of ink at most this wide (and high) that stands apart is dust
+DUST_CLEARANCE_PT = 2.0  # …apart: no other ink this near; a decimal point sits ~1.4 pt from its digits
+DUST_CONTRAST = 45  # grey levels below the local background that make a mark (paper noise: ±15)
+
+
+def render_page(pdf_path: str | Path, page_index: int, dpi: int = DEFAULT_DPI) -> np.ndarray:
+    """Render one page as stored (its /Rotate entry not applied) to a grayscale uint8 image."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return render(pdf[page_index], dpi)
+    finally:
+        pdf.close()
+
+
+def render(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
+    """One pdfium page as a grayscale uint8 image at `dpi`: the only place a page becomes pixels."""
+    # pdfium applies /Rotate itself; undo it so the image is the scan as stored and the
+    # rotation we report is the one the content needed.
+    undo = (360 - page.get_rotation()) % 360
+    bitmap = page.render(scale=dpi / 72, rotation=undo, grayscale=True)
+    return np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width))
+
+
+def turn(image: np.ndarray, rotation: int) -> np.ndarray:
+    """The image turned clockwise by `rotation` degrees (a multiple of 90)."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    rotation %= 360
+    return image if rotation == 0 else cv2.rotate(image, codes[rotation])
+
+
+def estimate_skew(image: np.ndarray) -> float:
+    """Angle in degrees the lines of the page slope down to the right (negative: up)."""
+    ink = ink_mask(image)
+    ys, xs = np.nonzero(ink[::2, ::2])  # half resolution is plenty for a fraction of a degree
+    if len(ys) < 100:
+        return 0.0
+    best = _sharpest_angle(ys, xs, np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, 0.2))
+    return _sharpest_angle(ys, xs, np.arange(best - 0.2, best + 0.2 + 1e-9, 0.02))
+
+
+def _sharpest_angle(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray) -> float:
+    """The angle whose row profile of the sheared ink is most peaked (text lines, rules)."""
+    scores = []
+    for angle in angles:
+        rows = np.round(ys - xs * math.tan(math.radians(angle))).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        scores.append(float(np.dot(counts, counts)))
+    return float(angles[int(np.argmax(scores))])
+
+
+def deskew(image: np.ndarray, angle: float) -> np.ndarray:
+    """The image rotated by `angle` degrees about its centre so sloping lines become level."""
+    if abs(angle) < 0.05:  # < 2 px over an A4 width at 200 dpi
+        return image
+    return cv2.warpAffine(
+        image, _deskew_matrix(image.shape, angle), image.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=(255,)
+    )
+
+
+def flatten_light(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The page as if lit evenly: each pixel divided by the paper's brightness around it.
+
+    A lamp brighter at one end, or the shadow of a binding, darkens the paper by 60-170 grey
+    levels over a few centimetres; one threshold for the page then takes the dark end for ink
+    (a black band that buries the first column) or loses faint rules at the bright end. The
+    paper is the brightest thing within LIGHT_WINDOW_PT (wider than any shaded header or row,
+    so shading stays), smoothed; pages lit evenly are returned as they are.
+    """
+    shrink = max(1, px(LIGHT_STEP_PT, dpi))
+    small = cv2.resize(image, (max(1, image.shape[1] // shrink), max(1, image.shape[0] // shrink)),
+                       interpolation=cv2.INTER_AREA)
+    window = max(3, round(LIGHT_WINDOW_PT / LIGHT_STEP_PT) | 1)
+    paper = cv2.dilate(small, np.ones((window, window), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), window / 2)
+    if int(np.percentile(paper, 98)) - int(np.percentile(paper, 2)) < UNEVEN_LIGHT:
+        return image
+    paper = cv2.resize(paper, image.shape[::-1], interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    level = float(np.percentile(paper, 95))
+    return np.clip(image.astype(np.float32) * (level / np.maximum(paper, 1)), 0, 255).astype(np.uint8)
+
+
+def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
+    """Which pixels of the image `deskew(…, angle)` returns come from the scan (True), and which
+    are the white it filled the turned corners with: the scan's edge, where rules may be cut."""
+    frame = np.ones(shape[:2], np.uint8)
+    if abs(angle) < 0.05:
+        return frame.astype(bool)
+    turned = cv2.warpAffine(
+        frame, _deskew_matrix(frame.shape, angle), frame.shape[::-1], flags=cv2.INTER_NEAREST, borderValue=(0,)
+    )
+    return turned.astype(bool)
+
+
+def _deskew_matrix(shape: tuple[int, ...], angle: float) -> np.ndarray:
+    height, width = shape[:2]
+    return cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+
+
+def ink_mask(image: np.ndarray) -> np.ndarray:
+    """Boolean mask of dark pixels (Otsu threshold, kept sane on near-blank pages)."""
+    threshold, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return image < min(max(threshold, 100), 200)
+
+
+def px(value: float, dpi: int) -> int:
+    return max(1, round(value * dpi / 72))
+
+
+def ink_of(crop: np.ndarray) -> np.ndarray:
+    # A fixed threshold: Otsu on a small, almost white crop picks up paper noise.
+    return crop < 160
+
+
+def ink_box(ink: np.ndarray, *, pad: int = 0) -> Box | None:
+    """Bounding box of the dark pixels (with `pad` px around, inside the image), or None."""
+    if int(ink.sum()) < MIN_INK_PX:
+        return None
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
+    height, width = ink.shape
+    return Box(
+        float(max(cols[0] - pad, 0)),
+        float(min(cols[-1] + 1 + pad, width)),
+        float(max(rows[0] - pad, 0)),
+        float(min(rows[-1] + 1 + pad, height)),
+    )
+
+
+def background_of(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The paper and shading under the print: a closing wider than any stroke of text or rule."""
+    size = px(FILL_TEXT_PT, dpi)
+    kernel = np.ones((size, size), np.uint8)
+    return cv2.erode(cv2.dilate(image, kernel), kernel)
+
+
+def despeckle(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The image with lone specks painted over with the background around them.
+
+    Scanner dust and paper noise leave isolated dots that tesseract reads as "." ":" "'" or a
+    letter after a word or value ("62.0." for 62.0), faint ones too once it has binarised the
+    upscaled crop. Marks a pixel apart are taken together (JPEG splits a speck in two); such a
+    group counts as dust when it is at most DUST_PT across and no other mark lies within
+    DUST_CLEARANCE_PT: a decimal point or an accent, as small, always sits closer than that to
+    its letters. The speck goes with its faint halo: the group's box, a pixel wider.
+    """
+    background = background_of(image, dpi)
+    marks = (image.astype(np.int16) < background.astype(np.int16) - DUST_CONTRAST).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(marks, np.ones((3, 3), np.uint8)), connectivity=8)
+    small, reach = px(DUST_PT, dpi) + 2, px(DUST_CLEARANCE_PT, dpi) - 1  # groups are a pixel wider
+    out = image.copy()
+    tiny = (stats[:, cv2.CC_STAT_WIDTH] <= small) & (stats[:, cv2.CC_STAT_HEIGHT] <= small)
+    for label in np.flatnonzero(tiny):  # never 0: the background spans the image
+        x, y, w, h, _ = stats[label]
+        top, left = max(y - reach, 0), max(x - reach, 0)
+        own = np.count_nonzero(marks[y : y + h, x : x + w])
+        if np.count_nonzero(marks[top : y + h + reach, left : x + w + reach]) == own:
+            speck = (slice(y, y + h), slice(x, x + w))
+            out[speck] = background[speck]
+    return out
+
+
+def blank(image: np.ndarray, boxes: Iterable[Box]) -> np.ndarray:
+    """The image with the given boxes painted white."""
+    out = image.copy()
+    for b in boxes:
+        out[int(b.top) : math.ceil(b.bottom) + 1, int(b.x0) : math.ceil(b.x1) + 1] = 255
+    return out

@@ -1,0 +1,373 @@
+"""tesseract on a page image: boxes read one by one through mosaics, words with digits read twice.
+
+Each box (a grid cell, or the page outside the grid) is trimmed to its ink, upscaled and
+pasted under the others into a few tall mosaics: one tesseract call per mosaic, not per cell.
+Words with digits are read a second time with DIGITS_LANG; a box whose two readings disagree
+on a number, or whose reading has a word spanning two lines, is read once more alone.
+Coordinates are image pixels until `to_word` turns them into PDF points.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pytesseract
+
+from extractor.geometry import Box, Edge, text_lines
+from extractor.model import Word
+from extractor.ocr.image import ink_box, ink_of, px
+
+# tesseract's OpenMP threads spin against each other on 2 cores: one thread per tesseract run is
+# 2.4× faster even for a lone page (1.6 s vs 3.8 s on the test table), and the pool gives the
+# parallelism. setdefault: an explicit setting by the user wins.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+UPSCALE = 2.0  # 6–7 pt at 200 dpi is too small for tesseract; 2× reads codes, 3× is no better
+SMALL_PRINT_PT = 4.5  # median letter height below which text is upscaled: 6.5 pt print is ~3.5
+# letter heights tesseract reads best at (measured at 200 dpi: small print 2×, body 0.75×)
+SMALL_PRINT_PX = 19.0  # 6.5 pt print (letters ~3.5 pt) at 200 dpi, upscaled 2×
+# 11 pt body (letters ~5.5 pt) at 200 dpi read at 0.75×: as well as at 2× (708 vs 705 of 725 words)
+# in half the time, so the narrative pages of a report cost little
+BODY_PRINT_PX = 11.5
+MIN_READING_SCALE, MAX_READING_SCALE = 0.5, 4.0
+LANG = "spa"
+DIGITS_LANG = "eng"  # re-reads words with digits: 28/28 codes right where "spa" got 13/28
+# one value as printed ("1221", "1,795", "12.5%"): no letters, at most one decimal separator
+PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:[.,]\d+)?%?")
+DIGITS_BLACKLIST = "$"  # "eng" reads a small "SS." as "$5."; Peruvian reports write soles "S/"
+PSM_CELL = 6  # a cell is one block of uniform text
+PSM_PAGE = 3  # outside the grid: tesseract's own layout analysis sets logos and banners aside
+SPECK_CONF = 60  # a word of punctuation only read with less confidence than this is a speck
+SPECK_HEIGHT = 0.4  # a word less tall than this share of its neighbours' median is a speck
+TILE_PAD_PX = 4  # white kept around a tile's ink (1× px) so glyph edges are not cut
+MOSAIC_GAP_PX = 40  # white between tiles in a mosaic (upscaled px): more than a line gap
+MOSAIC_MARGIN_PX = 20
+TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
+MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord(Word):
+    """A word tesseract read, in image pixels of the page it was mapped back to, and how sure
+    tesseract was of it (0-100)."""
+
+    conf: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Tile:
+    """Where a region's pixels sit in a mosaic: its crop of the page and its offset in the mosaic."""
+
+    region: int
+    crop: Box  # page pixels
+    top: int  # mosaic pixels (upscaled)
+    height: int
+
+
+def reading_scale(ink: np.ndarray, dpi: int) -> float:
+    """How much to enlarge (or shrink) the print in `ink` for tesseract, from its letters' height.
+
+    Small print is brought to SMALL_PRINT_PX, body text to BODY_PRINT_PX (read as well as larger
+    and in half the time), whatever the resolution of the scan: a 150-dpi scan's 6 pt codes
+    need 3×, a 400-dpi scan's barely 1×.
+    """
+    height = _letter_height(ink, dpi)
+    if height is None:
+        return UPSCALE
+    target = SMALL_PRINT_PX if height < SMALL_PRINT_PT * dpi / 72 else BODY_PRINT_PX
+    return min(max(target / height, MIN_READING_SCALE), MAX_READING_SCALE)
+
+
+def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
+    """Median height in px of the letter-sized marks in `ink` (None: no print)."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    # letters, not specks, rules or pictures
+    letters = heights[(heights >= px(1.5, dpi)) & (heights <= px(20, dpi)) & (widths <= px(20, dpi))]
+    return float(np.median(letters)) if len(letters) else None
+
+
+def ocr_boxes(
+    image: np.ndarray, boxes: Sequence[Box], *, upscale: float, lang: str, psm: int = PSM_CELL
+) -> list[list[OcrWord]]:
+    """Read each box on its own; words with digits are taken from a second, DIGITS_LANG reading.
+
+    The Spanish model reads accents but turns code letters into digits (ISS.03 → 155.03,
+    IOP → 10P); the English model reads codes and numbers right but drops accents.
+    """
+    words = _read_boxes(image, boxes, upscale=upscale, lang=lang, psm=psm)
+    if not DIGITS_LANG or lang == DIGITS_LANG:
+        return words
+    if psm == PSM_PAGE:  # a page's worth of text: re-read only its words with digits
+        return [_reread_digit_words(image, found, upscale=upscale) for found in words]
+    numeric = [i for i, found in enumerate(words) if any(_has_digit(w.text) for w in found)]
+    reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG, psm=psm)
+    for index, second in zip(numeric, reread, strict=True):
+        if _numbers(words[index]) != _numbers(second):
+            # the readings disagree on a number ("1221" / "221", "11%" / "77%"): a mosaic's
+            # neighbours sometimes mislead tesseract, so the box is read once more on its own
+            # (alone, a shaded tile may read as nothing: then the mosaic's reading stands)
+            alone = _read_boxes(image, [boxes[index]], upscale=upscale, lang=DIGITS_LANG, psm=psm)[0]
+            second = alone if any(_has_digit(w.text) for w in alone) else second
+        words[index] = prefer_digit_words(words[index], second)
+    return words
+
+
+def _reread_digit_words(image: np.ndarray, words: list[OcrWord], *, upscale: float) -> list[OcrWord]:
+    """`words` with each word holding a digit replaced by its DIGITS_LANG reading, read from
+    its own box (a second reading of the whole page would double the time of a text page)."""
+    numeric = [w for w in words if _has_digit(w.text)]
+    if not numeric:
+        return words
+    pad = TILE_PAD_PX / 2  # tesseract's boxes are tight; less than a space, so no neighbour
+    boxes = [Box(w.x0 - pad, w.x1 + pad, w.top - pad, w.bottom + pad) for w in numeric]
+    reread = _read_boxes(image, boxes, upscale=upscale, lang=DIGITS_LANG, psm=PSM_CELL)
+    out = [w for w in words if not _has_digit(w.text)]
+    for word, second in zip(numeric, reread, strict=True):
+        out += second if any(_has_digit(w.text) for w in second) else [word]
+    return reading_order(out)
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def prefer_digit_words(first: list[OcrWord], second: list[OcrWord]) -> list[OcrWord]:
+    """`first`, with each word that a digit-bearing word of `second` overlaps replaced by the
+    words of `second` in its place (all of them: "1,795ND" may be "1,795" and "ND" there)."""
+    digits = [w for w in second if _has_digit(w.text)]
+    chosen: dict[int, OcrWord] = {id(w): w for w in digits}
+    kept = []
+    for word in first:
+        if any(_overlap(word, d) for d in digits):
+            chosen.update((id(w), w) for w in second if _overlap(word, w))
+        else:
+            kept.append(word)
+    return reading_order(kept + list(chosen.values()))
+
+
+def _numbers(words: list[OcrWord]) -> list[str]:
+    return [w.text for w in words if PLAIN_NUMBER.fullmatch(w.text)]
+
+
+def _overlap(a: OcrWord, b: OcrWord) -> bool:
+    """Whether two words cover mostly the same place (half the smaller one, both ways)."""
+    dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+    dy = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return dx > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0) and dy > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+
+
+def _read_boxes(
+    image: np.ndarray, boxes: Sequence[Box], *, upscale: float, lang: str, psm: int
+) -> list[list[OcrWord]]:
+    """Read each box on its own: trimmed to its ink, upscaled, stacked into a few mosaics."""
+    results: list[list[OcrWord]] = [[] for _ in boxes]
+    crops = []
+    for index, box in enumerate(boxes):
+        crop = _ink_crop(image, box)
+        if crop is not None:
+            crops.append((index, crop))
+    for batch in _batches(crops, upscale):
+        for index, words in _read_mosaic(image, batch, upscale=upscale, lang=lang, psm=psm).items():
+            results[index] = words
+    return [_without_specks(words) for words in results]
+
+
+def _read_mosaic(
+    image: np.ndarray, batch: list[tuple[int, Box]], *, upscale: float, lang: str, psm: int
+) -> dict[int, list[OcrWord]]:
+    """The words of each crop of one mosaic, by region; a crop whose reading has a word that
+    spans two lines is read again on its own.
+
+    In a mosaic tesseract now and then joins two lines of one tile ("Servicio … / rural" read
+    as "AN" over both lines and "rura"); alone, the tile reads right.
+    """
+    mosaic, tiles = _mosaic(image, batch, upscale)
+    found: dict[int, list[OcrWord]] = {index: [] for index, _ in batch}
+    for word in tesseract(mosaic, psm=psm, lang=lang):
+        tile = _tile_at(tiles, (word.top + word.bottom) / 2)
+        if tile is not None:
+            found[tile.region].append(_from_tile(word, tile, upscale))
+    heights = sorted(w.bottom - w.top for words in found.values() for w in words)
+    if len(batch) > 1 and heights:
+        tall = TALL_WORD * heights[len(heights) // 2]
+        for index, crop in batch:
+            if any(w.bottom - w.top > tall for w in found[index]):
+                alone = _read_mosaic(image, [(index, crop)], upscale=upscale, lang=lang, psm=psm)[index]
+                # alone, a tile with a speck above a short value may read as nothing at all
+                if _letters(alone) >= _letters(found[index]):
+                    found[index] = alone
+    return found
+
+
+def _letters(words: list[OcrWord]) -> int:
+    return sum(c.isalnum() for w in words for c in w.text)
+
+
+def _without_specks(words: list[OcrWord]) -> list[OcrWord]:
+    """The words of one box without those read from specks `despeckle` left (next to text).
+
+    Such a word is punctuation read with little confidence (":" after a name) or a "letter"
+    much smaller than the box's other words ("S", "á" for two dots).
+    """
+    if not words:
+        return words
+    heights = sorted(w.bottom - w.top for w in words)
+    median = heights[len(heights) // 2]
+    return [
+        w
+        for w in words
+        if (any(c.isalnum() for c in w.text) or w.conf >= SPECK_CONF)
+        and (len(words) == 1 or w.bottom - w.top >= SPECK_HEIGHT * median)
+    ]
+
+
+def _ink_crop(image: np.ndarray, box: Box) -> Box | None:
+    """The part of `box` that holds ink, padded, in page pixels; None for an empty box."""
+    x0, top = max(int(box.x0), 0), max(int(box.top), 0)
+    x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
+    if x1 - x0 < 2 or bottom - top < 2:
+        return None
+    inner = ink_box(ink_of(image[top:bottom, x0:x1]), pad=TILE_PAD_PX)
+    if inner is None:
+        return None
+    return Box(x0 + inner.x0, x0 + inner.x1, top + inner.top, top + inner.bottom)
+
+
+def _batches(crops: list[tuple[int, Box]], upscale: float) -> list[list[tuple[int, Box]]]:
+    """Crops grouped so that each mosaic stays below MOSAIC_MAX_HEIGHT_PX."""
+    batches: list[list[tuple[int, Box]]] = []
+    height = 0
+    for item in crops:
+        tile_height = math.ceil((item[1].bottom - item[1].top) * upscale) + MOSAIC_GAP_PX
+        if not batches or height + tile_height > MOSAIC_MAX_HEIGHT_PX:
+            batches.append([])
+            height = MOSAIC_MARGIN_PX
+        batches[-1].append(item)
+        height += tile_height
+    return batches
+
+
+def _mosaic(image: np.ndarray, batch: list[tuple[int, Box]], upscale: float) -> tuple[np.ndarray, list[_Tile]]:
+    """The batch's crops upscaled and stacked one under the other on white, and where each went."""
+    pieces = []
+    for index, crop in batch:
+        pixels = image[int(crop.top) : int(crop.bottom), int(crop.x0) : int(crop.x1)]
+        pieces.append((index, crop, cv2.resize(pixels, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)))
+    width = max(p[2].shape[1] for p in pieces) + 2 * MOSAIC_MARGIN_PX
+    height = sum(p[2].shape[0] + MOSAIC_GAP_PX for p in pieces) + MOSAIC_MARGIN_PX
+    mosaic = np.full((height, width), 255, np.uint8)
+    tiles = []
+    y = MOSAIC_MARGIN_PX
+    for index, crop, pixels in pieces:
+        h, w = pixels.shape
+        mosaic[y : y + h, MOSAIC_MARGIN_PX : MOSAIC_MARGIN_PX + w] = pixels
+        tiles.append(_Tile(index, crop, y, h))
+        y += h + MOSAIC_GAP_PX
+    return mosaic, tiles
+
+
+def _tile_at(tiles: list[_Tile], y: float) -> _Tile | None:
+    """The tile whose band (with half the gap either side) holds mosaic row `y`."""
+    half_gap = MOSAIC_GAP_PX / 2
+    for tile in tiles:
+        if tile.top - half_gap <= y < tile.top + tile.height + half_gap:
+            return tile
+    return None
+
+
+def _from_tile(word: OcrWord, tile: _Tile, upscale: float) -> OcrWord:
+    """A mosaic word moved back to page pixels, clamped to its crop."""
+    crop = tile.crop
+
+    def to_x(v: float) -> float:
+        return min(max(crop.x0 + (v - MOSAIC_MARGIN_PX) / upscale, crop.x0), crop.x1)
+
+    def to_y(v: float) -> float:
+        return min(max(crop.top + (v - tile.top) / upscale, crop.top), crop.bottom)
+
+    return OcrWord(word.text, to_x(word.x0), to_x(word.x1), to_y(word.top), to_y(word.bottom), word.conf)
+
+
+def tesseract(image: np.ndarray, *, psm: int, lang: str = LANG) -> list[OcrWord]:
+    """tesseract's words (TSV) with their pixel boxes and confidence."""
+    config = f"--psm {psm}"
+    if lang == DIGITS_LANG:
+        config += f" -c tessedit_char_blacklist={DIGITS_BLACKLIST}"
+    data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    words = []
+    for text, conf, left, top, width, height in zip(
+        data["text"],
+        data["conf"],
+        data["left"],
+        data["top"],
+        data["width"],
+        data["height"],
+        strict=True,
+    ):
+        if float(conf) < 0 or not text.strip():
+            continue  # page/block/line rows of the TSV, and empty words
+        words.append(OcrWord(text.strip(), left, left + width, top, top + height, float(conf)))
+    return words
+
+
+def split_at_lines(
+    words: list[OcrWord], verticals: list[Edge], image: np.ndarray, *, upscale: float, lang: str
+) -> list[OcrWord]:
+    """Words that straddle a vertical ruling line re-read as one piece per side of it."""
+    kept: list[OcrWord] = []
+    split: list[tuple[OcrWord, list[Box]]] = []
+    for word in words:
+        cuts = _cuts(word, verticals)
+        if cuts:
+            bounds = [word.x0, *cuts, word.x1]
+            split.append((word, [Box(a, b, word.top, word.bottom) for a, b in itertools.pairwise(bounds)]))
+        else:
+            kept.append(word)
+    pieces = [piece for _, boxes in split for piece in boxes]
+    reread = iter(ocr_boxes(image, pieces, upscale=upscale, lang=lang))
+    for word, boxes in split:
+        for guess in split_by_width(word, boxes):
+            # A piece too small to read alone (a lone "ND") keeps its share of the first reading.
+            found = next(reread)
+            kept.extend(found or ([guess] if guess.text else []))
+    return kept
+
+
+def _cuts(word: OcrWord, verticals: list[Edge]) -> list[float]:
+    """x of each vertical line passing through the word's interior, not just grazing its ends."""
+    margin = 0.1 * (word.x1 - word.x0)
+    middle = (word.top + word.bottom) / 2
+    return sorted(
+        ln.pos for ln in verticals if word.x0 + margin < ln.pos < word.x1 - margin and ln.start <= middle <= ln.end
+    )
+
+
+def split_by_width(word: OcrWord, pieces: list[Box]) -> list[OcrWord]:
+    """One word per piece, the word's characters shared out in proportion to the pieces' widths."""
+    out = []
+    width = max(word.x1 - word.x0, 1e-6)
+    start = 0
+    for piece in pieces:
+        end = round(len(word.text) * (piece.x1 - word.x0) / width)
+        text = word.text[start:end].strip()
+        out.append(OcrWord(text, piece.x0, piece.x1, word.top, word.bottom, word.conf))
+        start = end
+    return out
+
+
+def reading_order(words: Iterable[OcrWord]) -> list[OcrWord]:
+    """Words line by line, top to bottom, each line left to right."""
+    return [w for line in text_lines(words, "middle") for w in line]
+
+
+def to_word(word: OcrWord, scale: float) -> Word:
+    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale, word.conf)

@@ -1,0 +1,76 @@
+"""Repair stage: printed row bands → logical matrix rows, codes parsed against the grammar.
+
+A printed matrix breaks in a few recurring ways. Each is fixed by a small function and listed
+on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` finding:
+
+- strays (`stray`, `ocr_value`; cells.py): border marks, markup, punctuation runs, values read
+  through OCR marks, cells a level never prints.
+- rows (`split_row`, `spill`; bands.py): bands without a code are joined to the row they belong
+  to, a duplicated band of one row is merged into it, and the tail of a name printed at the start
+  of the next row's name goes back where it belongs (`repair.head_words` tell where a name starts).
+- codes (`code_prefix`, `code_ocr`; codes.py): a clipped or misread prefix ("5.03.05.01.01"), an
+  indicator printed with its service's prefix ("SS.02.07.01.01"), a code cell left empty.
+  Candidates come from the grammar (`codes.levels`) and the OCR readings of `rules/_ocr.yaml`,
+  and are scored on what the row holds, on the hierarchy and on the sequence of siblings, with
+  the weights of `repair.confidence`. A code without a clear winner stays as printed, with an
+  `unrepaired_code` warning.
+- words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
+  changed only into a word the document itself (or the vocabulary of the rules) knows; a name
+  cut at a page break completed from the catalog or the document's own phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from extractor.model import Finding, RawRow, Row
+from extractor.repair.bands import group_rows, note_split_rows
+from extractor.repair.cells import clean_row, drop_level_strays
+from extractor.repair.codes import provisional_code, resolve_codes
+from extractor.repair.config import RepairConfig
+from extractor.repair.output import field_columns, findings_of, number_rows, to_row
+from extractor.repair.records import Content, Draft
+from extractor.repair.words import Lexicon, complete_cut_names, fix_words
+from extractor.rules import Rules
+
+__all__ = ["Content", "RepairConfig", "provisional_code", "repair"]
+
+
+def repair(
+    raw_rows: list[RawRow],
+    rules: Rules,
+    catalog: list[Row] | None = None,
+    *,
+    document_text: Iterable[str] = (),
+) -> tuple[list[Row], list[Finding]]:
+    """Printed row bands (document order) → logical rows and info findings for every repair.
+
+    `catalog` (rows of a previous extraction of the same policy) helps match codes and names;
+    `document_text` (e.g. the narrative) widens the vocabulary words are checked against.
+    """
+    cfg = RepairConfig.from_rules(rules)
+    catalog = catalog or []
+    findings: list[Finding] = []
+    cleaned = [clean_row(raw, cfg) for raw in raw_rows]
+    drafts = group_rows(cleaned, cfg, findings)
+    note_split_rows(drafts)
+    resolve_codes(drafts, cfg, catalog)
+    drop_level_strays(drafts, cfg)
+    complete_cut_names(drafts, cfg, catalog)
+    lexicon = Lexicon.build(
+        [_row_text(d, cfg) for d in drafts]
+        + [" ".join(r.fields.values()) for r in catalog]
+        + list(document_text),
+        cfg,
+    )
+    for draft in drafts:
+        fix_words(draft, cfg, lexicon)
+    number_rows(drafts, cfg)
+    columns = field_columns(raw_rows, cfg)
+    rows = [to_row(d, columns) for d in drafts]
+    findings += [f for d in drafts for f in findings_of(d)]
+    return rows, findings
+
+
+def _row_text(draft: Draft, cfg: RepairConfig) -> str:
+    return " ".join(draft.cells.get(role, "") for role in cfg.text_columns)

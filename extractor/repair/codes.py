@@ -1,0 +1,314 @@
+"""Codes: what a row's cells say about its level, the grammar codes a printed code can be read
+as (OCR readings of `rules/_ocr.yaml`), and the code each row gets from those readings, its
+content, the hierarchy and sequence of the rows above and the catalog.
+
+Every score is a sum of the named `Weights` of the rules file (`repair.confidence.weights`);
+a code is repaired only when the best candidate reaches `accept` and leads by `margin`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from itertools import islice, product
+
+from rapidfuzz import fuzz
+
+from extractor.model import Row
+from extractor.repair.config import RepairConfig
+from extractor.repair.records import Candidate, Content, Draft, Repair
+from extractor.values import parse_value
+
+CODE_SEPARATOR = re.compile(r"\s*[.,:;]\s*")  # "LN.02:01", "SS. 03.01": a dot misread or spaced
+MAX_READINGS = 256  # OCR readings tried for one code prefix; prefixes are 1-4 characters
+CATALOG_NAME_MATCH = 95  # % token-set likeness at which a catalog row's name is this row's
+
+
+# ---- what the row says about its level ------------------------------------------------------------
+
+
+def head_levels(name: str, cfg: RepairConfig) -> frozenset[str] | None:
+    """Levels whose head word the name starts with, or None if it starts with none."""
+    levels = [lvl for hw in cfg.head_words if hw.at_start.match(name) for lvl in hw.levels]
+    return frozenset(levels) if levels else None
+
+
+def content_of(cells: dict[str, str], cfg: RepairConfig) -> Content:
+    """What a row's cells say about its level: value cells filled, head word of the name."""
+    values = [
+        text
+        for role, text in cells.items()
+        if text and any(fnmatch.fnmatch(role, p) for p in cfg.evidence_columns)
+    ]
+    filled = sum(1 for text in values if parse_value(text).unit != "?")
+    indicator = True if filled >= cfg.evidence_min else False if not values else None
+    return Content(indicator, head_levels(cells.get("name", ""), cfg))
+
+
+def content_score(level: str, content: Content, cfg: RepairConfig) -> float:
+    w = cfg.weights
+    score = 0.0
+    if content.indicator is not None:
+        agrees = (level in cfg.indicator_levels) == content.indicator
+        score += w.fills_values if agrees else -w.fills_values
+    if content.head_levels is not None:
+        score += w.head_word if level in content.head_levels else -w.head_word
+    return score
+
+
+# ---- codes as printed → candidates ----------------------------------------------------------------
+
+
+def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
+    """Every grammar code the printed text can be read as, with how well the prefix fits."""
+    text = CODE_SEPARATOR.sub(".", printed.strip())
+    if not text:
+        return []
+    parsed = cfg.rules.parse_code(text)
+    if parsed:
+        return [Candidate(text, parsed.level, cfg.weights.printed_exact)]
+    tokens = text.split(".")
+    out = []
+    for shape in cfg.shapes.values():
+        split = _split_groups(tokens, shape.width, cfg)
+        if split is None:
+            continue
+        prefix, groups = split
+        code = ".".join([shape.literal, *groups])
+        if cfg.rules.parse_code(code):
+            out.append(Candidate(code, shape.level, prefix_evidence(prefix, shape.literal, cfg)))
+    return out
+
+
+def _split_groups(
+    tokens: list[str], width: int, cfg: RepairConfig
+) -> tuple[str, list[str]] | None:
+    """The last `width` two-digit groups of a code's tokens (OCR letters read as digits)."""
+    groups: list[str] = []
+    i = len(tokens)
+    while len(groups) < width and i > 0:
+        digits = _as_digits(tokens[i - 1], cfg)
+        if not digits or len(digits) % 2:
+            break
+        chunks = [digits[j : j + 2] for j in range(0, len(digits), 2)]  # "0202": a dot lost
+        if len(groups) + len(chunks) > width:
+            break
+        groups = chunks + groups
+        i -= 1
+    return (".".join(tokens[:i]), groups) if len(groups) == width else None
+
+
+def _as_digits(token: str, cfg: RepairConfig) -> str | None:
+    # A token with no digit at all ("SS", "OP") is a prefix, never a numeric group.
+    if not any(c.isdigit() for c in token):
+        return None
+    out = [c if c.isdigit() else cfg.digit_readings.get(c, "") for c in token]
+    return "".join(out) if all(out) else None
+
+
+def prefix_evidence(prefix: str, literal: str, cfg: RepairConfig) -> float:
+    """How well a printed prefix fits a level's literal: as printed, clipped on the left, read
+    through OCR confusions (clipped or not), else by likeness; against it when the prefix holds
+    numeric groups of its own (the code has more groups than this level's)."""
+    w = cfg.weights
+    if prefix == literal:
+        return w.printed_exact
+    if len([t for t in prefix.split(".") if t]) > 1:
+        return w.other_level
+    if not prefix or (prefix.isalpha() and literal.endswith(prefix)):
+        return w.prefix_clipped
+    readings = _readings(prefix, cfg)
+    if literal in readings:
+        return w.prefix_read
+    if any(literal.endswith(r) for r in readings if r):
+        return w.prefix_read_clipped
+    return w.prefix_fuzzy * max(fuzz.ratio(r, literal) for r in readings) / 100
+
+
+def _readings(prefix: str, cfg: RepairConfig) -> set[str]:
+    options = [[c.upper(), *cfg.prefix_readings.get(c, [])] for c in prefix[:6]]
+    return {"".join(p) for p in islice(product(*options), MAX_READINGS)}
+
+
+def provisional_code(printed: str, content: Content, cfg: RepairConfig) -> Candidate | None:
+    """Best reading of a code from its own text and row alone (before the hierarchy is known)."""
+    cands = interpret_code(printed, cfg)
+    if not cands:
+        return None
+    return max(cands, key=lambda c: c.evidence + content_score(c.level, content, cfg))
+
+
+# ---- codes in context: hierarchy, sequence, catalog -----------------------------------------------
+
+
+class Lineage:
+    """What the rows resolved so far say about the next code: parents seen, last code per level."""
+
+    def __init__(self, cfg: RepairConfig) -> None:
+        self.cfg = cfg
+        self.seen: set[str] = set()
+        self.known: set[str] = set()  # seen codes and their ancestors
+        self.last: dict[str, str] = {}
+        self.previous = ""  # the row just above
+
+    def add(self, code: str) -> None:
+        self.seen.add(code)
+        self.previous = code
+        while code and (parsed := self.cfg.rules.parse_code(code)):
+            self.known.add(code)
+            self.last[parsed.level] = code
+            code = parsed.parent
+
+    def expected(self, level: str) -> str | None:
+        """The code that would come next at this level: next sibling, or first child."""
+        last = self.last.get(level)
+        plevel = self.cfg.parent_level.get(level)
+        if plevel is None:
+            return _next_sibling(last, self.cfg) if last else self._first(level, [])
+        lparent = self.last.get(plevel)
+        if last and lparent and self._parent(last) == lparent:
+            return _next_sibling(last, self.cfg)
+        if lparent:
+            parsed = self.cfg.rules.parse_code(lparent)
+            return self._first(level, list(parsed.parts.values())) if parsed else None
+        return None
+
+    def _first(self, level: str, parent_groups: list[str]) -> str | None:
+        shape = self.cfg.shapes.get(level)
+        if not shape or shape.width != len(parent_groups) + 1:
+            return None
+        return ".".join([shape.literal, *parent_groups, "01"])
+
+    def _parent(self, code: str) -> str:
+        parsed = self.cfg.rules.parse_code(code)
+        return parsed.parent if parsed else ""
+
+    def score(self, cand: Candidate, lookahead: set[str], catalog: set[str]) -> float:
+        w, parent = self.cfg.weights, self._parent(cand.code)
+        score = w.parent_known if parent and parent in self.known else 0.0
+        score += w.parent_above if parent and parent == self.previous else 0.0
+        score += w.expected_next if cand.code == self.expected(cand.level) else 0.0
+        score += w.child_below if cand.code in lookahead else 0.0
+        score += w.in_catalog if cand.code in catalog else 0.0
+        return score + (w.seen_before if cand.code in self.seen else 0.0)
+
+
+def _next_sibling(code: str, cfg: RepairConfig) -> str | None:
+    parsed = cfg.rules.parse_code(code)
+    shape = cfg.shapes.get(parsed.level) if parsed else None
+    if not parsed or not shape:
+        return None
+    groups = list(parsed.parts.values())
+    if int(groups[-1]) >= 99:
+        return None
+    return ".".join([shape.literal, *groups[:-1], f"{int(groups[-1]) + 1:02d}"])
+
+
+def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) -> None:
+    """Give every row a code and level: as printed when the grammar accepts it, else repaired."""
+    lineage = Lineage(cfg)
+    for i, draft in enumerate(drafts):
+        if draft.named:
+            draft.level, draft.code = draft.named
+            continue
+        lookahead = _lookahead_parents(drafts, i, cfg)
+        best = choose_code(draft, cfg, lineage, lookahead, catalog)
+        if best is None:
+            draft.code = draft.printed_code
+            lineage.previous = ""
+            continue
+        draft.code, draft.level = best.code, best.level
+        parsed = cfg.rules.parse_code(best.code)
+        draft.parent = parsed.parent if parsed else ""
+        lineage.add(best.code)
+        for printed in dict.fromkeys(draft.code_texts or [""]):
+            if printed != best.code:
+                kind = "code_prefix" if best.code.endswith(printed) else "code_ocr"
+                draft.repairs.append(Repair(kind, printed, best.code, "code"))
+
+
+def _lookahead_parents(drafts: list[Draft], i: int, cfg: RepairConfig) -> set[str]:
+    """Parent of the next row's code as printed: a row is often confirmed by its child."""
+    for draft in drafts[i + 1 :]:
+        if draft.named:
+            continue
+        if draft.guess:
+            parsed = cfg.rules.parse_code(draft.guess.code)
+            return {parsed.parent} if parsed and parsed.parent else set()
+        return set()
+    return set()
+
+
+def choose_code(
+    draft: Draft, cfg: RepairConfig, lineage: Lineage, lookahead: set[str], catalog: list[Row]
+) -> Candidate | None:
+    """The confident best code for a row, or None (with `draft.unrepaired` saying why)."""
+    printed = draft.printed_code
+    exact = cfg.rules.parse_code(printed)
+    if exact and printed not in lineage.seen:
+        return Candidate(printed, exact.level, cfg.weights.printed_exact)
+    pool = _candidate_pool(draft, cfg, lineage, lookahead, catalog)
+    content = content_of(draft.cells, cfg)
+    catalog_codes = {r.code for r in catalog if r.code}
+    scored = sorted(
+        (
+            (c.evidence + content_score(c.level, content, cfg)
+             + lineage.score(c, lookahead, catalog_codes), c)
+            for c in pool.values()
+        ),
+        key=lambda sc: -sc[0],
+    )
+    if not scored:
+        draft.unrepaired = "no code of the grammar fits the printed text or the rows around it"
+        return None
+    best_score, best = scored[0]
+    runner = scored[1][0] if len(scored) > 1 else float("-inf")
+    if best_score >= cfg.accept and best_score - runner >= cfg.margin:
+        return best
+    shown = ", ".join(f"{c.code} ({s:.1f})" for s, c in scored[:3])
+    draft.unrepaired = f"no confident reading; best candidates {shown}"
+    if len({c.level for _, c in scored[:2]}) == 1 or len(scored) == 1:
+        draft.level = best.level
+    return None
+
+
+def _candidate_pool(
+    draft: Draft, cfg: RepairConfig, lineage: Lineage, lookahead: set[str], catalog: list[Row]
+) -> dict[str, Candidate]:
+    """Codes worth scoring: readings of the printed text, the expected next codes, the parent
+    of the next row, and catalog codes whose name matches this row's."""
+    printed = draft.printed_code
+    pool: dict[str, Candidate] = {}
+
+    def add(cand: Candidate) -> None:
+        if cand.code not in pool or pool[cand.code].evidence < cand.evidence:
+            pool[cand.code] = cand
+
+    for cand in interpret_code(printed, cfg):
+        add(cand)
+    context = [lineage.expected(level) for level in cfg.shapes] + sorted(lookahead)
+    for code in filter(None, context):
+        parsed = cfg.rules.parse_code(code)
+        if parsed:
+            add(Candidate(code, parsed.level, _fuzzy_evidence(printed, code, cfg)))
+    for row in catalog:
+        alike = fuzz.token_set_ratio(draft.name, row.get("name")) if draft.name else 0
+        if row.code and alike >= CATALOG_NAME_MATCH:
+            parsed = cfg.rules.parse_code(row.code)
+            if parsed:
+                add(Candidate(row.code, parsed.level, cfg.weights.catalog_name))
+    return pool
+
+
+def _fuzzy_evidence(printed: str, code: str, cfg: RepairConfig) -> float:
+    """How far a printed code supports a candidate it does not read as: from `other_level`
+    (unlike) through 0 (`alike_neutral`) up to `printed_exact` (identical). A printed code with
+    another number of parts is another level."""
+    w = cfg.weights
+    if not printed:
+        return 0.0
+    if len(CODE_SEPARATOR.split(printed.strip())) != len(code.split(".")):
+        return w.other_level
+    support = (fuzz.ratio(printed, code) - w.alike_neutral) / w.alike_span
+    return max(w.other_level, min(w.printed_exact, support))
+

@@ -1,0 +1,148 @@
+"""What the repair stage reads from the family's rules and `rules/_ocr.yaml`, read once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from extractor.rules import Rules, load_ocr_confusions
+from extractor.schema import NEVER, HeadWordSpec, Weights
+
+
+@dataclass(frozen=True, slots=True)
+class CodeShape:
+    """A grammar level seen as a literal prefix and a number of two-digit groups ("ISS" + 4)."""
+
+    level: str
+    literal: str
+    width: int
+
+
+_SHAPE = re.compile(r"^\^(?P<lit>[A-Za-z]+)(?P<groups>(?:\\\.\(\?P<\w+>\\d\{2\}\))+)\$$")
+
+
+def code_shapes(rules: Rules) -> list[CodeShape]:
+    """The shape of every level whose pattern is `^LITERAL\\.(?P<x>\\d{2})…$`."""
+    shapes = []
+    for lvl in rules.levels:
+        m = _SHAPE.match(lvl.pattern.pattern)
+        if m:
+            shapes.append(CodeShape(lvl.level, m["lit"], m["groups"].count("(?P<")))
+    return shapes
+
+
+def _parent_levels(rules: Rules) -> dict[str, str]:
+    """Level of each level's parent, found by filling its parent template with "01"s."""
+    out = {}
+    for lvl in rules.levels:
+        if lvl.parent:
+            parsed = rules.parse_code(lvl.parent.format_map(defaultdict(lambda: "01")))
+            if parsed:
+                out[lvl.level] = parsed.level
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class HeadWord:
+    """Words a name of these levels starts with; a lower-case word must follow (a phrase)."""
+
+    levels: frozenset[str]
+    at_start: re.Pattern[str]
+    inside: re.Pattern[str]
+
+
+def _head_words(specs: list[HeadWordSpec]) -> list[HeadWord]:
+    out = []
+    for spec in specs:
+        word = rf"(?:{spec.pattern})\b,?\s+(?=[a-záéíóúüñ])"
+        out.append(
+            HeadWord(frozenset(spec.levels), re.compile("^" + word), re.compile(r"(?<=\s)" + word))
+        )
+    return out
+
+
+@dataclass(slots=True)
+class RepairConfig:
+    """Everything the repair stage reads from the family's rules and `rules/_ocr.yaml`."""
+
+    rules: Rules
+    shapes: dict[str, CodeShape]
+    parent_level: dict[str, str]
+    head_words: list[HeadWord]
+    indicator_levels: frozenset[str]
+    evidence_columns: list[str]
+    evidence_min: int
+    level_cells: dict[str, list[str]]
+    text_columns: frozenset[str]
+    label_columns: frozenset[str]  # short labels: a full stop after one is a speck
+    stray_cells: list[re.Pattern[str]]
+    rule_marks: re.Pattern[str]
+    code_mark: re.Pattern[str]
+    markup: re.Pattern[str]
+    function_words: frozenset[str]
+    completion: dict[str, float]
+    accept: float
+    margin: float
+    weights: Weights
+    prefix_readings: dict[str, list[str]]
+    digit_readings: dict[str, str]
+    confusions: list[tuple[str, str]]
+    lone_mark: re.Pattern[str]  # specks read as punctuation in text cells (`text_marks`)
+    edge_mark: re.Pattern[str]
+    glued_mark: re.Pattern[str]
+    lone_letter: re.Pattern[str]
+    in_capitals: dict[str, str]
+    value_strip: list[re.Pattern[str]]  # marks around an OCR'd value (`value_marks`)
+    value_readings: dict[str, str]
+    vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
+    # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
+    # producer may print the index row's name in capitals
+    named_rows: list[tuple[str, str, re.Pattern[str]]]
+    numbering: dict[str, Any]
+    join_hyphen_wraps: bool  # `text.join_hyphen_wraps`: "05.06-" + "OBSERVATORIO" → "05.06-OBSERVATORIO"
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> RepairConfig:
+        sec, codes, ocr = rules.spec.repair, rules.spec.codes, load_ocr_confusions()
+        marks, values = ocr.text_marks, ocr.value_marks
+        return cls(
+            rules=rules,
+            shapes={s.level: s for s in code_shapes(rules)},
+            parent_level=_parent_levels(rules),
+            head_words=_head_words(sec.head_words),
+            indicator_levels=frozenset(codes.indicator_levels),
+            evidence_columns=list(sec.indicator_evidence.columns),
+            evidence_min=sec.indicator_evidence.min_cells,
+            level_cells={k: list(v or []) for k, v in sec.level_cells.items()},
+            text_columns=frozenset(sec.text_columns),
+            label_columns=frozenset(sec.label_columns),
+            stray_cells=[re.compile(p) for p in sec.stray_cells],
+            rule_marks=re.compile(sec.rule_marks),
+            code_mark=re.compile(sec.code_trailing_mark),
+            markup=re.compile("|".join(ocr.markup) or NEVER),
+            function_words=frozenset(sec.function_words),
+            completion=sec.complete_cut_names.model_dump(),
+            accept=sec.confidence.accept,
+            margin=sec.confidence.margin,
+            weights=sec.confidence.weights,
+            prefix_readings={k: list(v) for k, v in ocr.code_prefix_readings.items()},
+            digit_readings=dict(ocr.code_digit_readings),
+            confusions=list(ocr.letter_confusions),
+            lone_mark=re.compile(marks.lone),
+            edge_mark=re.compile(marks.edge),
+            glued_mark=re.compile(marks.glued),
+            lone_letter=re.compile(marks.letter),
+            in_capitals=dict(marks.in_capitals),
+            value_strip=[re.compile(p) for p in values.strip],
+            value_readings=dict(values.readings),
+            vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
+            named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
+            numbering=codes.numbering.model_dump() if codes.numbering else {},
+            join_hyphen_wraps=rules.spec.text.join_hyphen_wraps,
+        )
+
+    def is_value_column(self, role: str) -> bool:
+        return role not in self.text_columns and role not in ("code", "name")
+

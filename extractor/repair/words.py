@@ -1,0 +1,249 @@
+"""Words: names cut at a page break completed, and words broken by wrapping or misread by OCR
+changed into words the document itself (or the vocabulary of the rules) knows."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from extractor.model import Row
+from extractor.repair.config import RepairConfig
+from extractor.repair.records import Draft, Repair
+from extractor.rules import normalize_label
+
+WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+GLUED_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.:])([a-záéíóúüñ]+)")  # "la.trata"
+TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # "por." "de-"
+
+
+# ---- cut names -------------------------------------------------------------------------------------
+
+
+def ends_cut(name: str, cfg: RepairConfig) -> bool:
+    """A name ending in a word no name ends with ("de", "y") was cut."""
+    words = name.split()
+    return bool(words) and words[-1].lower() in cfg.function_words
+
+
+def complete_cut_names(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) -> None:
+    """Complete a name cut at a page break whose continuation was never printed.
+
+    From the catalog when it knows the row; otherwise from the phrase the document always
+    continues the name's last words with — an assumption, listed on the row.
+    """
+    if not cfg.completion:
+        return
+    for i, draft in enumerate(drafts):
+        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+        if draft.named or not ends_cut(draft.name, cfg):
+            continue
+        if nxt is not None and nxt.page == draft.last_page:
+            continue  # not at a page break: a cut name there is a spill, handled before
+        full = _catalog_name(draft, catalog)
+        note = "name completed from the catalog"
+        if full is None:
+            others = [d.name for d in drafts if d is not draft]
+            tail = complete_phrase(draft.name, others, cfg)
+            full = f"{draft.name} {tail}" if tail else None
+            note = f"name cut at a page break; completed with {tail!r}, the phrase the document "
+            note += "always continues its last words with"
+        if full:
+            draft.repairs.append(Repair("split_row", draft.name, full, "name"))
+            draft.assumptions.append(note)
+            draft.cells["name"] = full
+
+
+def _catalog_name(draft: Draft, catalog: list[Row]) -> str | None:
+    for row in catalog:
+        name = row.get("name")
+        longer = row.code == draft.code and len(name) > len(draft.name)
+        if longer and normalize_label(name).startswith(normalize_label(draft.name)):
+            return name
+    return None
+
+
+def complete_phrase(name: str, others: Sequence[str], cfg: RepairConfig) -> str | None:
+    """How the other names always continue this name's last words, or None if they disagree."""
+    words = name.split()
+    min_words = int(cfg.completion.get("min_words", 2))
+    for n in range(min(6, len(words)), min_words - 1, -1):
+        tail = re.escape(" ".join(words[-n:]))
+        follow = [
+            _phrase_after(m.group(1))
+            for text in others
+            for m in re.finditer(rf"(?<!\S){tail}\s+(\S.*)", text)
+        ]
+        if len(follow) >= cfg.completion.get("min_occurrences", 2):
+            return _consensus(follow, cfg) or None
+    return None
+
+
+def _phrase_after(text: str) -> list[str]:
+    words = []
+    for word in text.split()[:8]:
+        words.append(word.rstrip(".,;:)"))
+        if word[-1] in ".,;:)":
+            break
+    return words
+
+
+def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
+    out: list[str] = []
+    for k in range(8):
+        top = Counter(p[k] for p in phrases if len(p) > k).most_common(1)
+        if not top or top[0][1] / len(phrases) < cfg.completion.get("agreement", 0.8):
+            break
+        out.append(top[0][0])
+    while out and out[-1].lower() in cfg.function_words:
+        out.pop()
+    return " ".join(out)
+
+
+# ---- words: wrapping, OCR letters ----------------------------------------------------------------
+
+
+class Lexicon:
+    """Words the document knows: counted once per row (or paragraph), plus the vocabulary."""
+
+    def __init__(self, counts: Counter[str], cfg: RepairConfig) -> None:
+        self.counts = counts
+        self.cfg = cfg
+
+    @classmethod
+    def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
+        return cls(Counter(w for unit in units for w in set(WORD.findall(unit))), cfg)
+
+    def count(self, word: str) -> int:
+        extra = self.counts[word.lower()] if word[:1].isupper() and word[1:].islower() else 0
+        return self.counts[word] + extra
+
+    def in_vocabulary(self, word: str) -> bool:
+        # "nacionaL" is not "nacional": only the usual casings of a word count.
+        usual = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
+        return usual and word.lower() in self.cfg.vocabulary
+
+    def known(self, word: str, min_count: int = 2) -> bool:
+        return self.in_vocabulary(word) or self.count(word) >= min_count
+
+    def real(self, word: str) -> bool:
+        """Safe to leave as printed: a listed word, a frequent one, or a short function word."""
+        if len(word) <= 2:
+            # "ia" twice in a damaged matrix is no word; "es" all over a narrative is one
+            short = word.lower() in self.cfg.function_words or self.in_vocabulary(word)
+            return short or self.count(word) >= 3
+        plural = any(self.in_vocabulary(word + s) for s in ("s", "es"))
+        return plural or self.in_vocabulary(word) or self.count(word) >= 3
+
+
+def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
+    for role in sorted(cfg.text_columns):
+        text = draft.cells.get(role, "")
+        if text:
+            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns)
+            fixed, repairs = fix_text(text, lexicon)
+            draft.cells[role] = fixed
+            draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
+            draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
+
+
+def fix_marks(text: str, lexicon: Lexicon, *, label: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """Specks read as punctuation next to a word the document knows: between two words
+    ("la.trata"), a stop before a lower-case word ("por. trata"), a hyphen after a whole word
+    ("de- Trabajo"), a final stop on a label ("MIMP."); the fixes as (printed, fixed)."""
+    tokens = text.split(" ")
+    fixes = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        fixed = _unmark(token, following, lexicon, label=label)
+        if fixed != token:
+            fixes.append((token, fixed))
+            tokens[i] = fixed
+    return " ".join(tokens), fixes
+
+
+def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str:
+    glued = GLUED_MARK.fullmatch(token)
+    if glued and lexicon.real(glued[1]) and lexicon.real(glued[3]):
+        return f"{glued[1]} {glued[3]}"
+    trailing = TRAILING_MARK.fullmatch(token)
+    if not trailing or not lexicon.real(trailing[1]):
+        return token
+    if following and (trailing[2] == "-" or following[:1].islower()):
+        return trailing[1]
+    if not following and label and trailing[2] == ".":
+        return trailing[1]
+    return token
+
+
+def fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str]]]:
+    """Words broken by wrapping joined, misread letters fixed; the repairs as (kind, from, to)."""
+    repairs: list[tuple[str, str, str]] = []
+    tokens = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined = _wrap_join(tokens, i, lexicon)
+        if joined:
+            repairs.append(("wrap_join", f"{tokens[i]} {tokens[i + 1]}", joined))
+            out.append(joined)
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    for k, token in enumerate(out):
+        fixed = _fix_token(token, lexicon, last=k == len(out) - 1)
+        if fixed != token:
+            repairs.append(("ocr_letter", _core(token), _core(fixed)))
+            out[k] = fixed
+    return " ".join(out), list(dict.fromkeys(repairs))
+
+
+def _core(token: str) -> str:
+    m = WORD.search(token)
+    return m.group(0) if m else token
+
+
+def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
+    """"Superintendenc ia" → "Superintendencia": neither piece is a word, the joined one is."""
+    if i + 1 >= len(tokens):
+        return None
+    a, b = tokens[i], tokens[i + 1]
+    core_b = b.rstrip(".,;:)")
+    if not (a.isalpha() and core_b.isalpha() and core_b[:1].islower()):
+        return None
+    if lexicon.real(a) or lexicon.real(core_b):
+        return None  # "principal es", "en torno": either piece a word, no word was broken
+    joined = a + core_b
+    return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
+
+
+def _fix_token(token: str, lexicon: Lexicon, *, last: bool) -> str:
+    m = WORD.search(token)
+    if not m:
+        return token
+    word = m.group(0)
+    if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
+        return token
+    fixes = {c for c in _word_variants(word, lexicon.cfg, last=last) if lexicon.known(c)}
+    if len(fixes) != 1:
+        return token
+    return token[: m.start()] + fixes.pop() + token[m.end() :]
+
+
+def _word_variants(word: str, cfg: RepairConfig, *, last: bool) -> set[str]:
+    """One OCR confusion undone; inner capitals lowered; a last letter clipped at a cell edge."""
+    out = set()
+    for wrong, right in cfg.confusions:
+        start = word.find(wrong)
+        while start >= 0:
+            out.add(word[:start] + right + word[start + len(wrong) :])
+            start = word.find(wrong, start + 1)
+    if any(c.isupper() for c in word[1:]):
+        out.add(word[0] + word[1:].lower())
+    if last and len(word) >= 5:
+        # Not "s": a clipped "s" cannot be told from a singular ("vulnerable").
+        out |= {word + c for c in "abcdefghijlmnoprtuvyzáéíóúñ"}
+    out.discard(word)
+    return out
+
