@@ -6,6 +6,10 @@ the peak resident memory of that process. Targets (born-digital path, 2 cores):
 `extract` ≤ 0.15 s per page end to end, `extract --help` < 0.3 s.
 
     python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot]
+    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4]
+
+`--ocr-cost` times our OCR of the pages (one process) against tesseract alone reading the same
+page images (rendered at the same dpi, `--psm 3`, one call per page): target ≤ OCR_COST_TARGET×.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PAGE_TARGET_S = 0.15
 HELP_TARGET_S = 0.3
+OCR_COST_TARGET = 1.5  # our OCR of a page / tesseract alone on the same page image
 
 # Each probe is a small program run in its own process; it prints {"wall": s, "rss_mb": MB}.
 _PROBE = r"""
@@ -66,6 +71,38 @@ def measure(kind: str, pdf: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), rss
 
 
+def ocr_cost(pdf: Path, pages: list[int]) -> bool:
+    """Our OCR of `pages` (0-based) against tesseract alone on the same renders; prints both."""
+    import time
+
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    sys.path.insert(0, str(REPO))
+    from extractor.ocr import ocr_page, render, scan_dpi
+
+    ours = alone = 0.0
+    for index in pages:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            page = doc[index]
+            dpi, (width, height) = scan_dpi(page), page.get_size()
+            image = render(page, dpi)
+        finally:
+            doc.close()
+        started = time.perf_counter()
+        pytesseract.image_to_data(image, lang="spa", config="--psm 3")
+        alone += time.perf_counter() - started
+        started = time.perf_counter()
+        ocr_page(pdf, index, width, height, dpi=dpi)
+        ours += time.perf_counter() - started
+        print(f"page {index + 1} at {dpi} dpi: tesseract alone {alone:.1f} s, ours {ours:.1f} s (cumulative)")
+    ratio = ours / alone if alone else float("inf")
+    print(f"{pdf.name}: our OCR takes {ratio:.2f}× tesseract alone on the same pages "
+          f"(target ≤ {OCR_COST_TARGET}×: {'met' if ratio <= OCR_COST_TARGET else 'NOT met'})")
+    return ratio <= OCR_COST_TARGET
+
+
 def has_camelot() -> bool:
     """camelot is a bench-only extra (pip install .[bench]): without it the bench goes on."""
     import importlib.util
@@ -91,7 +128,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--no-camelot", action="store_true", help="skip camelot (slow: ~1.5 s a page)")
+    parser.add_argument("--ocr-cost", type=Path, metavar="SCAN", help="time our OCR against tesseract alone")
+    parser.add_argument("--pages", default="1", help="with --ocr-cost: 1-based pages, comma-separated")
     args = parser.parse_args()
+    if args.ocr_cost:
+        return 0 if ocr_cost(args.ocr_cost, [int(p) - 1 for p in args.pages.split(",")]) else 1
     samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
     with_camelot = not args.no_camelot and has_camelot()
     kinds = ["extract", "extract-novalidate", "pdfplumber"] + (["camelot"] if with_camelot else [])
