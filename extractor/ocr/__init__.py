@@ -172,7 +172,7 @@ def ocr_words(
     cells = [box.scaled(1 / scale) for box in table_cells(grid)] if per_cell else []
     if len(cells) < MIN_GRID_CELLS:
         cells = []
-    upscale = upscale or reading_scale(ink_mask(clean), dpi)
+    upscale = upscale or reading_scale(ink_mask(clean), dpi, table=bool(cells))
     found = [w for words in ocr_boxes(clean, cells, upscale=upscale, lang=lang) for w in words]
     rest = blank(clean, cells)
     rest_ink = ink_mask(rest)

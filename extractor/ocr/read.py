@@ -49,6 +49,7 @@ SPECK_HEIGHT = 0.4  # a word less tall than this share of its neighbours' median
 TILE_PAD_PX = 4  # white kept around a tile's ink (1× px) so glyph edges are not cut
 MOSAIC_GAP_PX = 40  # white between tiles in a mosaic (upscaled px): more than a line gap
 MOSAIC_MARGIN_PX = 20
+TILE_PAPER_PERCENTILE = 80  # a tile's background: print covers far less than a fifth of a cell
 TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
 
@@ -71,17 +72,20 @@ class _Tile:
     height: int
 
 
-def reading_scale(ink: np.ndarray, dpi: int) -> float:
+def reading_scale(ink: np.ndarray, dpi: int, *, table: bool = False) -> float:
     """How much to enlarge (or shrink) the print in `ink` for tesseract, from its letters' height.
 
     Small print is brought to SMALL_PRINT_PX, body text to BODY_PRINT_PX (read as well as larger
     and in half the time), whatever the resolution of the scan: a 150-dpi scan's 6 pt codes
-    need 3×, a 400-dpi scan's barely 1×.
+    need 3×, a 400-dpi scan's barely 1×. Table cells (`table`) are always read as small print:
+    a blurred scan's letters run together and measure as tall as body text (a 375-dpi scan's
+    6.5 pt cells came out at 0.58× and its header unreadable).
     """
     height = _letter_height(ink, dpi)
     if height is None:
         return UPSCALE
-    target = SMALL_PRINT_PX if height < SMALL_PRINT_PT * dpi / 72 else BODY_PRINT_PX
+    small = table or height < SMALL_PRINT_PT * dpi / 72
+    target = SMALL_PRINT_PX if small else BODY_PRINT_PX
     return min(max(target / height, MIN_READING_SCALE), MAX_READING_SCALE)
 
 
@@ -260,7 +264,7 @@ def _mosaic(image: np.ndarray, batch: list[tuple[int, Box]], upscale: float) -> 
     """The batch's crops upscaled and stacked one under the other on white, and where each went."""
     pieces = []
     for index, crop in batch:
-        pixels = image[int(crop.top) : int(crop.bottom), int(crop.x0) : int(crop.x1)]
+        pixels = _on_white(image[int(crop.top) : int(crop.bottom), int(crop.x0) : int(crop.x1)])
         pieces.append((index, crop, cv2.resize(pixels, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)))
     width = max(p[2].shape[1] for p in pieces) + 2 * MOSAIC_MARGIN_PX
     height = sum(p[2].shape[0] + MOSAIC_GAP_PX for p in pieces) + MOSAIC_MARGIN_PX
@@ -273,6 +277,20 @@ def _mosaic(image: np.ndarray, batch: list[tuple[int, Box]], upscale: float) -> 
         tiles.append(_Tile(index, crop, y, h))
         y += h + MOSAIC_GAP_PX
     return mosaic, tiles
+
+
+def _on_white(pixels: np.ndarray) -> np.ndarray:
+    """A tile's print on white: its own background (a shaded header, a grey cell) lifted to 255.
+
+    A mosaic holds white and shaded tiles together, and tesseract binarises it with one threshold:
+    bold labels on a grey header, blurred, came out as "Per]" for "Código".
+    """
+    if pixels.size == 0:
+        return pixels
+    paper = float(np.percentile(pixels, TILE_PAPER_PERCENTILE))
+    if paper >= 250 or paper <= 0:
+        return pixels
+    return np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
 
 
 def _tile_at(tiles: list[_Tile], y: float) -> _Tile | None:
