@@ -15,6 +15,7 @@ lint: setup
 	.venv/bin/ruff check extractor scripts tests
 
 bench: setup
+	.venv/bin/python -m pip install -q -e ".[bench]"  # camelot, compared but not used at run time
 	.venv/bin/python scripts/bench.py
 
 # the generator is the package scripts/samplegen/; its data (policy specs) is in scripts/samplegen/data/

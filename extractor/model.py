@@ -29,6 +29,7 @@ class Word(Extent):
     x1: float
     top: float
     bottom: float
+    conf: float | None = None  # OCR confidence 0-100 (tesseract's); None: read from a text layer
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,10 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     if options.validate:
         findings += validation.validate(report, rules, options.data_docs)
     findings += reconcile_report(report, rules)
+    if source_read_by_ocr(pages):
+        from extractor.confidence import flag_doubtful
+
+        findings = flag_doubtful(findings, pages)
     report.findings = sort_findings(findings)
     return report
 
@@ -94,6 +98,10 @@ def read_pages(path: Path, options: Options) -> tuple[list[PageContent], SourceI
         source.ocr_pages = to_ocr
         source.page_rotations = {p.number: p.rotation for p in pages if p.rotation}
     return pages, source
+
+
+def source_read_by_ocr(pages: list[PageContent]) -> bool:
+    return any(p.source == "ocr" for p in pages)
 
 
 def needs_ocr(page: PageContent, mode: str) -> bool:

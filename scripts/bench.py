@@ -9,6 +9,10 @@ page of 3600, 7200 or 14400 pt (issue 10: they went to OCR at full size) < 60 s 
 the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 
     python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot] [--audit-only]
+    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4]
+
+`--ocr-cost` times our OCR of the pages (one process) against tesseract alone reading the same
+page images (rendered at the same dpi, `--psm 3`, one call per page): target ≤ OCR_COST_TARGET×.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ HELP_TARGET_S = 0.3
 AUDIT_TARGET_S = 2.0  # annotated.pdf + report.html, on top of csv,json
 BLANK_TARGET_S = 60
 BLANK_SIDES_PT = (3600, 7200, 14400)
+OCR_COST_TARGET = 1.5  # our OCR of a page / tesseract alone on the same page image
 
 # Each probe is a small program run in its own process; it prints {"wall": s, "rss_mb": MB}.
 _PROBE = r"""
@@ -116,6 +121,48 @@ def measure_cpu(kind: str, pdf: Path, repeat: int) -> tuple[float, float, float]
     return statistics.median(walls), rss, statistics.median(cpus)
 
 
+def ocr_cost(pdf: Path, pages: list[int]) -> bool:
+    """Our OCR of `pages` (0-based) against tesseract alone on the same renders; prints both."""
+    import time
+
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    sys.path.insert(0, str(REPO))
+    from extractor.ocr import ocr_page, render, scan_dpi
+
+    ours = alone = 0.0
+    for index in pages:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            page = doc[index]
+            dpi, (width, height) = scan_dpi(page), page.get_size()
+            image = render(page, dpi)
+        finally:
+            doc.close()
+        started = time.perf_counter()
+        pytesseract.image_to_data(image, lang="spa", config="--psm 3")
+        alone += time.perf_counter() - started
+        started = time.perf_counter()
+        ocr_page(pdf, index, width, height, dpi=dpi)
+        ours += time.perf_counter() - started
+        print(f"page {index + 1} at {dpi} dpi: tesseract alone {alone:.1f} s, ours {ours:.1f} s (cumulative)")
+    ratio = ours / alone if alone else float("inf")
+    print(f"{pdf.name}: our OCR takes {ratio:.2f}× tesseract alone on the same pages "
+          f"(target ≤ {OCR_COST_TARGET}×: {'met' if ratio <= OCR_COST_TARGET else 'NOT met'})")
+    return ratio <= OCR_COST_TARGET
+
+
+def has_camelot() -> bool:
+    """camelot is a bench-only extra (pip install .[bench]): without it the bench goes on."""
+    import importlib.util
+
+    if importlib.util.find_spec("camelot") is None:
+        print("camelot is not installed (pip install .[bench]): its column is left out", file=sys.stderr)
+        return False
+    return True
+
+
 def page_count(pdf: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -133,13 +180,18 @@ def main() -> int:
     parser.add_argument("--no-camelot", action="store_true", help="skip camelot (slow: ~1.5 s a page)")
     parser.add_argument("--audit-only", action="store_true", help="only the cost of annotated.pdf + report.html")
     parser.add_argument("--corpus-only", action="store_true", help="only the corpus targets (issue 12)")
+    parser.add_argument("--ocr-cost", type=Path, metavar="SCAN", help="time our OCR against tesseract alone")
+    parser.add_argument("--pages", default="1", help="with --ocr-cost: 1-based pages, comma-separated")
     args = parser.parse_args()
+    if args.ocr_cost:
+        return 0 if ocr_cost(args.ocr_cost, [int(p) - 1 for p in args.pages.split(",")]) else 1
     if args.corpus_only:
         return 0 if corpus_targets(args.repeat) else 1
     samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
     if args.audit_only:
         return 0 if audit_cost(samples, args.repeat) else 1
-    kinds = ["extract", "extract-novalidate", "pdfplumber"] + ([] if args.no_camelot else ["camelot"])
+    with_camelot = not args.no_camelot and has_camelot()
+    kinds = ["extract", "extract-novalidate", "pdfplumber"] + (["camelot"] if with_camelot else [])
 
     help_wall, help_rss = measure("help", samples[0], args.repeat)
     print(f"extract --help: {help_wall:.3f} s (target < {HELP_TARGET_S} s), {help_rss:.0f} MB")

@@ -259,3 +259,30 @@ def test_ocr_pages_reads_the_real_scan_upright() -> None:
     everything = " ".join(p.text for p in pages)
     assert "Plan" in everything and "Estratégico" in everything
     assert "ESTRATÉGICO INSTITUCIONAL" in pages[0].text
+
+
+# --------------------------------------------------------------------------- doubtful readings
+
+
+def _ocr_page(words: list) -> PageContent:
+    from extractor.model import PageContent
+
+    return PageContent(3, 842.0, 595.0, words, source="ocr")
+
+
+def test_an_error_resting_on_a_low_confidence_reading_is_a_warning_that_says_so() -> None:
+    from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
+    from extractor.model import Finding
+
+    line = [Word("ISS.01.01", 14, 60, 200, 206, 91.0), Word("45.4%", 500, 520, 200, 206, 93.0),
+            Word("58.7%", 600, 620, 200, 206, 41.0), Word("112.9", 800, 820, 200, 206, 88.0)]
+    other = [Word("61.7%", 600, 620, 230, 236, 95.0), Word("99.0", 800, 820, 230, 236, 95.0)]
+    doubtful = Finding("progress_mismatch", "error", "112.9 vs 96.8", "ISS.01.01", "progress_2025", "112.9",
+                       "96.8", page=3)
+    sure = Finding("progress_mismatch", "error", "99.0 vs 98.0", "ISS.01.02", "progress_2025", "99.0", "98.0", page=3)
+    text_layer = PageContent(3, 842.0, 595.0, line + other, source="text")
+    assert flag_doubtful([doubtful], [text_layer]) == [doubtful], "a text layer's figures are not in doubt"
+    flagged, kept = flag_doubtful([doubtful, sure], [_ocr_page(line + other)])
+    assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
+    assert "'58.7%', 41%" in flagged.message, "the doubtful reading is named"
+    assert kept == sure, "a finding read with confidence stays an error"

@@ -20,21 +20,23 @@ and print a parseable line per variant:
 from __future__ import annotations
 
 import csv
-import difflib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from robustness_scans import measure
+from samplegen import scan_variants as sv
 
 from extractor import ocr, pipeline
 from extractor import repair as rp
 from extractor.geometry import Edge
 from extractor.model import PageContent, RawRow, Word
-from extractor.ocr.grid import close_cut_lines, table_cells
+from extractor.ocr.grid import bridge_broken_lines, close_cut_lines, table_cells
 from extractor.rules import load_rules
 from tests.conftest import SAMPLES, run_extract
 from tests.gold import read_csv, real_pdf
@@ -46,52 +48,6 @@ IGP_SCAN = "IGP_Evaluacion_PEI_2017_SCANNED_alternating-rot180.pdf"  # a real PD
 
 
 # --------------------------------------------------------------------------- the measures
-
-
-@dataclass(slots=True)
-class Accuracy:
-    """How much of a gold matrix an extraction reproduces (see the module docstring)."""
-
-    gold_rows: int
-    got_rows: int
-    codes_right: int
-    cells: int
-    cells_right: int
-    wrong: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # (row, column, gold, got)
-
-    @property
-    def codes(self) -> float:
-        return self.codes_right / self.gold_rows if self.gold_rows else 1.0
-
-    @property
-    def cell_share(self) -> float:
-        return self.cells_right / self.cells if self.cells else 1.0
-
-    @property
-    def extra(self) -> int:
-        """Extracted rows aligned with no gold row."""
-        return self.got_rows - self.codes_right
-
-
-def measure(gold: list[dict[str, str]], got: list[dict[str, str]], columns: list[str]) -> Accuracy:
-    """Codes and cells of `gold` that `got` reproduces, rows aligned on (code, level)."""
-
-    def key(row: dict[str, str]) -> tuple[str, str]:
-        return row.get("code", ""), row.get("level", "")
-
-    matcher = difflib.SequenceMatcher(None, [key(r) for r in gold], [key(r) for r in got], autojunk=False)
-    aligned = {b.a + k: b.b + k for b in matcher.get_matching_blocks() for k in range(b.size)}
-    result = Accuracy(len(gold), len(got), len(aligned), 0, 0)
-    for i, row in enumerate(gold):
-        mate = got[aligned[i]] if i in aligned else None
-        for column in columns:
-            result.cells += 1
-            value = mate.get(column, "") if mate is not None else None
-            if value == row[column]:
-                result.cells_right += 1
-            else:
-                result.wrong.append((row["code"] or row["level"], column, row[column], value))
-    return result
 
 
 def test_measure_aligns_rows_by_code_and_counts_missing_rows_as_wrong() -> None:
@@ -109,6 +65,51 @@ def test_measure_aligns_rows_by_code_and_counts_missing_rows_as_wrong() -> None:
     assert (acc.codes_right, acc.extra) == (2, 1)
     assert acc.cells == 12 and acc.cells_right == 7  # IOP row missing (4 wrong), LN's v wrong
     assert ("LN.01.01", "v", "", "x") in acc.wrong and ("IOP.01.01", "name", "Porcentaje", None) in acc.wrong
+
+
+# --------------------------------------------------------------------------- the scan generator
+
+
+def test_scan_profiles_cover_the_ranges_real_scanners_produce() -> None:
+    profiles = [sv.draw_profile(seed) for seed in range(1, 201)]
+    dpis = [p.dpi for p in profiles]
+    assert min(dpis) >= sv.DPI_RANGE[0] and max(dpis) <= sv.DPI_RANGE[1] and len(set(dpis)) > 10
+    grey = [p.jpeg_quality for p in profiles if not p.bitonal]
+    assert min(grey) < 40 and max(grey) > 85
+    for kind in ("bitonal", "text_layer", "turn_stored"):
+        assert 0 < sum(getattr(p, kind) for p in profiles) < len(profiles), kind
+    for damage in ("speckle", "dropout", "light", "shadow"):
+        assert 0 < sum(bool(getattr(p, damage)) for p in profiles) < len(profiles), damage
+    assert min(p.blur_px for p in profiles) < 0.1 and max(p.blur_px for p in profiles) > 0.8
+    pages = [plan for p in profiles[:40] for plan in sv.draw_pages(p, 10)]
+    assert {plan.quarter for plan in pages} == {0, 90, 180, 270}
+    assert max(abs(plan.angle) for plan in pages) > 1.8 and max(abs(plan.angle) for plan in pages) <= 2.0
+    assert any(any(plan.crop_mm) for plan in pages) and not all(any(plan.crop_mm) for plan in pages)
+    assert sv.draw_profile(7) == sv.draw_profile(7) and sv.draw_pages(profiles[6], 5) == sv.draw_pages(profiles[6], 5)
+
+
+def _page(dpi: int) -> Any:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (dpi * 4, dpi * 3), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(dpi // 2, dpi * 3, dpi // 2):
+        draw.line((dpi // 4, y, dpi * 4 - dpi // 4, y), fill=0, width=max(1, dpi // 150))
+    return image
+
+
+def test_a_turned_bitonal_page_is_stored_turned_and_one_bit() -> None:
+    profile = sv.ScanProfile(1, 200, True, 50, 0.3, 0.0005, 0.8, 0.5, 0.5, "left", 160, False, True)
+    plan = sv.PagePlan(1.5, 90, (3.0, 0.0, 0.0, 0.0), 42)
+    page = sv.degrade_page(_page(200), profile, plan)
+    assert page.mode == "1" and page.size == (600, 800)  # a quarter turn swaps the sides
+
+
+def test_toner_dropout_breaks_ruling_lines() -> None:
+    profile = sv.ScanProfile(1, 200, True, 50, 0.0, 0.0, 1.0, 0.0, 0.0, "left", 160, False, False)
+    page = np.asarray(sv.degrade_page(_page(200), profile, sv.PagePlan(0.0, 0, (0, 0, 0, 0), 3)))
+    rule = page[100, 50:750]  # the first rule, black (False) where toner held
+    assert 0 < rule.sum() < len(rule) * 0.2, "the rule has gaps, and is still mostly there"
 
 
 # --------------------------------------------------------------------------- grid of a cut scan
@@ -147,6 +148,31 @@ def test_a_second_table_under_a_cut_one_is_not_joined_to_it() -> None:
     closed = close_cut_lines(h + v, frame, reach=5, tolerance=5)
     edges = [ln for ln in closed if ln.orientation == "v" and ln.pos == 0.0]
     assert sorted((ln.start, ln.end) for ln in edges) == [(40, 120), (200, 240)]
+
+
+def _mend(lines: list) -> list:
+    return bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
+
+
+def test_a_rule_broken_by_worn_toner_is_mended_but_a_merged_cell_stays_open() -> None:
+    verticals = [Edge.along("v", x, 40, 200) for x in (0, 100, 200, 300)]
+    broken = [Edge.along("h", 80, 0, 130), Edge.along("h", 80, 170, 300)]  # a faint patch at x 130-170
+    merged = [Edge.along("h", 120, 0, 100), Edge.along("h", 120, 200, 300)]  # no rule over the cell 100-200
+    frame = [Edge.along("h", y, 0, 300) for y in (40, 200)]
+    mended = _mend(verticals + broken + merged + frame)
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 80) == [(0, 300)]
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 120) == [
+        (0, 100), (200, 300)]
+
+
+def test_a_rule_fading_out_before_the_border_is_carried_to_it_and_stacked_tables_stay_apart() -> None:
+    top_table = [Edge.along("v", x, 0, 100) for x in (0, 100, 200)] + [Edge.along("h", y, 0, 200) for y in (0, 100)]
+    faded = [Edge.along("h", 50, 0, 140)]  # its last 60 px lost to a faint patch
+    low_table = [Edge.along("v", x, 130, 200) for x in (0, 100, 200)] + [Edge.along("h", y, 0, 200) for y in (130, 200)]
+    mended = _mend(top_table + faded + low_table)
+    assert [(ln.start, ln.end) for ln in mended if ln.orientation == "h" and ln.pos == 50] == [(0, 200)]
+    assert sorted((ln.start, ln.end) for ln in mended if ln.orientation == "v" and ln.pos == 100) == [
+        (0, 100), (130, 200)]
 
 
 def test_a_rule_hidden_under_shading_is_found_from_the_shading() -> None:
@@ -333,10 +359,36 @@ def test_scan_header_block_and_summary_match(extracted: Extracted) -> None:
 @pytest.mark.slow
 def test_real_narrative_scan_goes_through_extract_without_a_traceback(tmp_path: Path) -> None:
     """The IGP evaluation scan (every other page upside down) holds no matrix: `extract` reads
-    it by OCR and stops with exit 2 and one line, or extracts; never a traceback."""
+    it by OCR and stops with exit 2 and one line; never a traceback."""
     result = run_extract(real_pdf(IGP_SCAN), "--out", tmp_path / "igp", "--quiet")
     assert "Traceback" not in result.stderr
-    assert result.returncode in (0, 1, 2)
-    if result.returncode == 2:
-        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-        assert "no CEPLAN matrix found" in result.stderr or "matrix found" in result.stderr
+    assert result.returncode == 2, "a narrative report holds no matrix"
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "no CEPLAN matrix found" in result.stderr, result.stderr
+
+
+# --------------------------------------------------------------------------- seeded scans (issue 8)
+
+# a regression guard kept to a few minutes (seed 2: 300 dpi grey JPEG q36, blur, five cropped pages,
+# ocrmypdf layer); the wide run, where harsher seeds still fall short, is scripts/robustness_scans.py
+SEEDED_SCANS = [2]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDED_SCANS)
+def test_a_seeded_scan_reproduces_the_born_digital_extraction(seed: int, tmp_path: Path) -> None:
+    import robustness_scans as rs
+    from samplegen.scan_variants import make_scan_variant
+
+    from extractor.pipeline import ValidationWorker
+
+    variant = make_scan_variant(SAMPLES / "salud-2025.pdf", seed, tmp_path)
+    with ValidationWorker(enabled=True) as worker:
+        truth = rs.born_digital_truth("salud-2025", worker)
+        score = rs.run_variant(variant, truth, worker, jobs=2, folder=tmp_path)
+    print(rs.progress_line(score))
+    problems = "\n".join(score.problems)
+    assert not score.failure, score.failure
+    assert score.matrix_pages == score.gold_matrix_pages, f"a matrix page was lost\n{problems}"
+    assert score.codes >= rs.MIN_CODES and score.cells >= rs.MIN_CELLS, problems
+    assert score.recall >= rs.MIN_RECALL, problems

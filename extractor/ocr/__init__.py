@@ -18,8 +18,13 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   other into a few tall "mosaic" images: one tesseract call per mosaic, not per cell. Whole-page
   `--psm 6` mixed the lines of wrapped cells with their neighbours and glued values across
   erased lines (81% of cells right); per cell, 100%, and every word lies inside its cell.
-- Small print is upscaled 2× before OCR; body text (letters ≥ 4.5 pt) is read at 0.75×, as
-  well as at 2× and in less than half the time: a narrative page costs ~3.5 s, a matrix ~6 s.
+- A scan is rendered at its own resolution (150-300 dpi), and every region's print is scaled
+  for tesseract from the measured height of its letters: small print to ~19 px letters (6–7 pt
+  at 200 dpi, 2×), body text to ~11.5 px (0.75× at 200 dpi: read as well as at 2× and in less
+  than half the time). A narrative page costs ~3.5 s, a matrix ~6 s.
+- Uneven light and the shadow of a binding are divided out first (`image.flatten_light`).
+- Rules broken by worn toner or a faint patch are mended: pieces whose facing ends no crossing
+  rule closes are one rule (`grid.bridge_broken_lines`).
 - Rules cut off by the edge of the scan (a sheet cropped by a few millimetres loses the
   table's outer border) are closed along that edge, or the first column has no cells and the
   header its "Código". The edge is the scan's frame, followed through the deskew.
@@ -52,6 +57,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytesseract
 
 from extractor.geometry import Edge, text_lines
@@ -64,6 +70,7 @@ from extractor.ocr.image import (
     deskew,
     despeckle,
     estimate_skew,
+    flatten_light,
     ink_box,
     ink_mask,
     render,
@@ -72,14 +79,12 @@ from extractor.ocr.image import (
     turn,
 )
 from extractor.ocr.read import (
-    BODY_SCALE,
     DIGITS_LANG,
     LANG,
     PSM_PAGE,
-    UPSCALE,
     ocr_boxes,
     reading_order,
-    small_print,
+    reading_scale,
     split_at_lines,
     to_word,
 )
@@ -95,6 +100,7 @@ __all__ = [
     "detect_rotation",
     "estimate_skew",
     "find_grid",
+    "flatten_light",
     "ocr_page",
     "ocr_pages",
     "ocr_words",
@@ -105,6 +111,7 @@ __all__ = [
 ]
 
 MIN_GRID_CELLS = 4  # fewer cells than this is a box around text, not a table
+MIN_DPI, MAX_DPI = 150, 300  # a scan is read at its own resolution, within these
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -118,12 +125,13 @@ def ocr_page(
     page_index: int,
     page_width_pt: float,
     page_height_pt: float,
-    dpi: int = DEFAULT_DPI,
+    dpi: int | None = None,  # None: the scan's own resolution
 ) -> PageContent:
     """One page read by OCR: upright words, ruling edges and reading-order text, in PDF points."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         page = pdf[page_index]
+        dpi = dpi or scan_dpi(page)
         stored_rotation = page.get_rotation()
         # a huge page is drawn at a lower dpi, a blank one at thumbnail size (raster.py)
         raster = render(page, dpi, name=f"{pdf_path}: page {page_index + 1}")
@@ -131,7 +139,8 @@ def ocr_page(
         pdf.close()
     if raster.blank:
         return PageContent(page_index + 1, page_width_pt, page_height_pt, [], [], source="ocr")
-    image, dpi = raster.image, raster.dpi
+    # uneven light and binding shadow are evened out before anything reads the page
+    image, dpi = flatten_light(raster.image, raster.dpi), raster.dpi
     rotation = detect_rotation(image, prior=stored_rotation)
     image = turn(image, rotation)
     skew = estimate_skew(image)
@@ -159,7 +168,7 @@ def ocr_words(
     dpi: int = DEFAULT_DPI,
     grid: Sequence[Edge] | None = None,
     lang: str = LANG,
-    upscale: float = UPSCALE,
+    upscale: float | None = None,  # None: from the measured height of the letters
     per_cell: bool = True,  # False: the whole page in one reading (for measuring; worse on tables)
 ) -> list[Word]:
     """Words of an upright page image in PDF points, none straddling a vertical ruling line."""
@@ -171,12 +180,13 @@ def ocr_words(
     cells = [box.scaled(1 / scale) for box in table_cells(grid)] if per_cell else []
     if len(cells) < MIN_GRID_CELLS:
         cells = []
+    upscale = upscale or reading_scale(ink_mask(clean), dpi, table=bool(cells))
     found = [w for words in ocr_boxes(clean, cells, upscale=upscale, lang=lang) for w in words]
     rest = blank(clean, cells)
     rest_ink = ink_mask(rest)
     rest_box = ink_box(rest_ink)
     if rest_box is not None:
-        scale_rest = upscale if small_print(rest_ink, dpi) else BODY_SCALE
+        scale_rest = reading_scale(rest_ink, dpi)
         loose = ocr_boxes(rest, [rest_box], upscale=scale_rest, lang=lang, psm=PSM_PAGE)[0]
         verticals = [ln for ln in lines if ln.orientation == "v"]
         found += split_at_lines(loose, verticals, clean, upscale=upscale, lang=lang)
@@ -186,6 +196,28 @@ def ocr_words(
 def page_text(words: Iterable[Word]) -> str:
     """The words as text: one line per visual line, top to bottom, left to right."""
     return "\n".join(" ".join(w.text for w in line) for line in text_lines(words, "middle"))
+
+
+def scan_dpi(page: pdfium.PdfPage) -> int:
+    """The resolution of the page's scan (its largest image), within MIN_DPI..MAX_DPI.
+
+    Rendering a 300-dpi scan at 200 dpi throws away a third of what the scanner saw; rendering a
+    150-dpi one at 200 only adds blur. Pages with no image (vector print read with --ocr always)
+    are rendered at DEFAULT_DPI.
+    """
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            pixels = max(obj.get_px_size())
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        extent = max(right - left, top - bottom)  # a turned scan's long side lies either way
+        if extent >= max(page.get_size()) / 2:  # the scan, not a logo
+            best = max(best, pixels / (extent / 72))
+    if not best:
+        return DEFAULT_DPI
+    return round(min(max(best, MIN_DPI), MAX_DPI))
 
 
 def _upright_size(image: np.ndarray, width: float, height: float) -> tuple[float, float]:
@@ -199,7 +231,7 @@ def ocr_pages(
     page_indexes: Sequence[int],
     jobs: int = 2,
     progress: ProgressCallback | None = None,
-    dpi: int = DEFAULT_DPI,
+    dpi: int | None = None,  # None: each page at its scan's own resolution
 ) -> list[PageContent]:
     """Pages read by OCR in a pool of `jobs` processes, in the order asked; reports (done, total)."""
     check_tesseract()
@@ -228,7 +260,7 @@ def _report(page: PageContent, progress: ProgressCallback | None, done: int, tot
     return page
 
 
-def _ocr_job(pdf_path: str, page_index: int, dpi: int) -> PageContent:
+def _ocr_job(pdf_path: str, page_index: int, dpi: int | None) -> PageContent:
     """Worker entry: open the PDF in this process (pdfium handles are not shareable)."""
     pdf = pdfium.PdfDocument(pdf_path)
     try:

@@ -28,6 +28,7 @@ LONG_LINE_PT = 40.0  # a rule this long stands on its own; title strokes are sho
 TEXTURE_INK = 0.35  # ink share beside a run above which it sits in halftone shading
 FILL_STEP = 12  # grey levels between a shaded cell and its neighbour (sample shades: 20-30)
 EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
+MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
 
 
 def find_grid(image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | None = None) -> list[Edge]:
@@ -70,12 +71,71 @@ def _ruling_lines(
     lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance)
     lines += [e for e in fill_edges if _crossings(e, lines, tolerance) >= 2]
     lines = _merge_lines(lines, snap=snap, join=join)
+    lines = bridge_broken_lines(lines, tolerance=tolerance, max_gap=px(MAX_BRIDGE_PT, dpi), long=px(LONG_LINE_PT, dpi))
     return _structural(
         lines,
         tolerance=tolerance,
         long=px(LONG_LINE_PT, dpi),
         min_span=px(MIN_ROW_PT, dpi),
     )
+
+
+def bridge_broken_lines(lines: list[Edge], *, tolerance: float, max_gap: float, long: float) -> list[Edge]:
+    """Rules broken by worn toner or a faint patch of the scan, mended.
+
+    A table's rules end where another rule crosses them: at a corner, a T, or the border of a
+    merged cell. An end that no crossing rule closes is a break. Two collinear pieces whose
+    facing ends are both open are one rule (a merged cell's gap is closed at both ends, and so
+    is the space between two stacked tables); a piece of a grid rule whose end is open with no
+    piece beyond is carried on to the next crossing rule, where the cell it bounds closes.
+    """
+    out = [ln for ln in lines if ln.orientation == "h"], [ln for ln in lines if ln.orientation == "v"]
+    mended: list[Edge] = []
+    for own, across in (out, out[::-1]):
+        joined = _join_open_gaps(own, across, tolerance, max_gap, long)
+        mended += [_carried_on(ln, across, tolerance, max_gap) for ln in joined]
+    return mended
+
+
+def _join_open_gaps(
+    lines: list[Edge], across: list[Edge], tolerance: float, max_gap: float, long: float
+) -> list[Edge]:
+    """Collinear pieces of rules joined across gaps (up to `max_gap`) whose two facing ends are
+    open. A piece of a rule is long or meets a crossing rule; the strokes of a line of bold
+    text, which are level with those of the next cell, are neither."""
+
+    def rule_piece(line: Edge) -> bool:
+        return line.end - line.start >= long or _crossings(line, across, tolerance) > 0
+
+    joined: list[Edge] = []
+    for cluster in _clusters(sorted(lines, key=lambda ln: ln.pos), tolerance):
+        pieces: list[Edge] = []
+        for line in sorted(cluster, key=lambda ln: ln.start):
+            last = pieces[-1] if pieces else None
+            if (last is not None and line.start - last.end <= max_gap and rule_piece(last) and rule_piece(line)
+                    and not _closed(last, False, across, tolerance) and not _closed(line, True, across, tolerance)):
+                pos = (last.pos + line.pos) / 2
+                pieces[-1] = Edge.along(line.orientation, pos, last.start, max(last.end, line.end))
+            else:
+                pieces.append(line)
+        joined += pieces
+    return joined
+
+
+def _carried_on(line: Edge, across: list[Edge], tolerance: float, max_gap: float) -> Edge:
+    """`line` with each open end carried to the next crossing rule within `max_gap`, if it is a
+    grid rule (two crossing rules touch it)."""
+    if _crossings(line, across, tolerance) < 2:
+        return line
+    start, end = line.start, line.end
+    spanning = sorted(o.pos for o in across if o.start - tolerance <= line.pos <= o.end + tolerance)
+    if not _closed(line, True, across, tolerance):
+        before = [p for p in spanning if line.start - max_gap <= p < line.start]
+        start = before[-1] if before else start
+    if not _closed(line, False, across, tolerance):
+        after = [p for p in spanning if line.end < p <= line.end + max_gap]
+        end = after[0] if after else end
+    return Edge.along(line.orientation, line.pos, start, end)
 
 
 def _fill_edges(image: np.ndarray, dpi: int) -> list[Edge]:

@@ -19,6 +19,9 @@ from extractor.raster import Raster, render_gray
 
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 MAX_SKEW_DEG = 5.0
+LIGHT_STEP_PT = 4.0  # the paper's brightness is measured on a grid this coarse
+LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): the paper is the brightest thing within
+UNEVEN_LIGHT = 25  # grey levels between the darkest and brightest paper that make a page unevenly lit
 MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
 FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size leaves only fills
 DUST_PT = 1.2  # a speck of ink at most this wide (and high) that stands apart is dust
@@ -81,6 +84,28 @@ def deskew(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(
         image, _deskew_matrix(image.shape, angle), image.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=(255,)
     )
+
+
+def flatten_light(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The page as if lit evenly: each pixel divided by the paper's brightness around it.
+
+    A lamp brighter at one end, or the shadow of a binding, darkens the paper by 60-170 grey
+    levels over a few centimetres; one threshold for the page then takes the dark end for ink
+    (a black band that buries the first column) or loses faint rules at the bright end. The
+    paper is the brightest thing within LIGHT_WINDOW_PT (wider than any shaded header or row,
+    so shading stays), smoothed; pages lit evenly are returned as they are.
+    """
+    shrink = max(1, px(LIGHT_STEP_PT, dpi))
+    small = cv2.resize(image, (max(1, image.shape[1] // shrink), max(1, image.shape[0] // shrink)),
+                       interpolation=cv2.INTER_AREA)
+    window = max(3, round(LIGHT_WINDOW_PT / LIGHT_STEP_PT) | 1)
+    paper = cv2.dilate(small, np.ones((window, window), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), window / 2)
+    if int(np.percentile(paper, 98)) - int(np.percentile(paper, 2)) < UNEVEN_LIGHT:
+        return image
+    paper = cv2.resize(paper, image.shape[::-1], interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    level = float(np.percentile(paper, 95))
+    return np.clip(image.astype(np.float32) * (level / np.maximum(paper, 1)), 0, 255).astype(np.uint8)
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:

@@ -31,8 +31,12 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 UPSCALE = 2.0  # 6–7 pt at 200 dpi is too small for tesseract; 2× reads codes, 3× is no better
 SMALL_PRINT_PT = 4.5  # median letter height below which text is upscaled: 6.5 pt print is ~3.5
-BODY_SCALE = 0.75  # 10-11 pt body text (letters ~5.5 pt) reads as well at 0.75× as at 2× (708 vs
-# 705 of 725 words) in half the time: the narrative pages of a report cost little
+# letter heights tesseract reads best at (measured at 200 dpi: small print 2×, body 0.75×)
+SMALL_PRINT_PX = 19.0  # 6.5 pt print (letters ~3.5 pt) at 200 dpi, upscaled 2×
+# 11 pt body (letters ~5.5 pt) at 200 dpi read at 0.75×: as well as at 2× (708 vs 705 of 725 words)
+# in half the time, so the narrative pages of a report cost little
+BODY_PRINT_PX = 11.5
+MIN_READING_SCALE, MAX_READING_SCALE = 0.5, 4.0
 LANG = "spa"
 DIGITS_LANG = "eng"  # re-reads words with digits: 28/28 codes right where "spa" got 13/28
 # one value as printed ("1221", "1,795", "12.5%"): no letters, at most one decimal separator
@@ -45,6 +49,7 @@ SPECK_HEIGHT = 0.4  # a word less tall than this share of its neighbours' median
 TILE_PAD_PX = 4  # white kept around a tile's ink (1× px) so glyph edges are not cut
 MOSAIC_GAP_PX = 40  # white between tiles in a mosaic (upscaled px): more than a line gap
 MOSAIC_MARGIN_PX = 20
+TILE_PAPER_PERCENTILE = 80  # a tile's background: print covers far less than a fifth of a cell
 TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
 
@@ -67,14 +72,31 @@ class _Tile:
     height: int
 
 
-def small_print(ink: np.ndarray, dpi: int) -> bool:
-    """Whether the letters in `ink` are small print (median height below SMALL_PRINT_PT)."""
+def reading_scale(ink: np.ndarray, dpi: int, *, table: bool = False) -> float:
+    """How much to enlarge (or shrink) the print in `ink` for tesseract, from its letters' height.
+
+    Small print is brought to SMALL_PRINT_PX, body text to BODY_PRINT_PX (read as well as larger
+    and in half the time), whatever the resolution of the scan: a 150-dpi scan's 6 pt codes
+    need 3×, a 400-dpi scan's barely 1×. Table cells (`table`) are always read as small print:
+    a blurred scan's letters run together and measure as tall as body text (a 375-dpi scan's
+    6.5 pt cells came out at 0.58× and its header unreadable).
+    """
+    height = _letter_height(ink, dpi)
+    if height is None:
+        return UPSCALE
+    small = table or height < SMALL_PRINT_PT * dpi / 72
+    target = SMALL_PRINT_PX if small else BODY_PRINT_PX
+    return min(max(target / height, MIN_READING_SCALE), MAX_READING_SCALE)
+
+
+def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
+    """Median height in px of the letter-sized marks in `ink` (None: no print)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     # letters, not specks, rules or pictures
     letters = heights[(heights >= px(1.5, dpi)) & (heights <= px(20, dpi)) & (widths <= px(20, dpi))]
-    return len(letters) > 0 and float(np.median(letters)) < SMALL_PRINT_PT * dpi / 72
+    return float(np.median(letters)) if len(letters) else None
 
 
 def ocr_boxes(
@@ -242,7 +264,7 @@ def _mosaic(image: np.ndarray, batch: list[tuple[int, Box]], upscale: float) -> 
     """The batch's crops upscaled and stacked one under the other on white, and where each went."""
     pieces = []
     for index, crop in batch:
-        pixels = image[int(crop.top) : int(crop.bottom), int(crop.x0) : int(crop.x1)]
+        pixels = _on_white(image[int(crop.top) : int(crop.bottom), int(crop.x0) : int(crop.x1)])
         pieces.append((index, crop, cv2.resize(pixels, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)))
     width = max(p[2].shape[1] for p in pieces) + 2 * MOSAIC_MARGIN_PX
     height = sum(p[2].shape[0] + MOSAIC_GAP_PX for p in pieces) + MOSAIC_MARGIN_PX
@@ -255,6 +277,20 @@ def _mosaic(image: np.ndarray, batch: list[tuple[int, Box]], upscale: float) -> 
         tiles.append(_Tile(index, crop, y, h))
         y += h + MOSAIC_GAP_PX
     return mosaic, tiles
+
+
+def _on_white(pixels: np.ndarray) -> np.ndarray:
+    """A tile's print on white: its own background (a shaded header, a grey cell) lifted to 255.
+
+    A mosaic holds white and shaded tiles together, and tesseract binarises it with one threshold:
+    bold labels on a grey header, blurred, came out as "Per]" for "Código".
+    """
+    if pixels.size == 0:
+        return pixels
+    paper = float(np.percentile(pixels, TILE_PAPER_PERCENTILE))
+    if paper >= 250 or paper <= 0:
+        return pixels
+    return np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
 
 
 def _tile_at(tiles: list[_Tile], y: float) -> _Tile | None:
@@ -352,4 +388,4 @@ def reading_order(words: Iterable[OcrWord]) -> list[OcrWord]:
 
 
 def to_word(word: OcrWord, scale: float) -> Word:
-    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale)
+    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale, word.conf)
