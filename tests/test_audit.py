@@ -66,7 +66,8 @@ def check_one_mark_per_finding(out: Path) -> dict[int, object]:
 def test_annotated_pdf_has_one_mark_per_finding_on_its_page(trata: Path) -> None:
     marks = check_one_mark_per_finding(trata)
     severities = [findings_of(trata)[i]["severity"] for i in marks]
-    assert severities.count("error") >= 12 and severities.count("warning") >= 13
+    # trata-2024 prints 10 contradictions (OP.03's 33.3% is one claim in three places: one finding)
+    assert severities.count("error") >= 10 and severities.count("warning") >= 13
 
 
 def test_every_error_and_warning_mark_covers_the_printed_value(trata: Path) -> None:
@@ -80,7 +81,8 @@ def test_every_error_and_warning_mark_covers_the_printed_value(trata: Path) -> N
         assert finding["printed"] in under, (finding["rule"], finding["code"], finding["field"], under)
         assert len(under) <= len(finding["printed"]) + 12, f"the mark covers more than the cell: {under!r}"
         checked += 1
-    assert checked >= 25
+    expected = sum(1 for f in findings if f["severity"] != "info" and f["printed"] and f["page"])
+    assert checked == expected and checked >= 23  # trata-2024: its 10 errors and 13 warnings
 
 
 def test_annotated_pdf_keeps_the_pages_and_adds_bookmarks(trata: Path, samples_dir: Path) -> None:
