@@ -17,11 +17,14 @@ Usage::
     .venv/bin/python scripts/robustness.py                       # 12 seeds × every producer
     .venv/bin/python scripts/robustness.py --seeds 1-40 --producers html,calc
     .venv/bin/python scripts/robustness.py --seeds 7 --keep out/  # keep PDFs, truth, extraction
+    .venv/bin/python scripts/robustness.py --scans [options]      # seeded scans (robustness_scans.py)
+    .venv/bin/python scripts/robustness.py --b7 [options]         # PEI B-7 printouts (robustness_b7.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
@@ -285,7 +288,16 @@ def worst(scores: Sequence[Score], n: int) -> str:
     return "\n".join(out)
 
 
+# the other report kinds have runs of their own, with their own truth and measures
+OTHER_RUNS = {"--scans": "robustness_scans", "--b7": "robustness_b7"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for flag, module in OTHER_RUNS.items():
+        if flag in argv:
+            argv.remove(flag)
+            return importlib.import_module(module).main(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default=DEFAULT_SEEDS, help="e.g. 1-30 or 3,7,11 (default %(default)s)")
     parser.add_argument("--producers", default=",".join(PRODUCERS), help="comma-separated (default: all)")
