@@ -455,33 +455,112 @@ def _run_suites(
     parameters: dict[str, Any],
     data_docs: Path | None,
 ) -> list[Outcome]:
-    """Validate each table with its suite in an ephemeral context (the only GE import)."""
-    import great_expectations as gx
+    """Validate each table with its suite in an ephemeral context (the only GE import).
 
+    GE re-applies an expectation's `row_condition` (a `DataFrame.query` over every column) for
+    each metric it computes, and copies the whole frame for every domain: most of a suite's cost.
+    So the expectations of one condition run together on the rows it selects, filtered once
+    (keeping the row labels GE reports), and each run sees only the columns it names.
+    """
     context = _context(data_docs)
     source = context.data_sources.add_pandas("report")
     outcomes: list[Outcome] = []
     for suite in suites:
         frame = _frame(tables[suite.table], suite)
         expectations = [e for x in suite.expectations for e in expand_expectation(x, list(frame))]
-        gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta)
-        )
-        batch = source.add_dataframe_asset(suite.table).add_batch_definition_whole_dataframe(
-            suite.table
-        )
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-        )
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format={"result_format": "COMPLETE"},
-        )
-        outcomes += [_outcome(suite.table, r) for r in result.results]
+        placed: list[tuple[int, Outcome]] = []
+        for n, (part, rows) in enumerate(_condition_groups(expectations, frame)):
+            name = suite.name if n == 0 else f"{suite.name}#{n}"
+            placed += _run_part(context, source, name, suite, part, rows, parameters)
+        outcomes += [o for _, o in sorted(placed, key=lambda p: p[0])]
     if data_docs is not None:
         context.build_data_docs()
     return outcomes
+
+
+def _run_part(
+    context: Any,
+    source: Any,
+    name: str,
+    suite: Suite,
+    expectations: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+) -> list[tuple[int, Outcome]]:
+    """One validation run: `expectations` over `frame`, each outcome with the expectation's
+    position in the suite (`meta.position`, as GE does not keep the suite's order)."""
+    import great_expectations as gx
+
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations, meta=suite.meta))
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        expectation_parameters=parameters,
+        result_format={"result_format": "COMPLETE"},
+    )
+    return [(r.expectation_config.meta[POSITION], _outcome(suite.table, r)) for r in result.results]
+
+
+POSITION = "_position"  # an expectation's place in its expanded suite, carried in its meta
+Group = tuple[list[dict[str, Any]], "pd.DataFrame"]
+
+
+def _condition_groups(expectations: list[dict[str, Any]], frame: pd.DataFrame) -> list[Group]:
+    """The expectations grouped by row condition: (themselves without the condition, position
+    in `meta`; the rows it selects, narrowed to the columns they name). A condition that cannot
+    be applied here stays on its expectations, for GE to apply and report."""
+    by_condition: dict[str, tuple[list[dict[str, Any]], pd.DataFrame]] = {}
+    for i, exp in enumerate(expectations):
+        kwargs = exp.get("kwargs") or {}
+        condition = kwargs.get("row_condition")
+        rows = _rows_where(frame, condition) if condition else frame
+        if rows is None:  # left to GE, alone, as written
+            key, rows = f"#{i}", frame
+        else:
+            key = json.dumps(condition, sort_keys=True)
+            exp = exp | {"kwargs": {k: v for k, v in kwargs.items() if k != "row_condition"}}
+        exp = exp | {"meta": (exp.get("meta") or {}) | {POSITION: i}}
+        by_condition.setdefault(key, ([], rows))[0].append(exp)
+    return [(part, _narrowed(rows, part)) for part, rows in by_condition.values()]
+
+
+def _rows_where(frame: pd.DataFrame, condition: Any) -> pd.DataFrame | None:
+    """The rows a GE row condition selects, filtered the way GE's pandas engine does; None when
+    it cannot be applied (GE then reports why, as for any expectation that cannot run)."""
+    from great_expectations.execution_engine import PandasExecutionEngine
+
+    try:
+        return PandasExecutionEngine()._apply_row_condition_filter(frame, condition, {})
+    except Exception:  # any failure is GE's to report, on the expectation itself
+        return None
+
+
+# expectations about the table that do not depend on which columns it has
+COLUMN_FREE = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
+
+
+def _narrowed(frame: pd.DataFrame, expectations: list[dict[str, Any]]) -> pd.DataFrame:
+    """Only the columns the expectations name (GE copies every column of a domain it reads),
+    unless one of them is about the table's columns as a whole."""
+    named: set[str] = set()
+    for exp in expectations:
+        kwargs = exp.get("kwargs") or {}
+        if exp["type"] not in COLUMN_FREE and not {"column", "column_A", "column_list"} & set(kwargs):
+            return frame
+        named |= {v for v in _strings(kwargs) if v in frame.columns}
+    return frame[[c for c in frame.columns if c in named]]
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string in an expectation's kwargs (column names among them)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(_strings(v) for v in value))
+    return set()
 
 
 def _context(data_docs: Path | None) -> Any:
@@ -535,7 +614,7 @@ def _outcome(table: str, result: Any) -> Outcome:
         table=table,
         type=config.type,
         kwargs=dict(config.kwargs),
-        meta=dict(config.meta or {}),
+        meta={k: v for k, v in (config.meta or {}).items() if k != POSITION},
         success=bool(result.success),
         unexpected=[int(i) for i in unexpected] if unexpected is not None else None,
         observed=_text(details.get("observed_value")),
