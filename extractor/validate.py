@@ -17,6 +17,7 @@ Great Expectations costs ~3 s and ~240 MB to import, so it (and pandas) is impor
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -311,16 +312,26 @@ def _load_suite(path: Path) -> Suite:
 def expand_expectation(exp: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
     """One expectation per year (or count column) when its column names hold `{year}` (or
     `{count}`) and the table has every column it then names; else itself."""
+    fills = template_fills(exp, columns)
+    if fills is None:
+        return [exp]
+    kwargs = exp.get("kwargs") or {}
+    return [exp | {"kwargs": {k: _filled(v, f) if _is_template(v) else v for k, v in kwargs.items()}} for f in fills]
+
+
+def template_fills(exp: dict[str, Any], columns: list[str]) -> list[dict[str, str]] | None:
+    """What the placeholders of an expectation's column names stand for in the table (each a
+    `{"year": "2024"}`), in column order; None when it has no placeholder."""
     kwargs = exp.get("kwargs") or {}
     templated = [k for k, v in kwargs.items() if _is_template(v)]
     if not templated:
-        return [exp]
-    fills: list[dict[str, str]] | None = None
-    for key in templated:
+        return None
+    fills: list[dict[str, str]] = []
+    for n, key in enumerate(templated):
         pattern = _template(kwargs[key])
         found = [m.groupdict() for c in columns if (m := pattern.fullmatch(c))]
-        fills = found if fills is None else [f for f in fills if f in found]
-    return [exp | {"kwargs": kwargs | {k: _filled(kwargs[k], f) for k in templated}} for f in fills or []]
+        fills = found if n == 0 else [f for f in fills if f in found]
+    return fills
 
 
 def _parameter_names(value: Any) -> set[str]:
@@ -462,20 +473,55 @@ def _run_suites(
     So the expectations of one condition run together on the rows it selects, filtered once
     (keeping the row labels GE reports), and each run sees only the columns it names.
     """
+    from extractor.validate_long import Stacked, long_table, per_column, stackable
+
     context = _context(data_docs)
     source = context.data_sources.add_pandas("report")
     outcomes: list[Outcome] = []
     for suite in suites:
         frame = _frame(tables[suite.table], suite)
-        expectations = [e for x in suite.expectations for e in expand_expectation(x, list(frame))]
-        placed: list[tuple[int, Outcome]] = []
-        for n, (part, rows) in enumerate(_condition_groups(expectations, frame)):
-            name = suite.name if n == 0 else f"{suite.name}#{n}"
-            placed += _run_part(context, source, name, suite, part, rows, parameters)
+        wide: list[dict[str, Any]] = []
+        stacks: dict[str, list[Stacked]] = {}
+        for x, exp in enumerate(suite.expectations):
+            position = x * EXPANSIONS
+            fills = template_fills(exp, list(frame))
+            if fills is not None and stackable(exp, fills) and len(fills) < EXPANSIONS:
+                stacks.setdefault(json.dumps(fills), []).append(Stacked(exp, position, fills))
+                continue
+            for j, one in enumerate(expand_expectation(exp, list(frame))):
+                wide.append(one | {"meta": (one.get("meta") or {}) | {POSITION: position + j}})
+        placed = _run_table(context, source, suite, wide, frame, parameters)
+        for stack in stacks.values():
+            long, expectations = long_table(frame, stack)
+            by_position = {s.position: s for s in stack}
+            for position, outcome in _run_table(context, source, suite, expectations, long, parameters):
+                placed += per_column(outcome, by_position[position], len(frame))
         outcomes += [o for _, o in sorted(placed, key=lambda p: p[0])]
     if data_docs is not None:
         context.build_data_docs()
     return outcomes
+
+
+EXPANSIONS = 10_000  # positions reserved per suite expectation, to keep the suite's order
+
+
+def _run_table(
+    context: Any,
+    source: Any,
+    suite: Suite,
+    expectations: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+) -> list[tuple[int, Outcome]]:
+    """Every expectation over one table, a run per row condition; outcomes with positions."""
+    placed: list[tuple[int, Outcome]] = []
+    for part, rows in _condition_groups(expectations, frame):
+        name = f"{suite.name}#{next(_RUNS)}"
+        placed += _run_part(context, source, name, suite, part, rows, parameters)
+    return placed
+
+
+_RUNS = itertools.count()  # suite, asset and run names must be unique within a context
 
 
 def _run_part(
@@ -511,18 +557,22 @@ def _condition_groups(expectations: list[dict[str, Any]], frame: pd.DataFrame) -
     in `meta`; the rows it selects, narrowed to the columns they name). A condition that cannot
     be applied here stays on its expectations, for GE to apply and report."""
     by_condition: dict[str, tuple[list[dict[str, Any]], pd.DataFrame]] = {}
+    unfiltered: set[str] = set()
     for i, exp in enumerate(expectations):
         kwargs = exp.get("kwargs") or {}
         condition = kwargs.get("row_condition")
-        rows = _rows_where(frame, condition) if condition else frame
-        if rows is None:  # left to GE, alone, as written
-            key, rows = f"#{i}", frame
+        key = json.dumps(condition, sort_keys=True)
+        if key not in by_condition:
+            rows = _rows_where(frame, condition) if condition else frame
+            by_condition[key] = ([], frame) if rows is None else ([], rows)
+            unfiltered |= {key} if rows is None else set()
+        if key in unfiltered:  # left to GE as written, alone
+            key = f"#{i}"
+            by_condition[key] = ([], frame)
         else:
-            key = json.dumps(condition, sort_keys=True)
             exp = exp | {"kwargs": {k: v for k, v in kwargs.items() if k != "row_condition"}}
-        exp = exp | {"meta": (exp.get("meta") or {}) | {POSITION: i}}
-        by_condition.setdefault(key, ([], rows))[0].append(exp)
-    return [(part, _narrowed(rows, part)) for part, rows in by_condition.values()]
+        by_condition[key][0].append(exp)
+    return [(part, _narrowed(rows, part)) for part, rows in by_condition.values() if part]
 
 
 def _rows_where(frame: pd.DataFrame, condition: Any) -> pd.DataFrame | None:
