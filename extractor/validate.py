@@ -8,7 +8,7 @@ suite per table. This module only
    `<column>__<kind>` computed from the rules file's `validate:` section and the code grammar,
 2. expands the `{year}` column templates of the suites over the report's year columns,
 3. runs the suites in an ephemeral Great Expectations context (optionally building HTML Data
-   Docs), and
+   Docs), in as few and as narrow GE runs as give the same outcomes (see `_run_suites`), and
 4. turns every failed expectation into `expectation_failed` findings, one per offending row.
 
 Great Expectations costs ~3 s and ~240 MB to import, so it (and pandas) is imported inside
@@ -468,10 +468,15 @@ def _run_suites(
 ) -> list[Outcome]:
     """Validate each table with its suite in an ephemeral context (the only GE import).
 
-    GE re-applies an expectation's `row_condition` (a `DataFrame.query` over every column) for
-    each metric it computes, and copies the whole frame for every domain: most of a suite's cost.
-    So the expectations of one condition run together on the rows it selects, filtered once
-    (keeping the row labels GE reports), and each run sees only the columns it names.
+    GE's cost is per expectation and per metric, not per row, so the same checks are handed to
+    it in fewer, cheaper pieces; outcomes come back in the suite's order, as if each expanded
+    expectation had run alone:
+    - a year-templated row-wise expectation runs once over the year columns stacked
+      (validate_long.py) instead of once per year;
+    - GE re-applies a `row_condition` (a `DataFrame.query` over every column) for each metric it
+      computes, so the expectations of one condition run together on the rows it selects,
+      filtered once the way GE does (row labels kept, so the offending rows are the same);
+    - each run sees only the columns its expectations name (GE copies every column it reads).
     """
     from extractor.validate_long import Stacked, long_table, per_column, stackable
 
