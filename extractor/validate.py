@@ -495,11 +495,12 @@ def _run_suites(
                 continue
             for j, one in enumerate(expand_expectation(exp, list(frame))):
                 wide.append(one | {"meta": (one.get("meta") or {}) | {POSITION: position + j}})
-        placed = _run_table(context, source, suite, wide, frame, parameters)
+        docs = data_docs is not None
+        placed = _run_table(context, source, suite, wide, frame, parameters, docs)
         for stack in stacks.values():
             long, expectations = long_table(frame, stack)
             by_position = {s.position: s for s in stack}
-            for position, outcome in _run_table(context, source, suite, expectations, long, parameters):
+            for position, outcome in _run_table(context, source, suite, expectations, long, parameters, docs):
                 placed += per_column(outcome, by_position[position], len(frame))
         outcomes += [o for _, o in sorted(placed, key=lambda p: p[0])]
     if data_docs is not None:
@@ -517,12 +518,13 @@ def _run_table(
     expectations: list[dict[str, Any]],
     frame: pd.DataFrame,
     parameters: dict[str, Any],
+    docs: bool,
 ) -> list[tuple[int, Outcome]]:
     """Every expectation over one table, a run per row condition; outcomes with positions."""
     placed: list[tuple[int, Outcome]] = []
     for part, rows in _condition_groups(expectations, frame):
         name = f"{suite.name}#{next(_RUNS)}"
-        placed += _run_part(context, source, name, suite, part, rows, parameters)
+        placed += _run_part(context, source, name, suite, part, rows, parameters, docs)
     return placed
 
 
@@ -537,18 +539,25 @@ def _run_part(
     expectations: list[dict[str, Any]],
     frame: pd.DataFrame,
     parameters: dict[str, Any],
+    docs: bool,
 ) -> list[tuple[int, Outcome]]:
     """One validation run: `expectations` over `frame`, each outcome with the expectation's
     position in the suite (`meta.position`, as GE does not keep the suite's order)."""
     import great_expectations as gx
 
-    gx_suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations, meta=suite.meta))
+    gx_suite = gx.ExpectationSuite(name=name, expectations=expectations, meta=suite.meta)
     batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+    result_format = {"result_format": "COMPLETE"}
+    if not docs:  # the stored suite and run are only what Data Docs are built from
+        result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+            gx_suite, expectation_parameters=parameters, result_format=result_format
+        )
+        return [(r.expectation_config.meta[POSITION], _outcome(suite.table, r)) for r in result.results]
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch, suite=context.suites.add(gx_suite))
+    )
     result = definition.run(
-        batch_parameters={"dataframe": frame},
-        expectation_parameters=parameters,
-        result_format={"result_format": "COMPLETE"},
+        batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
     )
     return [(r.expectation_config.meta[POSITION], _outcome(suite.table, r)) for r in result.results]
 
