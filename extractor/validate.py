@@ -8,7 +8,7 @@ suite per table. This module only
    `<column>__<kind>` computed from the rules file's `validate:` section and the code grammar,
 2. expands the `{year}` column templates of the suites over the report's year columns,
 3. runs the suites in an ephemeral Great Expectations context (optionally building HTML Data
-   Docs), and
+   Docs), in as few and as narrow GE runs as give the same outcomes (see `_run_suites`), and
 4. turns every failed expectation into `expectation_failed` findings, one per offending row.
 
 Great Expectations costs ~3 s and ~240 MB to import, so it (and pandas) is imported inside
@@ -17,6 +17,7 @@ Great Expectations costs ~3 s and ~240 MB to import, so it (and pandas) is impor
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -311,16 +312,26 @@ def _load_suite(path: Path) -> Suite:
 def expand_expectation(exp: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
     """One expectation per year (or count column) when its column names hold `{year}` (or
     `{count}`) and the table has every column it then names; else itself."""
+    fills = template_fills(exp, columns)
+    if fills is None:
+        return [exp]
+    kwargs = exp.get("kwargs") or {}
+    return [exp | {"kwargs": {k: _filled(v, f) if _is_template(v) else v for k, v in kwargs.items()}} for f in fills]
+
+
+def template_fills(exp: dict[str, Any], columns: list[str]) -> list[dict[str, str]] | None:
+    """What the placeholders of an expectation's column names stand for in the table (each a
+    `{"year": "2024"}`), in column order; None when it has no placeholder."""
     kwargs = exp.get("kwargs") or {}
     templated = [k for k, v in kwargs.items() if _is_template(v)]
     if not templated:
-        return [exp]
-    fills: list[dict[str, str]] | None = None
-    for key in templated:
+        return None
+    fills: list[dict[str, str]] = []
+    for n, key in enumerate(templated):
         pattern = _template(kwargs[key])
         found = [m.groupdict() for c in columns if (m := pattern.fullmatch(c))]
-        fills = found if fills is None else [f for f in fills if f in found]
-    return [exp | {"kwargs": kwargs | {k: _filled(kwargs[k], f) for k in templated}} for f in fills or []]
+        fills = found if n == 0 else [f for f in fills if f in found]
+    return fills
 
 
 def _parameter_names(value: Any) -> set[str]:
@@ -460,33 +471,165 @@ def _run_suites(
     parameters: dict[str, Any],
     data_docs: Path | None,
 ) -> list[Outcome]:
-    """Validate each table with its suite in an ephemeral context (the only GE import)."""
-    import great_expectations as gx
+    """Validate each table with its suite in an ephemeral context (the only GE import).
+
+    GE's cost is per expectation and per metric, not per row, so the same checks are handed to
+    it in fewer, cheaper pieces; outcomes come back in the suite's order, as if each expanded
+    expectation had run alone:
+    - a year-templated row-wise expectation runs once over the year columns stacked
+      (validate_long.py) instead of once per year;
+    - GE re-applies a `row_condition` (a `DataFrame.query` over every column) for each metric it
+      computes, so the expectations of one condition run together on the rows it selects,
+      filtered once the way GE does (row labels kept, so the offending rows are the same);
+    - each run sees only the columns its expectations name (GE copies every column it reads).
+    """
+    from extractor.validate_long import Stacked, long_table, per_column, stackable
 
     context = _context(data_docs)
     source = context.data_sources.add_pandas("report")
     outcomes: list[Outcome] = []
     for suite in suites:
         frame = _frame(tables[suite.table], suite)
-        expectations = [e for x in suite.expectations for e in expand_expectation(x, list(frame))]
-        gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, expectations=expectations, meta=suite.meta)
-        )
-        batch = source.add_dataframe_asset(suite.table).add_batch_definition_whole_dataframe(
-            suite.table
-        )
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-        )
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format={"result_format": "COMPLETE"},
-        )
-        outcomes += [_outcome(suite.table, r) for r in result.results]
+        wide: list[dict[str, Any]] = []
+        stacks: dict[str, list[Stacked]] = {}
+        for x, exp in enumerate(suite.expectations):
+            position = x * EXPANSIONS
+            fills = template_fills(exp, list(frame))
+            if fills is not None and stackable(exp, fills) and len(fills) < EXPANSIONS:
+                stacks.setdefault(json.dumps(fills), []).append(Stacked(exp, position, fills))
+                continue
+            for j, one in enumerate(expand_expectation(exp, list(frame))):
+                wide.append(one | {"meta": (one.get("meta") or {}) | {POSITION: position + j}})
+        docs = data_docs is not None
+        placed = _run_table(context, source, suite, wide, frame, parameters, docs)
+        for stack in stacks.values():
+            long, expectations = long_table(frame, stack)
+            by_position = {s.position: s for s in stack}
+            for position, outcome in _run_table(context, source, suite, expectations, long, parameters, docs):
+                placed += per_column(outcome, by_position[position], len(frame))
+        outcomes += [o for _, o in sorted(placed, key=lambda p: p[0])]
     if data_docs is not None:
         context.build_data_docs()
     return outcomes
+
+
+EXPANSIONS = 10_000  # positions reserved per suite expectation, to keep the suite's order
+
+
+def _run_table(
+    context: Any,
+    source: Any,
+    suite: Suite,
+    expectations: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+    docs: bool,
+) -> list[tuple[int, Outcome]]:
+    """Every expectation over one table, a run per row condition; outcomes with positions."""
+    placed: list[tuple[int, Outcome]] = []
+    for part, rows in _condition_groups(expectations, frame):
+        name = f"{suite.name}#{next(_RUNS)}"
+        placed += _run_part(context, source, name, suite, part, rows, parameters, docs)
+    return placed
+
+
+_RUNS = itertools.count()  # suite, asset and run names must be unique within a context
+
+
+def _run_part(
+    context: Any,
+    source: Any,
+    name: str,
+    suite: Suite,
+    expectations: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+    docs: bool,
+) -> list[tuple[int, Outcome]]:
+    """One validation run: `expectations` over `frame`, each outcome with the expectation's
+    position in the suite (`meta.position`, as GE does not keep the suite's order)."""
+    import great_expectations as gx
+
+    gx_suite = gx.ExpectationSuite(name=name, expectations=expectations, meta=suite.meta)
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+    result_format = {"result_format": "COMPLETE"}
+    if not docs:  # the stored suite and run are only what Data Docs are built from
+        result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+            gx_suite, expectation_parameters=parameters, result_format=result_format
+        )
+        return [(r.expectation_config.meta[POSITION], _outcome(suite.table, r)) for r in result.results]
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch, suite=context.suites.add(gx_suite))
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=result_format
+    )
+    return [(r.expectation_config.meta[POSITION], _outcome(suite.table, r)) for r in result.results]
+
+
+POSITION = "_position"  # an expectation's place in its expanded suite, carried in its meta
+Group = tuple[list[dict[str, Any]], "pd.DataFrame"]
+
+
+def _condition_groups(expectations: list[dict[str, Any]], frame: pd.DataFrame) -> list[Group]:
+    """The expectations grouped by row condition: (themselves without the condition, position
+    in `meta`; the rows it selects, narrowed to the columns they name). A condition that cannot
+    be applied here stays on its expectations, for GE to apply and report."""
+    by_condition: dict[str, tuple[list[dict[str, Any]], pd.DataFrame]] = {}
+    unfiltered: set[str] = set()
+    for i, exp in enumerate(expectations):
+        kwargs = exp.get("kwargs") or {}
+        condition = kwargs.get("row_condition")
+        key = json.dumps(condition, sort_keys=True)
+        if key not in by_condition:
+            rows = _rows_where(frame, condition) if condition else frame
+            by_condition[key] = ([], frame) if rows is None else ([], rows)
+            unfiltered |= {key} if rows is None else set()
+        if key in unfiltered:  # left to GE as written, alone
+            key = f"#{i}"
+            by_condition[key] = ([], frame)
+        else:
+            exp = exp | {"kwargs": {k: v for k, v in kwargs.items() if k != "row_condition"}}
+        by_condition[key][0].append(exp)
+    return [(part, _narrowed(rows, part)) for part, rows in by_condition.values() if part]
+
+
+def _rows_where(frame: pd.DataFrame, condition: Any) -> pd.DataFrame | None:
+    """The rows a GE row condition selects, filtered the way GE's pandas engine does; None when
+    it cannot be applied (GE then reports why, as for any expectation that cannot run)."""
+    from great_expectations.execution_engine import PandasExecutionEngine
+
+    try:
+        return PandasExecutionEngine()._apply_row_condition_filter(frame, condition, {})
+    except Exception:  # any failure is GE's to report, on the expectation itself
+        return None
+
+
+# expectations about the table that do not depend on which columns it has
+COLUMN_FREE = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
+
+
+def _narrowed(frame: pd.DataFrame, expectations: list[dict[str, Any]]) -> pd.DataFrame:
+    """Only the columns the expectations name (GE copies every column of a domain it reads),
+    unless one of them is about the table's columns as a whole."""
+    named: set[str] = set()
+    for exp in expectations:
+        kwargs = exp.get("kwargs") or {}
+        if exp["type"] not in COLUMN_FREE and not {"column", "column_A", "column_list"} & set(kwargs):
+            return frame
+        named |= {v for v in _strings(kwargs) if v in frame.columns}
+    return frame[[c for c in frame.columns if c in named]]
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string in an expectation's kwargs (column names among them)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(_strings(v) for v in value))
+    return set()
 
 
 def _context(data_docs: Path | None) -> Any:
@@ -540,7 +683,7 @@ def _outcome(table: str, result: Any) -> Outcome:
         table=table,
         type=config.type,
         kwargs=dict(config.kwargs),
-        meta=dict(config.meta or {}),
+        meta={k: v for k, v in (config.meta or {}).items() if k != POSITION},
         success=bool(result.success),
         unexpected=[int(i) for i in unexpected] if unexpected is not None else None,
         observed=_text(details.get("observed_value")),

@@ -79,6 +79,21 @@ elif kind == "audit":
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"wall": audit[0] - plain[0], "cpu": audit[1] - plain[1], "rss_mb": rss / 1024}))
     sys.exit(0)
+elif kind == "validation":
+    # the validation stage alone, on the report the pipeline built: GE's import and a first
+    # warm-up run excluded, so what remains is what each further report of a folder costs
+    from pathlib import Path
+    from extractor.pipeline import Options, run
+    from extractor.rules import load_rules
+    from extractor.validate import validate
+    report = run(Path(pdf), Options(validate=False))
+    rules = load_rules(report.family)
+    validate(report, rules)
+    wall, cpu = time.perf_counter(), time.process_time()
+    validate(report, rules)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "rss_mb": rss / 1024}))
+    sys.exit(0)
 elif kind == "pdfplumber":
     import pdfplumber
     with pdfplumber.open(pdf) as doc:
@@ -182,9 +197,13 @@ def main() -> int:
     parser.add_argument("--corpus-only", action="store_true", help="only the corpus targets (issue 12)")
     parser.add_argument("--ocr-cost", type=Path, metavar="SCAN", help="time our OCR against tesseract alone")
     parser.add_argument("--pages", default="1", help="with --ocr-cost: 1-based pages, comma-separated")
+    parser.add_argument("--validation-only", action="store_true", help="only the CPU of the validation stage")
     args = parser.parse_args()
     if args.ocr_cost:
         return 0 if ocr_cost(args.ocr_cost, [int(p) - 1 for p in args.pages.split(",")]) else 1
+    if args.validation_only:
+        validation_cost(args.samples or sorted((REPO / "samples").glob("*.pdf")), args.repeat)
+        return 0
     if args.corpus_only:
         return 0 if corpus_targets(args.repeat) else 1
     samples = args.samples or sorted((REPO / "samples").glob("*.pdf"))
@@ -313,6 +332,17 @@ def build_corpus(folder: Path) -> list[Path]:
     for extra in pdfs[CORPUS_SIZE:]:
         extra.unlink()
     return pdfs[:CORPUS_SIZE]
+
+
+def validation_cost(samples: list[Path], repeat: int) -> None:
+    """CPU seconds of the validation stage (GE suites) per report, GE's import excluded: the
+    part of a folder's run that grows with its reports (issue 12). No target: reported only."""
+    print("validation stage per report (median of", repeat, "; CPU = user+sys of the process)")
+    for pdf in samples:
+        runs = [_probe("validation", pdf) for _ in range(repeat)]
+        cpu = statistics.median(r["cpu"] for r in runs)
+        wall = statistics.median(r["wall"] for r in runs)
+        print(f"  {pdf.stem:<45} CPU {cpu:.2f} s, wall {wall:.2f} s")
 
 
 def corpus_targets(repeat: int) -> bool:
