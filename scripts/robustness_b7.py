@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from b7gen import make_variant, render_variant
+from robustness import norm, parse_seeds  # one seed syntax for every run
 
 DEFAULT_SEEDS = "1-12"
 CELLS_NEEDED = 0.995
@@ -59,8 +59,6 @@ class Score:
         return not self.failure and self.family == "pei-b7" and self.codes == 1.0 and self.cells >= CELLS_NEEDED
 
 
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
 
 
 def score_rows(score: Score, truth: Sequence[dict[str, str]], got: Sequence[dict[str, str]]) -> None:
@@ -130,12 +128,6 @@ def run_seed(seed: int, keep: Path | None) -> Score:
     return score
 
 
-def parse_seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        seeds += list(range(int(lo), int(hi or lo) + 1))
-    return seeds
 
 
 def main(argv: Sequence[str] | None = None) -> int:

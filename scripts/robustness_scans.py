@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+from robustness import parse_seeds  # noqa: E402  (one seed syntax for every run)
 from samplegen.scan_variants import ScanVariant, make_scan_variant  # noqa: E402
 
 SAMPLES = ROOT / "samples"
@@ -192,15 +193,6 @@ def score_findings(score: ScanScore, truth: set[FindingKey], findings: Sequence[
 # --------------------------------------------------------------------------- the run
 
 
-def parse_seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        if "-" in part:
-            a, b = part.split("-")
-            seeds += range(int(a), int(b) + 1)
-        elif part.strip():
-            seeds.append(int(part))
-    return seeds
 
 
 def born_digital_truth(sample: str, worker: object) -> set[FindingKey]:
