@@ -292,6 +292,49 @@ def test_acumulado_read_as_an_already_cumulative_series_is_no_error() -> None:
     assert note.severity == "info" and "already cumulative" in note.message and note.recomputed == "104.1"
 
 
+def _objective_with_an_unpinned_acumulado(ratio_2023: float, claim_2023: str) -> Report:
+    """OP.01 prints only 2024; its text states 2023. IOP.01.02 is `acumulado` with ND in 2024, so
+    nothing pins its reading: summed as flows 2023 gives (80 + 210) / (100 + 200) = 96.67,
+    already cumulative 210 / 200 = 105 (100 capped). IOP.01.01's 2023 is `ratio_2023`."""
+    objective = Row("OP.01", "OP", "", {"name": "Objetivo", "progress_2024": "90.0"}, page=3)
+    plain = indicator("IOP.01.01", expected_2023="10000", obtained_2023=f"{ratio_2023 * 100:.6f}",
+                      expected_2024="10", obtained_2024="9", progress_2024="90.0")
+    acumulado = indicator("IOP.01.02", aggregation="acumulado", expected_2022="100", expected_2023="200",
+                          expected_2024="300", obtained_2022="80", obtained_2023="210", obtained_2024="ND",
+                          progress_2024="ND")
+    report = report_of(objective, plain, acumulado)
+    text = (f"El objetivo prioritario 1 presenta un avance de 90.0% en el año 2024, respecto al "
+            f"{claim_2023} del año 2023.")
+    report.narrative = [(2, text)]
+    return report
+
+
+def test_an_objective_figure_of_an_unprinted_year_is_explained_by_a_choice_of_readings() -> None:
+    # (85 + 100) / 2 = 92.5 with IOP.01.02 already cumulative; the first reading gives 90.83
+    findings = reconcile(_objective_with_an_unpinned_acumulado(85.0, "92.5%"), RULES)
+    assert not [f for f in findings if f.rule == "narrative_mismatch"]
+    (note,) = [f for f in of_rule(findings, "reading") if f.field == "progress_2023"]
+    assert (note.code, note.severity, note.printed, note.recomputed) == ("OP.01", "info", "92.5%", "92.5")
+    assert "IOP.01.02 105.00 (recomputed, already cumulative)" in note.message
+    assert "= 90.833" in note.message  # the first reading, for the auditor
+
+
+def test_a_figure_no_choice_of_readings_explains_stays_a_warning() -> None:
+    # 91.7 is neither 90.83 nor 92.5
+    findings = reconcile(_objective_with_an_unpinned_acumulado(85.0, "91.7%"), RULES)
+    (doubt,) = of_rule(findings, "narrative_mismatch")
+    assert (doubt.code, doubt.field, doubt.severity) == ("OP.01", "progress_2023", "warning")
+
+
+@pytest.mark.parametrize("side", [-1, 1])
+def test_a_choice_of_readings_holds_the_same_rounding_edge(side: int) -> None:
+    # the chosen mean sits 0.49 / 0.51 of half a unit of the text's last digit from 92.5
+    for offset, flagged in ((0.049, False), (0.051, True)):
+        report = _objective_with_an_unpinned_acumulado(85.0 + 2 * side * offset, "92.5%")
+        doubts = of_rule(reconcile(report, RULES), "narrative_mismatch")
+        assert bool(doubts) is flagged, (side, offset)
+
+
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [

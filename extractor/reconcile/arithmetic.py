@@ -74,6 +74,7 @@ class Recomputed:
     arithmetic: str  # how the value was obtained, or why it could not be
     basis: str = ""  # the rule applied ("ascendente, no acumulado")
     terms: tuple[Term, ...] = ()  # what a mean was taken over
+    reading: str = ""  # which documented reading, the same name in every year ("already cumulative")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from extractor.reconcile.arithmetic import (
 from extractor.reconcile.counts import members_text
 from extractor.reconcile.matrix import Matrix
 from extractor.reconcile.narrative import UNATTRIBUTED, Claim
+from extractor.reconcile.readings import explain
 from extractor.values import Value, parse_value
 
 
@@ -42,6 +43,7 @@ def narrative_findings(matrix: Matrix, claims: Sequence[Claim]) -> list[Finding]
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
+_PROGRESS_YEAR = re.compile(r"progress_(\d{4})")
 
 
 def merge_repeated(findings: Sequence[Finding]) -> list[Finding]:
@@ -96,7 +98,32 @@ def check_figure_claim(matrix: Matrix, claim: Claim, _: Sequence[Claim]) -> Find
         return None
     if exact is not None and agrees_with_exact(claimed, exact):
         return None
+    if printed.value is None and recomputed is not None:
+        other = explained_otherwise(matrix, row, field, claimed)
+        if other is not None:
+            return claim_reading_note(claim, row, field, claimed, other, recomputed)
     return figure_mismatch(claim, row, field, claimed, printed, recomputed)
+
+
+def explained_otherwise(matrix: Matrix, row: Row, field: str, claimed: Value) -> Recomputed | None:
+    """Another documented reading of a figure the matrix does not print that the text's rounds."""
+    m = _PROGRESS_YEAR.fullmatch(field)
+    return explain(matrix, row, int(m.group(1)), claimed) if m else None
+
+
+def claim_reading_note(
+    claim: Claim, row: Row, field: str, claimed: Value, explained: Recomputed, first: Recomputed
+) -> Finding:
+    """The text's figure for a cell the matrix does not print agrees with a documented reading
+    other than the first: say which (info)."""
+    subject = row.code if claim.subject == row.code else f"{claim.subject} ({row.code})"
+    message = (
+        f"The text says {claim.printed} for {subject} {field}, which the matrix does not print: "
+        f"{quote(claim)}; it is explained by {explained.basis}: {explained.arithmetic} (the first "
+        f"reading, {first.basis}: {first.arithmetic})."
+    )
+    shown = f"{explained.value:.{claimed.decimals}f}" if explained.value is not None else ""
+    return finding("reading", "info", message, row, field, claim.printed, shown, claim.page)
 
 
 def figure_mismatch(

@@ -25,6 +25,10 @@ from extractor.rules import ALL, NOT_NUMERIC, normalize_label
 from extractor.values import Value, parse_value
 
 _PROGRESS_FIELD = re.compile(r"progress_(\d{4})")
+# the names of the documented readings, the same in every year (a reading belongs to the row)
+SUMMED = "summed as yearly flows"
+OWN_YEAR = "already cumulative"
+AS_PRINTED = "as printed"
 
 
 class Matrix:
@@ -111,20 +115,25 @@ class Matrix:
         the matrix does not print is read the way the report year's printed figure is: a
         reading belongs to the row, not to one year."""
         readings = readings_of(row, year)
-        k = self._explaining_index(row, year, readings)
-        if k is None and year != self.report_year and not parse_value(row.get(f"progress_{year}")).is_number:
-            k = self._explaining_index(row, self.report_year, readings_of(row, self.report_year))
-        return readings[k] if k is not None and k < len(readings) else readings[0]
+        chosen = [r for r in readings if r.reading in self.row_readings(row, year, readings_of)]
+        return chosen[0] if chosen else readings[0]
 
-    def _explaining_index(self, row: Row, year: int, readings: list[Recomputed]) -> int | None:
+    def row_readings(self, row: Row, year: int, readings_of: Callable[[Row, int], list[Recomputed]]) -> list[str]:
+        """The names of the readings that explain the row's printed figure of the year, or of
+        the report year when the year is not printed."""
+        keys = self._explaining_keys(row, year, readings_of(row, year))
+        if not keys and year != self.report_year and not parse_value(row.get(f"progress_{year}")).is_number:
+            keys = self._explaining_keys(row, self.report_year, readings_of(row, self.report_year))
+        return keys
+
+    def _explaining_keys(self, row: Row, year: int, readings: list[Recomputed]) -> list[str]:
         printed = parse_value(row.get(f"progress_{year}"))
         if printed.value is None:
-            return None
+            return []
         cap = self.settings.cap_printed if row.level in self.settings.indicator_levels else None
-        for k, reading in enumerate(readings):
-            if reading.value is not None and not differs(capped(reading.value, cap), printed):
-                return k
-        return None
+        return [
+            r.reading for r in readings if r.value is not None and not differs(capped(r.value, cap), printed)
+        ]
 
     def progress_as(self, row: Row, year: int, direction: str, how: str, own_year: bool = False) -> Recomputed:
         """The progress of a year computed for a given direction (`how`: why that direction);
@@ -135,6 +144,7 @@ class Matrix:
         if isinstance(operands, str):
             return not_recomputable(operands)
         basis = f"{how}, {operands.note}"
+        reading = (OWN_YEAR if own_year else SUMMED) if self.is_cumulative(row) else ""
         if direction == ASCENDING:
             if operands.expected == 0:
                 return not_recomputable(
@@ -143,12 +153,12 @@ class Matrix:
                 )
             value = operands.obtained / operands.expected * 100
             arithmetic = f"{operands.obtained_text} / {operands.expected_text} × 100 = {value:.2f}"
-            return Recomputed(value, arithmetic, basis)
+            return Recomputed(value, arithmetic, basis, reading=reading)
         if operands.obtained == 0:
             return not_recomputable(f"obtained_{year} is 0 for a descending indicator")
         value = operands.expected / operands.obtained * 100
         arithmetic = f"{operands.expected_text} / {operands.obtained_text} × 100 = {value:.2f}"
-        return Recomputed(value, arithmetic, basis)
+        return Recomputed(value, arithmetic, basis, reading=reading)
 
     def direction(self, row: Row, year: int) -> tuple[str | None, str]:
         """The indicator's direction and how it was known (printed label or inferred)."""
@@ -270,6 +280,14 @@ class Matrix:
                 skipped.append(child.code)
             else:
                 terms.append(term)
+        if term_of == self._indicator_term:
+            return self.objective_mean(row, year, terms, skipped)
+        return self.objective_mean(row, year, terms, skipped, ", as printed", AS_PRINTED)
+
+    def objective_mean(
+        self, row: Row, year: int, terms: list[Term], skipped: list[str], how: str = "", reading: str = ""
+    ) -> Recomputed:
+        """An objective's progress from one value per indicator (`skipped`: those without one)."""
         if not terms:
             return not_recomputable(f"none of the indicators of {row.code} has a {year} progress")
         cap = self.settings.cap_when_averaging
@@ -283,8 +301,7 @@ class Matrix:
         )
         if skipped:
             arithmetic += f" (left out, no {year} progress: {', '.join(skipped)})"
-        basis = "mean of the objective's indicators" + ("" if term_of == self._indicator_term else ", as printed")
-        return Recomputed(value, arithmetic, basis, tuple(terms))
+        return Recomputed(value, arithmetic, "mean of the objective's indicators" + how, tuple(terms), reading)
 
     def _indicator_term(self, row: Row, year: int) -> Term | None:
         """The unrounded recomputed progress when there is one, else the printed value."""
@@ -304,7 +321,7 @@ class Matrix:
         differ by less than its rounding), the index is read with either."""
         first = self._index(row, year, self.objective_progress)
         last = self._index(row, year, self._last_explaining_objective)
-        return [first] if last == first or last.value is None else [first, last]
+        return [first] if last.terms == first.terms or last.value is None else [first, last]
 
     def _last_explaining_objective(self, row: Row, year: int) -> Recomputed:
         readings = self.objective_readings(row, year)
@@ -324,13 +341,19 @@ class Matrix:
                 terms.append(Term(objective.code, printed.value, "printed"))
         if not terms:
             return not_recomputable(f"no objective has a {year} progress")
+        reading = "" if objective_value == self.objective_progress else "objectives in their other reading"
+        return self.index_mean(terms, reading=reading)
+
+    @staticmethod
+    def index_mean(terms: list[Term], how: str = "", reading: str = "") -> Recomputed:
+        """The index from one unrounded value per objective."""
         value = sum(t.value for t in terms) / len(terms)
         listed = ", ".join(f"{t.code} {t.value:.3f} ({t.source})" for t in terms)
         arithmetic = (
             f"mean of the objectives' unrounded values {listed}: "
             f"({' + '.join(f'{t.value:.3f}' for t in terms)}) / {len(terms)} = {value:.3f}"
         )
-        return Recomputed(value, arithmetic, "mean of the objectives", tuple(terms))
+        return Recomputed(value, arithmetic, "mean of the objectives" + how, tuple(terms), reading)
 
     def printed_objectives_mean(self, year: int) -> str:
         """The index as it would come out of the printed, rounded objective values."""

@@ -82,10 +82,11 @@ def reading_note(
 ) -> Finding:
     """The methodology allows several readings and one explains the printed figure: say which
     (info), with what the others give."""
-    others = "; ".join(f"{r.basis}: {r.arithmetic}" for r in readings if r != explained and r.value is not None)
+    others = [f"{r.basis}: {r.arithmetic}" for r in readings if r != explained and r.value is not None]
+    label = "the other reading" if len(others) == 1 else "the other readings"
     message = (
         f"{row.code or row.get('name')} {field}: printed {printed.raw} is explained by {explained.basis}: "
-        f"{explained.arithmetic}" + (f" (the other reading, {others})" if others else "")
+        f"{explained.arithmetic}" + (f" ({label}, {'; '.join(others)})" if others else "")
     )
     return finding("reading", "info", message, row, field, printed.raw, f"{explained.value:.{printed.decimals}f}")
 

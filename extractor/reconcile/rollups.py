@@ -8,6 +8,7 @@ from extractor.model import Finding, Row
 from extractor.reconcile.arithmetic import Recomputed, differs, finding, tolerance_text
 from extractor.reconcile.matrix import Matrix
 from extractor.reconcile.progress import reading_note, unchecked
+from extractor.reconcile.readings import explain
 from extractor.values import Value, parse_value
 
 
@@ -29,8 +30,13 @@ def rollup_findings(
                 note = unchecked(row, field, printed, recomputed)
                 out += [note] if note else []
             elif printed.is_number and differs(recomputed.value, printed):
+                readings = readings_of(row, year)
+                combination = explain(matrix, row, year, printed)
+                if combination is not None:
+                    out.append(reading_note(row, field, printed, combination, readings))
+                    continue
                 mismatch = rollup_mismatch(matrix, row, year, rule, printed, recomputed)
-                others = [r for r in readings_of(row, year) if r != recomputed and r.value is not None]
+                others = [r for r in readings if r != recomputed and r.value is not None]
                 mismatch.message += "".join(f"; {r.basis}: {r.arithmetic}" for r in others)
                 out.append(mismatch)
             elif printed.is_number and (readings := readings_of(row, year))[0] != recomputed:
