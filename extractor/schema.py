@@ -268,7 +268,10 @@ class ClaimTarget(Section):
 
 class Claim(Section):
     kind: str
-    pattern: str = Field(description="Regex after `{N}` (a printed number) and spaces are expanded.")
+    pattern: str = Field(
+        description="Regex after `{N}` (a printed number), `{P}` (a percent: '%' or 'por ciento'), `{C}` (a count "
+        "in digits or a word of `number_words`) and spaces are expanded."
+    )
     subject: str = ""
     values: dict[str, str | ClaimTarget] = Field(default_factory=dict)
 

@@ -226,6 +226,27 @@ def test_unnamed_count_sentence_is_attributed_by_its_total(gold: Report) -> None
     }
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "printed", "count"),
+    [
+        ("cuenta con tres Objetivos Prioritarios", "cuenta con cuatro Objetivos Prioritarios", "cuatro", "3"),
+        ("cuenta con 19 lineamientos", "cuenta con dieciocho lineamientos", "dieciocho", "19"),
+        ("cuenta con 6 indicadores de objetivo", "cuenta con cinco indicadores de objetivo", "cinco", "6"),
+    ],
+)
+def test_a_count_of_rows_written_in_words_is_read(gold: Report, old: str, new: str, printed: str, count: str) -> None:
+    # the words come from the rules' `number_words`; the true count in words raises nothing
+    page, text = gold.narrative[0]
+    assert old in text
+    report = copy.deepcopy(gold)
+    words = {"cuatro": "tres", "dieciocho": "diecinueve", "cinco": "seis"}[printed]
+    report.narrative = [(page, text.replace(old, new.replace(printed, words)))]
+    assert not [f for f in of_rule(reconcile(report, RULES), "narrative_mismatch") if f.field.endswith(".count")]
+    report.narrative = [(page, text.replace(old, new))]
+    got = [f for f in of_rule(reconcile(report, RULES), "narrative_mismatch") if f.field.endswith(".count")]
+    assert [(f.printed, f.recomputed, f.severity) for f in got] == [(printed, count, "error")]
+
+
 # ---- formulas on small reports -------------------------------------------------------------
 
 YEARS = [2022, 2023, 2024]

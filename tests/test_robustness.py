@@ -97,6 +97,24 @@ def test_narrative_states_the_matrix_figures() -> None:
             elif claim.kind in ("service_progress", "indicator_progress"):
                 row = next(r for r in policy.rows if r["code"] == claim.subject)
                 assert within_rounding(claim.printed, policy.numbers.parse(row[claim.field]) or 0, policy.numbers)
+            elif claim.kind == "row_count":
+                assert claim.printed == str(len(policy.level(claim.subject)))
+
+
+def test_counts_of_rows_are_read_in_digits_or_words() -> None:
+    from extractor.reconcile.narrative import parse_claims
+    from extractor.rules import load_rules
+
+    rules = load_rules("policy-matrix")
+    words = 0
+    for seed in GENERATOR_SEEDS:
+        narrative = write_narrative(policy_for(seed), seed)
+        text = "\n\n".join(b.text for b in narrative.blocks if b.kind == "paragraph")
+        read = {(c.subject, c.value) for c in parse_claims([(1, text)], rules) if c.kind == "row_count"}
+        stated = {(c.subject, float(c.printed)) for c in narrative.claims if c.kind == "row_count"}
+        assert read == stated, seed
+        words += any(not c.printed.isdigit() for c in parse_claims([(1, text)], rules) if c.kind == "row_count")
+    assert words, "the generator must write some counts as words"
 
 
 def test_an_override_changes_the_claim_everywhere_it_is_printed() -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from extractor.reconcile.narrative import Claim, excerpt
+from extractor.reconcile.narrative import Claim, count_pattern, excerpt
 from extractor.rules import Rules, SummaryColumn, normalize_label
 
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])\.(?:\s+|$)")  # a full stop not inside "47.1"
@@ -29,13 +29,6 @@ class BandStatementRules:
     bands: Mapping[str, Sequence[re.Pattern[str]]]  # column → words naming it
     ranges: Sequence[SummaryColumn]  # columns counting a progress range, for "entre el 75% y 95%"
     number_words: Mapping[str, int]
-
-
-def count_pattern(number_words: Mapping[str, int]) -> str:
-    """A count as printed: digits (not a percentage, a year or a decimal) or a number word."""
-    words = "|".join(sorted((re.escape(w) for w in number_words), key=len, reverse=True))
-    digits = r"\d{1,3}(?![\d.,]*\d)(?!\s*%)(?!\s+por\s+ciento)"
-    return rf"(?:{digits}|\b(?:{words})\b)" if words else digits
 
 
 def compile_band_statements(rules: Rules) -> BandStatementRules | None:

@@ -89,6 +89,7 @@ class NarrativeRules:
     tables: Sequence[TableSpec]
     group_aliases: Mapping[str, str]
     service_subject: ServiceSubject
+    number_words: Mapping[str, int] = field(default_factory=dict)  # normalised word → count
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,20 +118,28 @@ class ServiceSubject:
 PERCENT = r"(?:\s*%|\s+por\s+ciento\b)"  # `{P}`: a percent sign, or the words
 
 
-def compile_phrase(pattern: str) -> re.Pattern[str]:
+def count_pattern(number_words: Mapping[str, int]) -> str:
+    """A count as printed: digits (not a percentage, a year or a decimal) or a number word."""
+    words = "|".join(sorted((re.escape(w) for w in number_words), key=len, reverse=True))
+    digits = r"\d{1,3}(?![\d.,]*\d)(?!\s*%)(?!\s+por\s+ciento)"
+    return rf"(?:{digits}|\b(?:{words})\b)" if words else digits
+
+
+def compile_phrase(pattern: str, count: str = count_pattern({})) -> re.Pattern[str]:
     """A rules pattern as a regex: a space matches any whitespace run, `{N}` a printed number,
-    `{P}` a percent written as '%' or 'por ciento'."""
-    return re.compile(pattern.replace("{P}", PERCENT).replace(" ", r"\s+").replace("{N}", NUMBER), re.I | re.M)
+    `{P}` a percent written as '%' or 'por ciento', `{C}` a count in digits or in words."""
+    expanded = pattern.replace("{P}", PERCENT).replace(" ", r"\s+").replace("{N}", NUMBER)
+    return re.compile(expanded.replace("{C}", count), re.I | re.M)
 
 
-def _phrase(spec: Mapping[str, Any]) -> Phrase:
+def _phrase(spec: Mapping[str, Any], count: str) -> Phrase:
     values: dict[str, Target] = {}
     for group, target in (spec.get("values") or {"value": "progress"}).items():
         if isinstance(target, Mapping):
             values[group] = Target(target["field"], target.get("subject"))
         else:
             values[group] = Target(str(target))
-    return Phrase(spec["kind"], compile_phrase(spec["pattern"]), spec.get("subject", ""), values)
+    return Phrase(spec["kind"], compile_phrase(spec["pattern"], count), spec.get("subject", ""), values)
 
 
 def _table(spec: Mapping[str, Any]) -> TableSpec:
@@ -153,16 +162,19 @@ def _table(spec: Mapping[str, Any]) -> TableSpec:
 
 
 def compile_narrative_rules(section: Mapping[str, Any]) -> NarrativeRules:
+    number_words = dict(section.get("number_words") or {})
+    count = count_pattern(number_words)
     return NarrativeRules(
         replacements=[(re.compile(a), b) for a, b in section.get("replace", [])],
         service_headings=[compile_phrase(p) for p in section.get("service_headings", [])],
         section_ends=[compile_phrase(p) for p in section.get("section_ends", [])],
-        service_claims=[_phrase(s) for s in section.get("service_claims", [])],
+        service_claims=[_phrase(s, count) for s in section.get("service_claims", [])],
         orphans=[compile_phrase(p) for p in section.get("orphans", [])],
-        claims=[_phrase(s) for s in section.get("claims", [])],
+        claims=[_phrase(s, count) for s in section.get("claims", [])],
         tables=[_table(s) for s in section.get("tables", [])],
         group_aliases={normalize_label(k): v for k, v in (section.get("group_aliases") or {}).items()},
         service_subject=ServiceSubject.from_section(section),
+        number_words={normalize_label(k): int(v) for k, v in number_words.items()},
     )
 
 
@@ -199,6 +211,14 @@ _PERCENT_AFTER = re.compile(PERCENT)
 def printed_number(text: str, match: re.Match[str], group: str) -> str:
     """The number of a group as printed, with the % sign (or 'por ciento') that follows it."""
     return match.group(group) + ("%" if _PERCENT_AFTER.match(text, match.end(group)) else "")
+
+
+def figure_value(printed: str, spec: NarrativeRules) -> float | None:
+    """A printed figure's value: a number, or a count written as a word ("doce")."""
+    value = parse_value(printed).value
+    if value is None and normalize_label(printed) in spec.number_words:
+        return float(spec.number_words[normalize_label(printed)])
+    return value
 
 
 def fill(template: str, groups: Mapping[str, str | None]) -> str | None:
@@ -243,7 +263,7 @@ def phrase_claims(
                 kind=phrase.kind,
                 subject=_with_alias(claim_subject, spec.group_aliases),
                 printed=printed,
-                value=parse_value(printed).value,
+                value=figure_value(printed, spec),
                 page=page,
                 context=context or excerpt(text, match.start(), match.end()),
                 field=field_name,

@@ -152,11 +152,11 @@ def swap_summary(policy: Policy, rng: random.Random, plan: Plan) -> Injection | 
 
 def change_claim(claims: list[Claim], policy: Policy, rng: random.Random, plan: Plan) -> Injection | None:
     """One claim of the text gets a wrong figure (everywhere the text states it)."""
-    usable = [c for c in claims if c.place == "text" and c.kind != "row_count" and not c.field.endswith("nd")]
+    usable = [c for c in claims if c.place == "text" and not c.field.endswith("nd")]
     if not usable:
         return None
     claim = rng.choice(usable)
-    if claim.kind == "band_count":
+    if claim.kind in ("band_count", "row_count"):
         n = int(claim.printed)
         new = str(n + rng.choice([1, 2, 3]) if n < 3 or rng.random() < 0.5 else n - rng.choice([1, 2]))
         anchor = Anchor("narrative_mismatch", claim.subject, claim.field)

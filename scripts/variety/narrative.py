@@ -94,15 +94,27 @@ class Writer:
         return Narrative(blocks, self.claims)
 
     def structure_sentence(self) -> str:
-        p = self.policy
-        n_op = str(len(p.level("OP")))
-        n_ln = str(len(p.level("LN")))
-        n_ss = str(len(p.level("SS")))
-        op = self.figure("count:OP", "row_count", "OP", "count", n_op)
-        ln = self.figure("count:LN", "row_count", "LN", "count", n_ln)
-        ss = self.figure("count:SS", "row_count", "SS", "count", n_ss)
-        return (f"La {p.policy_name} cuenta con {self.count(op, 'objetivo prioritario', 'objetivos prioritarios')}, "
-                f"{self.count(ln, 'lineamiento', 'lineamientos')} y {self.count(ss, 'servicio', 'servicios')}.")
+        """How many objectives, guidelines and services (and maybe indicators) the policy has,
+        in one of several phrasings; small counts may be words ("tres objetivos prioritarios")."""
+        op = self.row_count("OP", "objetivo prioritario", "objetivos prioritarios")
+        ln = self.row_count("LN", "lineamiento", "lineamientos")
+        ss = self.row_count("SS", "servicio", "servicios")
+        name = self.policy.policy_name
+        if self.rng.random() < 0.5:
+            text = f"La {name} cuenta con {op}, {ln} y {ss}."
+        else:
+            text = f"La {name} cuenta con {op} y {ln} que se operativizan mediante {ss}."
+        if self.rng.random() < 0.5:
+            iop = self.row_count("IOP", "indicador de objetivo prioritario", "indicadores de objetivos prioritarios")
+            again = self.row_count("SS", "servicio", "servicios")
+            iss = self.row_count("ISS", "indicador", "indicadores")
+            text += f" Para su seguimiento, cuenta con {iop}; además, se tienen {again} y {iss}."
+        return text
+
+    def row_count(self, level: str, one: str, many: str) -> str:
+        """The number of rows of a level, as a claim, with its noun."""
+        n = str(len(self.policy.level(level)))
+        return self.count(self.figure(f"count:{level}", "row_count", level, "count", n), one, many)
 
     def band_paragraphs(self) -> list[Block]:
         blocks = []
