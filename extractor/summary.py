@@ -1,10 +1,11 @@
 """The summary-counts table, found by its column labels wherever a page prints it.
 
 Producers put it above the matrix, beside the header block (on the same lines as "Sector: …"),
-or below the matrix; its group names may wrap over two lines, with the counts centred beside
-them. So the table is read from word positions, not from lines of text: the line holding every
-column label gives the columns, each line below with a whole number under every label is a
-row, and the row's group is the text left of the counts in the row's band, matched fuzzily.
+or below the matrix; its group names may wrap over two lines, left-aligned or centred in their
+column, with the counts centred beside them. So the table is read from word positions, not from
+lines of text: the line holding every column label gives the columns, each line below with a
+whole number under every label is a row, and the row's group is the text left of the counts in
+the row's band, matched fuzzily.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from extractor.rules import normalize_label
 GROUP_MATCH_MIN = 85  # rapidfuzz ratio for a row label to name a summary group
 LABEL_PREFIX = 5  # a column label is known by the first characters of its first word
 LABEL_GAP_EM = 1.5  # words further apart than this (in line heights) are not one label cell
-LABEL_EDGE_TOLERANCE = 3.0  # pt: label lines of one cell start at its left edge
+LABEL_EDGE_TOLERANCE = 3.0  # pt: label lines of one column start at its left edge (or share its axis)
+LABEL_AXIS_EM = 0.25  # … give or take this share of the letter height (a centred line's spaces)
 TIGHT_LINE = 0.35  # words whose centres differ by less than this share of their height: one line
 COUNT = re.compile(r"^\d{1,6}$")
 
@@ -127,20 +129,61 @@ def _label_rows(
     out = []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
     top = max(w.bottom for w in header)
-    # the label column's left edge, from the cells beside the counts: a wrapped label's other
-    # lines may share their height with the header block printed further left
-    lefts = sorted(cell[0].x0 for line, _ in count_lines if (cell := _label_cell(line, right)))
-    left = lefts[len(lefts) // 2] - LABEL_EDGE_TOLERANCE if lefts else float("-inf")
-    label_words = [w for w in label_words if w.x0 >= left]
+    column = LabelColumn.of([cell for line, _ in count_lines if (cell := _label_cell(line, right))])
     for k, (_, counts) in enumerate(count_lines):
         upper = top if k == 0 else (mids[k - 1] + mids[k]) / 2
         lower = mids[k] + (mids[k] - upper) if k == len(count_lines) - 1 else (mids[k] + mids[k + 1]) / 2
         band = [w for w in label_words if upper <= w.ymid <= lower]
-        text = " ".join(" ".join(w.text for w in _label_cell(line, right)) for line in _tight_lines(band))
+        text = " ".join(" ".join(w.text for w in column.cell(line, right)) for line in _tight_lines(band))
         group = _best_group(text, groups)
         if group:
             out.append((group, counts))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class LabelColumn:
+    """Where the group labels sit, told by the label cells beside the counts: lines that start
+    at one left edge (`x0`), or lines centred on one axis (`mid`). A wrapped label's other
+    lines may share their height with a header block printed further left; the label is then
+    the run of words ending the line that keeps to the column's edge or axis."""
+
+    anchor: str = ""  # "x0" | "mid"; "" = unknown: the words of the cell beside the counts
+    at: float = 0.0
+
+    @classmethod
+    def of(cls, cells: Sequence[Sequence[Word]]) -> LabelColumn:
+        if not cells:
+            return cls()
+        fits = []
+        for anchor in ("x0", "mid"):
+            values = [_anchor(cell, anchor) for cell in cells]
+            at = sorted(values)[len(values) // 2]
+            agree = [abs(v - at) for v, cell in zip(values, cells, strict=True) if abs(v - at) <= _tolerance(cell)]
+            # the most cells on it, then the closest: labels of similar widths fit both
+            fits.append((len(agree), -sum(agree), anchor, at))
+        _, _, anchor, at = max(fits)
+        return cls(anchor, at)
+
+    def cell(self, line: Sequence[Word], right: float) -> list[Word]:
+        words = sorted((w for w in line if w.x1 < right), key=lambda w: w.x0)
+        if not self.anchor:
+            return _label_cell(line, right)
+        for k in range(len(words)):  # the longest run first
+            run = words[k:]
+            if abs(_anchor(run, self.anchor) - self.at) <= _tolerance(run):
+                return run
+        return []
+
+
+def _anchor(cell: Sequence[Word], anchor: str) -> float:
+    left = min(w.x0 for w in cell)
+    return left if anchor == "x0" else (left + max(w.x1 for w in cell)) / 2
+
+
+def _tolerance(cell: Sequence[Word]) -> float:
+    """Producers place a line within a few points of its edge or axis (padding, rounding)."""
+    return LABEL_EDGE_TOLERANCE + LABEL_AXIS_EM * max(w.bottom - w.top for w in cell)
 
 
 def _tight_lines(words: Sequence[Word]) -> list[list[Word]]:

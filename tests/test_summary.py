@@ -34,3 +34,70 @@ def test_without_a_readable_header_the_rules_order_holds() -> None:
 
 def test_a_line_with_another_number_of_counts_is_not_a_summary_line() -> None:
     assert read_summary(["Objetivos prioritarios 1 1 2 4"], RULES, page=1) == []
+
+
+# ---- the table read from word positions ------------------------------------------------------
+# A spreadsheet export (LibreOffice) beside the header block: "Indicadores de objetivos
+# prioritarios" wraps in its cell, the counts centred beside its two lines. Coordinates as
+# printed; each label line is (x0, x1, top, words).
+
+COUNT_X = [683.9, 709.4, 734.9, 760.3, 785.8]
+HEADER = [("[0-75%>", 678.5, 691.1), ("[75-95%>", 703.1, 717.5), ("≥", 730.5, 733.8), ("95%", 734.7, 741.1),
+          ("ND", 758.9, 763.6), ("Total", 783.0, 790.5)]
+BLOCK = [("Sector:", 36.5, 38.0), ("07:", 265.0, 39.2), ("INTERIOR", 271.4, 39.2), ("Tipo:", 36.5, 53.3),
+         ("MULTISECTORIAL", 265.0, 54.5)]
+
+
+def _words(labels: list[tuple[float, float, list[str]]], counts: list[tuple[float, list[str]]]) -> list:
+    from extractor.model import Word
+
+    words = [Word(t, x0, x1, 36.9, 41.4) for t, x0, x1 in HEADER]
+    words += [Word(t, x, x + 6.0 * len(t), top, top + 4.0) for t, x, top in BLOCK]
+    for x0, top, texts in labels:
+        x = x0
+        for text in texts:
+            words.append(Word(text, x, x + 1.7 * len(text), top, top + 3.3))
+            x += 1.7 * len(text) + 1.0
+    for top, values in counts:
+        words += [Word(v, x, x + 1.8 * len(v), top, top + 3.4) for x, v in zip(COUNT_X, values, strict=True)]
+    return words
+
+
+def _centred(width: float, axis: float) -> float:
+    return axis - width / 2
+
+
+def _line(texts: list[str]) -> float:
+    return sum(1.7 * len(t) + 1.0 for t in texts) - 1.0
+
+
+CENTRED_LABELS = [["Objetivos", "prioritarios"], ["Indicadores", "de", "objetivos"], ["prioritarios"],
+                  ["Indicadores", "de", "servicios"]]
+LABEL_TOPS = [45.7, 51.8, 55.1, 61.1]
+COUNTS = [(45.7, ["2", "1", "0", "0", "3"]), (53.3, ["2", "1", "3", "0", "6"]), (61.0, ["7", "3", "34", "0", "44"])]
+GROUPS = ["Objetivos prioritarios", "Indicadores de objetivos prioritarios", "Indicadores de servicios"]
+
+
+def _summary(words: list) -> list[tuple[str, str]]:
+    from extractor.summary import find_summary
+
+    columns = [(c.name, c.labels) for c in RULES.summary_columns]
+    return [(line.group, line.counts["total"]) for line in find_summary(words, columns, GROUPS)]
+
+
+def test_group_labels_centred_in_their_column_are_read_whole() -> None:
+    axis = 646.6
+    labels = [(_centred(_line(t), axis), top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    assert _summary(_words(labels, COUNTS)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
+
+
+def test_centred_group_labels_of_unequal_widths_are_read_whole() -> None:
+    # one line each: the longest label starts well left of the others
+    axis, one_line = 638.0, [GROUPS[0].split(), GROUPS[1].split(), GROUPS[2].split()]
+    labels = [(_centred(_line(t), axis), top, t) for t, top in zip(one_line, [45.7, 53.3, 61.1], strict=True)]
+    assert _summary(_words(labels, COUNTS)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
+
+
+def test_group_labels_left_aligned_in_their_column_are_read_whole() -> None:
+    labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    assert _summary(_words(labels, COUNTS)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))

@@ -3,7 +3,8 @@
 A producer (browser, office suite, reportlab) gets a `Document` — page furniture, the summary
 table, the matrix with its two header rows, the narrative — and a `Layout` drawn from the seed:
 fonts, sizes, letter spacing, padding, column widths, page size and orientation, repeated or
-single header, merged or repeated group labels, where the summary table sits.
+single header, merged or repeated group labels, where the summary table sits and whether its
+group labels are left-aligned or centred.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from variety.narrative import Block, Narrative
 from variety.policy import Policy
 
 SummaryPosition = Literal["above", "beside", "below"]
+LabelAlign = Literal["left", "center"]
 
 FONTS = ["Liberation Sans", "DejaVu Sans", "Carlito", "Nimbus Sans", "Liberation Serif", "DejaVu Serif",
          "Liberation Sans Narrow", "DejaVu Sans Condensed", "URW Gothic"]
@@ -62,6 +64,7 @@ class Layout:
     rows_may_split: bool = False  # a row may break across pages
     values_align: str = "center"
     shade_objectives: bool = True
+    summary_labels: LabelAlign = "left"  # the summary's group labels, left-aligned or centred in their column
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -89,6 +92,7 @@ def draw_layout(rng: random.Random, n_columns: int) -> Layout:
         furniture_every_page=rng.random() < 0.6, rows_may_split=rng.random() < 0.3,
         values_align=rng.choice(["center", "center", "right"]),
         shade_objectives=rng.random() < 0.7,
+        summary_labels=rng.choice(["left", "left", "center"]),  # drawn last: earlier draws stay as they were
     )  # fmt: skip
 
 

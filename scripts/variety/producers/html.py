@@ -58,7 +58,7 @@ tr.OP td {{ {"background: #e3e3e3; font-weight: bold;" if layout.shade_objective
 tr.INDEX td {{ font-weight: bold; }}
 table.summary {{ font-size: {layout.size + 0.5}pt; margin: 6pt 0; }}
 table.summary td {{ border: 0.6pt solid #333; padding: 1pt 4pt; text-align: center; }}
-table.summary td:first-child {{ text-align: left; }}
+table.summary td:first-child {{ text-align: {layout.summary_labels}; }}
 .furniture td {{ padding: 1pt 8pt 1pt 0; font-size: {layout.size + 1}pt; }}
 .top {{ display: flex; gap: 24pt; align-items: flex-start; }}
 .narrative {{ break-before: page; }}

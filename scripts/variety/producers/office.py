@@ -67,6 +67,7 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
     font = Font(name=layout.font, size=layout.size)
     bold = Font(name=layout.font, size=layout.header_size, bold=True)
     wrap = Alignment(wrap_text=True, vertical="center")
+    group_align = Alignment(wrap_text=True, vertical="center", horizontal=layout.summary_labels)
     centre = Alignment(wrap_text=True, vertical="center", horizontal=layout.values_align)
     n = doc.n_columns
 
@@ -84,7 +85,7 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
                 cell.font = bold if r == 0 else font
                 if text or c:
                     cell.border = box
-                cell.alignment = centre if c else wrap
+                cell.alignment = centre if c else group_align
                 if r == 0 and 1 <= c <= 4:
                     cell.fill = _fill(list(SEMAPHORE.values())[c - 1])
             if line[0]:

@@ -60,6 +60,7 @@ def render(doc: Document, layout: Layout, out: Path) -> None:
     cell = ParagraphStyle("cell", fontName=font, fontSize=layout.size, leading=layout.size * 1.2)
     value = ParagraphStyle("value", parent=cell, alignment=1 if layout.values_align == "center" else 2)
     head = ParagraphStyle("head", parent=cell, fontSize=layout.header_size, alignment=1)
+    group = ParagraphStyle("group", parent=cell, alignment=1 if layout.summary_labels == "center" else 0)
     text = ParagraphStyle("text", fontName=font, fontSize=layout.text_size, leading=layout.text_size * 1.35,
                           spaceAfter=layout.text_size * 0.6)
     heading = ParagraphStyle("heading", parent=text, fontSize=layout.text_size + 1.5, spaceBefore=6)
@@ -98,7 +99,7 @@ def render(doc: Document, layout: Layout, out: Path) -> None:
     matrix = Table(grid + body, colWidths=widths, repeatRows=2 if layout.header_repeats else 0)
     matrix.setStyle(TableStyle(style))
 
-    summary = Table([[para(t, head if r == 0 or c else cell) for c, t in enumerate(line)]
+    summary = Table([[para(t, head if r == 0 or c else group) for c, t in enumerate(line)]
                      for r, line in enumerate(doc.summary)], colWidths=summary_widths(doc, layout), hAlign="LEFT")
     summary.setStyle(TableStyle([("GRID", (1, 0), (-1, -1), 0.5, colors.black),
                                  ("GRID", (0, 1), (0, -1), 0.5, colors.black),
