@@ -29,7 +29,7 @@ from extractor.layout import (
 )
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
-from extractor.summary import find_summary
+from extractor.summary import continued_summary, find_summary_table
 
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
 
@@ -371,6 +371,7 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     years: list[int] = []
     progress_years: list[int] = []
     matrix_pages: list[int] = []
+    following = {page.number: page.words for page in per_page}
     for page in per_page:
         if page.headers or page.raw_rows:
             matrix_pages.append(page.number)
@@ -380,7 +381,7 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
             raw_rows += page.raw_rows
             for key, value in read_metadata(page.outside_lines, rules).items():
                 metadata_seen.setdefault(key, Counter())[value] += 1
-            summary = read_summary_table(page.words, rules, page.number)
+            summary = read_summary_table(page.words, rules, page.number, following.get(page.number + 1, ()))
             summary = summary or read_summary(page.outside_lines, rules, page.number)
             if summary:
                 summaries.append((page.number, summary))
@@ -393,7 +394,9 @@ def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -
     if not summaries and matrix_pages:
         # printed under the matrix, the summary table may open the page after the last matrix page
         after = next((p for p in per_page if p.number == matrix_pages[-1] + 1), None)
-        summary = read_summary_table(after.words, rules, after.number) if after else []
+        summary = []
+        if after:
+            summary = read_summary_table(after.words, rules, after.number, following.get(after.number + 1, ()))
         if summary:
             summaries.append((after.number, summary))
     metadata = {key: seen.most_common(1)[0][0] for key, seen in metadata_seen.items()}
@@ -453,12 +456,22 @@ def read_metadata(lines: Sequence[str], rules: Rules) -> dict[str, str]:
     return out
 
 
-def read_summary_table(words: Sequence[Word], rules: Rules, page: int) -> list[SummaryRow]:
+def read_summary_table(
+    words: Sequence[Word], rules: Rules, page: int, next_words: Sequence[Word] = ()
+) -> list[SummaryRow]:
     """The summary-counts table wherever the page prints it, from word positions
-    (extractor/summary.py); `read_summary` reads lines of text when no table is found so."""
+    (extractor/summary.py), with the groups a page break carried to the top of the next page
+    (`next_words`); `read_summary` reads lines of text when no table is found so."""
     columns = [(c.name, c.labels) for c in rules.summary_columns]
-    found = find_summary(words, columns, rules.spec.summary.groups)
-    return [SummaryRow(line.group, line.counts, page=page) for line in found]
+    groups = rules.spec.summary.groups
+    table = find_summary_table(words, columns, groups)
+    if table is None:
+        return []
+    rows = [SummaryRow(line.group, line.counts, page=page) for line in table.lines]
+    if len(rows) < len(groups) and next_words:
+        rows += [SummaryRow(line.group, line.counts, page=page + 1)
+                 for line in continued_summary(table, next_words, groups)]
+    return rows
 
 
 def read_summary(lines: Sequence[str], rules: Rules, page: int) -> list[SummaryRow]:

@@ -45,18 +45,69 @@ def _squash(text: str) -> str:
 
 def find_summary(words: Sequence[Word], columns: Columns, groups: Sequence[str]) -> list[SummaryLine]:
     """Every group of the summary table printed among `words` (one page), in printed order."""
+    table = find_summary_table(words, columns, groups)
+    return table.lines if table else []
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryTable:
+    lines: list[SummaryLine]
+    names: list[str]  # column names, in printed order
+    centres: list[float]  # the x centre of each column's label
+
+
+def find_summary_table(words: Sequence[Word], columns: Columns, groups: Sequence[str]) -> SummaryTable | None:
+    """The summary table printed among `words` (one page): its groups and where its columns sit."""
     if not columns or not groups:
-        return []  # the family prints no summary table
+        return None  # the family prints no summary table
     lines = text_lines(words)
     for i, line in enumerate(lines):
         located = _label_centres(line, columns)
         if located is None:
             continue
-        names = [name for name, _ in located]
-        found = _rows_below(lines[i + 1 :], line, [x for _, x in located], groups)
+        names, centres = [name for name, _ in located], [x for _, x in located]
+        found = _rows_below(lines[i + 1 :], max(w.bottom for w in line), centres, groups)
         if found:
-            return [SummaryLine(group, dict(zip(names, counts, strict=True))) for group, counts in found]
-    return []
+            return SummaryTable(_summary_lines(names, found), names, centres)
+    return None
+
+
+def continued_summary(table: SummaryTable, words: Sequence[Word], groups: Sequence[str]) -> list[SummaryLine]:
+    """The groups of a table cut by a page break, printed at the top of the next page (`words`)
+    under the same columns: the first figures printed under those columns are their counts."""
+    missing = [g for g in groups if g not in {line.group for line in table.lines}]
+    if not missing:
+        return []
+    lines = text_lines(words)
+    half = _half_gap(table.centres)
+    left_of = table.centres[0] - half
+    start = next((i for i, line in enumerate(lines) if _numbers_under(line, table.centres, half)), None)
+    if start is None or _counts_of(lines[start], table.centres, half) is None:
+        return []  # the page prints other figures under those columns first (a matrix, a table)
+    first = start  # a wrapped label's lines just above its counts
+    while first > 0 and _left_only(lines[first - 1], left_of) and _tight(lines[first - 1], lines[first]):
+        first -= 1
+    top = max(w.bottom for w in lines[first - 1]) if first > 0 else float("-inf")
+    return _summary_lines(table.names, _rows_below(lines[first:], top, table.centres, missing))
+
+
+def _numbers_under(line: Sequence[Word], centres: Sequence[float], half: float) -> bool:
+    """The line prints a figure under one of the columns (page furniture above prints none)."""
+    return any(w.text[:1].isdigit() and any(abs(w.xmid - c) < half for c in centres) for w in line)
+
+
+def _summary_lines(names: Sequence[str], found: Sequence[tuple[str, list[str]]]) -> list[SummaryLine]:
+    return [SummaryLine(group, dict(zip(names, counts, strict=True))) for group, counts in found]
+
+
+def _tight(upper: Sequence[Word], lower: Sequence[Word]) -> bool:
+    """Two lines of one wrapped cell: less than a line's height apart."""
+    height = max(w.bottom - w.top for w in lower)
+    return min(w.top for w in lower) - max(w.bottom for w in upper) < height
+
+
+def _half_gap(centres: Sequence[float]) -> float:
+    return min(b - a for a, b in itertools.pairwise(centres)) / 2 if len(centres) > 1 else 20.0
 
 
 def _label_centres(line: Sequence[Word], columns: Columns) -> list[tuple[str, float]] | None:
@@ -84,10 +135,11 @@ def _starts_label(word: str, prefix: str) -> bool:
 
 
 def _rows_below(
-    lines: Sequence[Sequence[Word]], header: Sequence[Word], centres: Sequence[float], groups: Sequence[str]
+    lines: Sequence[Sequence[Word]], top: float, centres: Sequence[float], groups: Sequence[str]
 ) -> list[tuple[str, list[str]]]:
-    """Lines with a whole number under every column, until the first line without."""
-    half = min(b - a for a, b in itertools.pairwise(centres)) / 2 if len(centres) > 1 else 20.0
+    """Lines with a whole number under every column, until the first line without (`top`: the
+    foot of what is printed above the first row)."""
+    half = _half_gap(centres)
     count_lines: list[tuple[Sequence[Word], list[str]]] = []
     label_words: list[Word] = []
     for line in lines:
@@ -101,7 +153,7 @@ def _rows_below(
         label_words += [w for w in line if w.x1 < centres[0] - half]
         if len(count_lines) == len(groups):
             break
-    return _label_rows(count_lines, label_words, header, centres[0] - half, groups)
+    return _label_rows(count_lines, label_words, top, centres[0] - half, groups)
 
 
 def _left_only(line: Sequence[Word], left_of: float) -> bool:
@@ -121,14 +173,13 @@ def _counts_of(line: Sequence[Word], centres: Sequence[float], half: float) -> l
 def _label_rows(
     count_lines: Sequence[tuple[Sequence[Word], list[str]]],
     label_words: Sequence[Word],
-    header: Sequence[Word],
+    top: float,
     right: float,
     groups: Sequence[str],
 ) -> list[tuple[str, list[str]]]:
     """Each count line's group: the label cell text in its band (wrapped lines included)."""
     out = []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
-    top = max(w.bottom for w in header)
     column = LabelColumn.of([cell for line, _ in count_lines if (cell := _label_cell(line, right))])
     for k, (_, counts) in enumerate(count_lines):
         upper = top if k == 0 else (mids[k - 1] + mids[k]) / 2

@@ -101,3 +101,20 @@ def test_centred_group_labels_of_unequal_widths_are_read_whole() -> None:
 def test_group_labels_left_aligned_in_their_column_are_read_whole() -> None:
     labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
     assert _summary(_words(labels, COUNTS)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
+
+
+def test_a_table_cut_by_a_page_break_goes_on_at_the_top_of_the_next_page() -> None:
+    from extractor.model import Word
+    from extractor.rows import read_summary_table
+
+    labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS[:3], LABEL_TOPS[:3], strict=True)]
+    page = _words(labels, COUNTS[:2])
+    furniture = [Word("Sector:", 36.5, 49.1, 20.0, 25.0), Word("CONSTRUCCION", 640.0, 700.0, 20.0, 25.0)]
+    rest = furniture + _words([(627.0, 61.1, CENTRED_LABELS[3])], COUNTS[2:])[len(HEADER) + len(BLOCK):]
+    assert [r.group for r in read_summary_table(page, RULES, 3)] == GROUPS[:2]
+    rows = read_summary_table(page, RULES, 3, next_words=rest)
+    assert [(r.group, r.get("total"), r.page) for r in rows] == [(GROUPS[0], "3", 3), (GROUPS[1], "6", 3),
+                                                                (GROUPS[2], "44", 4)]
+    # figures printed under those columns before it (a matrix page) are no continuation
+    matrix_row = [Word("12", 684.0, 688.0, 40.0, 44.0), Word("Otro", 627.0, 640.0, 40.0, 44.0)]
+    assert len(read_summary_table(page, RULES, 3, next_words=matrix_row + rest)) == 2
