@@ -605,3 +605,46 @@ def test_an_objective_at_the_edge_of_its_rounding(printed: str, unit: float) -> 
         findings = reconcile(report_of(objective, child), RULES)
         got = [f for f in findings if f.rule == "op_progress_mismatch"]
         assert bool(got) is flagged, (printed, offset)
+
+
+# ---- a choice of one reading per term ---------------------------------------------------------
+
+
+def test_a_mean_is_found_only_when_some_choice_gives_it() -> None:
+    from extractor.reconcile.combinations import every_choice, mean_within
+
+    choices = [[86.75], [98.25, 100.0], [60.0, 70.0, 60.0]]
+    # the four means: 81.67, 82.25 (100 for the second), 85.0 (70 for the third), 85.58 (both)
+    assert mean_within(choices, 84.9, 85.1) == (0, 0, 1)
+    assert mean_within(choices, 81.6, 81.7) == (0, 0, 0)
+    assert mean_within(choices, 85.5, 85.6) == (0, 1, 1)
+    assert mean_within(choices, 83.0, 84.0) is None
+    assert len(every_choice(choices)) == 4  # the repeated 60.0 is one choice
+
+
+def _index_over_two_rounded_objectives(index: str) -> Report:
+    """Two objectives of one `acumulado` indicator each whose printed whole figure both readings
+    round to (flows 89.6 / cumulative 90.4 → "90"; 79.6 / 80.4 → "80"): each objective may enter
+    the index at either value."""
+    def acumulado(code: str, parent: str, later: str, last: str, printed: str) -> Row:
+        series = {f"expected_{y}": "100" for y in YEARS} | {"obtained_2022": later, "obtained_2023": later}
+        return indicator(code, parent, aggregation="acumulado", obtained_2024=last, progress_2024=printed, **series)
+
+    rows = [Row("OP.01", "OP", "", {"name": "Uno", "progress_2024": "90"}, page=3),
+            acumulado("IOP.01.01", "OP.01", "89.2", "90.4", "90"),
+            Row("OP.02", "OP", "", {"name": "Dos", "progress_2024": "80"}, page=3),
+            acumulado("IOP.02.01", "OP.02", "79.2", "80.4", "80"),
+            Row("", "INDEX", "", {"name": "Índice de gestión de la política", "progress_2024": index}, page=3)]
+    return report_of(*rows)
+
+
+def test_an_index_is_explained_by_a_choice_of_its_objectives_readings() -> None:
+    # (90.4 + 80.4) / 2 = 85.4: both objectives read as already cumulative; the two readings the
+    # index had before (84.6 and 85.0) miss it
+    findings = reconcile(_index_over_two_rounded_objectives("85.4"), RULES)
+    assert of_rule(findings, "index_mismatch") == []
+    (note,) = [f for f in of_rule(findings, "reading") if not f.code]
+    assert "each objective in a documented reading" in note.message and note.recomputed == "85.4"
+    # 85.6 is beyond every choice (the largest is 85.4)
+    (error,) = of_rule(reconcile(_index_over_two_rounded_objectives("85.6"), RULES), "index_mismatch")
+    assert error.severity == "error"
