@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-spa ocrmypdf ghostscript poppler-utils qpdf fonts-dejavu-core chromium)
 # independent PDF producers of the robustness run (scripts/robustness.py) besides chromium: an
 # office suite and the fonts their documents use; installed without recommends (~1 min, ~250 MB)
-APT_PRODUCERS=(libreoffice-calc-nogui fonts-liberation fonts-crosextra-carlito)
+APT_PRODUCERS=(libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito)
 
 # apt_install [apt-get options] -- PACKAGE...: install the packages that are not installed yet
 apt_install() {
