@@ -239,12 +239,18 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
     Many producers (Chrome's print-to-PDF among them) write no space characters at all and
     only position the words apart, so the gap between glyphs decides. It is measured in ems of
     the glyph's font and against the spacing this page actually uses between the letters of a
-    word (its letter spacing): a word space is at least `WORD_GAP_EM` wider than that. Lines
+    word at that font size (its letter spacing, `letter_spacing`): a word space is at least
+    `WORD_GAP_EM` wider than that. Lines
     are told apart by the glyphs' baselines, not their boxes (a comma's box is not a digit's).
     Words also fall apart at the gaps between cells that a producer glued ("10091.4394.74").
     """
-    runs = glyph_runs(textpage, page_height)
-    spacing = letter_spacing(runs)
+    return words_from_runs(glyph_runs(textpage, page_height))
+
+
+def words_from_runs(runs: Sequence[Sequence[_Glyph]], spacing: Spacing | None = None) -> list[Word]:
+    """The words of glyph runs, their gaps judged against `spacing` (measured from the runs)."""
+    if spacing is None:
+        spacing = letter_spacing(runs)
     words: list[Word] = []
     for run in runs:
         start = 0
@@ -328,12 +334,18 @@ class _Glyph:
 # A word space is at least this much wider than the page's own letter spacing: kerning stays
 # under 0.09 em, the narrowest word space seen in real reports is 0.12 em.
 WORD_GAP_EM = 0.11
-# Letter spacing is the typical gap inside words; a page with fewer gaps than this keeps 0.
+# Letter spacing is measured per font size from the gaps of that size; a size with fewer gaps
+# than this takes the page's, and a page with fewer keeps 0.
 MIN_GAPS_FOR_SPACING = 20
-# Gaps inside words spread over ±0.08 em with kerning alone (real PEI printouts: median +0.03,
-# narrowest word space 0.12 em); only a page whose median gap is past this is tracked (letter
-# spacing set by its producer), and only then is the word gap measured from its median.
-TRACKING_EM = 0.05
+# A producer's letter spacing (tracking) moves every gap inside words by the same amount, so the
+# gaps' median stands out of their spread (semi-interquartile range) by this factor. Gaps
+# measured on glyph outlines instead of advances (some embedded fonts) spread about as far as
+# their median lies from 0 (a real PEI printout: median +0.027 em, ratio 1.2-1.3); tracked
+# pages of every producer lie 4 (0.02 em of spacing) to 9 (0.05 em) and more spreads out.
+# Only tracking is subtracted, and only a positive one: outline gaps or a negative spacing
+# subtracted would bring the word limit down into the gaps between letters.
+TRACKING_SPREADS = 3.0
+MAX_SPACING_EM = 0.3  # wider letter spacing is not text a reader takes for words
 # A separator inside a number ("98.0", "1,850") may stand further from the next digit than
 # letters do (spreadsheet digit alignment): such a gap splits only past twice the word gap.
 NUMBER_GAP_FACTOR = 2.0
@@ -348,30 +360,57 @@ def _same_line(prev: _Glyph, cur: _Glyph) -> bool:
     return abs(prev.baseline - cur.baseline) < max(prev.em, cur.em) * BASELINE_TOLERANCE_EM
 
 
-def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
-    """The page's letter spacing in ems: the median gap between neighbouring glyphs when the
-    page is tracked, else 0.
+def _size_key(glyph: _Glyph) -> float:
+    return round(glyph.em * 2) / 2  # half-point classes: one style's glyphs share one
+
+
+@dataclass(frozen=True, slots=True)
+class Spacing:
+    """A page's letter spacing in ems, per font size; `page` for sizes with too few gaps."""
+
+    by_size: dict[float, float]
+    page: float = 0.0
+
+    def of(self, glyph: _Glyph) -> float:
+        return self.by_size.get(_size_key(glyph), self.page)
+
+
+def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> Spacing:
+    """The page's letter spacing per font size: the median gap between neighbouring glyphs of
+    that size when it stands out of their spread (`tracked`), else 0.
 
     Most neighbouring glyphs are letters of one word (words have several letters), so the
     median is the letter spacing whether or not the producer writes space characters."""
-    gaps = sorted(
-        gap
-        for run in runs
-        for a, b in itertools.pairwise(run)
-        if _same_line(a, b) and -0.5 < (gap := _gap_em(a, b)) < 1.0
+    by_size: dict[float, list[float]] = {}
+    for run in runs:
+        for a, b in itertools.pairwise(run):
+            if _same_line(a, b) and -0.5 < (gap := _gap_em(a, b)) < 1.0:
+                by_size.setdefault(_size_key(a), []).append(gap)
+    pooled = [g for gaps in by_size.values() for g in gaps]
+    return Spacing(
+        {size: tracked(gaps) for size, gaps in by_size.items() if len(gaps) >= MIN_GAPS_FOR_SPACING},
+        tracked(pooled) if len(pooled) >= MIN_GAPS_FOR_SPACING else 0.0,
     )
-    if len(gaps) < MIN_GAPS_FOR_SPACING:
+
+
+def tracked(gaps: Sequence[float]) -> float:
+    """The letter spacing these gaps show: their median, when it lies `TRACKING_SPREADS` times
+    their spread above 0 (tracking shifts them all alike); else 0 (kerning, outline boxes)."""
+    ordered = sorted(gaps)
+    n = len(ordered)
+    median = ordered[n // 2]
+    spread = (ordered[(3 * n) // 4] - ordered[n // 4]) / 2  # the semi-interquartile range
+    if median <= TRACKING_SPREADS * spread:
         return 0.0
-    median = gaps[len(gaps) // 2]
-    return min(median, 0.3) if median > TRACKING_EM else 0.0
+    return min(median, MAX_SPACING_EM)
 
 
-def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: float, before: _Glyph | None) -> bool:
+def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: Spacing, before: _Glyph | None) -> bool:
     if not _same_line(prev, cur):
         return True
     if cur.x0 < prev.x0 - prev.em * 0.5:
         return True  # the text went back: another column or line (a ligature's parts share a box)
-    gap = _gap_em(prev, cur) - spacing
+    gap = _gap_em(prev, cur) - spacing.of(prev)
     limit = WORD_GAP_EM
     if prev.ch in ".," and cur.ch.isdigit() and before is not None and before.ch.isdigit():
         limit *= NUMBER_GAP_FACTOR
