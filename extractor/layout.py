@@ -174,6 +174,39 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     return sorted(headers, key=lambda h: h.box.top)
 
 
+SAME_EDGE_PT = 2.0  # column edges this close on two pages: the same column
+
+
+def completed_from(header: TableHeader, previous: TableHeader | None) -> TableHeader:
+    """A repeated header with the columns it could not read taken from the previous page's.
+
+    A header repeated on every page may print a label cut short (a word processor clips a
+    repeated header row lower than the first: "OBJETIVO PRIORITARIO /" for the whole label).
+    When every column this page did read stands where the previous page had it, the table
+    goes on, and a previous column over an unread cell of this header keeps its role.
+    """
+    if previous is None:
+        return header
+    before = {c.role: c for c in previous.columns}
+    if not header.columns or not all(
+        (p := before.get(c.role)) is not None and abs(p.x0 - c.x0) <= SAME_EDGE_PT and abs(p.x1 - c.x1) <= SAME_EDGE_PT
+        for c in header.columns
+    ):
+        return header
+    have = {c.role for c in header.columns}
+    missing = [
+        c
+        for c in previous.columns
+        if c.role not in have
+        and header.box.x0 - SAME_EDGE_PT <= c.x0
+        and c.x1 <= header.box.x1 + SAME_EDGE_PT
+        and not any(min(c.x1, o.x1) - max(c.x0, o.x0) > SAME_EDGE_PT for o in header.columns)
+    ]
+    if not missing:
+        return header
+    return TableHeader(header.box, sorted(header.columns + missing, key=lambda c: c.x0), header.years)
+
+
 def find_continued_header(
     page: PageContent, rules: Rules, words: Sequence[Word], carried: Sequence[Word], top: float, bottom: float
 ) -> TableHeader | None:

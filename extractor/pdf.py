@@ -186,7 +186,7 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
             )
         textpage = page.get_textpage()
         try:
-            words = words_from_textpage(textpage, height)
+            words = words_from_textpage(textpage, height, clipped_text_objects(page))
             text = textpage.get_text_range()
         finally:
             textpage.close()
@@ -233,7 +233,9 @@ def _char_box(textpage: pdfium.PdfTextPage, i: int) -> tuple[float, float, float
     return rect.left, rect.top, rect.right, rect.bottom
 
 
-def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
+def words_from_textpage(
+    textpage: pdfium.PdfTextPage, page_height: float, clipped: Clips | None = None
+) -> list[Word]:
     """Group characters into words: a space, a line change or a gap ends a word.
 
     Many producers (Chrome's print-to-PDF among them) write no space characters at all and
@@ -244,7 +246,7 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
     are told apart by the glyphs' baselines, not their boxes (a comma's box is not a digit's).
     Words also fall apart at the gaps between cells that a producer glued ("10091.4394.74").
     """
-    return words_from_runs(glyph_runs(textpage, page_height))
+    return words_from_runs(glyph_runs(textpage, page_height, clipped))
 
 
 def words_from_runs(runs: Sequence[Sequence[_Glyph]], spacing: Spacing | None = None) -> list[Word]:
@@ -261,8 +263,11 @@ def words_from_runs(runs: Sequence[Sequence[_Glyph]], spacing: Spacing | None = 
     return words
 
 
-def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_Glyph]]:
-    """The page's glyphs in text order, cut at the space characters the producer wrote."""
+def glyph_runs(
+    textpage: pdfium.PdfTextPage, page_height: float, clipped: Clips | None = None
+) -> list[list[_Glyph]]:
+    """The page's glyphs in text order, cut at the space characters the producer wrote; glyphs
+    of `clipped` text objects (`clipped_text_objects`) only where their clip lets them show."""
     runs: list[list[_Glyph]] = [[]]
     raw = textpage.raw
     for i in range(textpage.count_chars()):
@@ -275,12 +280,75 @@ def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_G
                 runs.append([])
             continue
         left, top, right, bottom = _char_box(textpage, i)
+        if clipped and not _shows((left, bottom, right, top), clipped.get(_object_at(raw, i))):
+            continue  # clipped away: a cell's overflowing text the page does not show
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
         # pdfium's y grows upwards; ours grows downwards like pdfplumber's
         runs[-1].append(_Glyph(ch, left, right, page_height - top, page_height - bottom, size, page_height - oy.value))
     return [r for r in runs if r]
+
+
+Box4 = tuple[float, float, float, float]  # left, bottom, right, top in pdfium's page coordinates
+Clips = dict[int, Box4]  # a text object's address → the box its clip path leaves visible
+
+# A glyph shows when at least this share of its box lies inside its text object's clip path:
+# a line cut by a cell's edge through its middle is not printed text.
+MIN_VISIBLE_SHARE = 0.5
+
+
+def clipped_text_objects(page: pdfium.PdfPage) -> Clips:
+    """The page's text objects that reach past their clip path, with the box it leaves visible
+    (most pages have none: their glyphs need no check)."""
+    cut: Clips = {}
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_TEXT,), max_depth=1):
+        clip = _clip_box(obj.raw)
+        if clip is None:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if left < clip[0] or bottom < clip[1] or right > clip[2] or top > clip[3]:
+            cut[_address(obj.raw)] = clip
+    return cut
+
+
+def _address(obj: object) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
+def _object_at(raw: object, i: int) -> int:
+    return _address(pdfium_c.FPDFText_GetTextObject(raw, i))
+
+
+def _shows(glyph: Box4, clip: Box4 | None) -> bool:
+    if clip is None:
+        return True
+    left, bottom, right, top = glyph
+    area = (right - left) * (top - bottom)
+    inside = max(0.0, min(right, clip[2]) - max(left, clip[0])) * max(0.0, min(top, clip[3]) - max(bottom, clip[1]))
+    return inside >= area * MIN_VISIBLE_SHARE if area > 0 else inside > 0
+
+
+def _clip_box(obj: ctypes.c_void_p) -> Box4 | None:
+    """The box every path of the object's clip path leaves visible (their bounds intersected)."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box: Box4 | None = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for p in range(max(pdfium_c.FPDFClipPath_CountPaths(clip), 0)):
+        xs, ys = [], []
+        for k in range(max(pdfium_c.FPDFClipPath_CountPathSegments(clip, p), 0)):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, p, k)
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if not xs:
+            continue
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        box = bounds if box is None else (max(box[0], bounds[0]), max(box[1], bounds[1]),
+                                          min(box[2], bounds[2]), min(box[3], bounds[3]))
+    return box
 
 
 def _word(glyphs: Sequence[_Glyph]) -> Word:

@@ -76,3 +76,29 @@ def test_negative_tracking_is_not_subtracted() -> None:
     runs = [line(TEXT, 8.0, -0.05, 0.0, 20 + 11 * k, seed=k) for k in range(4)]
     assert letter_spacing(runs).page == 0.0
     assert read(runs) == TEXT * 4
+
+
+def test_text_clipped_away_is_not_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cell's text cut off by its clip path (a repeated header row printed lower than its
+    text) is not on the page; a line whose descenders alone cross the clip is."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    from extractor.pdf import read_page
+
+    path = tmp_path / "clipped.pdf"
+    c = canvas.Canvas(str(path), pagesize=(300, 200))
+    c.saveState()
+    clip = c.beginPath()
+    clip.rect(20, 100, 200, 40)  # y from 100 to 140
+    c.clipPath(clip, stroke=0, fill=0)
+    c.setFont("Helvetica", 10)
+    c.drawString(25, 125, "OBJETIVO PRIORITARIO /")  # inside
+    c.drawString(25, 101, "Objetivo alcanzado")  # baseline just above the clip: descenders cut
+    c.drawString(25, 95, "LINEAMIENTO /")  # cut through the middle: its top 2 pt show
+    c.restoreState()
+    c.drawString(25, 60, "Sector: 37")
+    c.save()
+    with pdfium.PdfDocument(str(path)) as doc:
+        words = [w.text for w in read_page(doc, 0).words]
+    assert words == ["OBJETIVO", "PRIORITARIO", "/", "Objetivo", "alcanzado", "Sector:", "37"]
