@@ -302,25 +302,36 @@ def _header_from_anchor(
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)
     groups_found = 0
+    bottom = row_bottom - 1
     for group in header_rules.get("groups", []):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
             groups_found += 1
-            subs = [
-                c
-                for c in row
-                if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1
-            ]
+            subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
+            bottom = max([bottom, *(c.box.bottom for c in subs)])
             columns += _group_columns(group, subs, years)
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
     if not _enough_labels(columns, groups_found, header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
-    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
+    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
     return TableHeader(box, columns, years)
+
+
+def _subs_under(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
+    return [
+        c for c in cells if c.box.top >= group.box.bottom - 1 and group.box.x0 - 1 <= c.box.xmid <= group.box.x1 + 1
+    ]
+
+
+def _row_below(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
+    """The header cells of the row right under a group label that its own header row does not
+    reach (single labels printed in the top row over an empty cell, as a table without merged
+    rows prints them): their tops meet the group's bottom."""
+    return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
 
 
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:

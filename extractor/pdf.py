@@ -251,6 +251,7 @@ def words_from_textpage(
 
 def words_from_runs(runs: Sequence[Sequence[_Glyph]], spacing: Spacing | None = None) -> list[Word]:
     """The words of glyph runs, their gaps judged against `spacing` (measured from the runs)."""
+    runs = _compose_accents(runs)
     if spacing is None:
         spacing = letter_spacing(runs)
     words: list[Word] = []
@@ -288,6 +289,77 @@ def glyph_runs(
         # pdfium's y grows upwards; ours grows downwards like pdfplumber's
         runs[-1].append(_Glyph(ch, left, right, page_height - top, page_height - bottom, size, page_height - oy.value))
     return [r for r in runs if r]
+
+
+# Spacing accents a producer may draw over a letter as a glyph of their own (TeX's OT1 fonts
+# have no "ú": an acute is placed over a "u"), and the combining mark each one stands for.
+SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "˜": "\u0303", "^": "\u0302", "ˆ": "\u0302", "¨": "\u0308",
+                   "ˇ": "\u030c", "˘": "\u0306", "˚": "\u030a", "¸": "\u0327"}  # fmt: skip
+DOTLESS = {"ı": "i", "ȷ": "j"}  # an accent goes over the dotless letter
+ACCENT_OVERLAP = 0.5  # share of the narrower one's width where accent and letter overlap
+ACCENT_RAISE_EM = 0.6  # an accent over a capital stands up to this much higher than its letter
+
+
+def _compose_accents(runs: Sequence[Sequence[_Glyph]]) -> list[list[_Glyph]]:
+    """A spacing accent drawn over a letter becomes that letter's accented form ("N´umero" →
+    "Número"); an accent standing on its own stays. The accent is looked for beside its letter
+    first, then over any letter of the page (pdfTeX raises an accent over a capital in a box of
+    its own, which the text order puts at the end of the line)."""
+    out = [list(run) for run in runs]
+    accents = [(r, i) for r, run in enumerate(out) for i, g in enumerate(run) if g.ch in SPACING_ACCENTS]
+    if not accents:
+        return out
+    dropped: set[tuple[int, int]] = set()
+    letters: dict[int, list[tuple[int, int]]] | None = None
+    for r, i in accents:
+        accent = out[r][i]
+        beside = [(r, j) for j in (i + 1, i - 1) if 0 <= j < len(out[r])]
+        target = _letter_under(accent, beside, out, dropped)
+        if target is None:
+            letters = letters if letters is not None else _letters_by_line(out)
+            nearby = [k for key in range(int(accent.baseline // 8) - 1, int(accent.baseline // 8) + 3)
+                      for k in letters.get(key, [])]  # fmt: skip
+            target = _letter_under(accent, nearby, out, dropped)
+        if target is not None:
+            tr, ti = target
+            out[tr][ti] = _accented(out[tr][ti], SPACING_ACCENTS[accent.ch]) or out[tr][ti]
+            dropped.add((r, i))
+    return [[g for i, g in enumerate(run) if (r, i) not in dropped] for r, run in enumerate(out)]
+
+
+def _letters_by_line(runs: Sequence[Sequence[_Glyph]]) -> dict[int, list[tuple[int, int]]]:
+    """Where each letter is, by 8-pt bands of baseline (an accent looks in the bands around it)."""
+    index: dict[int, list[tuple[int, int]]] = {}
+    for r, run in enumerate(runs):
+        for i, g in enumerate(run):
+            if g.ch.isalpha():
+                index.setdefault(int(g.baseline // 8), []).append((r, i))
+    return index
+
+
+def _letter_under(
+    accent: _Glyph, candidates: Sequence[tuple[int, int]], runs: Sequence[Sequence[_Glyph]], dropped: set
+) -> tuple[int, int] | None:
+    for r, i in candidates:
+        letter = runs[r][i]
+        if (r, i) not in dropped and _over(accent, letter) and _accented(letter, SPACING_ACCENTS[accent.ch]):
+            return (r, i)
+    return None
+
+
+def _over(accent: _Glyph, letter: _Glyph) -> bool:
+    overlap = min(accent.x1, letter.x1) - max(accent.x0, letter.x0)
+    narrower = min(accent.x1 - accent.x0, letter.x1 - letter.x0)  # an acute is wider than an "ı"
+    raised = letter.baseline - accent.baseline  # over a capital the accent is set higher ("Ú")
+    return (letter.ch.isalpha() and -BASELINE_TOLERANCE_EM * letter.em < raised < ACCENT_RAISE_EM * letter.em
+            and overlap >= narrower * ACCENT_OVERLAP)  # fmt: skip
+
+
+def _accented(letter: _Glyph, mark: str) -> _Glyph | None:
+    composed = unicodedata.normalize("NFC", DOTLESS.get(letter.ch, letter.ch) + mark)
+    if len(composed) != 1:
+        return None  # no such accented letter: both stay as printed
+    return _Glyph(composed, letter.x0, letter.x1, letter.top, letter.bottom, letter.size, letter.baseline)
 
 
 Box4 = tuple[float, float, float, float]  # left, bottom, right, top in pdfium's page coordinates

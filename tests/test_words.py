@@ -102,3 +102,33 @@ def test_text_clipped_away_is_not_read(tmp_path) -> None:  # type: ignore[no-unt
     with pdfium.PdfDocument(str(path)) as doc:
         words = [w.text for w in read_page(doc, 0).words]
     assert words == ["OBJETIVO", "PRIORITARIO", "/", "Objetivo", "alcanzado", "Sector:", "37"]
+
+
+def _glyphs(spec: list[tuple[str, float, float]], size: float = 10.0, y: float = 50.0) -> list[_Glyph]:
+    return [_Glyph(ch, x0, x1, y - 0.8 * size, y + 0.2 * size, size, y) for ch, x0, x1 in spec]
+
+
+def test_an_accent_drawn_over_its_letter_is_one_letter() -> None:
+    """TeX's OT1 fonts print "Número" as N, an acute, u, …: the acute stands over the u (as
+    measured in a pdflatex file); "Línea" puts a wider acute over a dotless i."""
+    numero = _glyphs([("N", 148.7, 155.8), ("´", 155.8, 160.8), ("u", 155.8, 160.9), ("m", 160.9, 168.8),
+                      ("e", 168.8, 173.2), ("r", 173.2, 176.7), ("o", 176.7, 181.7)])
+    linea = _glyphs([("L", 200.0, 205.7), ("´", 205.0, 210.0), ("ı", 205.7, 208.5), ("n", 208.5, 214.1),
+                     ("e", 214.1, 218.5), ("a", 218.5, 223.5)])
+    ano = _glyphs([("A", 240.0, 247.5), ("˜", 247.6, 252.6), ("n", 247.5, 253.1), ("o", 253.1, 258.1)])
+    assert read([numero, linea, ano]) == ["Número", "Línea", "Año"]
+
+
+def test_an_accent_on_its_own_stays() -> None:
+    caret = _glyphs([("x", 10.0, 15.0), ("^", 15.5, 20.5), ("2", 21.0, 26.0)])
+    assert read([caret]) == ["x^2"]
+
+
+def test_an_accent_raised_over_a_capital_finds_its_letter_out_of_order() -> None:
+    """pdfTeX sets the acute of "Única" in a raised box that the text order puts after the line."""
+    line1 = _glyphs([("C", 100.0, 106.0), ("e", 106.0, 110.0), ("n", 110.0, 115.0), ("t", 115.0, 118.0),
+                     ("r", 118.0, 121.0), ("a", 121.0, 125.0), ("l", 125.0, 127.0)], y=347.2)
+    line2 = _glyphs([("U", 131.0, 136.4), ("n", 136.2, 140.3), ("i", 140.1, 142.2), ("c", 142.1, 145.3),
+                     ("a", 145.2, 148.9)], y=347.2)
+    accent = _glyphs([("´", 131.9, 135.5)], y=345.7)
+    assert read([line1, line2, accent]) == ["Central", "Única"]
