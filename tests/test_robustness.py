@@ -159,12 +159,12 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> list:
     return robustness.run_all(FIXED_SEEDS, producers, tmp_path_factory.mktemp("variety"), quiet=True)
 
 
-@pytest.mark.parametrize("producer", ["html", "calc", "reportlab", "docx"])
+@pytest.mark.parametrize("producer", ["html", "calc", "reportlab", "docx", "tex"])
 def test_every_installed_producer_prints_the_seed_list(producer: str, scores: list) -> None:
     """A producer missing from this machine is left out of the fixed seed list, and said so here."""
     if producer not in installed_producers():
         pytest.skip(f"{producer} is not installed here (scripts/setup.sh installs chromium, LibreOffice Calc and "
-                    "Writer; reportlab and python-docx come with the dev extra)")
+                    "Writer, pdfTeX; reportlab and python-docx come with the dev extra)")
     assert sorted(s.seed for s in scores if s.producer == producer) == FIXED_SEEDS
 
 

@@ -341,14 +341,15 @@ def column_widths(doc: Document, layout: Layout, look: WordLook) -> list[float]:
     return widths
 
 
-def widest_word(doc: Document, col: int, layout: Layout) -> float:
+def widest_word(doc: Document, col: int, layout: Layout, header: list[HeaderCell] | None = None) -> float:
+    """The widest word of a column's body and header cells (`header`: as printed, else merged)."""
     from variety.producers.rl import text_width
 
     def width(word: str, size: float) -> float:
         return (text_width(word, layout.font, size) + layout.letter_spacing * size * len(word)) * BOLD_WIDER
 
     body = max((width(w, layout.size) for row in doc.body for w in row[col].split()), default=0.0)
-    head = max((width(w, layout.header_size) for h in doc.header if h.colspan == 1 and h.col == col
+    head = max((width(w, layout.header_size) for h in (header or doc.header) if h.colspan == 1 and h.col == col
                 for w in h.text.split()), default=0.0)
     return max(body, head)
 
