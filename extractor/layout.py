@@ -174,6 +174,39 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     return sorted(headers, key=lambda h: h.box.top)
 
 
+SAME_EDGE_PT = 2.0  # column edges this close on two pages: the same column
+
+
+def completed_from(header: TableHeader, previous: TableHeader | None) -> TableHeader:
+    """A repeated header with the columns it could not read taken from the previous page's.
+
+    A header repeated on every page may print a label cut short (a word processor clips a
+    repeated header row lower than the first: "OBJETIVO PRIORITARIO /" for the whole label).
+    When every column this page did read stands where the previous page had it, the table
+    goes on, and a previous column over an unread cell of this header keeps its role.
+    """
+    if previous is None:
+        return header
+    before = {c.role: c for c in previous.columns}
+    if not header.columns or not all(
+        (p := before.get(c.role)) is not None and abs(p.x0 - c.x0) <= SAME_EDGE_PT and abs(p.x1 - c.x1) <= SAME_EDGE_PT
+        for c in header.columns
+    ):
+        return header
+    have = {c.role for c in header.columns}
+    missing = [
+        c
+        for c in previous.columns
+        if c.role not in have
+        and header.box.x0 - SAME_EDGE_PT <= c.x0
+        and c.x1 <= header.box.x1 + SAME_EDGE_PT
+        and not any(min(c.x1, o.x1) - max(c.x0, o.x0) > SAME_EDGE_PT for o in header.columns)
+    ]
+    if not missing:
+        return header
+    return TableHeader(header.box, sorted(header.columns + missing, key=lambda c: c.x0), header.years)
+
+
 def find_continued_header(
     page: PageContent, rules: Rules, words: Sequence[Word], carried: Sequence[Word], top: float, bottom: float
 ) -> TableHeader | None:
@@ -269,25 +302,36 @@ def _header_from_anchor(
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)
     groups_found = 0
+    bottom = row_bottom - 1
     for group in header_rules.get("groups", []):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
             groups_found += 1
-            subs = [
-                c
-                for c in row
-                if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1
-            ]
+            subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
+            bottom = max([bottom, *(c.box.bottom for c in subs)])
             columns += _group_columns(group, subs, years)
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
     if not _enough_labels(columns, groups_found, header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
-    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
+    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
     return TableHeader(box, columns, years)
+
+
+def _subs_under(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
+    return [
+        c for c in cells if c.box.top >= group.box.bottom - 1 and group.box.x0 - 1 <= c.box.xmid <= group.box.x1 + 1
+    ]
+
+
+def _row_below(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
+    """The header cells of the row right under a group label that its own header row does not
+    reach (single labels printed in the top row over an empty cell, as a table without merged
+    rows prints them): their tops meet the group's bottom."""
+    return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
 
 
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:

@@ -186,7 +186,7 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
             )
         textpage = page.get_textpage()
         try:
-            words = words_from_textpage(textpage, height)
+            words = words_from_textpage(textpage, height, clipped_text_objects(page))
             text = textpage.get_text_range()
         finally:
             textpage.close()
@@ -233,18 +233,27 @@ def _char_box(textpage: pdfium.PdfTextPage, i: int) -> tuple[float, float, float
     return rect.left, rect.top, rect.right, rect.bottom
 
 
-def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
+def words_from_textpage(
+    textpage: pdfium.PdfTextPage, page_height: float, clipped: Clips | None = None
+) -> list[Word]:
     """Group characters into words: a space, a line change or a gap ends a word.
 
     Many producers (Chrome's print-to-PDF among them) write no space characters at all and
     only position the words apart, so the gap between glyphs decides. It is measured in ems of
     the glyph's font and against the spacing this page actually uses between the letters of a
-    word (its letter spacing): a word space is at least `WORD_GAP_EM` wider than that. Lines
+    word at that font size (its letter spacing, `letter_spacing`): a word space is at least
+    `WORD_GAP_EM` wider than that. Lines
     are told apart by the glyphs' baselines, not their boxes (a comma's box is not a digit's).
     Words also fall apart at the gaps between cells that a producer glued ("10091.4394.74").
     """
-    runs = glyph_runs(textpage, page_height)
-    spacing = letter_spacing(runs)
+    return words_from_runs(glyph_runs(textpage, page_height, clipped))
+
+
+def words_from_runs(runs: Sequence[Sequence[_Glyph]], spacing: Spacing | None = None) -> list[Word]:
+    """The words of glyph runs, their gaps judged against `spacing` (measured from the runs)."""
+    runs = _compose_accents(runs)
+    if spacing is None:
+        spacing = letter_spacing(runs)
     words: list[Word] = []
     for run in runs:
         start = 0
@@ -255,8 +264,11 @@ def words_from_textpage(textpage: pdfium.PdfTextPage, page_height: float) -> lis
     return words
 
 
-def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_Glyph]]:
-    """The page's glyphs in text order, cut at the space characters the producer wrote."""
+def glyph_runs(
+    textpage: pdfium.PdfTextPage, page_height: float, clipped: Clips | None = None
+) -> list[list[_Glyph]]:
+    """The page's glyphs in text order, cut at the space characters the producer wrote; glyphs
+    of `clipped` text objects (`clipped_text_objects`) only where their clip lets them show."""
     runs: list[list[_Glyph]] = [[]]
     raw = textpage.raw
     for i in range(textpage.count_chars()):
@@ -269,12 +281,146 @@ def glyph_runs(textpage: pdfium.PdfTextPage, page_height: float) -> list[list[_G
                 runs.append([])
             continue
         left, top, right, bottom = _char_box(textpage, i)
+        if clipped and not _shows((left, bottom, right, top), clipped.get(_object_at(raw, i))):
+            continue  # clipped away: a cell's overflowing text the page does not show
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
         # pdfium's y grows upwards; ours grows downwards like pdfplumber's
         runs[-1].append(_Glyph(ch, left, right, page_height - top, page_height - bottom, size, page_height - oy.value))
     return [r for r in runs if r]
+
+
+# Spacing accents a producer may draw over a letter as a glyph of their own (TeX's OT1 fonts
+# have no "ú": an acute is placed over a "u"), and the combining mark each one stands for.
+SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "˜": "\u0303", "^": "\u0302", "ˆ": "\u0302", "¨": "\u0308",
+                   "ˇ": "\u030c", "˘": "\u0306", "˚": "\u030a", "¸": "\u0327"}  # fmt: skip
+DOTLESS = {"ı": "i", "ȷ": "j"}  # an accent goes over the dotless letter
+ACCENT_OVERLAP = 0.5  # share of the narrower one's width where accent and letter overlap
+ACCENT_RAISE_EM = 0.6  # an accent over a capital stands up to this much higher than its letter
+
+
+def _compose_accents(runs: Sequence[Sequence[_Glyph]]) -> list[list[_Glyph]]:
+    """A spacing accent drawn over a letter becomes that letter's accented form ("N´umero" →
+    "Número"); an accent standing on its own stays. The accent is looked for beside its letter
+    first, then over any letter of the page (pdfTeX raises an accent over a capital in a box of
+    its own, which the text order puts at the end of the line)."""
+    out = [list(run) for run in runs]
+    accents = [(r, i) for r, run in enumerate(out) for i, g in enumerate(run) if g.ch in SPACING_ACCENTS]
+    if not accents:
+        return out
+    dropped: set[tuple[int, int]] = set()
+    letters: dict[int, list[tuple[int, int]]] | None = None
+    for r, i in accents:
+        accent = out[r][i]
+        beside = [(r, j) for j in (i + 1, i - 1) if 0 <= j < len(out[r])]
+        target = _letter_under(accent, beside, out, dropped)
+        if target is None:
+            letters = letters if letters is not None else _letters_by_line(out)
+            nearby = [k for key in range(int(accent.baseline // 8) - 1, int(accent.baseline // 8) + 3)
+                      for k in letters.get(key, [])]  # fmt: skip
+            target = _letter_under(accent, nearby, out, dropped)
+        if target is not None:
+            tr, ti = target
+            out[tr][ti] = _accented(out[tr][ti], SPACING_ACCENTS[accent.ch]) or out[tr][ti]
+            dropped.add((r, i))
+    return [[g for i, g in enumerate(run) if (r, i) not in dropped] for r, run in enumerate(out)]
+
+
+def _letters_by_line(runs: Sequence[Sequence[_Glyph]]) -> dict[int, list[tuple[int, int]]]:
+    """Where each letter is, by 8-pt bands of baseline (an accent looks in the bands around it)."""
+    index: dict[int, list[tuple[int, int]]] = {}
+    for r, run in enumerate(runs):
+        for i, g in enumerate(run):
+            if g.ch.isalpha():
+                index.setdefault(int(g.baseline // 8), []).append((r, i))
+    return index
+
+
+def _letter_under(
+    accent: _Glyph, candidates: Sequence[tuple[int, int]], runs: Sequence[Sequence[_Glyph]], dropped: set
+) -> tuple[int, int] | None:
+    for r, i in candidates:
+        letter = runs[r][i]
+        if (r, i) not in dropped and _over(accent, letter) and _accented(letter, SPACING_ACCENTS[accent.ch]):
+            return (r, i)
+    return None
+
+
+def _over(accent: _Glyph, letter: _Glyph) -> bool:
+    overlap = min(accent.x1, letter.x1) - max(accent.x0, letter.x0)
+    narrower = min(accent.x1 - accent.x0, letter.x1 - letter.x0)  # an acute is wider than an "ı"
+    raised = letter.baseline - accent.baseline  # over a capital the accent is set higher ("Ú")
+    return (letter.ch.isalpha() and -BASELINE_TOLERANCE_EM * letter.em < raised < ACCENT_RAISE_EM * letter.em
+            and overlap >= narrower * ACCENT_OVERLAP)  # fmt: skip
+
+
+def _accented(letter: _Glyph, mark: str) -> _Glyph | None:
+    composed = unicodedata.normalize("NFC", DOTLESS.get(letter.ch, letter.ch) + mark)
+    if len(composed) != 1:
+        return None  # no such accented letter: both stay as printed
+    return _Glyph(composed, letter.x0, letter.x1, letter.top, letter.bottom, letter.size, letter.baseline)
+
+
+Box4 = tuple[float, float, float, float]  # left, bottom, right, top in pdfium's page coordinates
+Clips = dict[int, Box4]  # a text object's address → the box its clip path leaves visible
+
+# A glyph shows when at least this share of its box lies inside its text object's clip path:
+# a line cut by a cell's edge through its middle is not printed text.
+MIN_VISIBLE_SHARE = 0.5
+
+
+def clipped_text_objects(page: pdfium.PdfPage) -> Clips:
+    """The page's text objects that reach past their clip path, with the box it leaves visible
+    (most pages have none: their glyphs need no check)."""
+    cut: Clips = {}
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_TEXT,), max_depth=1):
+        clip = _clip_box(obj.raw)
+        if clip is None:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if left < clip[0] or bottom < clip[1] or right > clip[2] or top > clip[3]:
+            cut[_address(obj.raw)] = clip
+    return cut
+
+
+def _address(obj: object) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
+def _object_at(raw: object, i: int) -> int:
+    return _address(pdfium_c.FPDFText_GetTextObject(raw, i))
+
+
+def _shows(glyph: Box4, clip: Box4 | None) -> bool:
+    if clip is None:
+        return True
+    left, bottom, right, top = glyph
+    area = (right - left) * (top - bottom)
+    inside = max(0.0, min(right, clip[2]) - max(left, clip[0])) * max(0.0, min(top, clip[3]) - max(bottom, clip[1]))
+    return inside >= area * MIN_VISIBLE_SHARE if area > 0 else inside > 0
+
+
+def _clip_box(obj: ctypes.c_void_p) -> Box4 | None:
+    """The box every path of the object's clip path leaves visible (their bounds intersected)."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box: Box4 | None = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for p in range(max(pdfium_c.FPDFClipPath_CountPaths(clip), 0)):
+        xs, ys = [], []
+        for k in range(max(pdfium_c.FPDFClipPath_CountPathSegments(clip, p), 0)):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, p, k)
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if not xs:
+            continue
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        box = bounds if box is None else (max(box[0], bounds[0]), max(box[1], bounds[1]),
+                                          min(box[2], bounds[2]), min(box[3], bounds[3]))
+    return box
 
 
 def _word(glyphs: Sequence[_Glyph]) -> Word:
@@ -328,12 +474,18 @@ class _Glyph:
 # A word space is at least this much wider than the page's own letter spacing: kerning stays
 # under 0.09 em, the narrowest word space seen in real reports is 0.12 em.
 WORD_GAP_EM = 0.11
-# Letter spacing is the typical gap inside words; a page with fewer gaps than this keeps 0.
+# Letter spacing is measured per font size from the gaps of that size; a size with fewer gaps
+# than this takes the page's, and a page with fewer keeps 0.
 MIN_GAPS_FOR_SPACING = 20
-# Gaps inside words spread over ±0.08 em with kerning alone (real PEI printouts: median +0.03,
-# narrowest word space 0.12 em); only a page whose median gap is past this is tracked (letter
-# spacing set by its producer), and only then is the word gap measured from its median.
-TRACKING_EM = 0.05
+# A producer's letter spacing (tracking) moves every gap inside words by the same amount, so the
+# gaps' median stands out of their spread (semi-interquartile range) by this factor. Gaps
+# measured on glyph outlines instead of advances (some embedded fonts) spread about as far as
+# their median lies from 0 (a real PEI printout: median +0.027 em, ratio 1.2-1.3); tracked
+# pages of every producer lie 4 (0.02 em of spacing) to 9 (0.05 em) and more spreads out.
+# Only tracking is subtracted, and only a positive one: outline gaps or a negative spacing
+# subtracted would bring the word limit down into the gaps between letters.
+TRACKING_SPREADS = 3.0
+MAX_SPACING_EM = 0.3  # wider letter spacing is not text a reader takes for words
 # A separator inside a number ("98.0", "1,850") may stand further from the next digit than
 # letters do (spreadsheet digit alignment): such a gap splits only past twice the word gap.
 NUMBER_GAP_FACTOR = 2.0
@@ -348,30 +500,57 @@ def _same_line(prev: _Glyph, cur: _Glyph) -> bool:
     return abs(prev.baseline - cur.baseline) < max(prev.em, cur.em) * BASELINE_TOLERANCE_EM
 
 
-def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> float:
-    """The page's letter spacing in ems: the median gap between neighbouring glyphs when the
-    page is tracked, else 0.
+def _size_key(glyph: _Glyph) -> float:
+    return round(glyph.em * 2) / 2  # half-point classes: one style's glyphs share one
+
+
+@dataclass(frozen=True, slots=True)
+class Spacing:
+    """A page's letter spacing in ems, per font size; `page` for sizes with too few gaps."""
+
+    by_size: dict[float, float]
+    page: float = 0.0
+
+    def of(self, glyph: _Glyph) -> float:
+        return self.by_size.get(_size_key(glyph), self.page)
+
+
+def letter_spacing(runs: Sequence[Sequence[_Glyph]]) -> Spacing:
+    """The page's letter spacing per font size: the median gap between neighbouring glyphs of
+    that size when it stands out of their spread (`tracked`), else 0.
 
     Most neighbouring glyphs are letters of one word (words have several letters), so the
     median is the letter spacing whether or not the producer writes space characters."""
-    gaps = sorted(
-        gap
-        for run in runs
-        for a, b in itertools.pairwise(run)
-        if _same_line(a, b) and -0.5 < (gap := _gap_em(a, b)) < 1.0
+    by_size: dict[float, list[float]] = {}
+    for run in runs:
+        for a, b in itertools.pairwise(run):
+            if _same_line(a, b) and -0.5 < (gap := _gap_em(a, b)) < 1.0:
+                by_size.setdefault(_size_key(a), []).append(gap)
+    pooled = [g for gaps in by_size.values() for g in gaps]
+    return Spacing(
+        {size: tracked(gaps) for size, gaps in by_size.items() if len(gaps) >= MIN_GAPS_FOR_SPACING},
+        tracked(pooled) if len(pooled) >= MIN_GAPS_FOR_SPACING else 0.0,
     )
-    if len(gaps) < MIN_GAPS_FOR_SPACING:
+
+
+def tracked(gaps: Sequence[float]) -> float:
+    """The letter spacing these gaps show: their median, when it lies `TRACKING_SPREADS` times
+    their spread above 0 (tracking shifts them all alike); else 0 (kerning, outline boxes)."""
+    ordered = sorted(gaps)
+    n = len(ordered)
+    median = ordered[n // 2]
+    spread = (ordered[(3 * n) // 4] - ordered[n // 4]) / 2  # the semi-interquartile range
+    if median <= TRACKING_SPREADS * spread:
         return 0.0
-    median = gaps[len(gaps) // 2]
-    return min(median, 0.3) if median > TRACKING_EM else 0.0
+    return min(median, MAX_SPACING_EM)
 
 
-def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: float, before: _Glyph | None) -> bool:
+def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: Spacing, before: _Glyph | None) -> bool:
     if not _same_line(prev, cur):
         return True
     if cur.x0 < prev.x0 - prev.em * 0.5:
         return True  # the text went back: another column or line (a ligature's parts share a box)
-    gap = _gap_em(prev, cur) - spacing
+    gap = _gap_em(prev, cur) - spacing.of(prev)
     limit = WORD_GAP_EM
     if prev.ch in ".," and cur.ch.isdigit() and before is not None and before.ch.isdigit():
         limit *= NUMBER_GAP_FACTOR

@@ -19,6 +19,7 @@ from extractor.layout import (
     SNAP_TOLERANCE,
     TableHeader,
     cells_of_row_span,
+    completed_from,
     fill_color_at,
     find_continued_header,
     find_headers,
@@ -70,6 +71,8 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
     """Find the headers (and block headings) of a page and cut the body under each into row spans."""
     result = PageTables(page.number, words=list(page.words))
     headers = find_headers(page, rules)
+    if headers and open_table and open_table.header:
+        headers[0] = completed_from(headers[0], open_table.header)
     blocks = BlockSpec.from_rules(rules)
     furniture = _furniture_patterns(rules)
     words = [w for line in text_lines(page.words) if not _is_furniture(line, furniture) for w in line]

@@ -178,17 +178,18 @@ def _label_rows(
     groups: Sequence[str],
 ) -> list[tuple[str, list[str]]]:
     """Each count line's group: the label cell text in its band (wrapped lines included)."""
-    out = []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
+    # a wrapped label's other lines may share their height with a header block printed
+    # further left: each line keeps only the run of words on the label column's edge or axis
     column = LabelColumn.of([cell for line, _ in count_lines if (cell := _label_cell(line, right))])
-    for k, (_, counts) in enumerate(count_lines):
-        upper = top if k == 0 else (mids[k - 1] + mids[k]) / 2
-        lower = mids[k] + (mids[k] - upper) if k == len(count_lines) - 1 else (mids[k] + mids[k + 1]) / 2
-        band = [w for w in label_words if upper <= w.ymid <= lower]
-        text = " ".join(" ".join(w.text for w in column.cell(line, right)) for line in _tight_lines(band))
-        group = _best_group(text, groups)
+    bottom = mids[-1] + (mids[-1] - ((mids[-2] + mids[-1]) / 2 if len(mids) > 1 else top))
+    tight = _tight_lines([w for w in label_words if top <= w.ymid <= bottom])
+    lines = [" ".join(w.text for w in column.cell(line, right)) for line in tight]
+    line_mids = [sum(w.ymid for w in line) / len(line) for line in tight]
+    out = []
+    for k, group in enumerate(_label_groups(lines, line_mids, mids, groups)):
         if group:
-            out.append((group, counts))
+            out.append((group, count_lines[k][1]))
     return out
 
 
@@ -237,6 +238,69 @@ def _tolerance(cell: Sequence[Word]) -> float:
     return LABEL_EDGE_TOLERANCE + LABEL_AXIS_EM * max(w.bottom - w.top for w in cell)
 
 
+MAX_LABEL_SPLITS = 256  # ways to share wrapped label lines between rows tried, at most
+
+
+def _label_groups(
+    lines: Sequence[str], line_mids: Sequence[float], mids: Sequence[float], groups: Sequence[str]
+) -> list[str | None]:
+    """The group of each count row, from the label lines around it.
+
+    A label line between two count lines belongs to one of them: the counts sit beside the
+    first, middle or last line of a wrapped label as the cell aligns them. Each way of sharing
+    those lines is tried; the one whose labels name the most groups, best, wins (ties: the
+    lines nearer their row's counts)."""
+    fixed = [_row_of(y, mids) for y in line_mids]  # the nearest row, where a line is unambiguous
+    between = [i for i, y in enumerate(line_mids) if _between(y, mids) is not None]
+    options = [(_between(line_mids[i], mids) or (0, 0)) for i in between]
+    if not between or 2 ** len(between) > MAX_LABEL_SPLITS:
+        return _groups_of(lines, fixed, len(mids), groups)[0]
+    best: tuple[tuple[int, float, int], list[str | None]] | None = None
+    for choice in itertools.product((0, 1), repeat=len(between)):
+        rows = list(fixed)
+        for i, pick, pair in zip(between, choice, options, strict=True):
+            rows[i] = pair[pick]
+        named, score = _groups_of(lines, rows, len(mids), groups)
+        agree = sum(r == f for r, f in zip(rows, fixed, strict=True))
+        key = (sum(g is not None for g in named), score, agree)
+        if best is None or key > best[0]:
+            best = (key, named)
+    assert best is not None
+    return best[1]
+
+
+def _row_of(y: float, mids: Sequence[float]) -> int:
+    return min(range(len(mids)), key=lambda k: abs(mids[k] - y))
+
+
+def _between(y: float, mids: Sequence[float]) -> tuple[int, int] | None:
+    """The two count rows a label line lies strictly between, if any."""
+    for k, (a, b) in enumerate(itertools.pairwise(mids)):
+        if a + LINE_SLACK < y < b - LINE_SLACK:
+            return (k, k + 1)
+    return None
+
+
+LINE_SLACK = 1.0  # pt: a label line this close to a count line's middle is on that line
+
+
+def _groups_of(
+    lines: Sequence[str], rows: Sequence[int], n_rows: int, groups: Sequence[str]
+) -> tuple[list[str | None], float]:
+    """Each row's group from the label lines given to it, and the sum of their match scores
+    (a group named twice counts once)."""
+    named: list[str | None] = []
+    total = 0.0
+    for k in range(n_rows):
+        text = " ".join(line for line, row in zip(lines, rows, strict=True) if row == k)
+        group, score = _best_group(text, groups)
+        if group in named:
+            group = None
+        named.append(group)
+        total += score if group else 0.0
+    return named, total
+
+
 def _tight_lines(words: Sequence[Word]) -> list[list[Word]]:
     """Words in reading order by their own line: a label wrapped in a small font has lines
     closer than a general line grouping keeps apart (they sit beside one row of counts)."""
@@ -261,7 +325,7 @@ def _label_cell(line: Sequence[Word], right: float) -> list[Word]:
     return cell
 
 
-def _best_group(text: str, groups: Sequence[str]) -> str | None:
+def _best_group(text: str, groups: Sequence[str]) -> tuple[str | None, float]:
     """The group the label names. The label may carry text of its neighbourhood (a header
     block printed beside the table), so a group is looked for inside the label; a group longer
     than the label must match it whole ("Objetivos prioritarios" is not "Indicadores de
@@ -273,4 +337,4 @@ def _best_group(text: str, groups: Sequence[str]) -> str | None:
         score = fuzz.partial_ratio(g, label) if len(g) <= len(label) else fuzz.ratio(g, label)
         if (score, len(g)) > best_key:
             best, best_key = group, (score, len(g))
-    return best if best_key[0] >= GROUP_MATCH_MIN else None
+    return (best, best_key[0]) if best_key[0] >= GROUP_MATCH_MIN else (None, 0.0)

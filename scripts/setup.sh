@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-spa ocrmypdf ghostscript poppler-utils qpdf fonts-dejavu-core chromium)
 # independent PDF producers of the robustness run (scripts/robustness.py) besides chromium: an
-# office suite and the fonts their documents use; installed without recommends (~1 min, ~250 MB)
-APT_PRODUCERS=(libreoffice-calc-nogui fonts-liberation fonts-crosextra-carlito)
+# office suite and the fonts their documents use (~1 min, ~250 MB), and pdfTeX with longtable,
+# colortbl, geometry, fancyhdr and microtype (~2 min, ~150 MB); installed without recommends
+APT_PRODUCERS=(libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation fonts-crosextra-carlito
+               texlive-latex-base texlive-latex-recommended)
 
 # apt_install [apt-get options] -- PACKAGE...: install the packages that are not installed yet
 apt_install() {

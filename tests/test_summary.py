@@ -118,3 +118,48 @@ def test_a_table_cut_by_a_page_break_goes_on_at_the_top_of_the_next_page() -> No
     # figures printed under those columns before it (a matrix page) are no continuation
     matrix_row = [Word("12", 684.0, 688.0, 40.0, 44.0), Word("Otro", 627.0, 640.0, 40.0, 44.0)]
     assert len(read_summary_table(page, RULES, 3, next_words=matrix_row + rest)) == 2
+
+
+def _placed(text: str, x: float, y: float, size: float = 7.0) -> list:
+    """The words of `text` from x on a line at y (a 0.55 em advance per character)."""
+    from extractor.model import Word
+
+    out = []
+    for word in text.split():
+        width = len(word) * size * 0.55
+        out.append(Word(word, x, x + width, y - size * 0.8, y + size * 0.2))
+        x += width + size * 0.3
+    return out
+
+
+def _summary_words(alignment: str) -> list:
+    """A summary whose middle label wraps in a narrow cell; its counts stand beside the label's
+    first line (cells aligned to the top), its last line (bottom) or between them (centre).
+    Rows follow each other closer than the lines of one cell (as LibreOffice Writer printed a
+    summary): the wrapped line lies nearer the other row's counts than its own."""
+    xs = [150, 180, 210, 240, 270]
+    words = _placed("[0-75%>", xs[0], 10) + _placed("[75-95%>", xs[1], 10) + _placed("≥95%", xs[2], 10)
+    words += _placed("ND", xs[3], 10) + _placed("Total", xs[4], 10)
+    pitch = 9.0
+    label_lines = {0: ["Objetivos prioritarios"], 1: ["Indicadores de objetivos", "prioritarios"],
+                   2: ["Indicadores de servicios"]}
+    counts = {0: "0 1 1 0 2", 1: "1 0 2 1 4", 2: "1 6 19 6 32"}
+    y = 20.0
+    for row, lines in label_lines.items():
+        for i, text in enumerate(lines):
+            words += _placed(text, 10, y + i * pitch)
+        offset = {"top": 0, "bottom": len(lines) - 1, "centre": (len(lines) - 1) / 2}[alignment]
+        for x, n in zip(xs, counts[row].split(), strict=True):
+            words += _placed(n, x + 5, y + offset * pitch)
+        y += (len(lines) - 1) * pitch + 8.0  # rows closer than lines: a wrapped line is nearer the next row
+    return words
+
+
+def test_a_wrapped_group_label_belongs_to_its_own_row_however_the_cell_aligns() -> None:
+    from extractor.rows import read_summary_table
+
+    for alignment in ("top", "centre", "bottom"):
+        found = read_summary_table(_summary_words(alignment), RULES, page=1)
+        assert [(r.group, r.counts["total"]) for r in found] == [
+            ("Objetivos prioritarios", "2"), ("Indicadores de objetivos prioritarios", "4"),
+            ("Indicadores de servicios", "32")], alignment

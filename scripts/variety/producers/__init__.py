@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from variety.document import Document, Layout
-from variety.producers import html, office, rl
+from variety.producers import html, office, rl, tex, writer
 
 Renderer = Callable[[Document, Layout, Path], None]
 
@@ -14,6 +14,8 @@ PRODUCERS: dict[str, tuple[Callable[[], bool], Renderer]] = {
     "html": (html.available, html.render),
     "calc": (office.available, office.render_calc),
     "reportlab": (rl.available, rl.render),
+    "docx": (writer.available, writer.render),
+    "tex": (tex.available, tex.render),
 }
 
 

@@ -24,7 +24,17 @@ def soffice() -> str | None:
 
 
 def available() -> bool:
-    return soffice() is not None
+    return has_component("sc")
+
+
+def has_component(prefix: str) -> bool:
+    """Whether the office suite holds a component (`sc` Calc, `sw` Writer): each is a package of
+    its own (libreoffice-calc-nogui, libreoffice-writer-nogui) beside the shared `soffice`."""
+    exe = soffice()
+    if exe is None:
+        return False
+    program = Path(shutil.which(exe) or exe).resolve().parent
+    return any(program.glob(f"*{prefix}lo.*"))
 
 
 def convert(source: Path, out: Path) -> None:
