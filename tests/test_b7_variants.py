@@ -167,3 +167,27 @@ def test_header_labels_do_not_match_what_they_only_resemble(printed: str, label:
     from extractor.layout import LABEL_MATCH_MIN, label_score
 
     assert label_score(printed, [label]) < LABEL_MATCH_MIN
+
+
+def _right_aligned(text: str, right: float, top: float) -> Word:
+    return Word(text, right - 5 * len(text), right, top, top + 8.0)
+
+
+def test_a_one_digit_value_glued_to_a_year_is_cut_where_the_other_rows_were() -> None:
+    """`22019`: a baseline value `2` glued to the year `2019`. Its one glyph sits wholly in its
+    column, so the header's boundary alone cannot cut it; the rows above, cut there, can."""
+    year_right = 200.0
+    meet = year_right - 20.0  # values right-aligned in both columns: cells meet 4 digits left of the year's end
+    columns = [Column("baseline_value", 150.0, meet + 1.2), Column("current_year", meet + 1.2, year_right)]
+    rows = [_right_aligned(t, year_right, 10.0 * k) for k, t in enumerate(["172019", "432019", "22019"])]
+    pieces = [w.text for w in split_glued_words(rows, columns)]
+    assert pieces == ["17", "2019", "43", "2019", "2", "2019"]
+    # nothing confirms where the cells meet: a lone word is left as printed
+    assert [w.text for w in split_glued_words(rows[2:], columns)] == ["22019"]
+
+
+def test_a_value_overhanging_where_other_rows_were_cut_is_not_cut_elsewhere() -> None:
+    columns = [Column("baseline_value", 150.0, 181.2), Column("current_year", 181.2, 200.0)]
+    rows = [_right_aligned("172019", 200.0, 0.0), _right_aligned("432019", 200.0, 10.0)]
+    overhang = Word("12.50", 178.0, 200.0, 20.0, 28.0)  # its cut points are nowhere near x=180
+    assert [w.text for w in split_glued_words([*rows, overhang], columns)][-1] == "12.50"
