@@ -79,6 +79,7 @@ class Look:
     font_size: float
     hidden_parent: bool  # the OEI code before an AEI bar, printed in the bar's colour
     labels: str = "application"  # header wording: "application", "accented" or "abbreviated"
+    plain_header: bool = False  # header cells neither painted nor ruled: only their text tells them
 
     @property
     def name(self) -> str:
@@ -90,6 +91,7 @@ class Look:
         parts += ["glued"] if self.glued else []
         parts += ["c100" if self.truncated == "100" else "c100.00"]
         parts += [] if self.labels == "application" else [self.labels]
+        parts += ["plain"] if self.plain_header else []
         return "-".join(parts)
 
 
@@ -115,7 +117,10 @@ class Variant:
         ]  # fmt: skip
 
 
-def draw_look(rng: random.Random) -> Look:
+def draw_look(rng: random.Random, later: random.Random | None = None) -> Look:
+    """A look from the seed's stream; looks added since the first version draw from `later`,
+    their own stream, so that every earlier seed keeps its content."""
+    later = later or random.Random(rng.random())
     length = rng.randint(3, 7)
     start = rng.randint(2015, 2024)
     long_table = rng.random() < 0.4
@@ -133,13 +138,14 @@ def draw_look(rng: random.Random) -> Look:
         font_size=rng.choice([6.0, 6.5, 7.0]),
         hidden_parent=rng.random() < 0.7,
         labels=rng.choice(["application", "application", "accented", "abbreviated"]),
+        plain_header=later.random() < 0.25,
     )
 
 
 def make_variant(seed: int, pools: Pools | None = None, look: Look | None = None) -> Variant:
     rng = random.Random(seed)
     pools = pools or load_pools()
-    look = look or draw_look(rng)
+    look = look or draw_look(rng, random.Random(f"b7-later-looks-{seed}"))
     start = look.years[0]
     variant = Variant(seed, look, metadata={
         "periodo": f"{start} - {look.years[-1]}",

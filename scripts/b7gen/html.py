@@ -57,7 +57,8 @@ body {{ font-family: 'DejaVu Sans', sans-serif; font-size: {look.font_size}pt;
 .meta td {{ padding: 1pt 12pt 1pt 0; font-weight: bold; }}
 .meta td + td {{ font-weight: normal; }}
 table.m {{ border-collapse: collapse; width: 100%; margin: 0; }}
-table.m th {{ background: {HEAD}; border: 1pt solid #fff; padding: 1pt; font-weight: bold; text-align: center; }}
+table.m th {{ {"border: none" if look.plain_header else f"background: {HEAD}; border: 1pt solid #fff"};
+            padding: 1pt; font-weight: bold; text-align: center; }}
 table.m td {{ padding: {pad}; vertical-align: middle; }}
 table.m td.v {{ text-align: {values_align}; white-space: nowrap; }}
 table.m td.t {{ text-align: {texts_align}; }}
