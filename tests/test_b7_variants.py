@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import robustness_b7
-from b7gen import browser, make_variant
+from b7gen import ISSUE_LOOKS, browser, make_variant
 
 from extractor.glued import char_edges, glued_cuts, split_glued_words
 from extractor.model import Column, Word
@@ -45,6 +45,21 @@ def test_a_generated_b7_variant_reads_back(seed: int, tmp_path: Path) -> None:
     shown = "\n".join(score.problems)
     assert score.codes == 1.0, shown
     assert score.cells >= robustness_b7.CELLS_NEEDED, f"{score.name}: {score.cells:.2%} cells right\n{shown}"
+
+
+@pytest.mark.parametrize("look", sorted(ISSUE_LOOKS))
+def test_the_printouts_the_issue_describes_read_back(look: str, tmp_path: Path) -> None:
+    """The 2020 printout (painted or plain header) and the older 2017-2019 layout, as drawn."""
+    if browser() is None:
+        pytest.skip("no chromium to print the variant (scripts/setup.sh installs it)")
+    score = robustness_b7.run_seed(1, tmp_path, look)
+    assert not score.failure, score.failure
+    shown = "\n".join(score.problems)
+    assert score.family == "pei-b7" and score.codes == 1.0, shown
+    assert score.cells >= robustness_b7.CELLS_NEEDED, f"{score.name}: {score.cells:.2%} cells right\n{shown}"
+    if look == "2017-2019":  # as the issue saw it: the executing unit's text glued to ND
+        text = _page_text(next(tmp_path.glob("*.pdf")))
+        assert re.search(r"ND000084-", text)
 
 
 def test_the_variants_cover_the_looks_of_the_issue() -> None:
