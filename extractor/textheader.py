@@ -315,7 +315,8 @@ def _meeting_point(a: Column, b: Column, body: Sequence[Word]) -> float:
     lo, hi = a.x1, b.x0
     if hi - lo <= 2 * PROFILE_STEP:
         return (lo + hi) / 2
-    spans = [span for w in _cell_words(body, lo, hi) if w.x1 > lo and w.x0 < hi for span in _pieces(w)]
+    every = [span for w in _cell_words(body, lo, hi) for span in _pieces(w)]
+    spans = [(x0, x1) for x0, x1 in every if x1 > lo and x0 < hi]
     stretches = _free_stretches(spans, lo, hi)
     if not stretches:  # every x is covered (cuts of glued words estimated): the least covered
         xs = [lo + PROFILE_STEP * i for i in range(1, int((hi - lo) / PROFILE_STEP))]
@@ -323,13 +324,22 @@ def _meeting_point(a: Column, b: Column, body: Sequence[Word]) -> float:
         stretches = _stretches(xs, counts, min(counts, default=0))
     best: tuple[float, float] | None = None
     for left, right in stretches:
-        ending = sum(1 for _, x1 in spans if abs(x1 - left) <= ALIGNED_PT)
-        starting = sum(1 for x0, _ in spans if abs(x0 - right) <= ALIGNED_PT)
+        # judged whole: a stretch the labels' bounds cut off goes on to the words beside it
+        whole_left, whole_right = _whole_stretch(left, right, every)
+        ending = sum(1 for _, x1 in every if abs(x1 - whole_left) <= ALIGNED_PT)
+        starting = sum(1 for x0, _ in every if abs(x0 - whole_right) <= ALIGNED_PT)
         x = left if ending >= max(MIN_ALIGNED, starting) else right if starting >= MIN_ALIGNED else (left + right) / 2
-        evidence = right - left + ending + starting
+        evidence = whole_right - whole_left + ending + starting
         if best is None or evidence > best[0]:
             best = (evidence, x)
     return best[1] if best else (a.x1 + b.x0) / 2
+
+
+def _whole_stretch(left: float, right: float, spans: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """A free stretch cut off by the labels' bounds, taken up to the words on either side."""
+    before = [x1 for x0, x1 in spans if x1 <= left + 1e-6 and x0 < left]
+    after = [x0 for x0, x1 in spans if x0 >= right - 1e-6 and x1 > right]
+    return (max(before, default=left), min(after, default=right))
 
 
 def _free_stretches(spans: Sequence[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float]]:
