@@ -37,6 +37,11 @@ MIN_STRADDLE = 0.6  # glyphs a glued word must reach past a boundary on each sid
 ONE_VALUE_STRADDLE = 1.5  # the same for a word that reads as one value or one code
 MAX_CANDIDATES = 24
 SAME_BOUNDARY = 3.0  # points
+# A cut x shared by this many glued words of one table is where its cells meet; another word's
+# cut that close to it (points, and a share of its glyph pitch) is taken as well.
+MIN_ALIGNED_CUTS = 2
+ALIGNED_CUT_PT = 0.8
+ALIGNED_CUT_PITCH = 0.25
 
 _NARROW = set(".,:;'!|iljI")
 _WIDE = set("MWmw%@")
@@ -166,14 +171,44 @@ def column_bounds(columns: Sequence[Column]) -> list[float]:
     return [sum(group) / len(group) for group in bounds]
 
 
+def printed_bounds(cut_words: Sequence[tuple[Word, list[int]]]) -> list[float]:
+    """Where the table's cells really meet, as its glued words show: x's at which at least
+    `MIN_ALIGNED_CUTS` cut words were cut (values right-aligned in a column share their edge)."""
+    xs = sorted(char_edges(w)[i] for w, cuts in cut_words for i in cuts)
+    found: list[list[float]] = []
+    for x in xs:
+        if found and x - found[-1][0] <= ALIGNED_CUT_PT:
+            found[-1].append(x)
+        else:
+            found.append([x])
+    return [sum(group) / len(group) for group in found if len(group) >= MIN_ALIGNED_CUTS]
+
+
+def aligned_cut(word: Word, printed: Sequence[float]) -> list[int]:
+    """One cut where other words of the table were cut, for a word the header's boundaries
+    could not cut (`22019`: a one-digit value glued to a year, its glyph wholly in its column)."""
+    if len(word.text) < 2 or not printed:
+        return []
+    edges = char_edges(word)
+    pitch = (word.x1 - word.x0) / len(word.text)
+    for i in range(1, len(word.text)):
+        at_cut = any(abs(edges[i] - x) <= min(ALIGNED_CUT_PT, ALIGNED_CUT_PITCH * pitch) for x in printed)
+        if at_cut and cut_strength(word.text, i) and all(piece_is_valid(p) for p in _pieces(word.text, [i])):
+            return [i]
+    return []
+
+
 def split_glued_words(
     words: Sequence[Word], columns: Sequence[Column], is_code: Callable[[str], bool] | None = None
 ) -> list[Word]:
-    """Every word cut at the column boundaries it was glued across (see the module's doc)."""
+    """Every word cut at the column boundaries it was glued across (see the module's doc);
+    then words left whole cut where the table's other glued words show its cells meet."""
     bounds = column_bounds(columns)
+    cut_words = [(w, glued_cuts(w, bounds, is_code)) for w in words]
+    printed = printed_bounds(cut_words)
     out: list[Word] = []
-    for w in words:
-        cuts = glued_cuts(w, bounds, is_code)
+    for w, cuts in cut_words:
+        cuts = cuts or ([] if is_code is not None and is_code(w.text) else aligned_cut(w, printed))
         if not cuts:
             out.append(w)
             continue

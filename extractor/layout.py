@@ -14,14 +14,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
+from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Fill, PageContent, Word
-from extractor.rules import Rules, abbreviates, normalize_label
+from extractor.rules import Rules
+from extractor.textheader import band_cells, header_bands, widen_to_body
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
-LABEL_MATCH_MIN = 80  # rapidfuzz ratio (0-100) for a header cell to count as a label
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
@@ -126,29 +125,6 @@ def ruled_table_bottom(edges: Sequence[Edge], header_box: Box) -> float | None:
 # ---- header ----------------------------------------------------------------------------------
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9%()]", "", normalize_label(text))
-
-
-def label_score(text: str, labels: Iterable[str]) -> float:
-    """How well a header cell's text matches any of a label's synonyms (0-100).
-
-    Compared accent- and case-free without spaces (a label split over lines reads the same),
-    fuzzily (a misread letter), and as an abbreviation either way ("PARÁM. DE MEDICIÓN",
-    "U.O. RESPONSABLE", "CÓDIGO" for "COD.", "UE" for "UNIDAD EJECUTORA"), which scores as
-    an exact match.
-    """
-    squashed = _squash(text)
-    if not squashed:
-        return 0.0
-    best = 0.0
-    for label in labels:
-        best = max(best, fuzz.ratio(squashed, _squash(label)))
-        if best < 100 and (abbreviates(text, label) or abbreviates(label, text)):
-            best = 100.0
-    return best
-
-
 @dataclass(slots=True)
 class _HeaderCell:
     box: Box
@@ -171,7 +147,26 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share)
         if header:
             headers.append(header)
-    return sorted(headers, key=lambda h: h.box.top)
+    return sorted(headers or _text_headers(page, rules), key=lambda h: h.box.top)
+
+
+def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
+    """Headers printed as text alone, neither painted nor ruled (textheader.py)."""
+    bands = header_bands(page.words, rules.header)
+    tops = [min(w.top for w in band[0]) for band in bands] + [page.height]
+    found: list[tuple[TableHeader, list[Word]]] = []
+    for band, next_top in zip(bands, tops[1:], strict=True):
+        hcells = [_HeaderCell(c.box, c.text) for c in band_cells(band, rules.header)]
+        anchors = rules.header.get("anchor", [])
+        anchor = next((c for c in hcells if label_score(c.text, anchors) >= LABEL_MATCH_MIN), None)
+        header = anchor and _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
+        if header:
+            found.append((header, [w for w in page.words if header.box.bottom < w.top and w.bottom <= next_top]))
+    bodies = [(list(header.columns), words) for header, words in found]
+    for header, _ in found:
+        header.columns = widen_to_body(header.columns, bodies)
+        header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
+    return [header for header, _ in found]
 
 
 SAME_EDGE_PT = 2.0  # column edges this close on two pages: the same column
@@ -380,7 +375,7 @@ def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[i
     template = group.get("years")
     for sub in sorted(subs, key=lambda c: c.box.x0):
         text = sub.text.strip()
-        year = _squash(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
+        year = squash_label(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
         if template and YEAR.match(year):
             columns.append(Column(template.format(year=year), sub.box.x0, sub.box.x1, text))
             years.setdefault(template, []).append(int(year))

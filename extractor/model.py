@@ -107,6 +107,9 @@ class RawRow:
     continues_previous: bool = False  # no code, first row after a page's header
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
     boxes: dict[str, CellBox] = field(default_factory=dict)  # column role → the cell on the page
+    # where its words come from: a text layer prints what its producer wrote, OCR may misread
+    # (repair undoes misreadings only an image can cause on OCR'd rows alone)
+    source: Literal["text", "ocr"] = "text"
 
 
 # `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`

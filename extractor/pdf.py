@@ -490,6 +490,9 @@ MAX_SPACING_EM = 0.3  # wider letter spacing is not text a reader takes for word
 # letters do (spreadsheet digit alignment): such a gap splits only past twice the word gap.
 NUMBER_GAP_FACTOR = 2.0
 BASELINE_TOLERANCE_EM = 0.3  # glyphs whose baselines differ by less sit on one line
+# … and glyphs of one word share their baseline: a code centred beside a wrapped name sits a
+# fraction of a line off the name's first line, and touching it is still another cell
+WORD_BASELINE_EM = 0.15
 
 
 def _gap_em(prev: _Glyph, cur: _Glyph) -> float:
@@ -546,7 +549,7 @@ def tracked(gaps: Sequence[float]) -> float:
 
 
 def _starts_new_word(prev: _Glyph, cur: _Glyph, spacing: Spacing, before: _Glyph | None) -> bool:
-    if not _same_line(prev, cur):
+    if abs(prev.baseline - cur.baseline) >= max(prev.em, cur.em) * WORD_BASELINE_EM:
         return True
     if cur.x0 < prev.x0 - prev.em * 0.5:
         return True  # the text went back: another column or line (a ligature's parts share a box)

@@ -102,12 +102,14 @@ def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | No
 
 
 def _unglued(words: Sequence[Word], tables: Sequence[_Table], rules: Rules) -> list[Word]:
-    """Words glued across cells cut apart, each table's by its own columns."""
+    """Words glued across cells cut apart, each table's by its own columns (the bodies of one
+    header, cut apart by OEI/AEI rows, together: they show where its cells meet)."""
     out, rest = [], list(words)
-    for table in tables:
-        inside = [w for w in rest if table.box_top <= w.ymid <= table.bottom]
-        rest = [w for w in rest if not table.box_top <= w.ymid <= table.bottom]
-        out += split_glued_words(inside, table.header.columns, lambda text: rules.parse_code(text) is not None)
+    for header in {id(t.header): t.header for t in tables}.values():
+        spans = [(t.box_top, t.bottom) for t in tables if t.header is header]
+        inside = [w for w in rest if any(top <= w.ymid <= bottom for top, bottom in spans)]
+        rest = [w for w in rest if not any(top <= w.ymid <= bottom for top, bottom in spans)]
+        out += split_glued_words(inside, header.columns, lambda text: rules.parse_code(text) is not None)
     return out + rest
 
 
@@ -121,6 +123,8 @@ def _rows_of_page(
     """Heading rows and table rows in page order, and the boxes they take up on the page."""
     taken = [Box(0, page.width, h.top, h.bottom) for h in headings]
     rows = [_with_heading_boxes(h.raw_row(), page, h) for h in headings]
+    for row in rows:
+        row.source = page.source
     for table in tables:
         found = _rows_under_header(page, words, table.header, table.top, table.bottom, rules, table.opening)
         rows += found
@@ -327,7 +331,7 @@ def _rows_under_header(
             continue
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
         boxes = cell_boxes(page, header.columns, span_top, span_bottom)
-        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes))
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes, source=page.source))
     return rows
 
 

@@ -403,6 +403,10 @@ class OcrConfusions(Section):
     letter_confusions: list[tuple[str, str]] = Field(
         default_factory=list, description="Letters misread inside words: printed → meant."
     )
+    image_letter_confusions: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Letters misread only off a page image (OCR), never in a text layer: printed → meant.",
+    )
     text_marks: TextMarks = Field(default_factory=TextMarks, description="Specks read as punctuation in text.")
     value_marks: ValueMarks = Field(default_factory=ValueMarks, description="Marks in value cells.")
     markup: list[Regex] = Field(default_factory=list, description="Markup left in extracted text, removed.")

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from b7gen import make_variant, render_variant
+from b7gen import ISSUE_LOOKS, make_variant, render_variant
 from robustness import norm, parse_seeds  # one seed syntax for every run
 
 DEFAULT_SEEDS = "1-12"
@@ -98,10 +98,11 @@ def extracted_rows(report: object) -> list[dict[str, str]]:
     return rows
 
 
-def run_seed(seed: int, keep: Path | None) -> Score:
+def run_seed(seed: int, keep: Path | None, look: str | None = None) -> Score:
+    """One variant drawn from the seed, with the seed's look or a named one (`ISSUE_LOOKS`)."""
     from extractor.pipeline import Options, run
 
-    variant = make_variant(seed)
+    variant = make_variant(seed, look=ISSUE_LOOKS[look] if look else None)
     score = Score(variant.name, seed)
     with tempfile.TemporaryDirectory(prefix="b7-robust-") as tmp:
         folder = keep or Path(tmp)
@@ -135,11 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", default=DEFAULT_SEEDS, help="e.g. 1-12 or 3,7,9")
     parser.add_argument("--keep", type=Path, help="keep PDFs and truth in this folder")
     parser.add_argument("--json", type=Path, help="write the scores as JSON")
+    parser.add_argument("--look", choices=sorted(ISSUE_LOOKS), help="every seed printed in this look of the issue")
     args = parser.parse_args(argv)
     scores = []
     print(f"{'variant':<52} {'pages':>5} {'codes':>6} {'cells':>7}  {'s':>5}")
     for seed in parse_seeds(args.seeds):
-        s = run_seed(seed, args.keep)
+        s = run_seed(seed, args.keep, args.look)
         scores.append(s)
         mark = "ok" if s.passed else "FAIL"
         print(f"{s.name:<52} {s.pages:>5} {s.codes:>6.1%} {s.cells:>7.2%}  {s.extract_seconds:>5.1f} {mark}"

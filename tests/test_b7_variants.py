@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import robustness_b7
-from b7gen import browser, make_variant
+from b7gen import ISSUE_LOOKS, browser, make_variant
 
 from extractor.glued import char_edges, glued_cuts, split_glued_words
 from extractor.model import Column, Word
@@ -26,8 +26,9 @@ VARIANT_SEEDS = [
     9,  # 6 years, one long table, UE/UO after INDICADOR, glued text layer, abbreviated labels
     13,  # 5 years, integers without decimals, UE/UO first, no title
     17,  # 7 years, glued, no title, 100.00, abbreviated labels
-    19,  # 3 years, one long table, glued, accented labels
+    19,  # 3 years, one long table, glued, accented labels, header neither painted nor ruled
     24,  # 6 years, one long table without repeated header, integers
+    3,  # 4 years, one table per OEI/AEI, integers, header neither painted nor ruled
 ]
 
 
@@ -46,10 +47,25 @@ def test_a_generated_b7_variant_reads_back(seed: int, tmp_path: Path) -> None:
     assert score.cells >= robustness_b7.CELLS_NEEDED, f"{score.name}: {score.cells:.2%} cells right\n{shown}"
 
 
+@pytest.mark.parametrize("look", sorted(ISSUE_LOOKS))
+def test_the_printouts_the_issue_describes_read_back(look: str, tmp_path: Path) -> None:
+    """The 2020 printout (painted or plain header) and the older 2017-2019 layout, as drawn."""
+    if browser() is None:
+        pytest.skip("no chromium to print the variant (scripts/setup.sh installs it)")
+    score = robustness_b7.run_seed(1, tmp_path, look)
+    assert not score.failure, score.failure
+    shown = "\n".join(score.problems)
+    assert score.family == "pei-b7" and score.codes == 1.0, shown
+    assert score.cells >= robustness_b7.CELLS_NEEDED, f"{score.name}: {score.cells:.2%} cells right\n{shown}"
+    if look == "2017-2019":  # as the issue saw it: the executing unit's text glued to ND
+        text = _page_text(next(tmp_path.glob("*.pdf")))
+        assert re.search(r"ND000084-", text)
+
+
 def test_the_variants_cover_the_looks_of_the_issue() -> None:
     looks = [make_variant(seed).look for seed in VARIANT_SEEDS]
     assert {len(look.years) for look in looks} >= {3, 5, 6, 7}
-    for flag in ("title", "current_group", "units_first", "integers", "glued", "long_table"):
+    for flag in ("title", "current_group", "units_first", "integers", "glued", "long_table", "plain_header"):
         assert {getattr(look, flag) for look in looks} == {True, False}, flag
     assert {look.labels for look in looks} == {"application", "accented", "abbreviated"}
     assert {look.truncated for look in looks} == {"100", "100.00"}
@@ -167,3 +183,76 @@ def test_header_labels_do_not_match_what_they_only_resemble(printed: str, label:
     from extractor.layout import LABEL_MATCH_MIN, label_score
 
     assert label_score(printed, [label]) < LABEL_MATCH_MIN
+
+
+def _right_aligned(text: str, right: float, top: float) -> Word:
+    return Word(text, right - 5 * len(text), right, top, top + 8.0)
+
+
+def test_a_one_digit_value_glued_to_a_year_is_cut_where_the_other_rows_were() -> None:
+    """`22019`: a baseline value `2` glued to the year `2019`. Its one glyph sits wholly in its
+    column, so the header's boundary alone cannot cut it; the rows above, cut there, can."""
+    year_right = 200.0
+    meet = year_right - 20.0  # values right-aligned in both columns: cells meet 4 digits left of the year's end
+    columns = [Column("baseline_value", 150.0, meet + 1.2), Column("current_year", meet + 1.2, year_right)]
+    rows = [_right_aligned(t, year_right, 10.0 * k) for k, t in enumerate(["172019", "432019", "22019"])]
+    pieces = [w.text for w in split_glued_words(rows, columns)]
+    assert pieces == ["17", "2019", "43", "2019", "2", "2019"]
+    # nothing confirms where the cells meet: a lone word is left as printed
+    assert [w.text for w in split_glued_words(rows[2:], columns)] == ["22019"]
+
+
+def test_a_value_overhanging_where_other_rows_were_cut_is_not_cut_elsewhere() -> None:
+    columns = [Column("baseline_value", 150.0, 181.2), Column("current_year", 181.2, 200.0)]
+    rows = [_right_aligned("172019", 200.0, 0.0), _right_aligned("432019", 200.0, 10.0)]
+    overhang = Word("12.50", 178.0, 200.0, 20.0, 28.0)  # its cut points are nowhere near x=180
+    assert [w.text for w in split_glued_words([*rows, overhang], columns)][-1] == "12.50"
+
+
+# ---- word building across baselines -------------------------------------------------------------------
+
+
+def _code_beside_a_wrapped_name(path: Path, offset_em: float) -> None:
+    """A code printed right against a two-line name, its baseline `offset_em` below the name's
+    first line (a cell centred vertically beside a wrapped one), drawn first as a table row is."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    size, code = 7.0, "IND.01.OEI.01"
+    right = 30 + stringWidth(code, "Helvetica", size)
+    pdf = canvas.Canvas(str(path), pagesize=(400, 200))
+    pdf.setFont("Helvetica", size)
+    pdf.drawString(30, 100 - offset_em * size, code)
+    pdf.drawString(right, 100, "porcentaje de cumplimiento")
+    pdf.drawString(right, 100 - 1.2 * size, "de las acciones")
+    pdf.save()
+
+
+@pytest.mark.parametrize("offset_em", [0.2, 0.3, 0.6])
+def test_a_code_off_the_name_s_baseline_is_not_glued_to_it(tmp_path: Path, offset_em: float) -> None:
+    from extractor.pdf import open_pdf, read_page
+
+    _code_beside_a_wrapped_name(tmp_path / "row.pdf", offset_em)
+    with open_pdf(tmp_path / "row.pdf") as doc:
+        words = [w.text for w in read_page(doc, 0).words]
+    assert words[:2] == ["IND.01.OEI.01", "porcentaje"], words
+
+
+# ---- headers printed as text alone -----------------------------------------------------------------
+
+
+def _stacked(*lines: tuple[str, float, float, float]) -> list[list[Word]]:
+    """Header lines from (text, x0, x1, top) words, one word a line."""
+    return [[Word(text, x0, x1, top, top + 7.0)] for text, x0, x1, top in lines]
+
+
+def test_a_header_label_wrapped_over_lines_is_read_whole() -> None:
+    from extractor.textheader import band_cells
+
+    band = _stacked(("UNIDAD", 100, 130, 0), ("COD.", 10, 30, 8), ("ORGANICA", 98, 134, 8),
+                    ("RESPONSABLE", 95, 140, 16))  # fmt: skip
+    texts = {c.text for c in band_cells(band, load_rules("pei-b7").header)}
+    assert texts == {"COD.", "UNIDAD ORGANICA RESPONSABLE"}
+    # another family's label that is only a piece of a printed one ("Responsable") is no label
+    texts = {c.text for c in band_cells(band, load_rules("policy-matrix").header)}
+    assert texts == {"COD."}

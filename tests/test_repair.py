@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import pytest
+
 from extractor import repair as rp
 from extractor.furniture import clean_furniture_text
 from extractor.model import RawRow, Row
@@ -382,3 +384,30 @@ def test_ocr_specks_in_text_go_and_the_index_keeps_its_value() -> None:
     # the index keeps its value, read without the speck after it (rules/_ocr.yaml value_marks)
     assert (rows[1].level, rows[1].get("progress_2024")) == ("INDEX", "70.6")
     assert "ocr_value:70.6.->70.6" in rows[1].repairs
+
+
+@pytest.mark.parametrize(("source", "repaired"), [("text", False), ("ocr", True)])
+def test_an_accent_is_read_as_a_speck_only_on_words_read_off_an_image(source: str, repaired: bool) -> None:
+    """A text layer's "í" is what its producer wrote: a word printed both with and without its
+    accent is the author's spelling. OCR may read a speck over a vowel as an accent."""
+    names = [
+        ("LN.01.01", "Laboratorios Geofisicos especializados"),
+        ("LN.01.02", "Observatorios Geofisicos especializados"),
+        ("LN.01.03", "Laboratorios Geofísicos especializados"),
+    ]
+    raws = [_band(1, code, name) for code, name in names]
+    for raw in raws:
+        raw.source = source  # type: ignore[assignment]
+    rows, _ = rp.repair(raws, rules())
+    accented = rows[2]
+    spelling = "Geofisicos" if repaired else "Geofísicos"
+    assert accented.get("name") == f"Laboratorios {spelling} especializados"
+    assert any(r.startswith("ocr_letter:Geofísicos->Geofisicos") for r in accented.repairs) == repaired
+
+
+def test_a_text_layer_keeps_its_letter_repairs() -> None:
+    """trata-2024's text layer carries an old OCR's misread letters: those are still repaired."""
+    text = "trabajo forzoso y trabajo infantil; trabaio forzoso"
+    fixed, repairs = fix_text(text, Lexicon.build([text, "trabajo"], rp.RepairConfig.from_rules(rules())))
+    assert fixed == "trabajo forzoso y trabajo infantil; trabajo forzoso"
+    assert ("ocr_letter", "trabaio", "trabajo") in repairs

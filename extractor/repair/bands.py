@@ -162,6 +162,7 @@ def _absorb(draft: Draft, band: CleanRow, cfg: RepairConfig, *, coded: bool) -> 
         draft.page_joins += 1
         draft.assumptions.append(f"continued_on_page:{band.page}")
     draft.last_page = band.page
+    draft.read_by_ocr = draft.read_by_ocr or band.read_by_ocr
     add_boxes(draft.boxes, band.boxes)
     if coded:
         draft.code_texts.append(band.code_text)
@@ -228,6 +229,7 @@ def _merge_duplicate(draft: Draft, band: CleanRow, drafts: list[Draft], cfg: Rep
     draft.repairs.append(Repair("split_row", f"duplicate band {band.code_text}", to_row=draft))
     draft.code_texts.append(band.code_text)
     draft.last_page = band.page
+    draft.read_by_ocr = draft.read_by_ocr or band.read_by_ocr
     add_boxes(draft.boxes, band.boxes)
     _absorb_text(draft, band.name, hyphen_wraps=cfg.join_hyphen_wraps)
     for role, text in band.cells.items():

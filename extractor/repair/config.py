@@ -88,7 +88,8 @@ class RepairConfig:
     weights: Weights
     prefix_readings: dict[str, list[str]]
     digit_readings: dict[str, str]
-    confusions: list[tuple[str, str]]
+    confusions: list[tuple[str, str]]  # misreadings in any text (a text layer may be an old OCR's)
+    image_confusions: list[tuple[str, str]]  # misreadings only OCR of a page image makes
     lone_mark: re.Pattern[str]  # specks read as punctuation in text cells (`text_marks`)
     edge_mark: re.Pattern[str]
     glued_mark: re.Pattern[str]
@@ -130,6 +131,7 @@ class RepairConfig:
             prefix_readings={k: list(v) for k, v in ocr.code_prefix_readings.items()},
             digit_readings=dict(ocr.code_digit_readings),
             confusions=list(ocr.letter_confusions),
+            image_confusions=list(ocr.image_letter_confusions),
             lone_mark=re.compile(marks.lone),
             edge_mark=re.compile(marks.edge),
             glued_mark=re.compile(marks.glued),

@@ -52,6 +52,7 @@ class CleanRow:
     guess: Candidate | None = None
     named: tuple[str, str] | None = None
     boxes: dict[str, CellBox] = field(default_factory=dict)  # the band's cells on its page
+    read_by_ocr: bool = False  # its words were read off a page image
 
     @property
     def name(self) -> str:
@@ -79,6 +80,7 @@ class Draft:
     parent: str = ""
     unrepaired: str = ""  # why the code could not be repaired, if it could not
     boxes: dict[str, list[CellBox]] = field(default_factory=dict)  # the bands' cells, per page
+    read_by_ocr: bool = False  # some of its bands were read off a page image
 
     @property
     def name(self) -> str:

@@ -141,7 +141,7 @@ def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
         text = draft.cells.get(role, "")
         if text:
             text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns)
-            fixed, repairs = fix_text(text, lexicon)
+            fixed, repairs = fix_text(text, lexicon, read_by_ocr=draft.read_by_ocr)
             draft.cells[role] = fixed
             draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
@@ -176,8 +176,13 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
     return token
 
 
-def fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str]]]:
-    """Words broken by wrapping joined, misread letters fixed; the repairs as (kind, from, to)."""
+def fix_text(
+    text: str, lexicon: Lexicon, *, read_by_ocr: bool = False
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """Words broken by wrapping joined, misread letters fixed; the repairs as (kind, from, to).
+
+    Text OCR read off a page image may also carry the misreadings only an image causes
+    (`image_letter_confusions`: a speck read as an accent); a text layer's accents are its own."""
     repairs: list[tuple[str, str, str]] = []
     tokens = text.split(" ")
     out: list[str] = []
@@ -192,7 +197,7 @@ def fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str, str
         out.append(tokens[i])
         i += 1
     for k, token in enumerate(out):
-        fixed = _fix_token(token, lexicon, last=k == len(out) - 1)
+        fixed = _fix_token(token, lexicon, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
         if fixed != token:
             repairs.append(("ocr_letter", _core(token), _core(fixed)))
             out[k] = fixed
@@ -218,23 +223,24 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
 
 
-def _fix_token(token: str, lexicon: Lexicon, *, last: bool) -> str:
+def _fix_token(token: str, lexicon: Lexicon, *, last: bool, read_by_ocr: bool) -> str:
     m = WORD.search(token)
     if not m:
         return token
     word = m.group(0)
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
-    fixes = {c for c in _word_variants(word, lexicon.cfg, last=last) if lexicon.known(c)}
+    variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
+    fixes = {c for c in variants if lexicon.known(c)}
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
 
 
-def _word_variants(word: str, cfg: RepairConfig, *, last: bool) -> set[str]:
+def _word_variants(word: str, cfg: RepairConfig, *, last: bool, read_by_ocr: bool) -> set[str]:
     """One OCR confusion undone; inner capitals lowered; a last letter clipped at a cell edge."""
     out = set()
-    for wrong, right in cfg.confusions:
+    for wrong, right in cfg.confusions + (cfg.image_confusions if read_by_ocr else []):
         start = word.find(wrong)
         while start >= 0:
             out.add(word[:start] + right + word[start + len(wrong) :])

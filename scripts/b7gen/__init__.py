@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from b7gen.data import Look, Pools, Variant, draw_look, load_pools, make_variant
+from b7gen.data import ISSUE_LOOKS, Look, Pools, Variant, draw_look, load_pools, make_variant
 from b7gen.html import browser, code_pages, render
 
 
@@ -26,4 +26,6 @@ def render_variant(variant: Variant, out: Path) -> list[dict[str, str]]:
     return [{**{c: row.get(c, "") for c in columns}, "page": str(pages[row["code"]])} for row in variant.rows]
 
 
-__all__ = ["Look", "Pools", "Variant", "browser", "draw_look", "load_pools", "make_variant", "render_variant"]
+__all__ = [
+    "ISSUE_LOOKS", "Look", "Pools", "Variant", "browser", "draw_look", "load_pools", "make_variant", "render_variant",
+]  # fmt: skip

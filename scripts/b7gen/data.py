@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,6 +79,8 @@ class Look:
     font_size: float
     hidden_parent: bool  # the OEI code before an AEI bar, printed in the bar's colour
     labels: str = "application"  # header wording: "application", "accented" or "abbreviated"
+    plain_header: bool = False  # header cells neither painted nor ruled: only their text tells them
+    units_unwrapped: bool = False  # UE/UO texts on one line (beside a glued ND: "ND000084-…")
 
     @property
     def name(self) -> str:
@@ -90,6 +92,7 @@ class Look:
         parts += ["glued"] if self.glued else []
         parts += ["c100" if self.truncated == "100" else "c100.00"]
         parts += [] if self.labels == "application" else [self.labels]
+        parts += ["plain"] if self.plain_header else []
         return "-".join(parts)
 
 
@@ -115,7 +118,10 @@ class Variant:
         ]  # fmt: skip
 
 
-def draw_look(rng: random.Random) -> Look:
+def draw_look(rng: random.Random, later: random.Random | None = None) -> Look:
+    """A look from the seed's stream; looks added since the first version draw from `later`,
+    their own stream, so that every earlier seed keeps its content."""
+    later = later or random.Random(rng.random())
     length = rng.randint(3, 7)
     start = rng.randint(2015, 2024)
     long_table = rng.random() < 0.4
@@ -133,13 +139,37 @@ def draw_look(rng: random.Random) -> Look:
         font_size=rng.choice([6.0, 6.5, 7.0]),
         hidden_parent=rng.random() < 0.7,
         labels=rng.choice(["application", "application", "accented", "abbreviated"]),
+        plain_header=later.random() < 0.25,
     )
+
+
+def _issue_look(years: range, **changes: object) -> Look:
+    base = Look(
+        years=tuple(years), title=True, current_group=True, units_first=False, integers=False,
+        truncated="100.00", glued=False, long_table=False, repeat_header=False, page=(841.9, 595.3),
+        font_size=6.5, hidden_parent=True,
+    )  # fmt: skip
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+# The printouts issue 9 describes, which are not here to measure: the 2020 printout (PEI
+# 2020-2024, five years in each group, VALOR ACTUAL, UE and UO on the right; refused as "no
+# pei-b7 matrix found" - perhaps a header neither painted nor ruled, so both are drawn) and the
+# older 2017-2019 layout (no title, UE/UO at the end, integers without decimals, ND glued to
+# the executing unit's text).
+ISSUE_LOOKS: dict[str, Look] = {
+    "2020": _issue_look(range(2020, 2025)),
+    "2020-plain": _issue_look(range(2020, 2025), plain_header=True),
+    "2017-2019": _issue_look(
+        range(2017, 2020), title=False, integers=True, glued=True, truncated="100", units_unwrapped=True
+    ),
+}
 
 
 def make_variant(seed: int, pools: Pools | None = None, look: Look | None = None) -> Variant:
     rng = random.Random(seed)
     pools = pools or load_pools()
-    look = look or draw_look(rng)
+    look = look or draw_look(rng, random.Random(f"b7-later-looks-{seed}"))
     start = look.years[0]
     variant = Variant(seed, look, metadata={
         "periodo": f"{start} - {look.years[-1]}",

@@ -57,10 +57,12 @@ body {{ font-family: 'DejaVu Sans', sans-serif; font-size: {look.font_size}pt;
 .meta td {{ padding: 1pt 12pt 1pt 0; font-weight: bold; }}
 .meta td + td {{ font-weight: normal; }}
 table.m {{ border-collapse: collapse; width: 100%; margin: 0; }}
-table.m th {{ background: {HEAD}; border: 1pt solid #fff; padding: 1pt; font-weight: bold; text-align: center; }}
+table.m th {{ {"border: none" if look.plain_header else f"background: {HEAD}; border: 1pt solid #fff"};
+            padding: 1pt; font-weight: bold; text-align: center; }}
 table.m td {{ padding: {pad}; vertical-align: middle; }}
 table.m td.v {{ text-align: {values_align}; white-space: nowrap; }}
 table.m td.t {{ text-align: {texts_align}; }}
+table.m td.u {{ text-align: {texts_align}; {"white-space: nowrap;" if look.units_unwrapped else ""} }}
 table.m td.c {{ text-align: {"right" if look.glued else "center"}; white-space: nowrap; }}
 table.m tr {{ break-inside: avoid; }}
 table.bar {{ border-collapse: separate; border-spacing: {"0" if look.glued else "1.2pt 0"}; width: 100%;
@@ -133,7 +135,7 @@ def body_row(row: dict[str, str], look: Look) -> str:
     cells = []
     for role in column_roles(look):
         text = escape(row.get(role, ""))
-        kind = "c" if role == "code" else "t" if role in ("name", "executing_unit", "responsible_unit") else "v"
+        kind = "c" if role == "code" else "t" if role == "name" else "u" if role.endswith("_unit") else "v"
         cells.append(f"<td class='{kind}'>{text}</td>")
     return "<tr>" + "".join(cells) + "</tr>"
 
