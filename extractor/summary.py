@@ -184,13 +184,16 @@ def _left_only(line: Sequence[Word], left_of: float) -> bool:
 
 
 def _counts_of(line: Sequence[Word], centres: Sequence[float], half: float) -> list[str] | None:
-    counts = []
-    for centre in centres:
-        near = [w for w in line if abs(w.xmid - centre) < half]
-        if len(near) != 1 or not COUNT.match(near[0].text):
-            return None
-        counts.append(near[0].text)
-    return counts
+    """One whole number under each column label. A word between the first and the last column
+    belongs to the column whose label centre is nearest: counts aligned to the right of a wide
+    cell sit further from its label's centre than half the gap between two labels."""
+    cells: list[list[Word]] = [[] for _ in centres]
+    for w in line:
+        if centres[0] - half < w.xmid < centres[-1] + half:
+            cells[min(range(len(centres)), key=lambda k: abs(w.xmid - centres[k]))].append(w)
+    if any(len(cell) != 1 or not COUNT.match(cell[0].text) for cell in cells):
+        return None
+    return [cell[0].text for cell in cells]
 
 
 def _label_rows(
