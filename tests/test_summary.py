@@ -48,7 +48,9 @@ BLOCK = [("Sector:", 36.5, 38.0), ("07:", 265.0, 39.2), ("INTERIOR", 271.4, 39.2
          ("MULTISECTORIAL", 265.0, 54.5)]
 
 
-def _words(labels: list[tuple[float, float, list[str]]], counts: list[tuple[float, list[str]]]) -> list:
+def _words(
+    labels: list[tuple[float, float, list[str]]], counts: list[tuple[float, list[str]]], count_x: list[float] = COUNT_X
+) -> list:
     from extractor.model import Word
 
     words = [Word(t, x0, x1, 36.9, 41.4) for t, x0, x1 in HEADER]
@@ -59,7 +61,7 @@ def _words(labels: list[tuple[float, float, list[str]]], counts: list[tuple[floa
             words.append(Word(text, x, x + 1.7 * len(text), top, top + 3.3))
             x += 1.7 * len(text) + 1.0
     for top, values in counts:
-        words += [Word(v, x, x + 1.8 * len(v), top, top + 3.4) for x, v in zip(COUNT_X, values, strict=True)]
+        words += [Word(v, x, x + 1.8 * len(v), top, top + 3.4) for x, v in zip(count_x, values, strict=True)]
     return words
 
 
@@ -118,3 +120,11 @@ def test_a_table_cut_by_a_page_break_goes_on_at_the_top_of_the_next_page() -> No
     # figures printed under those columns before it (a matrix page) are no continuation
     matrix_row = [Word("12", 684.0, 688.0, 40.0, 44.0), Word("Otro", 627.0, 640.0, 40.0, 44.0)]
     assert len(read_summary_table(page, RULES, 3, next_words=matrix_row + rest)) == 2
+
+
+def test_counts_aligned_right_in_wide_cells_belong_to_the_nearest_label() -> None:
+    # further from their label's centre than half the gap between two labels, nearer to it
+    # than to the next one
+    labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    right = [x + shift for x, shift in zip(COUNT_X, [11.5, 6.0, 6.0, 9.0, 5.0], strict=True)]
+    assert _summary(_words(labels, COUNTS, right)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
