@@ -128,3 +128,13 @@ def test_counts_aligned_right_in_wide_cells_belong_to_the_nearest_label() -> Non
     labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
     right = [x + shift for x, shift in zip(COUNT_X, [11.5, 6.0, 6.0, 9.0, 5.0], strict=True)]
     assert _summary(_words(labels, COUNTS, right)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
+
+
+def test_a_column_label_wrapped_around_the_header_line_still_heads_its_column() -> None:
+    # "[75-" above and "95%>" below the line of the other labels (a narrow spreadsheet cell)
+    from extractor.model import Word
+
+    labels = [(627.0, top + 6.0, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    words = [w for w in _words(labels, [(top + 6.0, c) for top, c in COUNTS]) if w.text != "[75-95%>"]
+    words += [Word("[75-", 704.0, 712.0, 32.0, 36.5), Word("95%>", 703.5, 712.5, 41.8, 46.3)]
+    assert _summary(words) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
