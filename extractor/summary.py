@@ -61,20 +61,42 @@ def find_summary_table(words: Sequence[Word], columns: Columns, groups: Sequence
     if not columns or not groups:
         return None  # the family prints no summary table
     lines = text_lines(words)
-    for i, line in enumerate(lines):
-        located = _label_centres(line, columns)
-        if located is None:
-            continue
-        names, centres = [name for name, _ in located], [x for _, x in located]
-        found = _rows_below(lines[i + 1 :], max(w.bottom for w in line), centres, groups)
-        if found:
-            return SummaryTable(_summary_lines(names, found), names, centres)
-    return None
+    bare: SummaryTable | None = None  # a header with no row under it (a page break follows)
+    for i in range(len(lines)):
+        for first, last in _header_spans(lines, i):
+            header = [w for line in lines[first : last + 1] for w in line]
+            located = _label_centres(header, columns)
+            if located is None:
+                continue
+            names, centres = [name for name, _ in located], [x for _, x in located]
+            below = lines[last + 1 :]
+            found = _rows_below(below, max(w.bottom for w in header), centres, groups)
+            if found:
+                return SummaryTable(_summary_lines(names, found), names, centres)
+            if not any(_numbers_under(line, centres, _half_gap(centres)) for line in below):
+                bare = bare or SummaryTable([], names, centres)
+    return bare
+
+
+def _header_spans(lines: Sequence[Sequence[Word]], i: int) -> list[tuple[int, int]]:
+    """The header as line `i`, or with the lines just above and below it: a label wrapped in a
+    narrow cell ("[75-" / "95%>") sits above and below the line of the other labels."""
+    spans = [(i, i)]
+    above = i > 0 and _tight(lines[i - 1], lines[i])
+    below = i + 1 < len(lines) and _tight(lines[i], lines[i + 1])
+    if above:
+        spans.append((i - 1, i))
+    if below:
+        spans.append((i, i + 1))
+    if above and below:
+        spans.append((i - 1, i + 1))
+    return spans
 
 
 def continued_summary(table: SummaryTable, words: Sequence[Word], groups: Sequence[str]) -> list[SummaryLine]:
-    """The groups of a table cut by a page break, printed at the top of the next page (`words`)
-    under the same columns: the first figures printed under those columns are their counts."""
+    """The groups of a table cut by a page break (all of them when the page ends under its
+    header), printed at the top of the next page (`words`) under the same columns: the first
+    figures printed under those columns are their counts."""
     missing = [g for g in groups if g not in {line.group for line in table.lines}]
     if not missing:
         return []
@@ -142,8 +164,11 @@ def _rows_below(
     half = _half_gap(centres)
     count_lines: list[tuple[Sequence[Word], list[str]]] = []
     label_words: list[Word] = []
-    for line in lines:
-        counts = _counts_of(line, centres, half)
+    for k, line in enumerate(lines):
+        done = len(count_lines) == len(groups)
+        if done and not (_left_only(line, centres[0] - half) and _tight(lines[k - 1], line)):
+            break  # past the last row, only its wrapped label's last line belongs to the table
+        counts = None if done else _counts_of(line, centres, half)
         if counts is None:
             if count_lines and not _left_only(line, centres[0] - half):
                 break
@@ -151,8 +176,6 @@ def _rows_below(
             continue
         count_lines.append((line, counts))
         label_words += [w for w in line if w.x1 < centres[0] - half]
-        if len(count_lines) == len(groups):
-            break
     return _label_rows(count_lines, label_words, top, centres[0] - half, groups)
 
 
@@ -161,13 +184,16 @@ def _left_only(line: Sequence[Word], left_of: float) -> bool:
 
 
 def _counts_of(line: Sequence[Word], centres: Sequence[float], half: float) -> list[str] | None:
-    counts = []
-    for centre in centres:
-        near = [w for w in line if abs(w.xmid - centre) < half]
-        if len(near) != 1 or not COUNT.match(near[0].text):
-            return None
-        counts.append(near[0].text)
-    return counts
+    """One whole number under each column label. A word between the first and the last column
+    belongs to the column whose label centre is nearest: counts aligned to the right of a wide
+    cell sit further from its label's centre than half the gap between two labels."""
+    cells: list[list[Word]] = [[] for _ in centres]
+    for w in line:
+        if centres[0] - half < w.xmid < centres[-1] + half:
+            cells[min(range(len(centres)), key=lambda k: abs(w.xmid - centres[k]))].append(w)
+    if any(len(cell) != 1 or not COUNT.match(cell[0].text) for cell in cells):
+        return None
+    return [cell[0].text for cell in cells]
 
 
 def _label_rows(

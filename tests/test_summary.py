@@ -48,7 +48,9 @@ BLOCK = [("Sector:", 36.5, 38.0), ("07:", 265.0, 39.2), ("INTERIOR", 271.4, 39.2
          ("MULTISECTORIAL", 265.0, 54.5)]
 
 
-def _words(labels: list[tuple[float, float, list[str]]], counts: list[tuple[float, list[str]]]) -> list:
+def _words(
+    labels: list[tuple[float, float, list[str]]], counts: list[tuple[float, list[str]]], count_x: list[float] = COUNT_X
+) -> list:
     from extractor.model import Word
 
     words = [Word(t, x0, x1, 36.9, 41.4) for t, x0, x1 in HEADER]
@@ -59,7 +61,7 @@ def _words(labels: list[tuple[float, float, list[str]]], counts: list[tuple[floa
             words.append(Word(text, x, x + 1.7 * len(text), top, top + 3.3))
             x += 1.7 * len(text) + 1.0
     for top, values in counts:
-        words += [Word(v, x, x + 1.8 * len(v), top, top + 3.4) for x, v in zip(COUNT_X, values, strict=True)]
+        words += [Word(v, x, x + 1.8 * len(v), top, top + 3.4) for x, v in zip(count_x, values, strict=True)]
     return words
 
 
@@ -163,3 +165,21 @@ def test_a_wrapped_group_label_belongs_to_its_own_row_however_the_cell_aligns() 
         assert [(r.group, r.counts["total"]) for r in found] == [
             ("Objetivos prioritarios", "2"), ("Indicadores de objetivos prioritarios", "4"),
             ("Indicadores de servicios", "32")], alignment
+
+
+def test_counts_aligned_right_in_wide_cells_belong_to_the_nearest_label() -> None:
+    # further from their label's centre than half the gap between two labels, nearer to it
+    # than to the next one
+    labels = [(627.0, top, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    right = [x + shift for x, shift in zip(COUNT_X, [11.5, 6.0, 6.0, 9.0, 5.0], strict=True)]
+    assert _summary(_words(labels, COUNTS, right)) == list(zip(GROUPS, ["3", "6", "44"], strict=True))
+
+
+def test_a_column_label_wrapped_around_the_header_line_still_heads_its_column() -> None:
+    # "[75-" above and "95%>" below the line of the other labels (a narrow spreadsheet cell)
+    from extractor.model import Word
+
+    labels = [(627.0, top + 6.0, t) for t, top in zip(CENTRED_LABELS, LABEL_TOPS, strict=True)]
+    words = [w for w in _words(labels, [(top + 6.0, c) for top, c in COUNTS]) if w.text != "[75-95%>"]
+    words += [Word("[75-", 704.0, 712.0, 32.0, 36.5), Word("95%>", 703.5, 712.5, 41.8, 46.3)]
+    assert _summary(words) == list(zip(GROUPS, ["3", "6", "44"], strict=True))

@@ -143,6 +143,7 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
 
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    header_heights(ws, cells, widths, header_top, layout)
     # Calc does not always grow a row to its wrapped text on import and then clips the cell:
     # every body row gets the height its tallest cell needs
     for r, cells_ in enumerate(doc.body, start=header_top + 2):
@@ -158,18 +159,37 @@ def workbook(doc: Document, layout: Layout):  # type: ignore[no-untyped-def]
 CHAR_PT = 5.0  # a column width unit ("characters" of the default font) in points, a little narrow
 
 
-def wrapped_lines(text: str, width_chars: float, layout: Layout) -> int:
-    """How many lines `text` takes in a column (greedy wrap, the font's own metrics)."""
+def header_heights(ws, cells: list, widths: list[float], top: int, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    """The two header rows get the height their wrapped labels need: Calc keeps the default
+    height of an imported row and lets a label of three lines spill over the rows around it."""
+    def needed(cell) -> float:  # type: ignore[no-untyped-def]
+        width = sum(widths[cell.col : cell.col + cell.colspan])
+        return wrapped_lines(cell.text, width, layout, layout.header_size) * layout.header_size * 1.25 + 6
+
+    heights = [max((needed(c) for c in cells if c.row == r and c.rowspan == 1), default=12.0) for r in (0, 1)]
+    spanning = max((needed(c) for c in cells if c.rowspan == 2), default=0.0)
+    heights[0] = max(heights[0], spanning - heights[1])
+    for r, height in enumerate(heights):
+        ws.row_dimensions[top + r].height = height
+
+
+def wrapped_lines(text: str, width_chars: float, layout: Layout, size: float | None = None) -> int:
+    """How many lines `text` takes in a column (greedy wrap, the font's own metrics; a word wider
+    than the column is broken over as many lines as it needs)."""
     if not text:
         return 1
     from variety.producers.rl import text_width
 
+    size = size or layout.size
     room = width_chars * CHAR_PT - 4
     lines, current = 1, 0.0
-    space = text_width(" ", layout.font, layout.size)
+    space = text_width(" ", layout.font, size)
     for word in text.split():
-        w = text_width(word, layout.font, layout.size)
-        if current and current + space + w > room:
+        w = text_width(word, layout.font, size)
+        if w > room:
+            lines += (1 if current else 0) + int(w // room)
+            current = w % room
+        elif current and current + space + w > room:
             lines, current = lines + 1, w
         else:
             current += (space if current else 0) + w
