@@ -21,7 +21,7 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from extractor.model import Finding, RawRow, Row
 from extractor.repair.bands import group_rows, note_split_rows
@@ -42,16 +42,19 @@ def repair(
     catalog: list[Row] | None = None,
     *,
     document_text: Iterable[str] = (),
+    ocr_pages: Collection[int] = (),
 ) -> tuple[list[Row], list[Finding]]:
     """Printed row bands (document order) → logical rows and info findings for every repair.
 
     `catalog` (rows of a previous extraction of the same policy) helps match codes and names;
-    `document_text` (e.g. the narrative) widens the vocabulary words are checked against.
+    `document_text` (e.g. the narrative) widens the vocabulary words are checked against;
+    `ocr_pages` are the pages read by OCR, whose cells alone get the repairs of OCR damage
+    (a text layer's "(1,213" is what the author typed).
     """
     cfg = RepairConfig.from_rules(rules)
     catalog = catalog or []
     findings: list[Finding] = []
-    cleaned = [clean_row(raw, cfg) for raw in raw_rows]
+    cleaned = [clean_row(raw, cfg, ocr=raw.page in ocr_pages) for raw in raw_rows]
     drafts = group_rows(cleaned, cfg, findings)
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterator
 
 from extractor.model import RawRow
 from extractor.repair.codes import content_of, head_levels, provisional_code
@@ -16,9 +17,9 @@ QUOTES = "\"'“”‘’«»`´"
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
 
-def clean_row(raw: RawRow, cfg: RepairConfig) -> CleanRow:
+def clean_row(raw: RawRow, cfg: RepairConfig, *, ocr: bool = False) -> CleanRow:
     """One printed band cleaned: whitespace normalised, stray marks removed, and a first reading
-    of its code and level."""
+    of its code and level. `ocr`: the band was read by OCR (glyphs glued to a value are specks)."""
     cells = {role: " ".join(text.split()) for role, text in raw.cells.items()}
     repairs: list[Repair] = []
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
@@ -29,7 +30,7 @@ def clean_row(raw: RawRow, cfg: RepairConfig) -> CleanRow:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
-            clean = _read_value(base, role, cfg, repairs)
+            clean = _read_value(base, role, cfg, repairs, ocr=ocr)
             if _is_stray(clean, role, coded, cfg):
                 clean = ""
             if base != text or not clean:
@@ -109,20 +110,59 @@ def _partner_in(mark: str, text: str) -> bool:
     return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
 
 
-def _read_value(text: str, role: str, cfg: RepairConfig, repairs: list[Repair]) -> str:
+def _read_value(text: str, role: str, cfg: RepairConfig, repairs: list[Repair], *, ocr: bool = False) -> str:
     """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
-    inside a number read as digits ("1,O15"). Changed only when that makes it parse; the change
-    is listed as an `ocr_value` repair."""
+    inside a number read as digits ("1,O15"), and on an OCR'd page glyphs glued to its ends cut
+    ("§57.4%", "(1,213"). Changed only when that makes it a value of the column's grammar
+    (`repair.value_grammar`); the change is listed as an `ocr_value` repair."""
     if not text or not cfg.is_value_column(role):
         return text
-    stripped = text
-    for pattern in cfg.value_strip:
-        stripped = pattern.sub("", stripped).strip()
-    for candidate in (stripped, _value_digits(stripped, cfg)):
-        if candidate != text and candidate and parse_value(candidate).unit != "?":
+    for candidate in _value_readings(text, role, cfg, ocr=ocr):
+        if candidate != text and candidate and cfg.fits(role, candidate):
             repairs.append(Repair("ocr_value", text, candidate, role))
             return candidate
     return text
+
+
+def _value_readings(text: str, role: str, cfg: RepairConfig, *, ocr: bool) -> Iterator[str]:
+    """What a value cell may be read as, the least changed first: its marks stripped, then
+    letters inside a number read as digits, then (`ocr`, when neither is a value yet) glyphs
+    cut from its ends."""
+    stripped = text
+    for pattern in cfg.value_strip:
+        stripped = pattern.sub("", stripped).strip()
+    digits = _value_digits(stripped, cfg)
+    yield stripped
+    yield digits
+    if ocr and not cfg.fits(role, stripped) and not cfg.fits(role, digits):
+        for core in edge_cuts(stripped, cfg.edge_glyphs):
+            yield core
+            yield _value_digits(core, cfg)
+
+
+def edge_cuts(text: str, most: int) -> Iterator[str]:
+    """`text` without up to `most` glyphs at either end, fewest cut first.
+
+    A speck glued to a value reads as a glyph ("§", "(", "°", "“O"). A digit or a separator is
+    never cut, nor a letter touching a digit or a separator: those stood for print ("B.1%" may
+    be "8.1%", and "202C" "2020"), which no cut can tell.
+    """
+    n = len(text)
+    for total in range(1, 2 * most + 1):
+        for left in range(max(0, total - most), min(total, most) + 1):
+            right = total - left
+            if left + right >= n:
+                continue
+            head, core, tail = text[:left], text[left : n - right], text[n - right :]
+            if core[:1] not in ".," and _cuttable(head, core[:1]) and _cuttable(tail[::-1], core[-1:]):
+                yield core.strip()
+
+
+def _cuttable(glyphs: str, beside: str) -> bool:
+    """Whether `glyphs` (outermost first… innermost last) may go from beside the character `beside`."""
+    if any(c.isdigit() or c in ".," for c in glyphs):
+        return False
+    return not (glyphs and glyphs[-1].isalpha() and beside.isdigit())
 
 
 def _value_digits(text: str, cfg: RepairConfig) -> str:
