@@ -60,6 +60,21 @@ def test_a_value_is_not_cut_into_another_number(printed: str) -> None:
     assert row.get("obtained_2023") == printed and not row.repairs
 
 
+def test_a_not_available_mark_misread_by_a_letter_is_the_mark_the_document_prints() -> None:
+    """Seed 10 (200 dpi bitonal, heavy blur) reads the D of ND as O: "NO", "NOD"."""
+    raws = [
+        _band("IOP.01.01", "Porcentaje de hogares", obtained_2023="NO", baseline_value="NOD"),
+        _band("IOP.01.02", "Porcentaje de hogares", obtained_2023="ND", baseline_value="N.D."),
+        _band("IOP.01.03", "Porcentaje de hogares", obtained_2023="ND", baseline_value="N0"),
+    ]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert (rows[0].get("obtained_2023"), rows[0].get("baseline_value")) == ("ND", "ND")
+    assert "ocr_value:NO->ND" in rows[0].repairs and "ocr_value:NOD->ND" in rows[0].repairs
+    assert rows[2].get("baseline_value") == "N0", "a digit is a figure's: no mark is guessed"
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert rows[0].get("obtained_2023") == "NO", "a text layer's cell is as typed"
+
+
 def test_a_year_column_is_repaired_only_into_a_year() -> None:
     assert _read("baseline_year", "2021)").get("baseline_year") == "2021"
     # "202" is a number but no year: the misread stays for validation to flag

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 
 from extractor.model import Finding, RawRow, Row
 from extractor.repair.bands import group_rows, note_split_rows
-from extractor.repair.cells import clean_row, drop_level_strays
+from extractor.repair.cells import clean_row, drop_level_strays, not_available_spellings
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
 from extractor.repair.output import field_columns, findings_of, number_rows, to_row
@@ -54,7 +54,8 @@ def repair(
     cfg = RepairConfig.from_rules(rules)
     catalog = catalog or []
     findings: list[Finding] = []
-    cleaned = [clean_row(raw, cfg, ocr=raw.page in ocr_pages) for raw in raw_rows]
+    not_available = not_available_spellings(raw_rows, cfg)
+    cleaned = [clean_row(raw, cfg, ocr=raw.page in ocr_pages, not_available=not_available) for raw in raw_rows]
     drafts = group_rows(cleaned, cfg, findings)
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)

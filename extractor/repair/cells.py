@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from rapidfuzz.distance import Levenshtein
 
 from extractor.model import RawRow
 from extractor.repair.codes import content_of, head_levels, provisional_code
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
-from extractor.values import parse_value
+from extractor.values import NOT_AVAILABLE, parse_value
 
 QUOTES = "\"'“”‘’«»`´"
+MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
 
-def clean_row(raw: RawRow, cfg: RepairConfig, *, ocr: bool = False) -> CleanRow:
+def clean_row(
+    raw: RawRow, cfg: RepairConfig, *, ocr: bool = False, not_available: Sequence[str] = ("ND",)
+) -> CleanRow:
     """One printed band cleaned: whitespace normalised, stray marks removed, and a first reading
-    of its code and level. `ocr`: the band was read by OCR (glyphs glued to a value are specks)."""
+    of its code and level. `ocr`: the band was read by OCR (glyphs glued to a value are specks);
+    `not_available`: how the document prints "not available", its most used way first."""
     cells = {role: " ".join(text.split()) for role, text in raw.cells.items()}
     repairs: list[Repair] = []
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
@@ -30,7 +37,7 @@ def clean_row(raw: RawRow, cfg: RepairConfig, *, ocr: bool = False) -> CleanRow:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
-            clean = _read_value(base, role, cfg, repairs, ocr=ocr)
+            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
             if _is_stray(clean, role, coded, cfg):
                 clean = ""
             if base != text or not clean:
@@ -110,24 +117,34 @@ def _partner_in(mark: str, text: str) -> bool:
     return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
 
 
-def _read_value(text: str, role: str, cfg: RepairConfig, repairs: list[Repair], *, ocr: bool = False) -> str:
+def _read_value(
+    text: str,
+    role: str,
+    cfg: RepairConfig,
+    repairs: list[Repair],
+    *,
+    ocr: bool = False,
+    not_available: Sequence[str] = ("ND",),
+) -> str:
     """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
     inside a number read as digits ("1,O15"), and on an OCR'd page glyphs glued to its ends cut
     ("§57.4%", "(1,213"). Changed only when that makes it a value of the column's grammar
     (`repair.value_grammar`); the change is listed as an `ocr_value` repair."""
     if not text or not cfg.is_value_column(role):
         return text
-    for candidate in _value_readings(text, role, cfg, ocr=ocr):
+    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available):
         if candidate != text and candidate and cfg.fits(role, candidate):
             repairs.append(Repair("ocr_value", text, candidate, role))
             return candidate
     return text
 
 
-def _value_readings(text: str, role: str, cfg: RepairConfig, *, ocr: bool) -> Iterator[str]:
+def _value_readings(
+    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str]
+) -> Iterator[str]:
     """What a value cell may be read as, the least changed first: its marks stripped, then
     letters inside a number read as digits, then (`ocr`, when neither is a value yet) glyphs
-    cut from its ends."""
+    cut from its ends, or the not-available mark it is one letter away from."""
     stripped = text
     for pattern in cfg.value_strip:
         stripped = pattern.sub("", stripped).strip()
@@ -138,6 +155,29 @@ def _value_readings(text: str, role: str, cfg: RepairConfig, *, ocr: bool) -> It
         for core in edge_cuts(stripped, cfg.edge_glyphs):
             yield core
             yield _value_digits(core, cfg)
+        yield near_not_available(stripped, not_available)
+
+
+def near_not_available(text: str, spellings: Sequence[str]) -> str:
+    """The not-available mark ("ND") a figureless cell one letter away from it stands for ("NO",
+    "NOD"): of several, the one the document prints most (`spellings` comes in that order)."""
+    if any(c.isdigit() for c in text) or not 2 <= len(text) <= MAX_MARK_LENGTH:
+        return ""
+    for mark in spellings:
+        if any(c.isalpha() for c in mark) and Levenshtein.distance(text.upper(), mark) == 1:
+            return mark
+    return ""
+
+
+def not_available_spellings(raw_rows: Iterable[RawRow], cfg: RepairConfig) -> list[str]:
+    """The ways of printing "not available" (values.NOT_AVAILABLE), the document's most used first."""
+    used = Counter(
+        text.strip().upper()
+        for raw in raw_rows
+        for role, text in raw.cells.items()
+        if cfg.is_value_column(role) and parse_value(text).unit == "ND"
+    )
+    return [mark for mark, _ in used.most_common()] + sorted(NOT_AVAILABLE - set(used))
 
 
 def edge_cuts(text: str, most: int) -> Iterator[str]:
