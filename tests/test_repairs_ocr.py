@@ -15,7 +15,8 @@ from extractor.repair.cells import edge_cuts
 from extractor.repair.codes import code_core, interpret_code
 from extractor.rules import load_rules
 
-ROLES = ["code", "name", "responsible", "baseline_year", "baseline_value", "obtained_2023", "progress_2025"]
+ROLES = ["code", "name", "responsible", "baseline_year", "baseline_value", "obtained_2023", "progress_2025",
+         "expected_2021", "expected_2022", "expected_2023", "obtained_2021", "obtained_2022"]
 
 
 def _band(code: str, name: str, page: int = 1, **cells: str) -> RawRow:
@@ -73,6 +74,23 @@ def test_a_not_available_mark_misread_by_a_letter_is_the_mark_the_document_print
     assert rows[2].get("baseline_value") == "N0", "a digit is a figure's: no mark is guessed"
     rows, _ = rp.repair(raws, load_rules("policy-matrix"))
     assert rows[0].get("obtained_2023") == "NO", "a text layer's cell is as typed"
+
+
+def test_a_separator_the_rows_other_figures_print_the_other_way_was_misread() -> None:
+    """Seed 10: "12.601" among "9,814 10,743 11,672"; seed 22: "25,2%" among "19.8% 22.5%"."""
+    roles = ["expected_2021", "expected_2022", "expected_2023", "obtained_2021", "obtained_2022"]
+    counts = dict(zip(roles, ["9,814", "10,743", "11,672", "12.601", "1.025"], strict=True))
+    shares = dict(zip(roles, ["19.8%", "22.5%", "25,2%", "ND", "7.5%"], strict=True))
+    level = {"baseline_value": "1,5"}  # a decimal comma where the row prints none either way stays
+    raws = [_band("IOP.01.01", "Número de hogares", **counts), _band("IOP.01.02", "Porcentaje de hogares", **shares),
+            _band("IOP.01.03", "Porcentaje de hogares", **level)]
+    rules = load_rules("policy-matrix")
+    rows, _ = rp.repair(raws, rules, ocr_pages={1})
+    assert [rows[0].get(r) for r in roles] == ["9,814", "10,743", "11,672", "12,601", "1,025"]
+    assert rows[1].get("expected_2023") == "25.2%" and "ocr_value:25,2%->25.2%" in rows[1].repairs
+    assert rows[2].get("baseline_value") == "1,5"
+    rows, _ = rp.repair(raws, rules)
+    assert rows[0].get("obtained_2021") == "12.601", "a text layer's figure is as typed"
 
 
 def test_a_year_column_is_repaired_only_into_a_year() -> None:

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 
 from extractor.model import Finding, RawRow, Row
 from extractor.repair.bands import group_rows, note_split_rows
-from extractor.repair.cells import clean_row, drop_level_strays, not_available_spellings
+from extractor.repair.cells import clean_row, drop_level_strays, mend_separators, not_available_spellings
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
 from extractor.repair.output import field_columns, findings_of, number_rows, to_row
@@ -60,6 +60,7 @@ def repair(
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
     drop_level_strays(drafts, cfg)
+    mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)
     lexicon = Lexicon.build(
         [_row_text(d, cfg) for d in drafts]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -259,3 +259,44 @@ def drop_level_strays(drafts: list[Draft], cfg: RepairConfig) -> None:
                 draft.repairs.append(Repair("stray", text, "", role))
                 draft.cells[role] = ""
 
+
+
+# ---- separators misread, told by the row's other figures ------------------------------------------
+
+THOUSANDS = {",": re.compile(r"\d{1,3}(?:,\d{3})+%?"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+%?")}
+DECIMALS = {",": re.compile(r"-?\d+,\d{1,2}%?"), ".": re.compile(r"-?\d+\.\d{1,2}%?")}
+OTHER = {",": ".", ".": ","}
+
+
+def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collection[int]) -> None:
+    """A separator an OCR'd row prints where its other figures print the other one, read as
+    that one: "12.601" among "9,814 10,743" is "12,601"; "52,9%" among "47.2% 50.1%" is "52.9%".
+
+    Bitonal, blurred print loses the tail of a comma or grows one under a point. An indicator
+    prints its series one way, so a figure whose separator fewer of the row's figures use so
+    than use the other was misread (an `ocr_value` repair).
+    """
+    for draft in drafts:
+        if draft.page not in ocr_pages:
+            continue
+        figures = {role: text for role, text in draft.cells.items() if text and cfg.is_value_column(role)}
+        for role, text in figures.items():
+            others = [t for r, t in figures.items() if r != role]
+            mended = _mended_separator(text, others)
+            if mended and cfg.fits(role, mended):
+                draft.repairs.append(Repair("ocr_value", text, mended, role))
+                draft.cells[role] = mended
+
+
+def _mended_separator(text: str, others: Sequence[str]) -> str:
+    """`text` with its one separator swapped, when the row's other figures tell it was misread."""
+    for shapes in (THOUSANDS, DECIMALS):
+        for sep, shape in shapes.items():
+            if not shape.fullmatch(text):
+                continue
+            other = OTHER[sep]
+            # more of the row's figures print it the other way than this way (itself counted)
+            this_way = 1 + sum(1 for t in others if shape.fullmatch(t))
+            if sum(1 for t in others if shapes[other].fullmatch(t)) > this_way:
+                return text.replace(sep, other)
+    return ""
