@@ -67,8 +67,9 @@ def repaired_figures(findings: Iterable[Finding], ocr_pages: Iterable[int]) -> d
 
 
 def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: dict[str, list[str]]) -> str:
-    """The first repaired figure the finding's row rests on (its own, or its descendants')."""
-    if not finding.code or not repaired:
+    """The first repaired figure the finding's row rests on (its own, or its descendants'), for
+    a finding about a figure (a missing parent or a code's grammar rests on no figure)."""
+    if not finding.code or not repaired or not finding.field.startswith(FIGURE_COLUMNS):
         return ""
     for code in [finding.code, *below.get(finding.code, [])]:
         for rep in repaired.get(code, []):

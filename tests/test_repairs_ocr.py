@@ -154,6 +154,12 @@ def test_an_objective_resting_on_a_repaired_indicator_is_a_warning_too() -> None
     assert kept == other, "an objective whose indicators were read as printed stays an error"
 
 
+def test_a_finding_about_no_figure_is_not_excused_by_a_repaired_figure() -> None:
+    orphan = Finding("expectation_failed", "error", "parent__present", "IOP.03.01", "parent", page=2)
+    repaired = _repair("IOP.03.01", "expected_2021", "“47", "47")
+    assert flag_doubtful([orphan, repaired], [_ocr_page()])[0] == orphan
+
+
 def test_a_repair_on_a_text_layer_page_casts_no_doubt() -> None:
     mismatch = Finding("progress_mismatch", "error", "…", "ISS.01.01", "progress_2025", "54.6", "56.6", page=2)
     repaired = _repair("ISS.01.01", "obtained_2022", "70.6.", "70.6")

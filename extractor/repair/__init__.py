@@ -4,7 +4,10 @@ A printed matrix breaks in a few recurring ways. Each is fixed by a small functi
 on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` finding:
 
 - strays (`stray`, `ocr_value`; cells.py): border marks, markup, punctuation runs, values read
-  through OCR marks, cells a level never prints.
+  through OCR marks, cells a level never prints. On pages read by OCR (`ocr_pages`) a value that
+  is none is read by its column's grammar (`repair.value_grammar`): specks glued to its ends cut
+  ("§57.4%"), a not-available mark one letter off ("NOD"), a separator the row's other figures
+  print the other way ("12.601" among "9,814"); a text layer's cells are left as typed.
 - rows (`split_row`, `spill`; bands.py): bands without a code are joined to the row they belong
   to, a duplicated band of one row is merged into it, and the tail of a name printed at the start
   of the next row's name goes back where it belongs (`repair.head_words` tell where a name starts).
