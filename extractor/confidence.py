@@ -5,6 +5,11 @@ report does not. tesseract says how sure it is of each word; a finding whose fig
 with low confidence is worth a look, not an alarm. The words a finding rests on are those of
 its printed figure and the other figures on the same printed line (a progress cell is computed
 from the expected and obtained cells beside it).
+
+A figure the repair stage had to change to read it as a value at all ("§57.4%" → "57.4%", an
+`ocr_value` repair) is doubtful whatever tesseract's confidence: a finding resting on it — on its
+row, or on a row whose figures are computed from it (an objective from its indicators) — is a
+warning that names the reading too.
 """
 
 from __future__ import annotations
@@ -13,25 +18,81 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from extractor.model import Finding, PageContent, Word
+from extractor.model import Finding, PageContent, Row, Word
+from extractor.values import FIGURE_COLUMNS
 
 LOW_CONFIDENCE = 70.0  # tesseract word confidence below which a figure's reading is doubtful
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
+REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
 
 
-def flag_doubtful(findings: Sequence[Finding], pages: Iterable[PageContent]) -> list[Finding]:
-    """`findings` with every error resting on a low-confidence OCR word made a warning that names it."""
+def flag_doubtful(
+    findings: Sequence[Finding], pages: Iterable[PageContent], rows: Sequence[Row] = ()
+) -> list[Finding]:
+    """`findings` with every error resting on a low-confidence OCR word, or on a figure of an
+    OCR'd page that had to be repaired to be read, made a warning that names the reading."""
     read = {p.number: p.words for p in pages if p.source == "ocr"}
+    repaired = repaired_figures(findings, read)
+    below = _descendants(rows)
     out = []
     for finding in findings:
-        weakest = _weakest_support(finding, read.get(finding.page, []))
-        if finding.severity == "error" and weakest is not None and (weakest.conf or 0) < LOW_CONFIDENCE:
-            note = f" — {LOW_CONFIDENCE_NOTE} ({weakest.text!r}, {weakest.conf:.0f}%)"
-            finding = replace(finding, severity="warning", message=finding.message + note)
+        if finding.severity == "error":
+            words = read.get(finding.page, [])
+            note = _low_confidence_note(finding, words) or _repaired_note(finding, repaired, below)
+            if note:
+                message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
+                finding = replace(finding, severity="warning", message=message)
         out.append(finding)
     return out
+
+
+def _low_confidence_note(finding: Finding, words: Sequence[Word]) -> str:
+    weakest = _weakest_support(finding, words)
+    if weakest is None or (weakest.conf or 0) >= LOW_CONFIDENCE:
+        return ""
+    return f"{weakest.text!r}, {weakest.conf:.0f}%"
+
+
+def repaired_figures(findings: Iterable[Finding], ocr_pages: Iterable[int]) -> dict[str, list[Finding]]:
+    """Row code → the repairs that changed an OCR'd figure of the row into a value."""
+    pages = set(ocr_pages)
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        if (f.rule == "repair" and f.code and f.page in pages and f.message.startswith(f"{REPAIRED_READING}:")
+                and f.field.startswith(FIGURE_COLUMNS)):
+            out.setdefault(f.code, []).append(f)
+    return out
+
+
+def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: dict[str, list[str]]) -> str:
+    """The first repaired figure the finding's row rests on (its own, or its descendants'), for
+    a finding about a figure (a missing parent or a code's grammar rests on no figure)."""
+    if not finding.code or not repaired or not finding.field.startswith(FIGURE_COLUMNS):
+        return ""
+    for code in [finding.code, *below.get(finding.code, [])]:
+        for rep in repaired.get(code, []):
+            where = "" if code == finding.code and rep.field == finding.field else f", {code} {rep.field}"
+            return f"{rep.printed!r} read as {rep.recomputed!r}{where}"
+    return ""
+
+
+def _descendants(rows: Sequence[Row]) -> dict[str, list[str]]:
+    """Code → the codes of every row below it in the hierarchy (whose figures roll up into it)."""
+    children: dict[str, list[str]] = {}
+    for row in rows:
+        if row.code and row.parent:
+            children.setdefault(row.parent, []).append(row.code)
+
+    def under(code: str, seen: frozenset[str]) -> list[str]:
+        out = []
+        for child in children.get(code, []):
+            if child not in seen:
+                out += [child, *under(child, seen | {child})]
+        return out
+
+    return {code: under(code, frozenset({code})) for code in children}
 
 
 def _weakest_support(finding: Finding, words: Sequence[Word]) -> Word | None:

@@ -72,7 +72,7 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     if source_read_by_ocr(pages):
         from extractor.confidence import flag_doubtful
 
-        findings = flag_doubtful(findings, pages)
+        findings = flag_doubtful(findings, pages, rows)
     report.findings = sort_findings(findings)
     return report
 
@@ -160,7 +160,8 @@ def repair_rows(extraction: Extraction, rules: Rules, options: Options) -> tuple
     catalog = load_catalog(options.catalog) if options.catalog else None
     # the narrative's words widen the vocabulary that wrapped and misread words are checked against
     narrative = [text for _, text in extraction.narrative]
-    return repair(extraction.raw_rows, rules, catalog, document_text=narrative)
+    ocr_pages = extraction.source.ocr_pages
+    return repair(extraction.raw_rows, rules, catalog, document_text=narrative, ocr_pages=ocr_pages)
 
 
 def load_catalog(path: Path) -> list[Row]:

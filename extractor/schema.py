@@ -202,6 +202,11 @@ class Repair(Section):
     text_columns: list[str] = Field(default_factory=lambda: ["name"], description="Free-text columns.")
     vocabulary: list[str] = Field(default_factory=list, description="Words of this family besides _ocr.yaml's.")
     label_columns: list[str] = Field(default_factory=list, description="Text columns that hold short labels.")
+    value_grammar: dict[str, Literal["value", "year"]] = Field(
+        default_factory=dict,
+        description="Value column (glob) → what its cells hold: `value` (a number, a percentage or ND; the "
+        "default) or `year`. An OCR'd value is repaired only into a reading its grammar accepts.",
+    )
     stray_cells: list[Regex] = Field(default_factory=list, description="Cell texts that are never data.")
     rule_marks: Regex = Field("^[|]$", description="Vertical-rule marks read as characters.")
     code_trailing_mark: Regex = Field(NEVER, description="A margin mark printed after the code.")
@@ -389,6 +394,10 @@ class TextMarks(Section):
 class ValueMarks(Section):
     strip: list[Regex] = Field(default_factory=list, description="Marks around a value, removed.")
     readings: dict[str, str] = Field(default_factory=dict, description="Characters in a number → digit or separator.")
+    edge_glyphs: int = Field(
+        0, ge=0, description="At most this many non-digit glyphs cut from either end of an OCR'd value that "
+        "does not parse, when what is left does."
+    )
 
 
 class OcrConfusions(Section):

@@ -125,3 +125,17 @@ def parse_value(text: str) -> Value:
     if m.group("sign") == "-":
         number = -number
     return Value(raw, number, m.group("unit"))
+
+
+# What a value column's cell may hold (the family's `repair.value_grammar`): `value` a number, a
+# percentage or ND; `year` four digits of a year or ND.
+VALUE_GRAMMARS = ("value", "year")
+_YEAR = re.compile(r"(?:1[89]|2\d)\d{2}")
+
+
+def fits_grammar(text: str, grammar: str = "value") -> bool:
+    """Whether a cell's text is a value of the column's grammar (see VALUE_GRAMMARS)."""
+    value = parse_value(text)
+    if grammar == "year":
+        return value.unit == "ND" or bool(_YEAR.fullmatch(value.raw))
+    return value.is_number or value.unit == "ND"

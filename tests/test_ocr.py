@@ -286,3 +286,56 @@ def test_an_error_resting_on_a_low_confidence_reading_is_a_warning_that_says_so(
     assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
     assert "'58.7%', 41%" in flagged.message, "the doubtful reading is named"
     assert kept == sure, "a finding read with confidence stays an error"
+
+
+# --------------------------------------------------------------------------- figures misread by specks
+
+
+def _figure_image(text: str, specks: list[tuple[int, int]]) -> np.ndarray:
+    """`text` printed at ~7 pt (200 dpi) on white, with 2-px dots at `specks` (x, y)."""
+    image = Image.new("L", (160, 40), 255)
+    ImageDraw.Draw(image).text((30, 12), text, fill=0, font=ImageFont.truetype(str(FONT), 18))
+    pixels = np.array(image)
+    for x, y in specks:
+        pixels[y : y + 2, x : x + 2] = 0
+    return pixels
+
+
+def test_specks_beside_a_figure_are_painted_out_but_its_point_and_sign_stay() -> None:
+    from extractor.ocr.read import _paint_specks
+
+    clean = _figure_image("-57.4%", [])
+    specked = _figure_image("-57.4%", [(22, 22), (120, 6), (60, 36)])  # left, above-right, below
+    _paint_specks(specked, Box(0, 160, 0, 40))
+    assert np.array_equal(specked, clean), "the dots go; the minus sign and the decimal point stay"
+
+
+@pytest.mark.parametrize(
+    ("printed", "speck"),
+    # first read "*57.4%" and "-57.4%"; a printed minus is read again (it is signed) and stays
+    [("57.4%", (24, 21)), ("57.4%", (26, 22)), ("-57.4%", (14, 21))],
+)
+def test_a_figure_read_with_a_speck_is_read_again_without_it(printed: str, speck: tuple[int, int]) -> None:
+    from extractor.ocr.read import ocr_boxes
+
+    words = ocr_boxes(_figure_image(printed, [speck]), [Box(0, 160, 0, 40)], upscale=2.0, lang="spa")[0]
+    assert [w.text for w in words] == [printed]
+
+
+def test_a_figure_read_twice_keeps_the_doubt_of_its_first_reading() -> None:
+    from extractor.ocr import read
+
+    image = _figure_image("57.4%", [(24, 21)])
+    first = read._read_boxes(image, [Box(0, 160, 0, 40)], upscale=2.0, lang=read.DIGITS_LANG, psm=read.PSM_CELL)[0]
+    words = read.ocr_boxes(image, [Box(0, 160, 0, 40)], upscale=2.0, lang="spa")[0]
+    assert first[0].text != "57.4%" and words[0].text == "57.4%"
+    assert words[0].conf <= first[0].conf
+
+
+def test_a_second_reading_wins_only_when_it_keeps_the_first_ones_digits() -> None:
+    """From seed 1: "O71" re-read "97.1" (a glyph was the 9); "100.0”" re-read "109.0" and "“47"
+    re-read "7" change or lose a digit, so the first reading stands for the repair stage."""
+    from extractor.ocr.read import _keeps_digits
+
+    assert _keeps_digits("O71", "97.1") and _keeps_digits("§57.4%", "57.4%")
+    assert not _keeps_digits("100.0”", "109.0") and not _keeps_digits("“47", "7")

@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -23,6 +23,7 @@ import pytesseract
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import Word
 from extractor.ocr.image import ink_box, ink_of, px
+from extractor.values import parse_value
 
 # tesseract's OpenMP threads spin against each other on 2 cores: one thread per tesseract run is
 # 2.4× faster even for a lone page (1.6 s vs 3.8 s on the test table), and the pool gives the
@@ -50,6 +51,9 @@ TILE_PAD_PX = 4  # white kept around a tile's ink (1× px) so glyph edges are no
 MOSAIC_GAP_PX = 40  # white between tiles in a mosaic (upscaled px): more than a line gap
 MOSAIC_MARGIN_PX = 20
 TILE_PAPER_PERCENTILE = 80  # a tile's background: print covers far less than a fifth of a cell
+FIGURE_MAX_LETTERS = 1  # a figure misread may hold one letter ("202C" for a 0 broken by dropout)
+GLYPH_SHARE = 0.6  # a mark at least this share of the tallest one's height is a glyph of the figure
+SPECK_SHARE = 0.35  # a mark smaller both ways than this share of the tallest glyph may be a speck
 TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
 
@@ -122,7 +126,84 @@ def ocr_boxes(
             alone = _read_boxes(image, [boxes[index]], upscale=upscale, lang=DIGITS_LANG, psm=psm)[0]
             second = alone if any(_has_digit(w.text) for w in alone) else second
         words[index] = prefer_digit_words(words[index], second)
+    reread_misread_figures(image, words, upscale=upscale)
     return words
+
+
+def reread_misread_figures(image: np.ndarray, words: list[list[OcrWord]], *, upscale: float) -> None:
+    """Boxes read as one figure that is no value ("§57.4%", "-202C°") read again from their ink
+    without the specks beside it; the new reading replaces the old when it is a value.
+
+    A bitonal scan leaves dots next to the print, closer than `despeckle` dares to remove
+    (a decimal point sits as close): tesseract reads them as "§", "(", "°", "-". Around a figure
+    that does not parse, a mark much smaller than the digits outside their row of glyphs is one.
+    """
+    misread = [i for i, found in enumerate(words) if _misread_figure(found)]
+    if not misread:
+        return
+    spotless = image.copy()
+    boxes = [_padded(words[i][0]) for i in misread]
+    for box in boxes:
+        _paint_specks(spotless, box)
+    again = _read_boxes(spotless, boxes, upscale=upscale, lang=DIGITS_LANG, psm=PSM_CELL)
+    for index, found in zip(misread, again, strict=True):
+        first = words[index][0]
+        if len(found) == 1 and is_figure(found[0].text) and _keeps_digits(first.text, found[0].text):
+            # a figure that had to be read twice keeps the doubt of its first reading
+            words[index] = [replace(found[0], conf=min(first.conf, found[0].conf))]
+
+
+def _keeps_digits(first: str, second: str) -> bool:
+    """Whether the digits of the first reading all come back, in order, in the second: a glyph
+    may turn into the digit it was ("O71" → "97.1"), but a digit read differently ("100.0”" →
+    "109.0") or lost ("“47" → "7") makes the second reading no better than the first."""
+    rest = iter(c for c in second if c.isdigit())
+    return all(c in rest for c in first if c.isdigit())
+
+
+def _misread_figure(words: list[OcrWord]) -> bool:
+    """One word with digits and at most one letter ("202C": a broken 0) that is no value, or a
+    signed one (a speck before a figure reads as "-"); a code ("IOP.01") has two letters or more."""
+    if len(words) != 1:
+        return False
+    text = words[0].text
+    letters = sum(c.isalpha() for c in text)
+    doubtful = not is_figure(text) or text[:1] in "-+"
+    return any(c.isdigit() for c in text) and letters <= FIGURE_MAX_LETTERS and doubtful
+
+
+def is_figure(text: str) -> bool:
+    """A number, a percentage or a not-available mark (`values.parse_value`)."""
+    value = parse_value(text)
+    return value.is_number or value.unit == "ND"
+
+
+def _padded(word: OcrWord) -> Box:
+    pad = TILE_PAD_PX
+    return Box(word.x0 - pad, word.x1 + pad, word.top - pad, word.bottom + pad)
+
+
+def _paint_specks(image: np.ndarray, box: Box) -> None:
+    """Paint white, inside `box`, the marks much smaller than the box's tallest glyph that lie
+    outside the glyphs' row: left or right of them, above or below them. A decimal point or a
+    comma sits between two digits, and a minus sign is as wide as a digit: both stay."""
+    x0, top = max(int(box.x0), 0), max(int(box.top), 0)
+    x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
+    crop = image[top:bottom, x0:x1]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_of(crop).astype(np.uint8), connectivity=8)
+    if count < 3:
+        return
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    glyph = heights >= GLYPH_SHARE * heights.max()
+    lefts, tops = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    row_x0, row_x1 = lefts[glyph].min(), (lefts + widths)[glyph].max()
+    row_top, row_bottom = tops[glyph].min(), (tops + heights)[glyph].max()
+    small = SPECK_SHARE * heights.max()
+    for k in np.flatnonzero(~glyph):
+        cx, cy = lefts[k] + widths[k] / 2, tops[k] + heights[k] / 2
+        inside = row_x0 < cx < row_x1 and row_top <= cy <= row_bottom
+        if widths[k] < small and heights[k] < small and not inside:
+            crop[labels == k + 1] = 255
 
 
 def _reread_digit_words(image: np.ndarray, words: list[OcrWord], *, upscale: float) -> list[OcrWord]:

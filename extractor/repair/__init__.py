@@ -4,7 +4,10 @@ A printed matrix breaks in a few recurring ways. Each is fixed by a small functi
 on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` finding:
 
 - strays (`stray`, `ocr_value`; cells.py): border marks, markup, punctuation runs, values read
-  through OCR marks, cells a level never prints.
+  through OCR marks, cells a level never prints. On pages read by OCR (`ocr_pages`) a value that
+  is none is read by its column's grammar (`repair.value_grammar`): specks glued to its ends cut
+  ("§57.4%"), a not-available mark one letter off ("NOD"), a separator the row's other figures
+  print the other way ("12.601" among "9,814"); a text layer's cells are left as typed.
 - rows (`split_row`, `spill`; bands.py): bands without a code are joined to the row they belong
   to, a duplicated band of one row is merged into it, and the tail of a name printed at the start
   of the next row's name goes back where it belongs (`repair.head_words` tell where a name starts).
@@ -21,11 +24,11 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from extractor.model import Finding, RawRow, Row
 from extractor.repair.bands import group_rows, note_split_rows
-from extractor.repair.cells import clean_row, drop_level_strays
+from extractor.repair.cells import clean_row, drop_level_strays, mend_separators, not_available_spellings
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
 from extractor.repair.output import field_columns, findings_of, number_rows, to_row
@@ -42,20 +45,25 @@ def repair(
     catalog: list[Row] | None = None,
     *,
     document_text: Iterable[str] = (),
+    ocr_pages: Collection[int] = (),
 ) -> tuple[list[Row], list[Finding]]:
     """Printed row bands (document order) → logical rows and info findings for every repair.
 
     `catalog` (rows of a previous extraction of the same policy) helps match codes and names;
-    `document_text` (e.g. the narrative) widens the vocabulary words are checked against.
+    `document_text` (e.g. the narrative) widens the vocabulary words are checked against;
+    `ocr_pages` are the pages read by OCR, whose cells alone get the repairs of OCR damage
+    (a text layer's "(1,213" is what the author typed).
     """
     cfg = RepairConfig.from_rules(rules)
     catalog = catalog or []
     findings: list[Finding] = []
-    cleaned = [clean_row(raw, cfg) for raw in raw_rows]
+    not_available = not_available_spellings(raw_rows, cfg)
+    cleaned = [clean_row(raw, cfg, ocr=raw.page in ocr_pages, not_available=not_available) for raw in raw_rows]
     drafts = group_rows(cleaned, cfg, findings)
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
     drop_level_strays(drafts, cfg)
+    mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)
     lexicon = Lexicon.build(
         [_row_text(d, cfg) for d in drafts]

@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+
+from rapidfuzz.distance import Levenshtein
 
 from extractor.model import RawRow
 from extractor.repair.codes import content_of, head_levels, provisional_code
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
-from extractor.values import parse_value
+from extractor.values import NOT_AVAILABLE, parse_value
 
 QUOTES = "\"'“”‘’«»`´"
+MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
 
-def clean_row(raw: RawRow, cfg: RepairConfig) -> CleanRow:
+def clean_row(
+    raw: RawRow, cfg: RepairConfig, *, ocr: bool = False, not_available: Sequence[str] = ("ND",)
+) -> CleanRow:
     """One printed band cleaned: whitespace normalised, stray marks removed, and a first reading
-    of its code and level."""
+    of its code and level. `ocr`: the band was read by OCR (glyphs glued to a value are specks);
+    `not_available`: how the document prints "not available", its most used way first."""
     cells = {role: " ".join(text.split()) for role, text in raw.cells.items()}
     repairs: list[Repair] = []
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
@@ -29,7 +37,7 @@ def clean_row(raw: RawRow, cfg: RepairConfig) -> CleanRow:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
-            clean = _read_value(base, role, cfg, repairs)
+            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
             if _is_stray(clean, role, coded, cfg):
                 clean = ""
             if base != text or not clean:
@@ -112,20 +120,92 @@ def _partner_in(mark: str, text: str) -> bool:
     return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
 
 
-def _read_value(text: str, role: str, cfg: RepairConfig, repairs: list[Repair]) -> str:
+def _read_value(
+    text: str,
+    role: str,
+    cfg: RepairConfig,
+    repairs: list[Repair],
+    *,
+    ocr: bool = False,
+    not_available: Sequence[str] = ("ND",),
+) -> str:
     """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
-    inside a number read as digits ("1,O15"). Changed only when that makes it parse; the change
-    is listed as an `ocr_value` repair."""
+    inside a number read as digits ("1,O15"), and on an OCR'd page glyphs glued to its ends cut
+    ("§57.4%", "(1,213"). Changed only when that makes it a value of the column's grammar
+    (`repair.value_grammar`); the change is listed as an `ocr_value` repair."""
     if not text or not cfg.is_value_column(role):
         return text
-    stripped = text
-    for pattern in cfg.value_strip:
-        stripped = pattern.sub("", stripped).strip()
-    for candidate in (stripped, _value_digits(stripped, cfg)):
-        if candidate != text and candidate and parse_value(candidate).unit != "?":
+    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available):
+        if candidate != text and candidate and cfg.fits(role, candidate):
             repairs.append(Repair("ocr_value", text, candidate, role))
             return candidate
     return text
+
+
+def _value_readings(
+    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str]
+) -> Iterator[str]:
+    """What a value cell may be read as, the least changed first: its marks stripped, then
+    letters inside a number read as digits, then (`ocr`, when neither is a value yet) glyphs
+    cut from its ends, or the not-available mark it is one letter away from."""
+    stripped = text
+    for pattern in cfg.value_strip:
+        stripped = pattern.sub("", stripped).strip()
+    digits = _value_digits(stripped, cfg)
+    yield stripped
+    yield digits
+    if ocr and not cfg.fits(role, stripped) and not cfg.fits(role, digits):
+        for core in edge_cuts(stripped, cfg.edge_glyphs):
+            yield core
+            yield _value_digits(core, cfg)
+        yield near_not_available(stripped, not_available)
+
+
+def near_not_available(text: str, spellings: Sequence[str]) -> str:
+    """The not-available mark ("ND") a figureless cell one letter away from it stands for ("NO",
+    "NOD"): of several, the one the document prints most (`spellings` comes in that order)."""
+    if any(c.isdigit() for c in text) or not 2 <= len(text) <= MAX_MARK_LENGTH:
+        return ""
+    for mark in spellings:
+        if any(c.isalpha() for c in mark) and Levenshtein.distance(text.upper(), mark) == 1:
+            return mark
+    return ""
+
+
+def not_available_spellings(raw_rows: Iterable[RawRow], cfg: RepairConfig) -> list[str]:
+    """The ways of printing "not available" (values.NOT_AVAILABLE), the document's most used first."""
+    used = Counter(
+        text.strip().upper()
+        for raw in raw_rows
+        for role, text in raw.cells.items()
+        if cfg.is_value_column(role) and parse_value(text).unit == "ND"
+    )
+    return [mark for mark, _ in used.most_common()] + sorted(NOT_AVAILABLE - set(used))
+
+
+def edge_cuts(text: str, most: int) -> Iterator[str]:
+    """`text` without up to `most` glyphs at either end, fewest cut first.
+
+    A speck glued to a value reads as a glyph ("§", "(", "°", "“O"). A digit or a separator is
+    never cut, nor a letter touching a digit or a separator: those stood for print ("B.1%" may
+    be "8.1%", and "202C" "2020"), which no cut can tell.
+    """
+    n = len(text)
+    for total in range(1, 2 * most + 1):
+        for left in range(max(0, total - most), min(total, most) + 1):
+            right = total - left
+            if left + right >= n:
+                continue
+            head, core, tail = text[:left], text[left : n - right], text[n - right :]
+            if core[:1] not in ".," and _cuttable(head, core[:1]) and _cuttable(tail[::-1], core[-1:]):
+                yield core.strip()
+
+
+def _cuttable(glyphs: str, beside: str) -> bool:
+    """Whether `glyphs` (outermost first… innermost last) may go from beside the character `beside`."""
+    if any(c.isdigit() or c in ".," for c in glyphs):
+        return False
+    return not (glyphs and glyphs[-1].isalpha() and beside.isdigit())
 
 
 def _value_digits(text: str, cfg: RepairConfig) -> str:
@@ -182,3 +262,44 @@ def drop_level_strays(drafts: list[Draft], cfg: RepairConfig) -> None:
                 draft.repairs.append(Repair("stray", text, "", role))
                 draft.cells[role] = ""
 
+
+
+# ---- separators misread, told by the row's other figures ------------------------------------------
+
+THOUSANDS = {",": re.compile(r"\d{1,3}(?:,\d{3})+%?"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+%?")}
+DECIMALS = {",": re.compile(r"-?\d+,\d{1,2}%?"), ".": re.compile(r"-?\d+\.\d{1,2}%?")}
+OTHER = {",": ".", ".": ","}
+
+
+def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collection[int]) -> None:
+    """A separator an OCR'd row prints where its other figures print the other one, read as
+    that one: "12.601" among "9,814 10,743" is "12,601"; "52,9%" among "47.2% 50.1%" is "52.9%".
+
+    Bitonal, blurred print loses the tail of a comma or grows one under a point. An indicator
+    prints its series one way, so a figure whose separator fewer of the row's figures use so
+    than use the other was misread (an `ocr_value` repair).
+    """
+    for draft in drafts:
+        if draft.page not in ocr_pages:
+            continue
+        figures = {role: text for role, text in draft.cells.items() if text and cfg.is_value_column(role)}
+        for role, text in figures.items():
+            others = [t for r, t in figures.items() if r != role]
+            mended = _mended_separator(text, others)
+            if mended and cfg.fits(role, mended):
+                draft.repairs.append(Repair("ocr_value", text, mended, role))
+                draft.cells[role] = mended
+
+
+def _mended_separator(text: str, others: Sequence[str]) -> str:
+    """`text` with its one separator swapped, when the row's other figures tell it was misread."""
+    for shapes in (THOUSANDS, DECIMALS):
+        for sep, shape in shapes.items():
+            if not shape.fullmatch(text):
+                continue
+            other = OTHER[sep]
+            # more of the row's figures print it the other way than this way (itself counted)
+            this_way = 1 + sum(1 for t in others if shape.fullmatch(t))
+            if sum(1 for t in others if shapes[other].fullmatch(t)) > this_way:
+                return text.replace(sep, other)
+    return ""

@@ -61,7 +61,7 @@ def content_score(level: str, content: Content, cfg: RepairConfig) -> float:
 
 def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
     """Every grammar code the printed text can be read as, with how well the prefix fits."""
-    text = CODE_SEPARATOR.sub(".", printed.strip())
+    text = CODE_SEPARATOR.sub(".", code_core(printed.strip(), cfg))
     if not text:
         return []
     parsed = cfg.rules.parse_code(text)
@@ -78,6 +78,18 @@ def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
         if cfg.rules.parse_code(code):
             out.append(Candidate(code, shape.level, prefix_evidence(prefix, shape.literal, cfg)))
     return out
+
+
+def code_core(printed: str, cfg: RepairConfig) -> str:
+    """The printed code without glyphs at its ends that no code character reads as ("‘LN.04.01",
+    "§S.04.01.02°"): a code starts with a prefix letter and ends with a digit of its last group,
+    so what can be neither (`_ocr.yaml` readings) is a speck or a mark beside it."""
+    start, end = 0, len(printed)
+    while start < end and not (printed[start].isalnum() or printed[start] in cfg.prefix_readings):
+        start += 1
+    while end > start and not (printed[end - 1].isdigit() or printed[end - 1] in cfg.digit_readings):
+        end -= 1
+    return printed[start:end]
 
 
 def _split_groups(

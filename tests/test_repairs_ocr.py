@@ -1,0 +1,167 @@
+"""Repairs of what tesseract makes of bitonal scans (issue 8), from the grammar of the cell.
+
+Every misread below was collected from the seeded scan variants of salud-2025
+(scripts/robustness_scans.py, seeds 1 and 8: 300/400 dpi bitonal, toner dropout, specks).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import repair as rp
+from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.repair.cells import edge_cuts
+from extractor.repair.codes import code_core, interpret_code
+from extractor.rules import load_rules
+
+ROLES = ["code", "name", "responsible", "baseline_year", "baseline_value", "obtained_2023", "progress_2025",
+         "expected_2021", "expected_2022", "expected_2023", "obtained_2021", "obtained_2022"]
+
+
+def _band(code: str, name: str, page: int = 1, **cells: str) -> RawRow:
+    return RawRow(page, 0.0, 1.0, {role: "" for role in ROLES} | {"code": code, "name": name} | cells)
+
+
+def _read(role: str, printed: str, *, ocr: bool = True) -> Row:
+    raws = [_band("IOP.01.01", "Porcentaje de hogares", **{role: printed})]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        ("§57.4%", "57.4%"),  # a speck before the value read as a glyph
+        ("(1,213", "1,213"),
+        ("121°", "121"),  # …after it
+        ("-OND", "ND"),  # a dash and a speck read "O" before ND
+        ("“OND", "ND"),
+        ("78:1%", "78.1%"),  # a point with a speck over it
+        ("57.4%)", "57.4%"),
+    ],
+)
+def test_glyphs_glued_to_an_ocr_value_are_cut_when_the_rest_is_a_value(printed: str, read: str) -> None:
+    row = _read("obtained_2023", printed)
+    assert row.get("obtained_2023") == read
+    assert f"ocr_value:{printed}->{read}" in row.repairs, "the repair is listed on its row"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "B.1%",  # a letter beside a separator stood for a digit: no cut can tell which
+        "-202C°",  # a letter touching a digit ("202C" is "2020" misread), not a speck
+        "771%",  # a value as read stays, however unlikely
+        "-5.2%",  # a printed sign is grammar
+    ],
+)
+def test_a_value_is_not_cut_into_another_number(printed: str) -> None:
+    row = _read("obtained_2023", printed)
+    assert row.get("obtained_2023") == printed and not row.repairs
+
+
+def test_a_not_available_mark_misread_by_a_letter_is_the_mark_the_document_prints() -> None:
+    """Seed 10 (200 dpi bitonal, heavy blur) reads the D of ND as O: "NO", "NOD"."""
+    raws = [
+        _band("IOP.01.01", "Porcentaje de hogares", obtained_2023="NO", baseline_value="NOD"),
+        _band("IOP.01.02", "Porcentaje de hogares", obtained_2023="ND", baseline_value="N.D."),
+        _band("IOP.01.03", "Porcentaje de hogares", obtained_2023="ND", baseline_value="N0"),
+    ]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert (rows[0].get("obtained_2023"), rows[0].get("baseline_value")) == ("ND", "ND")
+    assert "ocr_value:NO->ND" in rows[0].repairs and "ocr_value:NOD->ND" in rows[0].repairs
+    assert rows[2].get("baseline_value") == "N0", "a digit is a figure's: no mark is guessed"
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert rows[0].get("obtained_2023") == "NO", "a text layer's cell is as typed"
+
+
+def test_a_separator_the_rows_other_figures_print_the_other_way_was_misread() -> None:
+    """Seed 10: "12.601" among "9,814 10,743 11,672"; seed 22: "25,2%" among "19.8% 22.5%"."""
+    roles = ["expected_2021", "expected_2022", "expected_2023", "obtained_2021", "obtained_2022"]
+    counts = dict(zip(roles, ["9,814", "10,743", "11,672", "12.601", "1.025"], strict=True))
+    shares = dict(zip(roles, ["19.8%", "22.5%", "25,2%", "ND", "7.5%"], strict=True))
+    level = {"baseline_value": "1,5"}  # a decimal comma where the row prints none either way stays
+    raws = [_band("IOP.01.01", "Número de hogares", **counts), _band("IOP.01.02", "Porcentaje de hogares", **shares),
+            _band("IOP.01.03", "Porcentaje de hogares", **level)]
+    rules = load_rules("policy-matrix")
+    rows, _ = rp.repair(raws, rules, ocr_pages={1})
+    assert [rows[0].get(r) for r in roles] == ["9,814", "10,743", "11,672", "12,601", "1,025"]
+    assert rows[1].get("expected_2023") == "25.2%" and "ocr_value:25,2%->25.2%" in rows[1].repairs
+    assert rows[2].get("baseline_value") == "1,5"
+    rows, _ = rp.repair(raws, rules)
+    assert rows[0].get("obtained_2021") == "12.601", "a text layer's figure is as typed"
+
+
+def test_a_year_column_is_repaired_only_into_a_year() -> None:
+    assert _read("baseline_year", "2021)").get("baseline_year") == "2021"
+    # "202" is a number but no year: the misread stays for validation to flag
+    assert _read("baseline_year", "202).").get("baseline_year") == "202)."
+
+
+def test_a_text_layer_value_is_not_repaired_by_ocr_rules() -> None:
+    row = _read("obtained_2023", "(1,213", ocr=False)
+    assert row.get("obtained_2023") == "(1,213" and not row.repairs
+
+
+def test_edge_cuts_never_drop_a_digit_and_try_the_fewest_glyphs_first() -> None:
+    cuts = list(edge_cuts("-OND", 3))
+    assert set(cuts[:2]) == {"OND", "-ON"} and "ND" in cuts[2:5]
+    assert all(core.startswith("1") for core in edge_cuts("1,213)", 3))
+    assert "57.4%" in edge_cuts("§57.4%", 1)
+    assert not list(edge_cuts("§57.4%", 0))
+
+
+def test_code_specks_are_trimmed_by_the_code_grammar() -> None:
+    cfg = rp.RepairConfig.from_rules(load_rules("policy-matrix"))
+    assert code_core("‘LN.04.01", cfg) == "LN.04.01"
+    # "§" may stand for the S of a prefix (_ocr.yaml): it stays; "°" is no digit of a group
+    assert code_core("§S.04.01.02°", cfg) == "§S.04.01.02"
+    assert code_core("-§S.02,01.03", cfg) == "§S.02,01.03"
+    assert [c.code for c in interpret_code("‘LN.04.01", cfg)] == ["LN.04.01"]
+    assert "SS.04.01.02" in [c.code for c in interpret_code("§S.04.01.02°", cfg)]
+    assert code_core("LN.04.01", cfg) == "LN.04.01"
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def _ocr_page(number: int = 2) -> PageContent:
+    return PageContent(number, 842.0, 595.0, [], source="ocr")
+
+
+def _repair(code: str, field: str, before: str, after: str, page: int = 2) -> Finding:
+    return Finding("repair", "info", f"ocr_value: {before!r} -> {after!r}", code, field, before, after, page)
+
+
+def test_an_error_resting_on_a_repaired_ocr_figure_is_a_warning_that_names_the_reading() -> None:
+    mismatch = Finding("progress_mismatch", "error", "56.6 vs 54.6", "ISS.01.02.02.01", "progress_2025",
+                       "54.6", "56.6", page=2)
+    repaired = _repair("ISS.01.02.02.01", "obtained_2022", "(1,213", "1,213")
+    flagged = flag_doubtful([mismatch, repaired], [_ocr_page()])[0]
+    assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
+    assert "'(1,213' read as '1,213'" in flagged.message
+
+
+def test_an_objective_resting_on_a_repaired_indicator_is_a_warning_too() -> None:
+    rows = [Row("OP.01", "OP", "", {}, 2), Row("IOP.01.01", "IOP", "OP.01", {}, 2),
+            Row("OP.02", "OP", "", {}, 2), Row("IOP.02.01", "IOP", "OP.02", {}, 2)]
+    rollup = Finding("op_progress_mismatch", "error", "…", "OP.01", "progress_2025", "68.7", "70.1", page=2)
+    other = Finding("op_progress_mismatch", "error", "…", "OP.02", "progress_2025", "96.3", "90.0", page=2)
+    repaired = _repair("IOP.01.01", "obtained_2023", "§57.4%", "57.4%")
+    flagged, kept = flag_doubtful([rollup, other, repaired], [_ocr_page()], rows)[:2]
+    assert flagged.severity == "warning" and "IOP.01.01 obtained_2023" in flagged.message
+    assert kept == other, "an objective whose indicators were read as printed stays an error"
+
+
+def test_a_finding_about_no_figure_is_not_excused_by_a_repaired_figure() -> None:
+    orphan = Finding("expectation_failed", "error", "parent__present", "IOP.03.01", "parent", page=2)
+    repaired = _repair("IOP.03.01", "expected_2021", "“47", "47")
+    assert flag_doubtful([orphan, repaired], [_ocr_page()])[0] == orphan
+
+
+def test_a_repair_on_a_text_layer_page_casts_no_doubt() -> None:
+    mismatch = Finding("progress_mismatch", "error", "…", "ISS.01.01", "progress_2025", "54.6", "56.6", page=2)
+    repaired = _repair("ISS.01.01", "obtained_2022", "70.6.", "70.6")
+    text_page = PageContent(2, 842.0, 595.0, [], source="text")
+    assert flag_doubtful([mismatch, repaired], [text_page, _ocr_page(3)])[0] == mismatch
