@@ -34,6 +34,8 @@ class TableHeader:
     box: Box
     columns: list[Column]
     years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
+    cells: list[Box] = field(default_factory=list)  # the header's cells with text, a label read or not
+    assumptions: list[str] = field(default_factory=list)  # how the header was completed (on its rows)
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -287,7 +289,7 @@ def _header_from_anchor(
         return None
     columns.sort(key=lambda c: c.x0)
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
-    return TableHeader(box, columns, years)
+    return TableHeader(box, columns, years, cells=[c.box for c in row])
 
 
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:

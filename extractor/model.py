@@ -107,6 +107,7 @@ class RawRow:
     continues_previous: bool = False  # no code, first row after a page's header
     fill: tuple[float, float, float] | None = None  # colour of the progress cell, if any
     boxes: dict[str, CellBox] = field(default_factory=dict)  # column role → the cell on the page
+    assumptions: list[str] = field(default_factory=list)  # how layout read it (a header completed)
 
 
 # `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`

@@ -27,6 +27,7 @@ from extractor.layout import (
     row_spans_from_rules,
     ruled_table_bottom,
 )
+from extractor.matrix_columns import complete_headers
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import find_summary
@@ -66,10 +67,15 @@ class _Table:
     opening: bool = False  # the page opens with it: the rest of the previous page's table
 
 
-def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
-    """Find the headers (and block headings) of a page and cut the body under each into row spans."""
+def read_page_tables(
+    page: PageContent, rules: Rules, open_table: OpenTable | None = None, headers: list[TableHeader] | None = None
+) -> PageTables:
+    """Find the headers (and block headings) of a page and cut the body under each into row spans.
+
+    `headers`: the page's headers as found already (completed from the matrix's other pages).
+    """
     result = PageTables(page.number, words=list(page.words))
-    headers = find_headers(page, rules)
+    headers = find_headers(page, rules) if headers is None else headers
     blocks = BlockSpec.from_rules(rules)
     furniture = _furniture_patterns(rules)
     words = [w for line in text_lines(page.words) if not _is_furniture(line, furniture) for w in line]
@@ -324,7 +330,8 @@ def _rows_under_header(
             continue
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
         boxes = cell_boxes(page, header.columns, span_top, span_bottom)
-        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes))
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes,
+                           assumptions=list(header.assumptions)))
     return rows
 
 
@@ -356,8 +363,10 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     """Assemble the whole document: rows in order, joined across page breaks."""
     per_page: list[PageTables] = []
     open_table = OpenTable()
-    for page in pages:
-        tables = read_page_tables(page, rules, open_table)
+    # the matrix's header is one structure: what one page misread, another page printed
+    found = complete_headers([find_headers(page, rules) for page in pages], [page.number for page in pages])
+    for page, headers in zip(pages, found, strict=True):
+        tables = read_page_tables(page, rules, open_table, headers)
         open_table = tables.open_table
         per_page.append(tables)
     return assemble(per_page, rules, source)

@@ -35,7 +35,8 @@ def clean_row(raw: RawRow, cfg: RepairConfig) -> CleanRow:
             if base != text or not clean:
                 repairs.append(Repair("stray", text, "", role))
             cells[role] = clean
-    band = CleanRow(raw.page, cells, code_text, repairs, raw.continues_previous, boxes=dict(raw.boxes))
+    band = CleanRow(raw.page, cells, code_text, repairs, raw.continues_previous, boxes=dict(raw.boxes),
+                    assumptions=list(raw.assumptions))
     band.named = named
     band.head = head_levels(band.name, cfg)
     if code_text:

@@ -52,6 +52,7 @@ class CleanRow:
     guess: Candidate | None = None
     named: tuple[str, str] | None = None
     boxes: dict[str, CellBox] = field(default_factory=dict)  # the band's cells on its page
+    assumptions: list[str] = field(default_factory=list)  # layout's, carried to the row
 
     @property
     def name(self) -> str:
