@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -399,6 +399,30 @@ def row_spans_from_anchors(
         cuts.append(_widest_gap(body, a.bottom, b.top))
     cuts.append(bottom)
     return list(itertools.pairwise(cuts))
+
+
+def split_spans_at_codes(
+    words: Sequence[Word], code_col: Column, spans: Sequence[tuple[float, float]], is_code: Callable[[str], bool]
+) -> list[tuple[float, float]]:
+    """Ruled row spans, each holding two rows or more cut between their codes.
+
+    Toner dropout or a faint scan can take the whole rule between two rows: the span between
+    the rules left then holds both, and their cells would read as one row ("ISS.02.03.03.02
+    OP.03"). Codes one under the other in the code column are rows of their own, cut where the
+    whitespace between them is widest.
+    """
+    out: list[tuple[float, float]] = []
+    for top, bottom in spans:
+        codes = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2
+                 and is_code(w.text)]
+        firsts = [line[0] for line in text_lines(codes)]
+        if len(firsts) < 2:
+            out.append((top, bottom))
+            continue
+        body = [w for w in words if top <= w.ymid < bottom]
+        cuts = [top, *(_widest_gap(body, a.bottom, b.top) for a, b in itertools.pairwise(firsts)), bottom]
+        out += list(itertools.pairwise(cuts))
+    return out
 
 
 def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:

@@ -9,6 +9,11 @@ shifted or scaled on the glass, and the deskew, are followed) and snapped to thi
 header cell when one lies there. A header of another table (other columns at other places) does
 not align, and lends nothing.
 
+A page where no header was found at all, but whose text prints the other pages' header labels
+at the place they print them (rules broken by toner dropout merged its cells with the first
+row's), gets their header placed on it: x by its own column rules, y by the table's top rule.
+Its rows carry `header_from_page:N`.
+
 The rows read under a completed header carry the assumption (`header_columns_from_page:N:…`).
 """
 
@@ -17,14 +22,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extractor.geometry import Box
-from extractor.layout import TableHeader
-from extractor.model import Column
+import numpy as np
+
+from extractor.geometry import Box, ExtentIndex
+from extractor.layout import LABEL_MATCH_MIN, YEAR, TableHeader, join_cell_text, label_score
+from extractor.model import Column, PageContent
 
 ALIGN_PT = 4.0  # a column boundary mapped from another page's header lands this close to its own
 MIN_SHARED = 3  # columns both headers read, to place the rest by
 ALIGNED_SHARE = 0.8  # of the shared boundaries, at least this many land within ALIGN_PT
 OVERLAP_PT = 2.0  # a borrowed column may overlap a column the page read by this much (a rule's width)
+MAX_SHIFT_PT = 40.0  # how far a sheet may lie from where another page's sheet lay
+MIN_RULE_PT = 8.0  # a column rule at least this long (a row's height)
+RULES_SHARE = 0.5  # of a header's column borders, this many ruled on the page place it by the rules
+LABELS_SHARE = 0.4  # of a placed header's columns, this many must read their label there
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +152,80 @@ def describe_roles(roles: Sequence[str]) -> str:
         years = [y for y in years if y]
         parts.append(f"{key}_{years[0]}-{years[-1]}" if len(years) > 1 else f"{key}_{years[0]}" if years else key)
     return ",".join(parts)
+
+
+# ---- a page whose header was not found --------------------------------------------------------
+
+
+def place_headers(
+    pages: Sequence[PageContent], found: Sequence[Sequence[TableHeader]], labels: dict[str, list[str]]
+) -> list[list[TableHeader]]:
+    """Each page's headers; a page with none found gets the nearest page's header where its own
+    text prints that header's labels (`labels`: the family's synonyms per column role)."""
+    donors = [(page.number, h) for page, headers in zip(pages, found, strict=True) for h in headers]
+    out = []
+    for page, headers in zip(pages, found, strict=True):
+        if not headers:
+            for donor_page, donor in sorted(donors, key=lambda d: (abs(d[0] - page.number), d[0])):
+                placed = header_on_page(page, donor, labels)
+                if placed is not None:
+                    headers = [replace(placed, assumptions=[f"header_from_page:{donor_page}"])]
+                    break
+        out.append(list(headers))
+    return out
+
+
+def header_on_page(page: PageContent, donor: TableHeader, labels: dict[str, list[str]]) -> TableHeader | None:
+    """The donor's header laid over this page, if the page prints enough of its labels there."""
+    mapping = _map_by_rules(donor, _column_rules(page))
+    dy = _vertical_shift(page, donor, mapping)
+    top, bottom = donor.box.top + dy, donor.box.bottom + dy
+    columns = [Column(c.role, mapping(c.x0), mapping(c.x1), c.label) for c in donor.columns]
+    index = ExtentIndex(page.words)
+    read = sum(1 for c in columns if _label_printed(c, join_cell_text(index.inside(Box(c.x0, c.x1, top, bottom))),
+                                                     labels))
+    if read < max(MIN_SHARED, LABELS_SHARE * len(columns)):
+        return None
+    box = Box(columns[0].x0, columns[-1].x1, top, bottom)
+    return TableHeader(box, columns, {t: list(ys) for t, ys in donor.years.items()})
+
+
+def _label_printed(column: Column, text: str, labels: dict[str, list[str]]) -> bool:
+    """Whether a column's text in the header band reads its label (a year column: its year)."""
+    year = column.role.rpartition("_")[2]
+    if YEAR.match(year):
+        return year in text.replace(" ", "")
+    return label_score(text, [*labels.get(column.role, []), column.label]) >= LABEL_MATCH_MIN
+
+
+def _column_rules(page: PageContent) -> np.ndarray:
+    return np.array([e.x0 for e in page.edges if e.orientation == "v" and e.bottom - e.top >= MIN_RULE_PT])
+
+
+def _map_by_rules(donor: TableHeader, rules_x: np.ndarray) -> XMap:
+    """The donor's column borders moved onto this page's column rules: the shift that rules the
+    most of them, refined on those; no shift when the page is not ruled so."""
+    borders = np.array(sorted({c.x0 for c in donor.columns} | {c.x1 for c in donor.columns}))
+    if not len(rules_x) or not len(borders):
+        return XMap(1.0, 0.0)
+    shifts = (rules_x[None, :] - borders[:, None]).ravel()
+    shifts = shifts[np.abs(shifts) <= MAX_SHIFT_PT]
+    if not len(shifts):
+        return XMap(1.0, 0.0)
+    near = np.abs(borders[None, :, None] + shifts[:, None, None] - rules_x[None, None, :]).min(axis=2) <= ALIGN_PT
+    best = int(near.sum(axis=1).argmax())
+    if near[best].sum() < RULES_SHARE * len(borders):
+        return XMap(1.0, 0.0)
+    shift = float(shifts[best])
+    pairs = [(float(b), float(rules_x[np.abs(rules_x - b - shift).argmin()])) for b, hit in zip(borders, near[best],
+                                                                                                 strict=True) if hit]
+    return _least_squares(pairs)
+
+
+def _vertical_shift(page: PageContent, donor: TableHeader, mapping: XMap) -> float:
+    """How much lower this page's table starts: its top rule against the donor header's top."""
+    x0, x1 = mapping(donor.box.x0), mapping(donor.box.x1)
+    tops = [e.top - donor.box.top for e in page.edges
+            if e.orientation == "h" and abs(e.top - donor.box.top) <= MAX_SHIFT_PT
+            and min(e.x1, x1) - max(e.x0, x0) >= 0.5 * (x1 - x0)]
+    return min(tops, key=abs, default=0.0)

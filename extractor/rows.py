@@ -26,8 +26,9 @@ from extractor.layout import (
     row_spans_from_anchors,
     row_spans_from_rules,
     ruled_table_bottom,
+    split_spans_at_codes,
 )
-from extractor.matrix_columns import complete_headers
+from extractor.matrix_columns import complete_headers, place_headers
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import find_summary
@@ -315,9 +316,11 @@ def _rows_under_header(
     # the footnotes) would otherwise be taken for row rules
     ruled = rules.spec.table.ruled_body
     spans = row_spans_from_rules(page, header, top, bottom) if ruled else []
+    code_col = header.column("code")
+    token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
+    if spans and code_col:
+        spans = split_spans_at_codes(words, code_col, spans, lambda text: _opens_code(text, rules, token))
     if not spans:
-        code_col = header.column("code")
-        token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
         spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
     if not spans and continued:
         spans = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
@@ -333,6 +336,14 @@ def _rows_under_header(
         rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes,
                            assumptions=list(header.assumptions)))
     return rows
+
+
+MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values
+
+
+def _opens_code(text: str, rules: Rules, token: re.Pattern[str]) -> bool:
+    """A code of the grammar, or one damaged by OCR that still has a code's shape."""
+    return rules.parse_code(text) is not None or (len(text) >= MIN_CODE_CHARS and token.fullmatch(text) is not None)
 
 
 def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:
@@ -365,6 +376,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     open_table = OpenTable()
     # the matrix's header is one structure: what one page misread, another page printed
     found = complete_headers([find_headers(page, rules) for page in pages], [page.number for page in pages])
+    found = place_headers(pages, found, rules.header.get("columns", {}))
     for page, headers in zip(pages, found, strict=True):
         tables = read_page_tables(page, rules, open_table, headers)
         open_table = tables.open_table
