@@ -377,11 +377,25 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     found = complete_headers([find_headers(page, rules) for page in pages], [page.number for page in pages])
     found = place_headers(pages, found, rules.header.get("columns", {}))
+    one_table = not BlockSpec.from_rules(rules)
+    last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)
     for page, headers in zip(pages, found, strict=True):
+        if one_table and not headers and open_table.header is None and page.number < last_header:
+            # a page before the matrix's last header with no table open (the pages before lost
+            # their header): it is the matrix's if its codes open rows of the nearest page's table
+            open_table = OpenTable(_nearest_header(found, pages, page.number))
         tables = read_page_tables(page, rules, open_table, headers)
         open_table = tables.open_table
         per_page.append(tables)
     return assemble(per_page, rules, source)
+
+
+def _nearest_header(
+    found: Sequence[Sequence[TableHeader]], pages: Sequence[PageContent], number: int
+) -> TableHeader | None:
+    near = sorted(((abs(p.number - number), p.number, h[0]) for p, h in zip(pages, found, strict=True) if h),
+                  key=lambda t: (t[0], t[1]))
+    return near[0][2] if near else None
 
 
 def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -> Extraction:

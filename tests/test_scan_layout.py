@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from extractor.layout import split_spans_at_codes
-from extractor.model import Column, Word
+from extractor.geometry import Box, Edge
+from extractor.layout import TableHeader, split_spans_at_codes
+from extractor.matrix_columns import header_on_page, place_headers
+from extractor.model import Column, PageContent, Word
 
 CODE = re.compile(r"(?:[A-Z0-9]{1,3}[.,])?\d{2}(?:[.,]\d{2}){0,4}")
 
@@ -36,3 +38,49 @@ def test_a_row_with_one_code_and_a_wrapped_name_stays_whole() -> None:
     code_col = Column("code", 14, 63)
     words = [word("ISS.01.01.02.01", 16, 150), word("Número", 70, 150), word("de", 70, 159), word("2021", 30, 168)]
     assert split_spans_at_codes(words, code_col, [(148, 180)], is_code) == [(148, 180)]
+
+
+# ---- a page whose header was not found: the other pages' header placed on it -----------------
+
+LABELS = {"code": ["Código"], "name": ["Indicador"], "responsible": ["Responsable"], "direction": ["Sentido esperado"]}
+DONOR = TableHeader(
+    Box(14, 495, 106, 142),
+    [Column("code", 14, 63, "Código"), Column("name", 63, 321, "Indicador"),
+     Column("responsible", 321, 375, "Responsable"), Column("direction", 375, 421, "Sentido esperado"),
+     Column("expected_2021", 421, 458, "2021"), Column("expected_2022", 458, 495, "2022")],
+    {"expected_{year}": [2021, 2022]},
+)
+
+
+def sheet(shift: float, labels: bool, number: int = 1) -> PageContent:
+    """A page whose header rules and first row's rules are lost: only its column rules and the
+    table's top rule are left, the whole sheet `shift` pt to the right and 3 pt lower."""
+    xs = [14, 63, 321, 375, 421, 458, 495]
+    edges = [Edge.along("v", x + shift, 109, 400) for x in xs] + [Edge.along("h", 109, 14 + shift, 495 + shift)]
+    words = [word("OP.01", 16 + shift, 150), word("Mejorar", 70 + shift, 150)]
+    if labels:
+        words += [word("Código", 20 + shift, 120), word("Indicador", 150 + shift, 120),
+                  word("Responsable", 323 + shift, 120), word("Sentido", 380 + shift, 115),
+                  word("esperado", 380 + shift, 124), word("2021", 428 + shift, 132), word("2022", 465 + shift, 132)]
+    return PageContent(number, 842, 595, words, edges, source="ocr")
+
+
+def test_a_page_printing_the_headers_labels_gets_the_header_placed_by_its_rules() -> None:
+    placed = header_on_page(sheet(6.0, labels=True), DONOR, LABELS)
+    assert placed is not None
+    assert [(c.role, round(c.x0, 1), round(c.x1, 1)) for c in placed.columns] == [
+        (c.role, c.x0 + 6, c.x1 + 6) for c in DONOR.columns]
+    assert (round(placed.box.top, 1), round(placed.box.bottom, 1)) == (109, 145)  # the sheet lies 3 pt lower
+    assert placed.years == DONOR.years
+
+
+def test_a_page_without_the_labels_gets_no_header() -> None:
+    assert header_on_page(sheet(6.0, labels=False), DONOR, LABELS) is None
+    page = sheet(0.0, labels=False, number=2)
+    assert place_headers([page], [[]], LABELS) == [[]]
+
+
+def test_the_placed_header_names_the_page_it_came_from() -> None:
+    donor_page, page = sheet(0.0, labels=True, number=3), sheet(4.0, labels=True, number=2)
+    placed = place_headers([page, donor_page], [[], [DONOR]], LABELS)[0]
+    assert len(placed) == 1 and placed[0].assumptions == ["header_from_page:3"]
