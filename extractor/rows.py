@@ -19,6 +19,7 @@ from extractor.layout import (
     SNAP_TOLERANCE,
     TableHeader,
     cells_of_row_span,
+    column_borders,
     fill_color_at,
     find_continued_header,
     find_headers,
@@ -218,7 +219,7 @@ def _continued_table(
     if not ruled and not _aligned_codes(coded):
         return None  # no grid and no column of codes: text that cites codes
     top = _border_top(page, header.box.x0, first.top) if ruled else first.top
-    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top))
+    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top), column_borders(header))
     bottom = min(first_top, foot) if foot else first_top
     return _Table(header, top, bottom, top, opening=True)
 
@@ -300,7 +301,7 @@ def _left_open(
 
 def _table_bottom(page: PageContent, header: TableHeader) -> float:
     """The foot of a ruled table's grid, else the page's foot."""
-    return ruled_table_bottom(page.edges, header.box) or page.height
+    return ruled_table_bottom(page.edges, header.box, column_borders(header)) or page.height
 
 
 def _rows_under_header(
@@ -341,9 +342,16 @@ def _rows_under_header(
 MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values
 
 
+SPECKS = "'\"“”‘’«»`´.,:;|"  # what specks beside a code read as (stripped before its shape is judged)
+
+
 def _opens_code(text: str, rules: Rules, token: re.Pattern[str]) -> bool:
-    """A code of the grammar, or one damaged by OCR that still has a code's shape."""
-    return rules.parse_code(text) is not None or (len(text) >= MIN_CODE_CHARS and token.fullmatch(text) is not None)
+    """A code of the grammar, or one damaged by OCR that still has a code's shape (specks read as
+    marks at its ends, ":" for "." inside: ":1SS:01.03.02.01.")."""
+    if rules.parse_code(text) is not None:
+        return True
+    shape = re.sub(r"[:;]", ".", text.strip(SPECKS))
+    return len(shape) >= MIN_CODE_CHARS and token.fullmatch(shape) is not None
 
 
 def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:

@@ -84,3 +84,34 @@ def test_the_placed_header_names_the_page_it_came_from() -> None:
     donor_page, page = sheet(0.0, labels=True, number=3), sheet(4.0, labels=True, number=2)
     placed = place_headers([page, donor_page], [[], [DONOR]], LABELS)[0]
     assert len(placed) == 1 and placed[0].assumptions == ["header_from_page:3"]
+
+
+# ---- header sub-cells and the table's foot where rules were lost ------------------------------
+
+
+def test_a_sub_cell_reading_two_years_or_two_labels_is_cut_at_the_rule_between_them() -> None:
+    from extractor.layout import _HeaderCell, _split_subs
+
+    years = [word("2021", 676, 133), word("2022", 703, 133)]
+    cell = _HeaderCell(Box(672, 724, 131, 142), "2021 2022", years)
+    cut = _split_subs([cell], {"years": "obtained_{year}"}, rules_x=[698.0, 750.0])
+    assert [(c.text, c.box.x0, c.box.x1) for c in cut] == [("2021", 672, 698), ("2022", 698, 724)]
+    pair = [word("Año", 508, 133), word("|", 525, 131), word("valor", 531, 133)]
+    cell = _HeaderCell(Box(504, 552, 131, 142), "Año | valor", pair)
+    group = {"sub": {"baseline_year": ["Año"], "baseline_value": ["valor"]}}
+    cut = _split_subs([cell], group, rules_x=[])  # no rule left: midway between the labels
+    assert [c.text for c in cut] == ["Año", "valor"] and cut[0].box.x1 == cut[1].box.x0 == (523 + 531) / 2
+    one = _HeaderCell(Box(552, 576, 131, 142), "2021", [word("2021", 556, 133)])
+    assert _split_subs([one], {"years": "expected_{year}"}, rules_x=[]) == [one]
+
+
+def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_border() -> None:
+    from extractor.layout import ruled_table_bottom
+
+    header = Box(14, 200, 106, 142)
+    broken_left = [Edge.along("v", 14, 106, 374), Edge.along("v", 14, 377, 488)]
+    others = [Edge.along("v", x, 106, 565) for x in (63, 120, 200)]
+    assert ruled_table_bottom(broken_left + others, header) == 488  # the left border alone
+    assert ruled_table_bottom(broken_left + others, header, [14, 63, 120, 200]) == 565
+    note_box = [Edge.along("v", 14, 575, 600), Edge.along("v", 63, 575, 600)]  # a call-out under it
+    assert ruled_table_bottom(broken_left + others + note_box, header, [14, 63, 120, 200]) == 565
