@@ -19,6 +19,7 @@ The rows read under a completed header carry the assumption (`header_columns_fro
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -229,3 +230,85 @@ def _vertical_shift(page: PageContent, donor: TableHeader, mapping: XMap) -> flo
             if e.orientation == "h" and abs(e.top - donor.box.top) <= MAX_SHIFT_PT
             and min(e.x1, x1) - max(e.x0, x0) >= 0.5 * (x1 - x0)]
     return min(tops, key=abs, default=0.0)
+
+
+# ---- years misread in a header -----------------------------------------------------------------
+
+
+def agree_years(found: Sequence[Sequence[TableHeader]], numbers: Sequence[int]) -> list[list[TableHeader]]:
+    """Each header's year columns read as the matrix prints them.
+
+    A year misread in one header cell ("2022" for 2021, "2028" for 2025) makes two columns of
+    one role, or a column no other page has, and its cells are lost or glued to the next
+    column's. A group's years run on one by one, so one year that repeats or steps back in a
+    run of three or more is read from its neighbours; a year the other pages' headers print at that place wins by
+    their vote, a tie going to the year the header's other groups print.
+    """
+    runs = [[_years_run_on(h) for h in headers] for headers in found]
+    donors = [(n, h) for n, headers in zip(numbers, runs, strict=True) for h in headers]
+    return [[_years_voted(h, n, donors) for h in headers] for n, headers in zip(numbers, runs, strict=True)]
+
+
+def _year_of(role: str) -> tuple[str, int] | None:
+    stem, _, year = role.rpartition("_")
+    return (stem, int(year)) if stem and YEAR.match(year) else None
+
+
+def _years_run_on(header: TableHeader) -> TableHeader:
+    renamed: dict[int, str] = {}
+    stems = dict.fromkeys(y[0] for c in header.columns if (y := _year_of(c.role)))
+    for stem in stems:
+        group = [(i, y[1]) for i, c in enumerate(header.columns) if (y := _year_of(c.role)) and y[0] == stem]
+        if len(group) < 3 or all(a[1] < b[1] for a, b in itertools.pairwise(group)):
+            continue  # years in order may skip one (2019, 2020, 2021, 2023): only a repeat or a step back is misread
+        starts = [year - k for k, (_, year) in enumerate(group)]
+        start = max(set(starts), key=starts.count)
+        if starts.count(start) >= len(group) - 1 and starts.count(start) < len(group):
+            renamed |= {i: f"{stem}_{start + k}" for k, (i, year) in enumerate(group) if year != start + k}
+    return _renamed(header, renamed, "years of the group run on") if renamed else header
+
+
+def _years_voted(header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]]) -> TableHeader:
+    renamed: dict[int, str] = {}
+    for i, col in enumerate(header.columns):
+        own = _year_of(col.role)
+        if own is None:
+            continue
+        votes = [col.role, *(role for n, d in donors if n != number for role in [_role_at(d, header, col)] if role)]
+        ranked = sorted(set(votes), key=lambda r: (-votes.count(r), _year_of(r) is None,
+                                                   not _printed_elsewhere(r, header), r != col.role))
+        best = ranked[0]
+        if best != col.role and (_year_of(best) or ("", 0))[0] == own[0] and votes.count(best) >= votes.count(col.role):
+            renamed[i] = best
+    return _renamed(header, renamed, "the other pages' headers") if renamed else header
+
+
+def _printed_elsewhere(role: str, header: TableHeader) -> bool:
+    """Whether the role's year is printed in another group of this header."""
+    year = _year_of(role)
+    return year is not None and any(
+        (y := _year_of(c.role)) and y[1] == year[1] and y[0] != year[0] for c in header.columns)
+
+
+def _role_at(donor: TableHeader, header: TableHeader, col: Column) -> str | None:
+    """The role of the donor's column at this column's place, when the two headers align."""
+    if donor is header:
+        return None
+    mapping = fit_columns(donor.columns, header.columns)
+    if mapping is None:
+        return None
+    for d in donor.columns:
+        if abs(mapping(d.x0) - col.x0) <= ALIGN_PT and abs(mapping(d.x1) - col.x1) <= ALIGN_PT:
+            return d.role
+    return None
+
+
+def _renamed(header: TableHeader, renamed: dict[int, str], why: str) -> TableHeader:
+    columns = [replace(c, role=renamed[i]) if i in renamed else c for i, c in enumerate(header.columns)]
+    years: dict[str, list[int]] = {}
+    for c in columns:
+        if (y := _year_of(c.role)) and f"{y[0]}_{{year}}" in header.years:
+            years.setdefault(f"{y[0]}_{{year}}", []).append(y[1])
+    notes = [f"header_year:{header.columns[i].role}->{role} ({why})" for i, role in sorted(renamed.items())]
+    return replace(header, columns=columns, years={t: sorted(set(ys)) for t, ys in years.items()},
+                   assumptions=[*header.assumptions, *notes])

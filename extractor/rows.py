@@ -29,7 +29,7 @@ from extractor.layout import (
     ruled_table_bottom,
     split_spans_at_codes,
 )
-from extractor.matrix_columns import complete_headers, place_headers
+from extractor.matrix_columns import agree_years, complete_headers, place_headers
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import find_summary
@@ -383,7 +383,9 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     per_page: list[PageTables] = []
     open_table = OpenTable()
     # the matrix's header is one structure: what one page misread, another page printed
-    found = complete_headers([find_headers(page, rules) for page in pages], [page.number for page in pages])
+    numbers = [page.number for page in pages]
+    found = agree_years([find_headers(page, rules) for page in pages], numbers)
+    found = complete_headers(found, numbers)
     found = place_headers(pages, found, rules.header.get("columns", {}))
     one_table = not BlockSpec.from_rules(rules)
     last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)

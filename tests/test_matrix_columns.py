@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractor.geometry import Box
 from extractor.layout import TableHeader
-from extractor.matrix_columns import complete_headers, describe_roles, fit_columns
+from extractor.matrix_columns import agree_years, complete_headers, describe_roles, fit_columns
 from extractor.model import Column
 
 # a policy matrix header: fixed columns, then one year group (x in points)
@@ -71,3 +71,35 @@ def test_a_column_beyond_this_pages_table_is_not_borrowed() -> None:
 def test_roles_are_described_in_a_few_words() -> None:
     roles = ["name", "expected_2021", "expected_2022", "expected_2023", "obtained_2021", "progress_2025"]
     assert describe_roles(roles) == "name,expected_2021-2023,obtained_2021,progress_2025"
+
+
+# ---- years misread in a header ------------------------------------------------------------------
+
+YEARS = [("code", 14, 63), ("name", 63, 321), ("responsible", 321, 375),
+         ("obtained_2021", 375, 400), ("obtained_2022", 400, 425), ("obtained_2023", 425, 450),
+         ("progress_2023", 450, 480)]
+
+
+def misread(roles: list[tuple[str, float, float]], wrong: dict[str, str]) -> TableHeader:
+    return header([(wrong.get(r, r), x0, x1) for r, x0, x1 in roles])
+
+
+def test_a_year_repeated_in_its_group_is_read_from_the_run() -> None:
+    page = misread(YEARS, {"obtained_2021": "obtained_2022"})  # "2021" read as "2022"
+    fixed = agree_years([[page]], [1])[0][0]
+    assert [c.role for c in fixed.columns] == [r for r, _, _ in YEARS]
+    assert fixed.years["obtained_{year}"] == [2021, 2022, 2023]
+    assert fixed.assumptions == ["header_year:obtained_2022->obtained_2021 (years of the group run on)"]
+
+
+def test_years_in_order_that_skip_one_are_left_as_printed() -> None:
+    page = misread(YEARS, {"obtained_2023": "obtained_2024", "progress_2023": "progress_2024"})
+    assert agree_years([[page]], [1])[0][0] is page
+
+
+def test_a_year_only_one_page_reads_goes_by_the_other_pages_and_the_years_its_groups_print() -> None:
+    good, bad = header(YEARS), misread(YEARS, {"progress_2023": "progress_2028"})  # "2023" read as "2028"
+    fixed = agree_years([[good], [bad]], [1, 2])
+    assert fixed[0][0] is good  # a tie: 2023 is the year its other group prints
+    assert [c.role for c in fixed[1][0].columns] == [r for r, _, _ in YEARS]
+    assert fixed[1][0].assumptions == ["header_year:progress_2028->progress_2023 (the other pages' headers)"]
