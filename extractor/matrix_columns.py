@@ -210,7 +210,7 @@ def _map_by_rules(donor: TableHeader, rules_x: np.ndarray) -> XMap:
     if not len(rules_x) or not len(borders):
         return XMap(1.0, 0.0)
     shifts = (rules_x[None, :] - borders[:, None]).ravel()
-    shifts = shifts[np.abs(shifts) <= MAX_SHIFT_PT]
+    shifts = np.unique(np.round(shifts[np.abs(shifts) <= MAX_SHIFT_PT]))  # to the point: refined below
     if not len(shifts):
         return XMap(1.0, 0.0)
     near = np.abs(borders[None, :, None] + shifts[:, None, None] - rules_x[None, None, :]).min(axis=2) <= ALIGN_PT
