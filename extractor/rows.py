@@ -342,7 +342,7 @@ def _rows_under_header(
 MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values
 
 
-SPECKS = "'\"“”‘’«»`´.,:;|"  # what specks beside a code read as (stripped before its shape is judged)
+SPECKS = "'\"“”‘’«»`´.,:;|()[]"  # what specks beside a code read as (stripped before its shape is judged)
 
 
 def _opens_code(text: str, rules: Rules, token: re.Pattern[str]) -> bool:
