@@ -293,26 +293,61 @@ def _header_from_anchor(
         if role:
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)
-    groups_found = 0
-    for group in header_rules.get("groups", []):
+    groups = header_rules.get("groups", [])
+    read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
+    for g, group in enumerate(groups):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
-            groups_found += 1
-            subs = [
-                c
-                for c in row
-                if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1
-            ]
-            columns += _group_columns(group, _split_subs(subs, group, rules_x), years)
+            read[g] = cell.box
+            columns += _group_columns(group, _split_subs(_subs_of(cell, row), group, rules_x), years)
+    notes = []
+    by_order = _group_by_order(row, used, groups, read)
+    if by_order is not None:
+        g, i = by_order
+        used.add(i)
+        read[g] = row[i].box
+        columns += _group_columns(groups[g], _split_subs(_subs_of(row[i], row), groups[g], rules_x), years)
+        notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
-    if not _enough_labels(columns, groups_found, header_rules, min_share):
+    if not _enough_labels(columns, len(read), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, row_bottom - 1)
-    return TableHeader(box, columns, years, cells=[c.box for c in row])
+    return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
+
+
+def _subs_of(cell: _HeaderCell, row: Sequence[_HeaderCell]) -> list[_HeaderCell]:
+    """The header cells under a group's cell."""
+    return [c for c in row if c.box.top >= cell.box.bottom - 1 and cell.box.x0 - 1 <= c.box.xmid <= cell.box.x1 + 1]
+
+
+def _group_by_order(
+    row: Sequence[_HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box]
+) -> tuple[int, int] | None:
+    """The one year group whose label no cell reads, found by its place among the groups read.
+
+    The family's groups are printed in the rules' order. When exactly one year group is not
+    read, and exactly one unread cell with years under it lies between the groups read before
+    and after it, that cell is the group's label misread ("Lugano S882 ss" for "Logros
+    esperados"): (group, cell index).
+    """
+    missing = [g for g, group in enumerate(groups) if g not in read and group.get("years")]
+    if len(missing) != 1 or not read:
+        return None
+    g = missing[0]
+    left = max((box.x1 for k, box in read.items() if k < g), default=None)
+    right = min((box.x0 for k, box in read.items() if k > g), default=None)
+    if left is None and right is None:
+        return None
+    candidates = [
+        i for i, cell in enumerate(row)
+        if i not in used and (left is None or cell.box.x0 >= left - 1) and (right is None or cell.box.x1 <= right + 1)
+        and sum(1 for sub in _subs_of(cell, row) if YEAR.match(_squash(sub.text))) >= 2
+    ]  # fmt: skip
+    return (g, candidates[0]) if len(candidates) == 1 else None
 
 
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:

@@ -115,3 +115,18 @@ def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_b
     assert ruled_table_bottom(broken_left + others, header, [14, 63, 120, 200]) == 565
     note_box = [Edge.along("v", 14, 575, 600), Edge.along("v", 63, 575, 600)]  # a call-out under it
     assert ruled_table_bottom(broken_left + others + note_box, header, [14, 63, 120, 200]) == 565
+
+
+def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups() -> None:
+    from extractor.layout import _group_by_order, _HeaderCell
+
+    groups = [{"labels": ["Línea base"], "sub": {}}, {"labels": ["Logros esperados"], "years": "expected_{year}"},
+              {"labels": ["Valores obtenidos"], "years": "obtained_{year}"}]
+    row = [_HeaderCell(Box(504, 552, 106, 131), "Línea base"), _HeaderCell(Box(552, 672, 106, 131), "Lugano S882 ss"),
+           _HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"),
+           *(_HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
+    read = {0: row[0].box, 2: row[2].box}
+    assert _group_by_order(row, {0, 2}, groups, read) == (1, 1)
+    assert _group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
+    years_gone = row[:3]  # no years under the misread cell: not a year group
+    assert _group_by_order(years_gone, {0, 2}, groups, read) is None
