@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
@@ -33,6 +33,8 @@ class TableHeader:
     box: Box
     columns: list[Column]
     years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
+    cells: list[Box] = field(default_factory=list)  # the header's cells with text, a label read or not
+    assumptions: list[str] = field(default_factory=list)  # how the header was completed (on its rows)
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -104,14 +106,24 @@ def _union_length(spans: list[tuple[float, float]]) -> float:
     return total
 
 
-def ruled_table_bottom(edges: Sequence[Edge], header_box: Box) -> float | None:
+def ruled_table_bottom(edges: Sequence[Edge], header_box: Box, borders: Sequence[float] = ()) -> float | None:
     """Where the ruled grid under a header ends: the foot of its left border, followed down.
 
     Boxes drawn below a table (call-out notes) are ruled too, but they are not joined to the
-    table's own left border.
+    table's own left border. With `borders` (the x of the table's column rules), the foot that
+    two of them or more reach: toner dropout may break any one rule, the left border too, and a
+    rule followed down stops at its break.
     """
+    feet = [f for x in (borders or [header_box.x0]) if (f := _border_foot(edges, header_box, x)) is not None]
+    if len(feet) < 2:
+        return feet[0] if feet else None
+    return max(f for f in feet if sum(1 for g in feet if g >= f - SNAP_TOLERANCE) >= 2)
+
+
+def _border_foot(edges: Sequence[Edge], header_box: Box, x: float) -> float | None:
+    """The foot of the vertical rule at `x` that starts at the header, followed down."""
     left = sorted(
-        (e for e in edges if e.orientation == "v" and abs(e.x0 - header_box.x0) <= SNAP_TOLERANCE),
+        (e for e in edges if e.orientation == "v" and abs(e.x0 - x) <= SNAP_TOLERANCE),
         key=lambda e: e.top,
     )
     reach = None
@@ -122,6 +134,11 @@ def ruled_table_bottom(edges: Sequence[Edge], header_box: Box) -> float | None:
     return reach if reach is not None and reach > header_box.bottom + 2 else None
 
 
+def column_borders(header: TableHeader) -> list[float]:
+    """The x of a table's column rules: each column's left side and the last one's right."""
+    return sorted({c.x0 for c in header.columns} | {max(c.x1 for c in header.columns)})
+
+
 # ---- header ----------------------------------------------------------------------------------
 
 
@@ -129,6 +146,7 @@ def ruled_table_bottom(edges: Sequence[Edge], header_box: Box) -> float | None:
 class _HeaderCell:
     box: Box
     text: str
+    words: list[Word] = field(default_factory=list)
 
 
 def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
@@ -137,14 +155,14 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     anchors = header_rules.get("anchor", [])
     cells = _header_cells(page)
     index = ExtentIndex(page.words)
-    hcells = [_HeaderCell(box, join_cell_text(index.inside(box))) for box in cells]
+    hcells = [_HeaderCell(box, join_cell_text(words), words) for box in cells for words in [index.inside(box)]]
     headers: list[TableHeader] = []
     for anchor in hcells:
         if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:
             continue
         if any(h.box.top - 1 <= anchor.box.ymid <= h.box.bottom + 1 for h in headers):
             continue
-        header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share)
+        header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, _column_rules(page))
         if header:
             headers.append(header)
     return sorted(headers or _text_headers(page, rules), key=lambda h: h.box.top)
@@ -199,7 +217,7 @@ def completed_from(header: TableHeader, previous: TableHeader | None) -> TableHe
     ]
     if not missing:
         return header
-    return TableHeader(header.box, sorted(header.columns + missing, key=lambda c: c.x0), header.years)
+    return replace(header, columns=sorted(header.columns + missing, key=lambda c: c.x0))
 
 
 def find_continued_header(
@@ -221,11 +239,12 @@ def find_continued_header(
         above = [w for w in carried if box.x0 <= w.xmid <= box.x1] if box.top <= cut_top + 1 else []
         own = [w for w in words if box.contains(w)]
         text = " ".join(t for t in (join_cell_text(above), join_cell_text(own)) if t)
-        hcells.append(_HeaderCell(box, text))
+        hcells.append(_HeaderCell(box, text, own))
     anchors = rules.header.get("anchor", [])
     for anchor in hcells:
         if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
-            header = _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
+            header = _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share,
+                                         _column_rules(page))
             if header:
                 return header
     return None
@@ -282,8 +301,14 @@ def _header_candidate_cells(page: PageContent) -> list[Box]:
     return [c for c in cells if c.bottom - c.top < page.height * 0.25]
 
 
+def _column_rules(page: PageContent) -> list[float]:
+    """The x of the page's vertical rules."""
+    return sorted(e.x0 for e in page.edges if e.orientation == "v")
+
+
 def _header_from_anchor(
-    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict, min_share: float
+    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict, min_share: float,
+    rules_x: Sequence[float] = (),
 ) -> TableHeader | None:
     row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
     row = [c for c in cells if c.text and row_top <= c.box.ymid <= row_bottom and c.box.x1 > anchor.box.x0 - 1]
@@ -296,24 +321,59 @@ def _header_from_anchor(
         if role:
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)
-    groups_found = 0
+    groups = header_rules.get("groups", [])
+    read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
     bottom = row_bottom - 1
-    for group in header_rules.get("groups", []):
+    for g, group in enumerate(groups):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
-            groups_found += 1
+            read[g] = cell.box
             subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
             bottom = max([bottom, *(c.box.bottom for c in subs)])
-            columns += _group_columns(group, subs, years)
+            columns += _group_columns(group, _split_subs(subs, group, rules_x), years)
+    notes: list[str] = []
+    by_order = _group_by_order(row, used, groups, read)
+    if by_order is not None:
+        g, i = by_order
+        used.add(i)
+        read[g] = row[i].box
+        columns += _group_columns(groups[g], _split_subs(_subs_under(row[i], row), groups[g], rules_x), years)
+        notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
-    if not _enough_labels(columns, groups_found, header_rules, min_share):
+    if not _enough_labels(columns, len(read), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
-    return TableHeader(box, columns, years)
+    return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
+
+
+def _group_by_order(
+    row: Sequence[_HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box]
+) -> tuple[int, int] | None:
+    """The one year group whose label no cell reads, found by its place among the groups read.
+
+    The family's groups are printed in the rules' order. When exactly one year group is not
+    read, and exactly one unread cell with years under it lies between the groups read before
+    and after it, that cell is the group's label misread ("Lugano S882 ss" for "Logros
+    esperados"): (group, cell index).
+    """
+    missing = [g for g, group in enumerate(groups) if g not in read and group.get("years")]
+    if len(missing) != 1 or not read:
+        return None
+    g = missing[0]
+    left = max((box.x1 for k, box in read.items() if k < g), default=None)
+    right = min((box.x0 for k, box in read.items() if k > g), default=None)
+    if left is None and right is None:
+        return None
+    candidates = [
+        i for i, cell in enumerate(row)
+        if i not in used and (left is None or cell.box.x0 >= left - 1) and (right is None or cell.box.x1 <= right + 1)
+        and sum(1 for sub in _subs_under(cell, row) if YEAR.match(squash_label(sub.text))) >= 2
+    ]  # fmt: skip
+    return (g, candidates[0]) if len(candidates) == 1 else None
 
 
 def _subs_under(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
@@ -368,6 +428,51 @@ def _single_column_role(text: str, columns: dict[str, list[str]]) -> str | None:
         if score > best:
             best_role, best = role, score
     return best_role if best >= LABEL_MATCH_MIN else None
+
+
+def _split_subs(subs: list[_HeaderCell], group: dict, rules_x: Sequence[float]) -> list[_HeaderCell]:
+    """Sub-cells of a group, one per label: a cell that reads two years ("2021 2022") or two sub
+    labels ("Año | valor") is two cells whose rule between them was lost (toner dropout, a
+    faint scan); it is cut at a column rule of the page between the two, else midway."""
+    out = []
+    for sub in subs:
+        pieces = _year_pieces(sub.words) if group.get("years") else _label_pieces(sub.words, group.get("sub") or {})
+        if len(pieces) < 2:
+            out.append(sub)
+            continue
+        cuts = [sub.box.x0, *(_cut_between(a, b, rules_x) for a, b in itertools.pairwise(pieces)), sub.box.x1]
+        out += [_HeaderCell(Box(x0, x1, sub.box.top, sub.box.bottom), join_cell_text(piece), piece)
+                for (x0, x1), piece in zip(itertools.pairwise(cuts), pieces, strict=True)]
+    return out
+
+
+def _year_pieces(words: Sequence[Word]) -> list[list[Word]]:
+    """The words of a cell, one piece per year printed side by side (all of them in one piece
+    unless two years or more are)."""
+    years = sorted((w for w in words if YEAR.match(squash_label(w.text))), key=lambda w: w.x0)
+    if len(years) < 2 or any(b.x0 < a.x1 for a, b in itertools.pairwise(years)):
+        return [list(words)]
+    return [[y] for y in years]
+
+
+def _label_pieces(words: Sequence[Word], labels: dict[str, list[str]]) -> list[list[Word]]:
+    """The words of a cell cut into two side-by-side pieces that each read a different sub label."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    text = [w for w in ordered if squash_label(w.text)]  # a rule read as "|" is no word of a label
+    for i in range(1, len(text)):
+        left, right = text[:i], text[i:]
+        if left[-1].x1 > right[0].x0:
+            continue
+        roles = [_single_column_role(join_cell_text(part), labels) for part in (left, right)]
+        if roles[0] and roles[1] and roles[0] != roles[1]:
+            return [left, right]
+    return [list(words)]
+
+
+def _cut_between(left: Sequence[Word], right: Sequence[Word], rules_x: Sequence[float]) -> float:
+    lo, hi = max(w.x1 for w in left), min(w.x0 for w in right)
+    between = [x for x in rules_x if lo <= x <= hi]
+    return min(between, key=lambda x: abs(x - (lo + hi) / 2)) if between else (lo + hi) / 2
 
 
 def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[int]]) -> list[Column]:
@@ -436,6 +541,30 @@ def row_spans_from_anchors(
         cuts.append(_widest_gap(body, a.bottom, b.top))
     cuts.append(bottom)
     return list(itertools.pairwise(cuts))
+
+
+def split_spans_at_codes(
+    words: Sequence[Word], code_col: Column, spans: Sequence[tuple[float, float]], is_code: Callable[[str], bool]
+) -> list[tuple[float, float]]:
+    """Ruled row spans, each holding two rows or more cut between their codes.
+
+    Toner dropout or a faint scan can take the whole rule between two rows: the span between
+    the rules left then holds both, and their cells would read as one row ("ISS.02.03.03.02
+    OP.03"). Codes one under the other in the code column are rows of their own, cut where the
+    whitespace between them is widest.
+    """
+    out: list[tuple[float, float]] = []
+    for top, bottom in spans:
+        codes = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2
+                 and is_code(w.text)]
+        firsts = [line[0] for line in text_lines(codes)]
+        if len(firsts) < 2:
+            out.append((top, bottom))
+            continue
+        body = [w for w in words if top <= w.ymid < bottom]
+        cuts = [top, *(_widest_gap(body, a.bottom, b.top) for a, b in itertools.pairwise(firsts)), bottom]
+        out += list(itertools.pairwise(cuts))
+    return out
 
 
 def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:

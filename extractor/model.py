@@ -110,6 +110,7 @@ class RawRow:
     # where its words come from: a text layer prints what its producer wrote, OCR may misread
     # (repair undoes misreadings only an image can cause on OCR'd rows alone)
     source: Literal["text", "ocr"] = "text"
+    assumptions: list[str] = field(default_factory=list)  # how layout read it (a header completed)
 
 
 # `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`

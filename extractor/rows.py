@@ -19,6 +19,7 @@ from extractor.layout import (
     SNAP_TOLERANCE,
     TableHeader,
     cells_of_row_span,
+    column_borders,
     completed_from,
     fill_color_at,
     find_continued_header,
@@ -27,7 +28,9 @@ from extractor.layout import (
     row_spans_from_anchors,
     row_spans_from_rules,
     ruled_table_bottom,
+    split_spans_at_codes,
 )
+from extractor.matrix_columns import agree_years, complete_headers, place_headers
 from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import continued_summary, find_summary_table
@@ -67,10 +70,15 @@ class _Table:
     opening: bool = False  # the page opens with it: the rest of the previous page's table
 
 
-def read_page_tables(page: PageContent, rules: Rules, open_table: OpenTable | None = None) -> PageTables:
-    """Find the headers (and block headings) of a page and cut the body under each into row spans."""
+def read_page_tables(
+    page: PageContent, rules: Rules, open_table: OpenTable | None = None, headers: list[TableHeader] | None = None
+) -> PageTables:
+    """Find the headers (and block headings) of a page and cut the body under each into row spans.
+
+    `headers`: the page's headers as found already (completed from the matrix's other pages).
+    """
     result = PageTables(page.number, words=list(page.words))
-    headers = find_headers(page, rules)
+    headers = find_headers(page, rules) if headers is None else headers
     if headers and open_table and open_table.header:
         headers[0] = completed_from(headers[0], open_table.header)
     blocks = BlockSpec.from_rules(rules)
@@ -218,7 +226,7 @@ def _continued_table(
     if not ruled and not _aligned_codes(coded):
         return None  # no grid and no column of codes: text that cites codes
     top = _border_top(page, header.box.x0, first.top) if ruled else first.top
-    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top))
+    foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top), column_borders(header))
     bottom = min(first_top, foot) if foot else first_top
     return _Table(header, top, bottom, top, opening=True)
 
@@ -300,7 +308,7 @@ def _left_open(
 
 def _table_bottom(page: PageContent, header: TableHeader) -> float:
     """The foot of a ruled table's grid, else the page's foot."""
-    return ruled_table_bottom(page.edges, header.box) or page.height
+    return ruled_table_bottom(page.edges, header.box, column_borders(header)) or page.height
 
 
 def _rows_under_header(
@@ -316,9 +324,11 @@ def _rows_under_header(
     # the footnotes) would otherwise be taken for row rules
     ruled = rules.spec.table.ruled_body
     spans = row_spans_from_rules(page, header, top, bottom) if ruled else []
+    code_col = header.column("code")
+    token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
+    if spans and code_col:
+        spans = split_spans_at_codes(words, code_col, spans, lambda text: _opens_code(text, rules, token))
     if not spans:
-        code_col = header.column("code")
-        token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
         spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
     if not spans and continued:
         spans = [(top, bottom)]  # no code: all of it is the rest of the previous page's last row
@@ -331,8 +341,24 @@ def _rows_under_header(
             continue
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
         boxes = cell_boxes(page, header.columns, span_top, span_bottom)
-        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes, source=page.source))
+        rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes, source=page.source,
+                           assumptions=list(header.assumptions)))
     return rows
+
+
+MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values
+
+
+SPECKS = "'\"“”‘’«»`´.,:;|()[]"  # what specks beside a code read as (stripped before its shape is judged)
+
+
+def _opens_code(text: str, rules: Rules, token: re.Pattern[str]) -> bool:
+    """A code of the grammar, or one damaged by OCR that still has a code's shape (specks read as
+    marks at its ends, ":" for "." inside: ":1SS:01.03.02.01.")."""
+    if rules.parse_code(text) is not None:
+        return True
+    shape = re.sub(r"[:;]", ".", text.strip(SPECKS))
+    return len(shape) >= MIN_CODE_CHARS and token.fullmatch(shape) is not None
 
 
 def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:
@@ -363,11 +389,30 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     """Assemble the whole document: rows in order, joined across page breaks."""
     per_page: list[PageTables] = []
     open_table = OpenTable()
-    for page in pages:
-        tables = read_page_tables(page, rules, open_table)
+    # the matrix's header is one structure: what one page misread, another page printed
+    numbers = [page.number for page in pages]
+    found = agree_years([find_headers(page, rules) for page in pages], numbers)
+    found = complete_headers(found, numbers)
+    found = place_headers(pages, found, rules.header.get("columns", {}))
+    one_table = not BlockSpec.from_rules(rules)
+    last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)
+    for page, headers in zip(pages, found, strict=True):
+        if one_table and not headers and open_table.header is None and page.number < last_header:
+            # a page before the matrix's last header with no table open (the pages before lost
+            # their header): it is the matrix's if its codes open rows of the nearest page's table
+            open_table = OpenTable(_nearest_header(found, pages, page.number))
+        tables = read_page_tables(page, rules, open_table, headers)
         open_table = tables.open_table
         per_page.append(tables)
     return assemble(per_page, rules, source)
+
+
+def _nearest_header(
+    found: Sequence[Sequence[TableHeader]], pages: Sequence[PageContent], number: int
+) -> TableHeader | None:
+    near = sorted(((abs(p.number - number), p.number, h[0]) for p, h in zip(pages, found, strict=True) if h),
+                  key=lambda t: (t[0], t[1]))
+    return near[0][2] if near else None
 
 
 def assemble(per_page: Sequence[PageTables], rules: Rules, source: SourceInfo) -> Extraction:

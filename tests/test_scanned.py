@@ -392,3 +392,14 @@ def test_a_seeded_scan_reproduces_the_born_digital_extraction(seed: int, tmp_pat
     assert score.matrix_pages == score.gold_matrix_pages, f"a matrix page was lost\n{problems}"
     assert score.codes >= rs.MIN_CODES and score.cells >= rs.MIN_CELLS, problems
     assert score.recall >= rs.MIN_RECALL, problems
+
+
+def test_a_wide_cell_over_small_ones_is_not_read_twice() -> None:
+    # dropout took the top of two column rules: the rules close a cell over the header cell and
+    # three body cells beside it; only cells that lie over no other are read
+    from extractor.geometry import Box
+    from extractor.ocr.grid import innermost_cells
+
+    wide = Box(420, 552, 106, 318)
+    small = [Box(504, 552, 106, 131), Box(504, 552, 131, 142), Box(461, 504, 142, 152), Box(552, 576, 131, 142)]
+    assert innermost_cells([wide, *small, small[0]]) == small

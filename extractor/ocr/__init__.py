@@ -25,6 +25,9 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
 - Uneven light and the shadow of a binding are divided out first (`image.flatten_light`).
 - Rules broken by worn toner or a faint patch are mended: pieces whose facing ends no crossing
   rule closes are one rule (`grid.bridge_broken_lines`).
+- Where a piece of a rule is lost, the rules still close a wide cell over the small ones the
+  rest of it bounds; only cells over no other are read (`grid.innermost_cells`), or every word
+  in them came out twice ("Línea Línea base base").
 - Rules cut off by the edge of the scan (a sheet cropped by a few millimetres loses the
   table's outer border) are closed along that edge, or the first column has no cells and the
   header its "Código". The edge is the scan's frame, followed through the deskew.

@@ -343,12 +343,34 @@ def _join(lines: list[Edge], pos: float, gap: float) -> list[Edge]:
 
 
 def table_cells(edges: Sequence[Edge]) -> list[Box]:
-    """The cells the rules found in a scan close (in the edges' unit, PDF points).
+    """The cells the rules found in a scan close (in the edges' unit, PDF points), none over another.
 
     The lines are merged already (`find_grid`), so they are not snapped again; a scanned rule
     may end a little short of the one it meets, hence the wider tolerance than a text layer's.
     """
-    return grid_cells(edges, tolerance=CELL_TOLERANCE_PT, min_size=MIN_CELL_PT)
+    return innermost_cells(grid_cells(edges, tolerance=CELL_TOLERANCE_PT, min_size=MIN_CELL_PT))
+
+
+def innermost_cells(cells: Sequence[Box]) -> list[Box]:
+    """The cells that lie over no smaller cell.
+
+    Where toner dropout took a piece of a rule, the rules still close a wide cell around the
+    small ones the rest of that rule bounds (a header cell over three rows of the body), and
+    each was read: every word in them came out twice ("Línea Línea base base"). The small cells
+    are kept; what the wide one holds beyond them is read with the rest of the page.
+    """
+    kept: list[Box] = []
+    for cell in sorted(cells, key=lambda c: (c.x1 - c.x0) * (c.bottom - c.top)):
+        if not any(_overlap(cell, k) for k in kept):
+            kept.append(cell)
+    chosen = set(kept)
+    return [c for c in dict.fromkeys(cells) if c in chosen]  # in the order the grid gave them
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether two cells share more than a border (a sliver thinner than any cell)."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) >= MIN_CELL_PT
+            and min(a.bottom, b.bottom) - max(a.top, b.top) >= MIN_CELL_PT)
 
 
 def erase_lines(image: np.ndarray, lines: Sequence[Edge], dpi: int) -> np.ndarray:

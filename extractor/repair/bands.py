@@ -101,7 +101,8 @@ def _take_codeless(
     _absorb_text(target, band.name[:cut].strip(), hyphen_wraps=cfg.join_hyphen_wraps)
     if target is pending:
         drafts.append(pending)
-    rest = CleanRow(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs, boxes=band.boxes)
+    rest = CleanRow(band.page, {**band.cells, "name": band.name[cut:].strip()}, "", band.repairs, boxes=band.boxes,
+                    assumptions=band.assumptions)
     rest.head = head_levels(rest.name, cfg)
     return _new_draft(rest, cfg)
 
@@ -161,6 +162,7 @@ def _absorb(draft: Draft, band: CleanRow, cfg: RepairConfig, *, coded: bool) -> 
         # a row printed over a page break is joined as the layout says; not a repair
         draft.page_joins += 1
         draft.assumptions.append(f"continued_on_page:{band.page}")
+    draft.assumptions += [note for note in band.assumptions if note not in draft.assumptions]
     draft.last_page = band.page
     draft.read_by_ocr = draft.read_by_ocr or band.read_by_ocr
     add_boxes(draft.boxes, band.boxes)

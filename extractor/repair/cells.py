@@ -45,7 +45,7 @@ def clean_row(
             cells[role] = clean
     band = CleanRow(
         raw.page, cells, code_text, repairs, raw.continues_previous, boxes=dict(raw.boxes),
-        read_by_ocr=raw.source == "ocr",
+        read_by_ocr=raw.source == "ocr", assumptions=list(raw.assumptions),
     )
     band.named = named
     band.head = head_levels(band.name, cfg)

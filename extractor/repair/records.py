@@ -53,6 +53,7 @@ class CleanRow:
     named: tuple[str, str] | None = None
     boxes: dict[str, CellBox] = field(default_factory=dict)  # the band's cells on its page
     read_by_ocr: bool = False  # its words were read off a page image
+    assumptions: list[str] = field(default_factory=list)  # layout's, carried to the row
 
     @property
     def name(self) -> str:

@@ -1,0 +1,105 @@
+"""A page's header completed from the other pages of the same matrix (extractor/matrix_columns.py)."""
+
+from __future__ import annotations
+
+from extractor.geometry import Box
+from extractor.layout import TableHeader
+from extractor.matrix_columns import agree_years, complete_headers, describe_roles, fit_columns
+from extractor.model import Column
+
+# a policy matrix header: fixed columns, then one year group (x in points)
+FULL = [
+    ("code", 14, 63), ("name", 63, 321), ("responsible", 321, 375), ("direction", 375, 421),
+    ("expected_2021", 421, 445), ("expected_2022", 445, 469), ("progress_2022", 469, 495),
+]
+
+
+def header(roles: list[tuple[str, float, float]], *, shift: float = 0.0, scale: float = 1.0,
+           cells: list[tuple[float, float]] = (), drop: set[str] = frozenset()) -> TableHeader:
+    """A header as found on a page: the sheet shifted and scaled on the glass, some labels lost
+    (`drop`), while the page's header cells (`cells`, same frame as `roles`) are still there."""
+    cols = [Column(r, x0 * scale + shift, x1 * scale + shift) for r, x0, x1 in roles if r not in drop]
+    years: dict[str, list[int]] = {}
+    for c in cols:
+        stem, _, year = c.role.rpartition("_")
+        if year.isdigit():
+            years.setdefault(stem + "_{year}", []).append(int(year))
+    boxes = [Box(x0 * scale + shift, x1 * scale + shift, 100, 140) for x0, x1 in cells]
+    box = Box(min(c.x0 for c in cols), max(c.x1 for c in cols), 100, 140)
+    return TableHeader(box, cols, years, cells=boxes)
+
+
+def test_a_group_misread_on_one_page_is_taken_from_another_page_placed_by_the_shared_columns() -> None:
+    donor = header(FULL)
+    # this sheet lay 6 pt to the right and 1% larger; its "Logros esperados" label was misread
+    cells = [(x0, x1) for _, x0, x1 in FULL]
+    damaged = header(FULL, shift=6, scale=1.01, cells=cells, drop={"expected_2021", "expected_2022"})
+    completed = complete_headers([[donor], [damaged]], [1, 2])[1][0]
+    got = {c.role: (round(c.x0, 2), round(c.x1, 2)) for c in completed.columns}
+    assert got["expected_2021"] == (round(421 * 1.01 + 6, 2), round(445 * 1.01 + 6, 2))  # its own cell
+    assert got["expected_2022"] == (round(445 * 1.01 + 6, 2), round(469 * 1.01 + 6, 2))
+    assert completed.years["expected_{year}"] == [2021, 2022]
+    assert completed.assumptions == ["header_columns_from_page:1:expected_2021-2022"]
+    assert [c.role for c in completed.columns] == [r for r, _, _ in FULL]
+    assert complete_headers([[donor], [damaged]], [1, 2])[0][0] is donor  # nothing to take
+
+
+def test_each_page_takes_what_it_lost_from_the_pages_that_read_it() -> None:
+    cells = [(x0, x1) for _, x0, x1 in FULL]
+    no_name = header(FULL, cells=cells, drop={"name"})
+    no_years = header(FULL, cells=cells, drop={"expected_2021", "expected_2022"})
+    first, second = (h[0] for h in complete_headers([[no_name], [no_years]], [1, 2]))
+    assert [c.role for c in first.columns] == [c.role for c in second.columns] == [r for r, _, _ in FULL]
+    assert first.assumptions == ["header_columns_from_page:2:name"]
+
+
+def test_another_tables_header_lends_nothing() -> None:
+    other = header([("code", 30, 90), ("name", 90, 250), ("responsible", 250, 300), ("direction", 300, 380),
+                    ("expected_2021", 380, 430)])
+    damaged = header(FULL, cells=[(x0, x1) for _, x0, x1 in FULL], drop={"expected_2021"})
+    assert fit_columns(other.columns, damaged.columns) is None
+    assert complete_headers([[other], [damaged]], [1, 2])[1][0] is damaged
+
+
+def test_a_column_beyond_this_pages_table_is_not_borrowed() -> None:
+    # the donor's table is wider: a column past this table's right edge is not this table's
+    donor = header(FULL)
+    narrow = header(FULL[:-1], cells=[(x0, x1) for _, x0, x1 in FULL[:-1]])
+    assert complete_headers([[donor], [narrow]], [1, 2])[1][0] is narrow
+
+
+def test_roles_are_described_in_a_few_words() -> None:
+    roles = ["name", "expected_2021", "expected_2022", "expected_2023", "obtained_2021", "progress_2025"]
+    assert describe_roles(roles) == "name,expected_2021-2023,obtained_2021,progress_2025"
+
+
+# ---- years misread in a header ------------------------------------------------------------------
+
+YEARS = [("code", 14, 63), ("name", 63, 321), ("responsible", 321, 375),
+         ("obtained_2021", 375, 400), ("obtained_2022", 400, 425), ("obtained_2023", 425, 450),
+         ("progress_2023", 450, 480)]
+
+
+def misread(roles: list[tuple[str, float, float]], wrong: dict[str, str]) -> TableHeader:
+    return header([(wrong.get(r, r), x0, x1) for r, x0, x1 in roles])
+
+
+def test_a_year_repeated_in_its_group_is_read_from_the_run() -> None:
+    page = misread(YEARS, {"obtained_2021": "obtained_2022"})  # "2021" read as "2022"
+    fixed = agree_years([[page]], [1])[0][0]
+    assert [c.role for c in fixed.columns] == [r for r, _, _ in YEARS]
+    assert fixed.years["obtained_{year}"] == [2021, 2022, 2023]
+    assert fixed.assumptions == ["header_year:obtained_2022->obtained_2021 (years of the group run on)"]
+
+
+def test_years_in_order_that_skip_one_are_left_as_printed() -> None:
+    page = misread(YEARS, {"obtained_2023": "obtained_2024", "progress_2023": "progress_2024"})
+    assert agree_years([[page]], [1])[0][0] is page
+
+
+def test_a_year_only_one_page_reads_goes_by_the_other_pages_and_the_years_its_groups_print() -> None:
+    good, bad = header(YEARS), misread(YEARS, {"progress_2023": "progress_2028"})  # "2023" read as "2028"
+    fixed = agree_years([[good], [bad]], [1, 2])
+    assert fixed[0][0] is good  # a tie: 2023 is the year its other group prints
+    assert [c.role for c in fixed[1][0].columns] == [r for r, _, _ in YEARS]
+    assert fixed[1][0].assumptions == ["header_year:progress_2028->progress_2023 (the other pages' headers)"]

@@ -1,0 +1,132 @@
+"""Layout on scans whose rules toner dropout broke (extractor/layout.py, rows.py, matrix_columns.py)."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.geometry import Box, Edge
+from extractor.layout import TableHeader, split_spans_at_codes
+from extractor.matrix_columns import header_on_page, place_headers
+from extractor.model import Column, PageContent, Word
+
+CODE = re.compile(r"(?:[A-Z0-9]{1,3}[.,])?\d{2}(?:[.,]\d{2}){0,4}")
+
+
+def is_code(text: str) -> bool:
+    return len(text) >= 5 and CODE.fullmatch(text) is not None
+
+
+def word(text: str, x0: float, top: float) -> Word:
+    return Word(text, x0, x0 + 5 * len(text), top, top + 7)
+
+
+def test_a_span_holding_two_rows_is_cut_between_their_codes() -> None:
+    code_col = Column("code", 14, 63)
+    words = [
+        word("ISS.02.03.03.02", 16, 202), word("Porcentaje", 70, 202), word("de", 130, 202), word("hogares", 70, 211),
+        word("87.2", 700, 206),
+        word("OP.03", 16, 226), word("Fortalecer", 70, 226), word("la", 130, 226), word("gobernanza", 70, 235),
+    ]
+    spans = split_spans_at_codes(words, code_col, [(200, 246)], is_code)
+    assert len(spans) == 2
+    (a_top, a_bottom), (b_top, b_bottom) = spans
+    assert (a_top, b_bottom) == (200, 246) and a_bottom == b_top
+    assert 218 < a_bottom < 226  # in the white between "hogares" and "OP.03"
+
+
+def test_a_row_with_one_code_and_a_wrapped_name_stays_whole() -> None:
+    code_col = Column("code", 14, 63)
+    words = [word("ISS.01.01.02.01", 16, 150), word("Número", 70, 150), word("de", 70, 159), word("2021", 30, 168)]
+    assert split_spans_at_codes(words, code_col, [(148, 180)], is_code) == [(148, 180)]
+
+
+# ---- a page whose header was not found: the other pages' header placed on it -----------------
+
+LABELS = {"code": ["Código"], "name": ["Indicador"], "responsible": ["Responsable"], "direction": ["Sentido esperado"]}
+DONOR = TableHeader(
+    Box(14, 495, 106, 142),
+    [Column("code", 14, 63, "Código"), Column("name", 63, 321, "Indicador"),
+     Column("responsible", 321, 375, "Responsable"), Column("direction", 375, 421, "Sentido esperado"),
+     Column("expected_2021", 421, 458, "2021"), Column("expected_2022", 458, 495, "2022")],
+    {"expected_{year}": [2021, 2022]},
+)
+
+
+def sheet(shift: float, labels: bool, number: int = 1) -> PageContent:
+    """A page whose header rules and first row's rules are lost: only its column rules and the
+    table's top rule are left, the whole sheet `shift` pt to the right and 3 pt lower."""
+    xs = [14, 63, 321, 375, 421, 458, 495]
+    edges = [Edge.along("v", x + shift, 109, 400) for x in xs] + [Edge.along("h", 109, 14 + shift, 495 + shift)]
+    words = [word("OP.01", 16 + shift, 150), word("Mejorar", 70 + shift, 150)]
+    if labels:
+        words += [word("Código", 20 + shift, 120), word("Indicador", 150 + shift, 120),
+                  word("Responsable", 323 + shift, 120), word("Sentido", 380 + shift, 115),
+                  word("esperado", 380 + shift, 124), word("2021", 428 + shift, 132), word("2022", 465 + shift, 132)]
+    return PageContent(number, 842, 595, words, edges, source="ocr")
+
+
+def test_a_page_printing_the_headers_labels_gets_the_header_placed_by_its_rules() -> None:
+    placed = header_on_page(sheet(6.0, labels=True), DONOR, LABELS)
+    assert placed is not None
+    assert [(c.role, round(c.x0, 1), round(c.x1, 1)) for c in placed.columns] == [
+        (c.role, c.x0 + 6, c.x1 + 6) for c in DONOR.columns]
+    assert (round(placed.box.top, 1), round(placed.box.bottom, 1)) == (109, 145)  # the sheet lies 3 pt lower
+    assert placed.years == DONOR.years
+
+
+def test_a_page_without_the_labels_gets_no_header() -> None:
+    assert header_on_page(sheet(6.0, labels=False), DONOR, LABELS) is None
+    page = sheet(0.0, labels=False, number=2)
+    assert place_headers([page], [[]], LABELS) == [[]]
+
+
+def test_the_placed_header_names_the_page_it_came_from() -> None:
+    donor_page, page = sheet(0.0, labels=True, number=3), sheet(4.0, labels=True, number=2)
+    placed = place_headers([page, donor_page], [[], [DONOR]], LABELS)[0]
+    assert len(placed) == 1 and placed[0].assumptions == ["header_from_page:3"]
+
+
+# ---- header sub-cells and the table's foot where rules were lost ------------------------------
+
+
+def test_a_sub_cell_reading_two_years_or_two_labels_is_cut_at_the_rule_between_them() -> None:
+    from extractor.layout import _HeaderCell, _split_subs
+
+    years = [word("2021", 676, 133), word("2022", 703, 133)]
+    cell = _HeaderCell(Box(672, 724, 131, 142), "2021 2022", years)
+    cut = _split_subs([cell], {"years": "obtained_{year}"}, rules_x=[698.0, 750.0])
+    assert [(c.text, c.box.x0, c.box.x1) for c in cut] == [("2021", 672, 698), ("2022", 698, 724)]
+    pair = [word("Año", 508, 133), word("|", 525, 131), word("valor", 531, 133)]
+    cell = _HeaderCell(Box(504, 552, 131, 142), "Año | valor", pair)
+    group = {"sub": {"baseline_year": ["Año"], "baseline_value": ["valor"]}}
+    cut = _split_subs([cell], group, rules_x=[])  # no rule left: midway between the labels
+    assert [c.text for c in cut] == ["Año", "valor"] and cut[0].box.x1 == cut[1].box.x0 == (523 + 531) / 2
+    one = _HeaderCell(Box(552, 576, 131, 142), "2021", [word("2021", 556, 133)])
+    assert _split_subs([one], {"years": "expected_{year}"}, rules_x=[]) == [one]
+
+
+def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_border() -> None:
+    from extractor.layout import ruled_table_bottom
+
+    header = Box(14, 200, 106, 142)
+    broken_left = [Edge.along("v", 14, 106, 374), Edge.along("v", 14, 377, 488)]
+    others = [Edge.along("v", x, 106, 565) for x in (63, 120, 200)]
+    assert ruled_table_bottom(broken_left + others, header) == 488  # the left border alone
+    assert ruled_table_bottom(broken_left + others, header, [14, 63, 120, 200]) == 565
+    note_box = [Edge.along("v", 14, 575, 600), Edge.along("v", 63, 575, 600)]  # a call-out under it
+    assert ruled_table_bottom(broken_left + others + note_box, header, [14, 63, 120, 200]) == 565
+
+
+def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups() -> None:
+    from extractor.layout import _group_by_order, _HeaderCell
+
+    groups = [{"labels": ["Línea base"], "sub": {}}, {"labels": ["Logros esperados"], "years": "expected_{year}"},
+              {"labels": ["Valores obtenidos"], "years": "obtained_{year}"}]
+    row = [_HeaderCell(Box(504, 552, 106, 131), "Línea base"), _HeaderCell(Box(552, 672, 106, 131), "Lugano S882 ss"),
+           _HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"),
+           *(_HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
+    read = {0: row[0].box, 2: row[2].box}
+    assert _group_by_order(row, {0, 2}, groups, read) == (1, 1)
+    assert _group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
+    years_gone = row[:3]  # no years under the misread cell: not a year group
+    assert _group_by_order(years_gone, {0, 2}, groups, read) is None
