@@ -33,6 +33,10 @@ class TableHeader:
     box: Box
     columns: list[Column]
     years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
+    # a header read from its text alone: its columns as the labels place them, and the page's
+    # headers of this kind with the body words their columns were widened to (textheader.py)
+    labels: list[Column] = field(default_factory=list)
+    bodies: list[tuple[list[Column], list[Word]]] = field(default_factory=list)
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -163,10 +167,27 @@ def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         if header:
             found.append((header, [w for w in page.words if header.box.bottom < w.top and w.bottom <= next_top]))
     bodies = [(list(header.columns), words) for header, words in found]
-    for header, _ in found:
-        header.columns = widen_to_body(header.columns, bodies)
-        header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
+    for (header, _), (labels, _) in zip(found, bodies, strict=True):
+        header.labels, header.bodies = labels, bodies
+        _widen(header)
     return [header for header, _ in found]
+
+
+def _widen(header: TableHeader) -> None:
+    header.columns = widen_to_body(header.labels, header.bodies)
+    header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
+
+
+def carried_over(header: TableHeader, body: Sequence[Word]) -> TableHeader:
+    """A table going on at the top of the next page, its columns found again with the rows
+    printed there: a header read from its text alone at a page's foot has few rows (or none)
+    under it to show where its cells meet, and the rest of its body is printed on this page."""
+    if not header.labels or not body:
+        return header
+    bodies = [(labels, [*words, *body] if labels is header.labels else words) for labels, words in header.bodies]
+    widened = TableHeader(header.box, list(header.columns), dict(header.years), header.labels, bodies)
+    _widen(widened)
+    return widened
 
 
 SAME_EDGE_PT = 2.0  # column edges this close on two pages: the same column
