@@ -156,8 +156,12 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
 
 def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     """Headers printed as text alone, neither painted nor ruled (textheader.py)."""
-    bands = header_bands(page.words, rules.header)
-    tops = [min(w.top for w in band[0]) for band in bands] + [page.height]
+    return _text_headers_in(page.words, rules, page.height)
+
+
+def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) -> list[TableHeader]:
+    bands = header_bands(words, rules.header)
+    tops = [min(w.top for w in band[0]) for band in bands] + [page_bottom]
     found: list[tuple[TableHeader, list[Word]]] = []
     for band, next_top in zip(bands, tops[1:], strict=True):
         hcells = [_HeaderCell(c.box, c.text) for c in band_cells(band, rules.header)]
@@ -165,7 +169,7 @@ def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         anchor = next((c for c in hcells if label_score(c.text, anchors) >= LABEL_MATCH_MIN), None)
         header = anchor and _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
         if header:
-            found.append((header, [w for w in page.words if header.box.bottom < w.top and w.bottom <= next_top]))
+            found.append((header, [w for w in words if header.box.bottom < w.top and w.bottom <= next_top]))
     bodies = [(list(header.columns), words) for header, words in found]
     for (header, _), (labels, _) in zip(found, bodies, strict=True):
         header.labels, header.bodies = labels, bodies
@@ -235,7 +239,7 @@ def find_continued_header(
     """
     boxes = [c for c in _header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
     if not boxes:
-        return None
+        return _continued_text_header(rules, words, carried, top, bottom)
     cut_top = min(c.top for c in boxes)
     hcells = []
     for box in boxes:
@@ -250,6 +254,23 @@ def find_continued_header(
             if header:
                 return header
     return None
+
+
+def _continued_text_header(
+    rules: Rules, words: Sequence[Word], carried: Sequence[Word], top: float, bottom: float
+) -> TableHeader | None:
+    """A header printed as text alone and cut by a page break: its carried lines, set one line
+    above this page's first, and the lines that open this page are read as one band."""
+    here = [w for w in words if top - 1 <= w.top and w.bottom <= bottom + 1]
+    if not carried or not here:
+        return None
+    carried_lines, first_line = text_lines(carried), min(here, key=lambda w: w.top)
+    last = carried_lines[-1][0]
+    step = (last.top - carried_lines[-2][0].top) if len(carried_lines) > 1 else 1.2 * (last.bottom - last.top)
+    shift = first_line.top - step - last.top
+    moved = [Word(w.text, w.x0, w.x1, w.top + shift, w.bottom + shift) for w in carried]
+    found = _text_headers_in([*moved, *here], rules, bottom)
+    return found[0] if found else None
 
 
 def _header_cells(page: PageContent) -> list[Box]:

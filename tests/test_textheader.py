@@ -57,3 +57,35 @@ def test_a_header_with_painted_or_ruled_cells_keeps_its_columns() -> None:
     columns = [Column("progress_2022", 90.0, 120.0), Column("executing_unit", 120.0, 170.0)]
     header = TableHeader(Box(90.0, 170.0, 0.0, 10.0), columns)
     assert carried_over(header, [_word("DEL", 110.0, 122.0, 20.0)]) is header
+
+
+def _line(top: float, *words: tuple[str, float, float]) -> list[Word]:
+    return [_word(text, x0, x1, top) for text, x0, x1 in words]
+
+
+def test_a_text_header_cut_by_a_page_break_is_read_from_both_pages() -> None:
+    from extractor.layout import find_continued_header
+    from extractor.model import PageContent
+    from extractor.rules import load_rules
+
+    # the foot of one page: the header's first line
+    carried = _line(560.0, ("COD.", 40, 58), ("INDICADOR", 100, 140), ("PARAMETRO", 170, 212), ("LOGRO", 250, 272),
+                    ("ESPERADO", 274, 310), ("AVANCE", 350, 378), ("(%)", 380, 390), ("UE", 425, 433),
+                    ("UNIDAD", 470, 498), ("ORGANICA", 500, 538))  # fmt: skip
+    # the next page: the header's rest, then a row
+    here = _line(30.0, ("DE", 172, 182), ("MEDICION", 184, 212), ("2024", 250, 268), ("2025", 290, 308),
+                 ("2024", 345, 363), ("2025", 372, 390), ("RESPONSABLE", 480, 530))  # fmt: skip
+    here += _line(50.0, ("IND.01.AEI.01.01", 36, 92), ("Porcentaje", 96, 138), ("Porcentaje", 166, 206),
+                  ("12.00", 249, 269), ("14.00", 289, 309), ("ND", 353, 363), ("ND", 380, 390),
+                  ("000084-INSTITUTO", 405, 466), ("02.01-PRESIDENCIA", 470, 530))  # fmt: skip
+    page = PageContent(2, 842.0, 595.0, here)
+    header = find_continued_header(page, load_rules("pei-b7"), here, carried, 0.0, 595.0)
+    assert header is not None
+    roles = [c.role for c in header.columns]
+    assert roles == ["code", "name", "measure", "expected_2024", "expected_2025", "progress_2024",
+                     "progress_2025", "executing_unit", "responsible_unit"]  # fmt: skip
+    assert header.column("measure").label == "PARAMETRO DE MEDICION"
+    assert header.column("responsible_unit").label == "UNIDAD ORGANICA RESPONSABLE"
+    # the row under it shows where the unit's cell starts (its text, left-aligned, wider than "UE")
+    assert header.column("executing_unit").x0 <= 405 and header.column("progress_2025").x1 >= 390
+    assert header.box.bottom < 50.0
