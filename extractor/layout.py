@@ -35,6 +35,10 @@ class TableHeader:
     years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
     cells: list[Box] = field(default_factory=list)  # the header's cells with text, a label read or not
     assumptions: list[str] = field(default_factory=list)  # how the header was completed (on its rows)
+    # a header read from its text alone: its columns as the labels place them, and the page's
+    # headers of this kind with the body words their columns were widened to (textheader.py)
+    labels: list[Column] = field(default_factory=list)
+    bodies: list[tuple[list[Column], list[Word]]] = field(default_factory=list)
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -170,8 +174,12 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
 
 def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
     """Headers printed as text alone, neither painted nor ruled (textheader.py)."""
-    bands = header_bands(page.words, rules.header)
-    tops = [min(w.top for w in band[0]) for band in bands] + [page.height]
+    return _text_headers_in(page.words, rules, page.height)
+
+
+def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) -> list[TableHeader]:
+    bands = header_bands(words, rules.header)
+    tops = [min(w.top for w in band[0]) for band in bands] + [page_bottom]
     found: list[tuple[TableHeader, list[Word]]] = []
     for band, next_top in zip(bands, tops[1:], strict=True):
         hcells = [_HeaderCell(c.box, c.text) for c in band_cells(band, rules.header)]
@@ -179,12 +187,29 @@ def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         anchor = next((c for c in hcells if label_score(c.text, anchors) >= LABEL_MATCH_MIN), None)
         header = anchor and _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
         if header:
-            found.append((header, [w for w in page.words if header.box.bottom < w.top and w.bottom <= next_top]))
+            found.append((header, [w for w in words if header.box.bottom < w.top and w.bottom <= next_top]))
     bodies = [(list(header.columns), words) for header, words in found]
-    for header, _ in found:
-        header.columns = widen_to_body(header.columns, bodies)
-        header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
+    for (header, _), (labels, _) in zip(found, bodies, strict=True):
+        header.labels, header.bodies = labels, bodies
+        _widen(header)
     return [header for header, _ in found]
+
+
+def _widen(header: TableHeader) -> None:
+    header.columns = widen_to_body(header.labels, header.bodies)
+    header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
+
+
+def carried_over(header: TableHeader, body: Sequence[Word]) -> TableHeader:
+    """A table going on at the top of the next page, its columns found again with the rows
+    printed there: a header read from its text alone at a page's foot has few rows (or none)
+    under it to show where its cells meet, and the rest of its body is printed on this page."""
+    if not header.labels or not body:
+        return header
+    bodies = [(labels, [*words, *body] if labels is header.labels else words) for labels, words in header.bodies]
+    widened = TableHeader(header.box, list(header.columns), dict(header.years), header.labels, bodies)
+    _widen(widened)
+    return widened
 
 
 SAME_EDGE_PT = 2.0  # column edges this close on two pages: the same column
@@ -232,7 +257,7 @@ def find_continued_header(
     """
     boxes = [c for c in _header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
     if not boxes:
-        return None
+        return _continued_text_header(rules, words, carried, top, bottom)
     cut_top = min(c.top for c in boxes)
     hcells = []
     for box in boxes:
@@ -248,6 +273,23 @@ def find_continued_header(
             if header:
                 return header
     return None
+
+
+def _continued_text_header(
+    rules: Rules, words: Sequence[Word], carried: Sequence[Word], top: float, bottom: float
+) -> TableHeader | None:
+    """A header printed as text alone and cut by a page break: its carried lines, set one line
+    above this page's first, and the lines that open this page are read as one band."""
+    here = [w for w in words if top - 1 <= w.top and w.bottom <= bottom + 1]
+    if not carried or not here:
+        return None
+    carried_lines, first_line = text_lines(carried), min(here, key=lambda w: w.top)
+    last = carried_lines[-1][0]
+    step = (last.top - carried_lines[-2][0].top) if len(carried_lines) > 1 else 1.2 * (last.bottom - last.top)
+    shift = first_line.top - step - last.top
+    moved = [Word(w.text, w.x0, w.x1, w.top + shift, w.bottom + shift) for w in carried]
+    found = _text_headers_in([*moved, *here], rules, bottom)
+    return found[0] if found else None
 
 
 def _header_cells(page: PageContent) -> list[Box]:

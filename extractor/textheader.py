@@ -381,7 +381,8 @@ def _pieces(word: Word) -> list[tuple[float, float]]:
 def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
     """The body's words without running text that reaches from `lo` to `hi` (a heading printed
     across the columns): words a word space apart, together spanning both labels' middles.
-    Words that touch are not running text but cells glued without padding."""
+    Words that touch are not running text but cells glued without padding, nor are figures
+    (values of neighbouring cells a little apart, `71.43100.00 74.07100.00`)."""
     out = []
     for line in _lines(body):
         chain: list[Word] = []
@@ -390,7 +391,12 @@ def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
             if w is not None and chain and WORD_SPACE_EM * height <= w.x0 - chain[-1].x1 < RUNNING_GAP_EM * height:
                 chain.append(w)
                 continue
-            if chain and not (chain[0].x0 <= lo and chain[-1].x1 >= hi):
+            if chain and not (chain[0].x0 <= lo and chain[-1].x1 >= hi and _wordy(chain)):
                 out += chain
             chain = [w] if w is not None else []
     return out
+
+
+def _wordy(chain: Sequence[Word]) -> bool:
+    """Most of the words have letters: text, not a run of figures."""
+    return 2 * sum(any(c.isalpha() for c in w.text) for w in chain) > len(chain)

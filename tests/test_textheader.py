@@ -1,0 +1,91 @@
+"""Columns of a header printed as text alone, found from its own table's body (textheader.py)."""
+
+from __future__ import annotations
+
+from extractor.geometry import Box
+from extractor.layout import TableHeader, carried_over
+from extractor.model import Column, Word
+from extractor.textheader import widen_to_body
+
+HEIGHT = 7.0
+
+
+def _word(text: str, x0: float, x1: float, top: float) -> Word:
+    return Word(text, x0, x1, top, top + HEIGHT)
+
+
+def test_figures_of_neighbouring_cells_a_little_apart_are_no_running_text() -> None:
+    # two values right-aligned in their cells, closer than a word space: the cells meet
+    # between them, not half-way between the labels (which falls inside the first value)
+    labels = [Column("progress_2024", 100.0, 118.0), Column("progress_2025", 122.0, 140.0)]
+    body = [w for top in (20.0, 40.0) for w in (_word("12.50", 100.0, 121.0, top), _word("33.00", 122.4, 140.0, top))]
+    first, second = widen_to_body(labels, [(labels, body)])
+    assert 121.0 <= first.x1 == second.x0 <= 122.4
+
+
+def test_a_sentence_across_the_columns_is_still_running_text() -> None:
+    labels = [Column("progress_2024", 100.0, 118.0), Column("progress_2025", 122.0, 140.0)]
+    body = [_word("DE", 90.0, 99.0, 10.0), _word("LA", 100.5, 119.5, 10.0), _word("SOCIEDAD.", 121.0, 150.0, 10.0)]
+    body += [w for top in (20.0, 40.0) for w in (_word("12.50", 100.0, 118.5, top), _word("33.00", 125.0, 140.0, top))]
+    first, _ = widen_to_body(labels, [(labels, body)])
+    assert 118.5 <= first.x1 <= 125.0  # the heading's words are no cell's
+
+
+def _foot_header() -> TableHeader:
+    """A header at a page's foot with no row under it: a figure column and the executing unit
+    ("UE", a short label centred over a wide cell whose text is left-aligned)."""
+    labels = [Column("progress_2022", 100.0, 118.0), Column("executing_unit", 140.0, 150.0)]
+    columns = widen_to_body(labels, [(labels, [])])
+    return TableHeader(Box(columns[0].x0, columns[-1].x1, 0.0, 10.0), columns, {}, labels, [(labels, [])])
+
+
+def test_a_header_at_a_page_foot_takes_its_columns_from_the_rows_on_the_next_page() -> None:
+    header = _foot_header()
+    assert header.column("executing_unit").x0 > 124.0  # from its labels alone: half-way
+    rows = []
+    for top in (20.0, 50.0):  # "ND" right-aligned; the unit wrapped, every line at the cell's left
+        rows += [_word("ND", 108.0, 118.0, top), _word("000084-", 124.0, 150.0, top - 8)]
+        rows += [_word("GEOFISICO", 124.0, 160.0, top), _word("DEL", 124.0, 136.0, top + 8)]
+    carried = carried_over(header, rows)
+    unit = carried.column("executing_unit")
+    assert 118.0 <= unit.x0 <= 124.0
+    assert carried.column("progress_2022").x1 == unit.x0
+    assert header.column("executing_unit").x0 > 124.0  # the previous page's header is left as read
+
+
+def test_a_header_with_painted_or_ruled_cells_keeps_its_columns() -> None:
+    columns = [Column("progress_2022", 90.0, 120.0), Column("executing_unit", 120.0, 170.0)]
+    header = TableHeader(Box(90.0, 170.0, 0.0, 10.0), columns)
+    assert carried_over(header, [_word("DEL", 110.0, 122.0, 20.0)]) is header
+
+
+def _line(top: float, *words: tuple[str, float, float]) -> list[Word]:
+    return [_word(text, x0, x1, top) for text, x0, x1 in words]
+
+
+def test_a_text_header_cut_by_a_page_break_is_read_from_both_pages() -> None:
+    from extractor.layout import find_continued_header
+    from extractor.model import PageContent
+    from extractor.rules import load_rules
+
+    # the foot of one page: the header's first line
+    carried = _line(560.0, ("COD.", 40, 58), ("INDICADOR", 100, 140), ("PARAMETRO", 170, 212), ("LOGRO", 250, 272),
+                    ("ESPERADO", 274, 310), ("AVANCE", 350, 378), ("(%)", 380, 390), ("UE", 425, 433),
+                    ("UNIDAD", 470, 498), ("ORGANICA", 500, 538))  # fmt: skip
+    # the next page: the header's rest, then a row
+    here = _line(30.0, ("DE", 172, 182), ("MEDICION", 184, 212), ("2024", 250, 268), ("2025", 290, 308),
+                 ("2024", 345, 363), ("2025", 372, 390), ("RESPONSABLE", 480, 530))  # fmt: skip
+    here += _line(50.0, ("IND.01.AEI.01.01", 36, 92), ("Porcentaje", 96, 138), ("Porcentaje", 166, 206),
+                  ("12.00", 249, 269), ("14.00", 289, 309), ("ND", 353, 363), ("ND", 380, 390),
+                  ("000084-INSTITUTO", 405, 466), ("02.01-PRESIDENCIA", 470, 530))  # fmt: skip
+    page = PageContent(2, 842.0, 595.0, here)
+    header = find_continued_header(page, load_rules("pei-b7"), here, carried, 0.0, 595.0)
+    assert header is not None
+    roles = [c.role for c in header.columns]
+    assert roles == ["code", "name", "measure", "expected_2024", "expected_2025", "progress_2024",
+                     "progress_2025", "executing_unit", "responsible_unit"]  # fmt: skip
+    assert header.column("measure").label == "PARAMETRO DE MEDICION"
+    assert header.column("responsible_unit").label == "UNIDAD ORGANICA RESPONSABLE"
+    # the row under it shows where the unit's cell starts (its text, left-aligned, wider than "UE")
+    assert header.column("executing_unit").x0 <= 405 and header.column("progress_2025").x1 >= 390
+    assert header.box.bottom < 50.0
