@@ -24,6 +24,7 @@ YEAR = re.compile(r"^(19|20)\d{2}$")
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
+CELLS_COVER = 0.5  # a header band this much covered by cells is a ruled or painted header
 
 
 @dataclass(slots=True)
@@ -169,12 +170,24 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, _column_rules(page))
         if header:
             headers.append(header)
-    return sorted(headers or _text_headers(page, rules), key=lambda h: h.box.top)
+    return sorted(headers or _text_headers(page, rules, cells), key=lambda h: h.box.top)
 
 
-def _text_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
-    """Headers printed as text alone, neither painted nor ruled (textheader.py)."""
-    return _text_headers_in(page.words, rules, page.height)
+def _text_headers(page: PageContent, rules: Rules, cells: Sequence[Box]) -> list[TableHeader]:
+    """Headers printed as text alone, neither painted nor ruled (textheader.py).
+
+    Where the band such a header would span is ruled or painted, its cells were there to be
+    read: the cells' labels were misread (a scan), and the text's fragment of a header would
+    only hide the header that the other pages of the table lend it (matrix_columns.py)."""
+    found = _text_headers_in(page.words, rules, page.height)
+    return [h for h in found if not _band_in_cells(h.box, cells)]
+
+
+def _band_in_cells(band: Box, cells: Sequence[Box]) -> bool:
+    """Whether cells cover most of the band's width at its middle line."""
+    across = [(max(c.x0, band.x0), min(c.x1, band.x1)) for c in cells if c.top <= band.ymid <= c.bottom]
+    width = band.x1 - band.x0
+    return width > 0 and _union_length([s for s in across if s[1] > s[0]]) >= CELLS_COVER * width
 
 
 def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) -> list[TableHeader]:

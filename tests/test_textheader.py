@@ -89,3 +89,34 @@ def test_a_text_header_cut_by_a_page_break_is_read_from_both_pages() -> None:
     # the row under it shows where the unit's cell starts (its text, left-aligned, wider than "UE")
     assert header.column("executing_unit").x0 <= 405 and header.column("progress_2025").x1 >= 390
     assert header.box.bottom < 50.0
+
+
+def _b7_header_and_row() -> list[Word]:
+    words = _line(30.0, ("COD.", 40, 58), ("INDICADOR", 100, 140), ("PARAMETRO", 170, 212), ("LOGRO", 250, 272),
+                  ("ESPERADO", 274, 310), ("AVANCE", 350, 378), ("(%)", 380, 390), ("UE", 425, 433),
+                  ("UNIDAD", 470, 498), ("ORGANICA", 500, 538))  # fmt: skip
+    words += _line(40.0, ("DE", 172, 182), ("MEDICION", 184, 212), ("2024", 250, 268), ("2025", 290, 308),
+                   ("2024", 345, 363), ("2025", 372, 390), ("RESPONSABLE", 480, 530))  # fmt: skip
+    words += _line(70.0, ("IND.01.AEI.01.01", 36, 92), ("Porcentaje", 96, 138), ("Porcentaje", 166, 206),
+                   ("12.00", 249, 269), ("14.00", 289, 309), ("ND", 353, 363), ("ND", 380, 390),
+                   ("000084-INSTITUTO", 405, 466), ("02.01-PRESIDENCIA", 470, 530))  # fmt: skip
+    return words
+
+
+def test_a_header_band_in_ruled_cells_is_not_read_as_text_alone() -> None:
+    # a scan whose ruled header cells were misread (here: cells that do not part its labels)
+    # still prints its labels as text; a header read from that text alone hid the header the
+    # table's other pages lend the page (salud-2025-scan10 page 1: six columns, the last one
+    # reaching the table's right edge, so the figures became stray text)
+    from extractor.geometry import Edge
+    from extractor.layout import find_headers
+    from extractor.model import PageContent
+    from extractor.rules import load_rules
+
+    rules = load_rules("pei-b7")
+    plain = PageContent(1, 842.0, 595.0, _b7_header_and_row())
+    assert [h.column("code") is not None for h in find_headers(plain, rules)] == [True]
+    xs, ys = (30.0, 300.0, 545.0), (25.0, 50.0)
+    edges = [Edge("h", xs[0], xs[-1], y, y) for y in ys] + [Edge("v", x, x, ys[0], ys[-1]) for x in xs]
+    ruled = PageContent(1, 842.0, 595.0, _b7_header_and_row(), edges=edges)
+    assert find_headers(ruled, rules) == []
