@@ -271,14 +271,17 @@ def _aligned_block(lines: Sequence[Sequence[Word]], header: TableHeader) -> list
 def _is_named_row(
     block: Sequence[Word], patterns: Sequence[re.Pattern[str]], header: TableHeader, name_col: Column
 ) -> bool:
-    label = " ".join(w.text for w in _text_order(block) if _within(w, name_col))
+    # a merged cell may start the label under the code column
+    label_cols = [c for c in (header.column("code"), name_col) if c is not None]
+    label = " ".join(w.text for w in _text_order(block) if any(_within(w, c) for c in label_cols))
     figures = [w for w in block for c in header.columns
                if YEAR_COLUMN.search(c.role) and _within(w, c) and any(ch.isdigit() for ch in w.text)]
     return bool(figures) and any(p.search(label) or p.search(normalize_label(label)) for p in patterns)
 
 
 def _text_order(words: Sequence[Word]) -> list[Word]:
-    return [w for line in text_lines(words) for w in line]
+    # by middles: a wrapped label's next line, close under a tall figure, stays its own line
+    return [w for line in text_lines(words, "middle") for w in line]
 
 
 def _within(word: Word, column: Column) -> bool:

@@ -77,3 +77,11 @@ def test_the_index_row_under_other_text_is_not_taken() -> None:
 
 def test_a_summary_table_opening_the_page_is_not_a_row() -> None:
     assert rows_of(SUMMARY + NARRATIVE) == []
+
+
+def test_a_label_starting_under_the_code_column_wrapped_around_its_figure_is_read() -> None:
+    # a merged cell: the label starts left of the name column, its figure sits between its lines
+    index = [*line(40, 38, "Índice de gestión de la política", width=3.0), *line(385, 42, "99.2%"),
+             *line(40, 46, "nacional", width=3.0)]
+    rows = rows_of(index + SUMMARY)
+    assert len(rows) == 1 and NAMED_ROW_ASSUMPTION in rows[0].assumptions
