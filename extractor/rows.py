@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractor.blocks import BlockSpec, Heading, find_headings
 from extractor.frames import to_stored_frame
@@ -222,7 +222,7 @@ def _continued_table(
     ]  # fmt: skip
     coded = [w for w in coded if _opens_row(w, words, page, header)]
     if not coded:
-        return None
+        return _continued_by_named_row(rules, words, header, first_top)
     first = min(coded, key=lambda w: w.top)
     ruled = bool(_ruled_at(page, first.ymid))
     if not ruled and not _aligned_codes(coded):
@@ -232,6 +232,67 @@ def _continued_table(
     bottom = min(first_top, foot) if foot else first_top
     header = carried_over(header, [w for w in words if top <= w.top and w.bottom <= bottom])
     return _Table(header, top, bottom, top, opening=True)
+
+
+YEAR_COLUMN = re.compile(r"_\d{4}$")  # a value column: expected_2024, progress_2024, …
+NAMED_ROW_ASSUMPTION = "continued_without_header:named_row"
+
+
+def _continued_by_named_row(
+    rules: Rules, words: Sequence[Word], header: TableHeader, first_top: float
+) -> _Table | None:
+    """The previous page's table going on with only a row the rules know by its name (the
+    policy index line, which has no code), without a header: the page's first lines print that
+    name in the table's name column and figures in its value columns, every word inside the
+    table's columns. The row's wrapped lines follow each other closely; a gap or a line outside
+    the columns (a summary table, the narrative) ends it. The rows carry the assumption."""
+    patterns = [re.compile(n.name_pattern, re.I) for n in rules.spec.codes.named_rows]
+    name_col = header.column("name")
+    if not patterns or name_col is None:
+        return None
+    block = _aligned_block([ln for ln in text_lines(words) if ln[0].ymid < first_top], header)
+    if not block or not _is_named_row(block, patterns, header, name_col):
+        return None
+    top, bottom = min(w.top for w in block), max(w.bottom for w in block)
+    marked = replace(header, assumptions=[*header.assumptions, NAMED_ROW_ASSUMPTION])
+    return _Table(marked, top - 0.5, bottom + 0.5, top - 0.5, opening=True)
+
+
+def _aligned_block(lines: Sequence[Sequence[Word]], header: TableHeader) -> list[Word]:
+    """The words of the page's first lines while they sit inside the table's columns, each
+    close under the one before (no more than a line's height of white between them)."""
+    block: list[Word] = []
+    for line in lines:
+        height = max(w.bottom - w.top for w in line)
+        gap = min(w.top for w in line) - max(w.bottom for w in block) if block else 0.0
+        if not _inside_columns(line, header) or gap > height:
+            break
+        block += line
+    return block
+
+
+def _is_named_row(
+    block: Sequence[Word], patterns: Sequence[re.Pattern[str]], header: TableHeader, name_col: Column
+) -> bool:
+    # a merged cell may start the label under the code column
+    label_cols = [c for c in (header.column("code"), name_col) if c is not None]
+    label = " ".join(w.text for w in _text_order(block) if any(_within(w, c) for c in label_cols))
+    figures = [w for w in block for c in header.columns
+               if YEAR_COLUMN.search(c.role) and _within(w, c) and any(ch.isdigit() for ch in w.text)]
+    return bool(figures) and any(p.search(label) or p.search(normalize_label(label)) for p in patterns)
+
+
+def _text_order(words: Sequence[Word]) -> list[Word]:
+    # by middles: a wrapped label's next line, close under a tall figure, stays its own line
+    return [w for line in text_lines(words, "middle") for w in line]
+
+
+def _within(word: Word, column: Column) -> bool:
+    return column.x0 - SNAP_TOLERANCE <= word.xmid <= column.x1 + SNAP_TOLERANCE
+
+
+def _inside_columns(line: Sequence[Word], header: TableHeader) -> bool:
+    return all(any(_within(w, c) for c in header.columns) for w in line)
 
 
 MIN_ALIGNED_CODES = 3  # an unruled table going on: codes starting at one x, one under the other

@@ -204,6 +204,8 @@ def _label_rows(
     groups: Sequence[str],
 ) -> list[tuple[str, list[str]]]:
     """Each count line's group: the label cell text in its band (wrapped lines included)."""
+    if not count_lines:  # a header row with no count line under it (another table's header)
+        return []
     mids = [sum(w.ymid for w in line) / len(line) for line, _ in count_lines]
     # a wrapped label's other lines may share their height with a header block printed
     # further left: each line keeps only the run of words on the label column's edge or axis
