@@ -104,7 +104,7 @@ def summary_block(doc: Document, layout: Layout) -> str:
                 cell = rf"\cellcolor{{{colours[c - 1]}}}\textbf{{{cell}}}"
             cells.append(cell)
         lines.append(" & ".join(cells) + r" \\ \hline")
-    spec = "|l|" + "c|" * (len(doc.summary[0]) - 1)
+    spec = ("|c|" if layout.summary_labels == "center" else "|l|") + "c|" * (len(doc.summary[0]) - 1)
     body = rf"\begin{{tabular}}[t]{{{spec}}}\hline " + "\n".join(lines) + r"\end{tabular}"
     return sized(layout, layout.size + 0.5, body)
 
