@@ -268,7 +268,8 @@ def fill_summary(table, doc: Document, layout: Layout, look: WordLook) -> None: 
     for r, (row, line) in enumerate(zip(table.rows, doc.summary, strict=True)):
         for c, (cell, text) in enumerate(zip(row.cells, line, strict=True)):
             cell.width = widths[c]
-            write(cell, text, size, layout, bold=r == 0 and look.summary_bold_head, align="center" if c else layout.summary_labels)
+            align = "center" if c else layout.summary_labels
+            write(cell, text, size, layout, bold=r == 0 and look.summary_bold_head, align=align)
             if r == 0 and 1 <= c <= 4:
                 shade(cell, list(SEMAPHORE.values())[c - 1])
     for c, w in enumerate(widths):
