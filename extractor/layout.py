@@ -207,7 +207,8 @@ def carried_over(header: TableHeader, body: Sequence[Word]) -> TableHeader:
     if not header.labels or not body:
         return header
     bodies = [(labels, [*words, *body] if labels is header.labels else words) for labels, words in header.bodies]
-    widened = TableHeader(header.box, list(header.columns), dict(header.years), header.labels, bodies)
+    # every other field (cells, assumptions) goes on with the table: a copy, not a positional rebuild
+    widened = replace(header, columns=list(header.columns), bodies=bodies)
     _widen(widened)
     return widened
 
