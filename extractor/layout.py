@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Fill, PageContent, Word
-from extractor.rules import Rules
+from extractor.rules import Rules, leading_code_length
 from extractor.textheader import band_cells, header_bands, widen_to_body
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
@@ -204,24 +204,32 @@ def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) ->
     bodies = [(list(header.columns), words) for header, words in found]
     for (header, _), (labels, _) in zip(found, bodies, strict=True):
         header.labels, header.bodies = labels, bodies
-        _widen(header)
+        _widen(header, rules)
     return [header for header, _ in found]
 
 
-def _widen(header: TableHeader) -> None:
-    header.columns = widen_to_body(header.labels, header.bodies)
+def _widen(header: TableHeader, rules: Rules) -> None:
+    header.columns = widen_to_body(header.labels, header.bodies, _cell_code_length(rules))
     header.box = Box(header.columns[0].x0, header.columns[-1].x1, header.box.top, header.box.bottom)
 
 
-def carried_over(header: TableHeader, body: Sequence[Word]) -> TableHeader:
+def _cell_code_length(rules: Rules) -> Callable[[str], int]:
+    """The length of the code a code cell's text opens with: a block heading's code (a bar
+    printed across the columns, `AEI.01.02INVESTIGACIONES`) is no code cell's."""
+    heading = re.compile(rules.spec.blocks.start) if rules.spec.blocks else None
+    return lambda text: 0 if heading and heading.match(text) else leading_code_length(rules, text)
+
+
+def carried_over(header: TableHeader, body: Sequence[Word], rules: Rules) -> TableHeader:
     """A table going on at the top of the next page, its columns found again with the rows
     printed there: a header read from its text alone at a page's foot has few rows (or none)
     under it to show where its cells meet, and the rest of its body is printed on this page."""
     if not header.labels or not body:
         return header
     bodies = [(labels, [*words, *body] if labels is header.labels else words) for labels, words in header.bodies]
-    widened = TableHeader(header.box, list(header.columns), dict(header.years), header.labels, bodies)
-    _widen(widened)
+    # every other field (cells, assumptions) goes on with the table: a copy, not a positional rebuild
+    widened = replace(header, columns=list(header.columns), bodies=bodies)
+    _widen(widened, rules)
     return widened
 
 

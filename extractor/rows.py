@@ -198,7 +198,7 @@ def _opening_table(
         if header:
             return _Table(header, header.box.bottom, first_top, 0.0, opening=True)
     if open_table.header:
-        header = carried_over(open_table.header, [w for w in words if w.bottom <= first_top])
+        header = carried_over(open_table.header, [w for w in words if w.bottom <= first_top], rules)
         return _Table(header, 0.0, first_top, 0.0, opening=True)
     return None
 
@@ -230,7 +230,7 @@ def _continued_table(
     top = _border_top(page, header.box.x0, first.top) if ruled else first.top
     foot = ruled_table_bottom(page.edges, Box(header.box.x0, header.box.x1, top, top), column_borders(header))
     bottom = min(first_top, foot) if foot else first_top
-    header = carried_over(header, [w for w in words if top <= w.top and w.bottom <= bottom])
+    header = carried_over(header, [w for w in words if top <= w.top and w.bottom <= bottom], rules)
     return _Table(header, top, bottom, top, opening=True)
 
 

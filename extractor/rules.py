@@ -297,5 +297,16 @@ def codes_in_text(rules: Rules, text: str) -> set[str]:
     return found
 
 
+def leading_code_length(rules: Rules, text: str) -> int:
+    """Characters of the family's code the text opens with, glued to what follows or not
+    (`IND.01.AEI.03.01porcentaje` → 16); 0 when it opens with none."""
+    ends = [0]
+    for level in rules.levels:
+        unanchored = level.pattern.pattern.removeprefix("^").removesuffix("$")
+        found = re.match(rf"{unanchored}(?![.\d])", text)
+        ends.append(found.end() if found else 0)
+    return max(ends)
+
+
 def squash_label(text: str) -> str:
     return re.sub(r"[^a-z0-9%]", "", normalize_label(text))

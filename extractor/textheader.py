@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from extractor.geometry import Box
@@ -116,17 +116,23 @@ def band_cells(band: Sequence[Sequence[Word]], header_rules: dict) -> list[TextC
     return cells
 
 
-def widen_to_body(columns: Sequence[Column], bodies: Sequence[tuple[Sequence[Column], Sequence[Word]]]) -> list[Column]:
+def widen_to_body(
+    columns: Sequence[Column],
+    bodies: Sequence[tuple[Sequence[Column], Sequence[Word]]],
+    code_length: Callable[[str], int] | None = None,
+) -> list[Column]:
     """Columns found from their labels alone, widened until they meet: each boundary where the
     body's words (rows below the header) cover the least between two labels' middles.
 
     `bodies` are the page's headers of this kind (this one among them) with the words below
     each: tables printed alike (one per OEI/AEI) place two columns' labels alike, and their
-    bodies together show where those cells meet, even under a header with one short row."""
+    bodies together show where those cells meet, even under a header with one short row.
+    `code_length` (the family's code grammar) tells where a code printed in the code column
+    ends, glued to the next cell's text or not (`_code_cell_end`)."""
     ordered = sorted(columns, key=lambda c: c.x0)
     if not ordered:
         return []
-    bounds = [_meeting_point(a, b, _bodies_alike(a, b, bodies)) for a, b in itertools.pairwise(ordered)]
+    bounds = [_meeting_point(a, b, _bodies_alike(a, b, bodies), code_length) for a, b in itertools.pairwise(ordered)]
     body = _bodies_alike(ordered[0], ordered[-1], bodies)
     first_x0 = min([ordered[0].x0, *(w.x0 for w in body if w.x1 <= (bounds or [ordered[0].x1])[0])])
     last_x1 = max([ordered[-1].x1, *(w.x1 for w in body if w.x0 >= (bounds or [ordered[-1].x0])[-1])])
@@ -305,7 +311,9 @@ def _year_runs(years: Sequence[_Label]) -> list[list[_Label]]:
 # ---- the data's alignment -------------------------------------------------------------------------
 
 
-def _meeting_point(a: Column, b: Column, body: Sequence[Word]) -> float:
+def _meeting_point(
+    a: Column, b: Column, body: Sequence[Word], code_length: Callable[[str], int] | None = None
+) -> float:
     """Where two neighbouring columns meet: between their labels, in a stretch the
     fewest body words cover (words a text layer glued across cells cut first where they may be:
     `ND100.00`, `Cantidad2015`). Of those stretches, the one with the most evidence: its width,
@@ -315,7 +323,15 @@ def _meeting_point(a: Column, b: Column, body: Sequence[Word]) -> float:
     lo, hi = a.x1, b.x0
     if hi - lo <= 2 * PROFILE_STEP:
         return (lo + hi) / 2
-    every = [span for w in _cell_words(body, lo, hi) for span in _pieces(w)]
+    if a.role == "code" and code_length is not None:
+        # the code column's codes, read from the whole body: a name glued to its code runs on
+        # from the code column like running text
+        glued_end, whole_end = _code_cell_end(body, a, b, code_length)
+        if glued_end is not None:  # the grammar's cut is where the cells meet: nothing else shows it
+            return glued_end
+        lo = max(lo, whole_end) if whole_end < hi else lo
+    cell_words = _cell_words(body, lo, hi)
+    every = [span for w in cell_words for span in _pieces(w)]
     spans = [(x0, x1) for x0, x1 in every if x1 > lo and x0 < hi]
     stretches = _free_stretches(spans, lo, hi)
     if not stretches:  # every x is covered (cuts of glued words estimated): the least covered
@@ -333,6 +349,37 @@ def _meeting_point(a: Column, b: Column, body: Sequence[Word]) -> float:
         if best is None or evidence > best[0]:
             best = (evidence, x)
     return best[1] if best else (a.x1 + b.x0) / 2
+
+
+def _code_cell_end(
+    body: Sequence[Word], code: Column, right: Column, code_length: Callable[[str], int]
+) -> tuple[float | None, float]:
+    """Where the code cell ends by the codes printed in it (the family's grammar says where a
+    code stops, even glued to the next cell's text: `IND.01.AEI.03.01porcentaje`): the furthest
+    end of a code glued to, or touching, the next cell's text (None when none is), and the
+    furthest end of a code printed alone. A table with one or two rows shows no gap between the
+    cells to go by, and a word space in the name beside the code would otherwise pass for it."""
+    glued: list[float] = []
+    whole: list[float] = []
+    for w in body:
+        n = code_length(w.text) if w.x0 < code.x1 and w.x1 > code.x0 else 0
+        if n and n < len(w.text) and cut_strength(w.text, n):
+            glued.append(char_edges(w)[n])
+        elif n == len(w.text) and w.x1 < right.x0 and _touched(w, body):
+            glued.append(w.x1)
+        elif n:
+            whole.append(w.x1)
+    return (max([*glued, *whole]) if glued else None), max(whole, default=0.0)
+
+
+def _touched(word: Word, body: Sequence[Word]) -> bool:
+    """Cells printed without padding: a word beside this one (its lines overlapping, a code
+    centred between a name's wrapped lines) starts closer than a word space after it."""
+    space = WORD_SPACE_EM * (word.bottom - word.top)
+    return any(
+        w.top < word.bottom and w.bottom > word.top and -ALIGNED_PT <= w.x0 - word.x1 < space
+        for w in body if w is not word
+    )  # fmt: skip
 
 
 def _whole_stretch(left: float, right: float, spans: Sequence[tuple[float, float]]) -> tuple[float, float]:

@@ -36,7 +36,10 @@ def _foot_header() -> TableHeader:
     ("UE", a short label centred over a wide cell whose text is left-aligned)."""
     labels = [Column("progress_2022", 100.0, 118.0), Column("executing_unit", 140.0, 150.0)]
     columns = widen_to_body(labels, [(labels, [])])
-    return TableHeader(Box(columns[0].x0, columns[-1].x1, 0.0, 10.0), columns, {}, labels, [(labels, [])])
+    return TableHeader(
+        Box(columns[0].x0, columns[-1].x1, 0.0, 10.0), columns, assumptions=["header_year"], labels=labels,
+        bodies=[(labels, [])],
+    )
 
 
 def test_a_header_at_a_page_foot_takes_its_columns_from_the_rows_on_the_next_page() -> None:
@@ -46,17 +49,68 @@ def test_a_header_at_a_page_foot_takes_its_columns_from_the_rows_on_the_next_pag
     for top in (20.0, 50.0):  # "ND" right-aligned; the unit wrapped, every line at the cell's left
         rows += [_word("ND", 108.0, 118.0, top), _word("000084-", 124.0, 150.0, top - 8)]
         rows += [_word("GEOFISICO", 124.0, 160.0, top), _word("DEL", 124.0, 136.0, top + 8)]
-    carried = carried_over(header, rows)
+    carried = carried_over(header, rows, _b7_rules())
     unit = carried.column("executing_unit")
     assert 118.0 <= unit.x0 <= 124.0
     assert carried.column("progress_2022").x1 == unit.x0
     assert header.column("executing_unit").x0 > 124.0  # the previous page's header is left as read
+    assert carried.assumptions == ["header_year"]  # how the header was completed goes on with it
 
 
 def test_a_header_with_painted_or_ruled_cells_keeps_its_columns() -> None:
     columns = [Column("progress_2022", 90.0, 120.0), Column("executing_unit", 120.0, 170.0)]
     header = TableHeader(Box(90.0, 170.0, 0.0, 10.0), columns)
-    assert carried_over(header, [_word("DEL", 110.0, 122.0, 20.0)]) is header
+    assert carried_over(header, [_word("DEL", 110.0, 122.0, 20.0)], _b7_rules()) is header
+
+
+def _b7_rules():
+    from extractor.rules import load_rules
+
+    return load_rules("pei-b7")
+
+
+def _code_length(text: str) -> int:
+    from extractor.layout import _cell_code_length
+
+    return _cell_code_length(_b7_rules())(text)
+
+
+CODE_NAME = [Column("code", 38.0, 64.0), Column("name", 160.0, 200.0)]
+
+
+def test_a_code_glued_to_its_name_in_a_one_row_table_ends_its_cell_where_the_grammar_ends_it() -> None:
+    # one row, the name glued to the code: the word spaces of the name are wider than the cut
+    # estimated in the glued word, and nothing else shows where the code cell ends
+    body = _line(20.0, ("IND.01.AEI.03.01porcentaje", 30.0, 113.1), ("de", 115.0, 122.5), ("peligros", 124.4, 148.2),
+                 ("de", 150.1, 157.6), ("origen", 159.5, 178.5), ("geofisico", 180.4, 207.1))  # fmt: skip
+    code, name = widen_to_body(CODE_NAME, [(CODE_NAME, body)], _code_length)
+    assert 78.0 <= code.x1 == name.x0 <= 82.0
+    without_grammar, _ = widen_to_body(CODE_NAME, [(CODE_NAME, body)])
+    assert without_grammar.x1 > 100.0  # the case the grammar is for
+
+
+def test_a_code_touching_its_name_ends_its_cell() -> None:
+    body = _line(20.0, ("IND.02.OEI.01", 30.0, 75.6), ("Numero", 75.7, 98.0), ("de", 100.0, 107.5),
+                 ("adaptacion", 109.5, 140.0), ("de", 142.0, 149.5), ("peligros", 151.5, 175.0))  # fmt: skip
+    code, _ = widen_to_body(CODE_NAME, [(CODE_NAME, body)], _code_length)
+    assert 75.6 <= code.x1 <= 75.7
+
+
+def test_a_code_centred_between_its_names_wrapped_lines_touching_them_ends_its_cell() -> None:
+    body = _line(17.0, ("porcentaje", 81.1, 113.1), ("de", 115.0, 122.5), ("dias", 124.4, 136.6), ("de", 138.5, 146.0))
+    body += _line(20.0, ("IND.01.AEI.04.01", 30.0, 81.0))
+    body += _line(24.0, ("ionosferico", 81.1, 113.9), ("y", 115.8, 119.3), ("de", 121.2, 128.7))
+    code, _ = widen_to_body(CODE_NAME, [(CODE_NAME, body)], _code_length)
+    assert 81.0 <= code.x1 <= 81.1
+
+
+def test_a_block_headings_code_is_no_code_cells() -> None:
+    # a heading bar across the columns, its code glued to its title, further right than the codes
+    body = _line(10.0, ("AEI.04.02INVESTIGACIONES", 61.5, 145.0), ("EN", 146.9, 155.2), ("CIENCIAS", 157.1, 185.2))
+    body += _line(20.0, ("IND.01.AEI.04.02", 30.0, 81.0), ("porcentaje", 85.0, 117.0), ("de", 119.0, 126.5),
+                  ("dias", 128.5, 141.0), ("de", 143.0, 150.5), ("operacion", 152.5, 182.0))  # fmt: skip
+    code, _ = widen_to_body(CODE_NAME, [(CODE_NAME, body)], _code_length)
+    assert 81.0 <= code.x1 <= 85.0
 
 
 def _line(top: float, *words: tuple[str, float, float]) -> list[Word]:
