@@ -40,7 +40,8 @@ RUNNING_GAP_EM = 0.4  # words of running text stand a word space apart, closer t
 PROFILE_STEP = 0.1  # points between the x's where the body's coverage is counted
 ALIGNED_PT = 0.5  # word edges this close are aligned
 MIN_ALIGNED = 2  # words aligned on one edge that show where two cells meet
-SAME_LABEL_PT = 3.0  # labels of two headers this close are printed at the same place
+SAME_LABEL_PT = 1.0  # labels of two headers this close are printed at the same place (tables sized by
+# their own content centre their labels a few points apart, and their cells meet elsewhere)
 
 
 @dataclass(frozen=True, slots=True)

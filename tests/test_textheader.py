@@ -104,6 +104,20 @@ def test_a_code_centred_between_its_names_wrapped_lines_touching_them_ends_its_c
     assert 81.0 <= code.x1 <= 81.1
 
 
+def test_a_table_whose_cells_are_sized_otherwise_lends_no_rows() -> None:
+    # two tables sized by their own content (an HTML printout): the labels, centred in their
+    # cells, stand 2.5 pt apart; the other table's names start further right and must not
+    # pull this table's code/name edge past its own wrapped name ("a" under the name's start)
+    other = [Column("code", 41.9, 67.1), Column("name", 86.7, 122.9)]
+    mine = [Column("code", 39.3, 64.6), Column("name", 86.7, 122.9)]
+    theirs = [w for top in (20.0, 30.0, 40.0) for w in _line(top, ("IND.01.AEI.02.03", 30.0, 79.5),
+                                                              ("numero", 82.2, 104.0), ("de", 106.0, 113.0))]
+    body = _line(60.0, ("IND.01.OEI.03", 32.3, 72.3), ("ciencias", 77.4, 100.3), ("de", 102.1, 109.3))
+    body += _line(67.0, ("a", 77.4, 80.8), ("las", 82.7, 90.7), ("entidades", 92.5, 120.6))
+    code, _ = widen_to_body(mine, [(mine, body), (other, theirs)], _code_length)
+    assert 72.3 <= code.x1 <= 77.4
+
+
 def test_a_block_headings_code_is_no_code_cells() -> None:
     # a heading bar across the columns, its code glued to its title, further right than the codes
     body = _line(10.0, ("AEI.04.02INVESTIGACIONES", 61.5, 145.0), ("EN", 146.9, 155.2), ("CIENCIAS", 157.1, 185.2))
