@@ -430,13 +430,21 @@ def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
     """The body's words without running text that reaches from `lo` to `hi` (a heading printed
     across the columns): words a word space apart, together spanning both labels' middles.
     Words that touch are not running text but cells glued without padding, nor are figures
-    (values of neighbouring cells a little apart, `71.43100.00 74.07100.00`)."""
+    (values of neighbouring cells a little apart, `71.43100.00 74.07100.00`), nor are two
+    cells' lines a word space apart where another line's cell starts (`_at_cell_start`)."""
+    lines = _lines(body)
+    starts = _cell_starts(lines)
     out = []
-    for line in _lines(body):
+    for k, line in enumerate(lines):
+        others = [x for j, x in starts if j != k]
         chain: list[Word] = []
         for w in [*line, None]:
             height = chain[-1].bottom - chain[-1].top if chain else 0.0
-            if w is not None and chain and WORD_SPACE_EM * height <= w.x0 - chain[-1].x1 < RUNNING_GAP_EM * height:
+            if (
+                w is not None and chain
+                and WORD_SPACE_EM * height <= w.x0 - chain[-1].x1 < RUNNING_GAP_EM * height
+                and not _at_cell_start(w, others)
+            ):  # fmt: skip
                 chain.append(w)
                 continue
             if chain and not (chain[0].x0 <= lo and chain[-1].x1 >= hi and _wordy(chain)):
@@ -448,3 +456,21 @@ def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
 def _wordy(chain: Sequence[Word]) -> bool:
     """Most of the words have letters: text, not a run of figures."""
     return 2 * sum(any(c.isalpha() for c in w.text) for w in chain) > len(chain)
+
+
+def _cell_starts(lines: Sequence[Sequence[Word]]) -> list[tuple[int, float]]:
+    """Per line, where its cells' texts start: a line's first word, and a word after a gap wider
+    than a word space."""
+    return [
+        (k, w.x0)
+        for k, line in enumerate(lines)
+        for i, w in enumerate(line)
+        if i == 0 or w.x0 - line[i - 1].x1 >= RUNNING_GAP_EM * (w.bottom - w.top)
+    ]
+
+
+def _at_cell_start(word: Word, starts: Sequence[float]) -> bool:
+    """A word a word space after another starts a cell of its own where another line's cell text
+    starts (text left-aligned in its cell): a cell printed without padding puts its neighbour's
+    text a word space away."""
+    return any(abs(x - word.x0) <= ALIGNED_PT for x in starts)

@@ -31,6 +31,18 @@ def test_a_sentence_across_the_columns_is_still_running_text() -> None:
     assert 118.5 <= first.x1 <= 125.0  # the heading's words are no cell's
 
 
+def test_two_cells_lines_a_word_space_apart_are_no_running_text() -> None:
+    # cells printed without padding: the unit's wrapped "GEOFISICO DEL" ends a word space before
+    # the next cell's "GEOFÍSICAS", which starts where that cell's first line "05.04-REDES" does
+    labels = [Column("executing_unit", 145.0, 152.0), Column("responsible_unit", 168.0, 200.0)]
+    body = [_word("000084-", 130.0, 145.0, 10.0), _word("INSTITUTO", 130.0, 150.0, 18.0)]
+    body += [_word("05.04-REDES", 163.7, 190.0, 18.0), _word("GEOFISICO", 130.0, 150.0, 26.0)]
+    body += [_word("DEL", 152.0, 162.0, 26.0), _word("GEOFÍSICAS", 163.7, 188.0, 26.0)]
+    body += [_word("PERU", 130.0, 140.0, 34.0)]
+    unit, _ = widen_to_body(labels, [(labels, body)])
+    assert 162.0 <= unit.x1 <= 163.7  # "DEL" is the unit's
+
+
 def _foot_header() -> TableHeader:
     """A header at a page's foot with no row under it: a figure column and the executing unit
     ("UE", a short label centred over a wide cell whose text is left-aligned)."""
