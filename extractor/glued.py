@@ -37,6 +37,7 @@ MIN_STRADDLE = 0.6  # glyphs a glued word must reach past a boundary on each sid
 ONE_VALUE_STRADDLE = 1.5  # the same for a word that reads as one value or one code
 MAX_CANDIDATES = 24
 SAME_BOUNDARY = 3.0  # points
+CellFits = Callable[[str, str], bool]  # (column role, text): may the text be a whole cell of the column
 # A cut x shared by this many glued words of one table is where its cells meet; another word's
 # cut that close to it (points, and a share of its glyph pitch) is taken as well.
 MIN_ALIGNED_CUTS = 2
@@ -198,17 +199,54 @@ def aligned_cut(word: Word, printed: Sequence[float]) -> list[int]:
     return []
 
 
+def grammar_cut(word: Word, columns: Sequence[Column], fits: CellFits) -> list[int]:
+    """One cut at a column boundary for a word the grammar of the column it stands in does not
+    take whole, where each piece is a cell of the column it stands in (`62023` in a year column:
+    a one-digit value glued to the year, its glyph only just past the boundary)."""
+    text = word.text
+    whole = _column_at((word.x0 + word.x1) / 2, columns)
+    if len(text) < 2 or whole is None or fits(whole.role, text):
+        return []
+    edges = char_edges(word)
+    pitch = (word.x1 - word.x0) / len(text)
+    best: tuple[float, int] | None = None
+    for i in range(1, len(text)):
+        strength = cut_strength(text, i)
+        left = _column_at((edges[0] + edges[i]) / 2, columns)
+        right = _column_at((edges[i] + edges[-1]) / 2, columns)
+        if not strength or left is None or right is None or left is right:
+            continue
+        distance = min(abs(edges[i] - left.x1), abs(edges[i] - right.x0)) / pitch
+        pieces = (text[:i], text[i:])
+        if distance > REACH[strength] or not all(piece_is_valid(p) for p in pieces):
+            continue
+        if fits(left.role, pieces[0]) and fits(right.role, pieces[1]) and (best is None or distance < best[0]):
+            best = (distance, i)
+    return [best[1]] if best else []
+
+
+def _column_at(x: float, columns: Sequence[Column]) -> Column | None:
+    """The column whose span holds x (the nearest one's, in a gap between two)."""
+    return min(columns, key=lambda c: max(c.x0 - x, x - c.x1, 0.0), default=None)
+
+
 def split_glued_words(
-    words: Sequence[Word], columns: Sequence[Column], is_code: Callable[[str], bool] | None = None
+    words: Sequence[Word],
+    columns: Sequence[Column],
+    is_code: Callable[[str], bool] | None = None,
+    fits: CellFits | None = None,
 ) -> list[Word]:
     """Every word cut at the column boundaries it was glued across (see the module's doc);
-    then words left whole cut where the table's other glued words show its cells meet."""
+    then a word left whole that its column's grammar (`fits`) does not take, cut where the
+    grammars of two neighbouring columns take its pieces; then words left whole cut where the
+    table's other glued words show its cells meet."""
     bounds = column_bounds(columns)
     cut_words = [(w, glued_cuts(w, bounds, is_code)) for w in words]
     printed = printed_bounds(cut_words)
     out: list[Word] = []
     for w, cuts in cut_words:
-        cuts = cuts or ([] if is_code is not None and is_code(w.text) else aligned_cut(w, printed))
+        if not cuts and not (is_code is not None and is_code(w.text)):
+            cuts = (grammar_cut(w, columns, fits) if fits else []) or aligned_cut(w, printed)
         if not cuts:
             out.append(w)
             continue

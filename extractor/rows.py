@@ -118,7 +118,8 @@ def _unglued(words: Sequence[Word], tables: Sequence[_Table], rules: Rules) -> l
         spans = [(t.box_top, t.bottom) for t in tables if t.header is header]
         inside = [w for w in rest if any(top <= w.ymid <= bottom for top, bottom in spans)]
         rest = [w for w in rest if not any(top <= w.ymid <= bottom for top, bottom in spans)]
-        out += split_glued_words(inside, header.columns, lambda text: rules.parse_code(text) is not None)
+        is_code = lambda text: rules.parse_code(text) is not None  # noqa: E731
+        out += split_glued_words(inside, header.columns, is_code, rules.cell_fits)
     return out + rest
 
 

@@ -5,6 +5,7 @@ A new report family is a new rules file; the stages only ever ask this module.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from extractor import schema
+from extractor.values import fits_grammar
 
 # Family files ship inside the package (a wheel or pipx install has no repository beside it).
 FAMILIES_DIR = Path(str(resources.files("extractor") / "families"))
@@ -116,6 +118,18 @@ class Rules:
                 parent = lvl.parent.format(**parts) if lvl.parent else ""
                 return ParsedCode(code, lvl.level, parent, parts)
         return None
+
+    def value_grammar(self, role: str) -> str:
+        """The grammar of a value column's cells (`repair.value_grammar`; `value` unless named)."""
+        globs = self.spec.repair.value_grammar.items()
+        return next((grammar for glob, grammar in globs if fnmatch.fnmatch(role, glob)), "value")
+
+    def cell_fits(self, role: str, text: str) -> bool:
+        """Whether `text` may be a whole cell of the column `role`: anything in a text column (the
+        code, the name and `repair.text_columns`), a value of its grammar in a value column."""
+        if role in ("code", "name") or role in self.spec.repair.text_columns:
+            return True
+        return fits_grammar(text, self.value_grammar(role))
 
     def output_columns(self, years: list[int], progress_years: list[int]) -> list[str]:
         """Expand the `{years}` templates of `output_columns` over the printed years."""

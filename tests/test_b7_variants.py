@@ -209,6 +209,21 @@ def test_a_value_overhanging_where_other_rows_were_cut_is_not_cut_elsewhere() ->
     assert [w.text for w in split_glued_words([*rows, overhang], columns)][-1] == "12.50"
 
 
+def test_a_lone_value_glued_to_a_year_is_cut_where_both_columns_grammars_take_the_pieces() -> None:
+    """`62023` in a table of one row: nothing else shows where its cells meet, but the year
+    column takes no `62023`, and the baseline value `6` and the year `2023` are each a cell of
+    the column they stand in."""
+    fits = load_rules("pei-b7").cell_fits
+    columns = [Column("baseline_value", 150.0, 181.2), Column("current_year", 181.2, 200.0)]
+    lone = _right_aligned("62023", 200.0, 0.0)
+    assert [w.text for w in split_glued_words([lone], columns, fits=fits)] == ["6", "2023"]
+    assert [w.text for w in split_glued_words([lone], columns)] == ["62023"]  # no grammar: as printed
+    # a year its column takes is left whole; so is a value whose pieces no column's grammar takes
+    year = Word("2023", 179.5, 200.0, 10.0, 18.0)
+    value = Word("12.50", 178.0, 200.0, 20.0, 28.0)
+    assert [w.text for w in split_glued_words([year, value], columns, fits=fits)] == ["2023", "12.50"]
+
+
 # ---- word building across baselines -------------------------------------------------------------------
 
 

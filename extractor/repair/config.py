@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -100,7 +99,6 @@ class RepairConfig:
     value_strip: list[re.Pattern[str]]  # marks around an OCR'd value (`value_marks`)
     value_readings: dict[str, str]
     edge_glyphs: int  # non-digit glyphs an OCR'd value may lose at either end (`value_marks`)
-    value_grammar: list[tuple[str, str]]  # value column glob → its grammar (values.VALUE_GRAMMARS)
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
     # producer may print the index row's name in capitals
@@ -144,7 +142,6 @@ class RepairConfig:
             value_strip=[re.compile(p) for p in values.strip],
             value_readings=dict(values.readings),
             edge_glyphs=values.edge_glyphs,
-            value_grammar=list(sec.value_grammar.items()),
             vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},
@@ -156,6 +153,5 @@ class RepairConfig:
 
     def fits(self, role: str, text: str) -> bool:
         """Whether `text` is a value of the grammar of the column `role` (`value` unless named)."""
-        grammar = next((g for pattern, g in self.value_grammar if fnmatch.fnmatch(role, pattern)), "value")
-        return fits_grammar(text, grammar)
+        return fits_grammar(text, self.rules.value_grammar(role))
 
