@@ -49,6 +49,14 @@ class Box(Extent):
     bottom: float
 
     @classmethod
+    def around(cls, items: Iterable[Extent]) -> Box:
+        """The smallest box holding every item (words of a label, cells of a row)."""
+        boxes = list(items)
+        return cls(
+            min(b.x0 for b in boxes), max(b.x1 for b in boxes), min(b.top for b in boxes), max(b.bottom for b in boxes)
+        )
+
+    @classmethod
     def from_bbox(cls, bbox: tuple[float, float, float, float]) -> Box:
         """A box from pdfplumber's (x0, top, x1, bottom) order."""
         x0, top, x1, bottom = bbox

@@ -56,26 +56,11 @@ class _Label:
     text: str
     kind: str  # "column", "group", "sub" or "year"
     score: float
+    box: Box  # around its words
 
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def xmid(self) -> float:
-        return (self.x0 + self.x1) / 2
+    @classmethod
+    def of(cls, words: tuple[Word, ...], text: str, kind: str, score: float) -> _Label:
+        return cls(words, text, kind, score, Box.around(words))
 
 
 def header_bands(words: Sequence[Word], header_rules: dict) -> list[list[list[Word]]]:
@@ -105,15 +90,15 @@ def band_cells(band: Sequence[Sequence[Word]], header_rules: dict) -> list[TextC
     labels = _whole(_choose(_candidates(band, header_rules)), band)
     top = min(w.top for line in band for w in line)
     bottom = max(w.bottom for line in band for w in line)
-    cells = [TextCell(Box(lb.x0, lb.x1, top, bottom), lb.text) for lb in labels if lb.kind == "column"]
+    cells = [TextCell(Box(lb.box.x0, lb.box.x1, top, bottom), lb.text) for lb in labels if lb.kind == "column"]
     subs = [lb for lb in labels if lb.kind in ("sub", "year")]
-    cells += [TextCell(Box(sub.x0, sub.x1, sub.top, bottom), sub.text) for sub in subs]
+    cells += [TextCell(Box(sub.box.x0, sub.box.x1, sub.box.top, bottom), sub.text) for sub in subs]
     owned = _owners([lb for lb in labels if lb.kind == "subs"], [s for s in subs if s.kind == "sub"])
     owned += _owners([lb for lb in labels if lb.kind == "years"], [s for s in subs if s.kind == "year"], runs=True)
     for group, own in owned:
-        x0 = min([group.x0, *(s.x0 for s in own)])
-        x1 = max([group.x1, *(s.x1 for s in own)])
-        cells.append(TextCell(Box(x0, x1, top, group.bottom), group.text))
+        x0 = min([group.box.x0, *(s.box.x0 for s in own)])
+        x1 = max([group.box.x1, *(s.box.x1 for s in own)])
+        cells.append(TextCell(Box(x0, x1, top, group.box.bottom), group.text))
     return cells
 
 
@@ -249,11 +234,11 @@ def _candidates(band: Sequence[Sequence[Word]], header_rules: dict) -> list[_Lab
     for words in _stacks(band):
         text = " ".join(w.text for w in words)
         if len(words) == 1 and YEAR.match(text):
-            out.append(_Label(words, text, "year", 100.0))
+            out.append(_Label.of(words, text, "year", 100.0))
             continue
         best = max(((label_score(text, labels), kind) for kind, labels in targets), default=(0.0, ""))
         if best[0] >= LABEL_MATCH_MIN:
-            out.append(_Label(words, text, best[1], best[0]))
+            out.append(_Label.of(words, text, best[1], best[0]))
     return out
 
 
@@ -291,9 +276,9 @@ def _owners(
     owned: dict[int, list[_Label]] = {id(g): [] for g in groups}
     pieces = _year_runs(subs) if runs else [[s] for s in subs]
     for piece in pieces:
-        middle = (min(s.x0 for s in piece) + max(s.x1 for s in piece)) / 2
-        above = [g for g in groups if g.bottom <= min(s.top for s in piece) + 1]
-        nearest = min(above, key=lambda g: abs(g.xmid - middle), default=None)
+        middle = Box.around(s.box for s in piece).xmid
+        above = [g for g in groups if g.box.bottom <= min(s.box.top for s in piece) + 1]
+        nearest = min(above, key=lambda g: abs(g.box.xmid - middle), default=None)
         if nearest is not None:
             owned[id(nearest)] += piece
     return [(g, owned[id(g)]) for g in groups]
@@ -301,7 +286,7 @@ def _owners(
 
 def _year_runs(years: Sequence[_Label]) -> list[list[_Label]]:
     out: list[list[_Label]] = []
-    for year in sorted(years, key=lambda y: y.x0):
+    for year in sorted(years, key=lambda y: y.box.x0):
         if out and int(year.text) > int(out[-1][-1].text):
             out[-1].append(year)
         else:
