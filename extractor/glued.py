@@ -83,7 +83,7 @@ def cut_strength(text: str, i: int) -> int:
     if left == "%" and right.isalnum():
         return STRONG
     if left.isdigit() and right.isdigit():
-        decimals = re.search(r"[.,](\d+)$", text[:i])
+        decimals = re.search(r"\d[.,](\d+)$", text[:i])  # a number's decimals, not a sentence's end
         return STRONG if decimals and len(decimals.group(1)) == 2 else WEAK
     return 0
 
@@ -112,13 +112,14 @@ def glued_cuts(word: Word, bounds: Sequence[float], is_code: Callable[[str], boo
     pitch = (word.x1 - word.x0) / len(text)
     candidates = {}
     for i in range(1, len(text)):
-        strength = cut_strength(text, i)
+        strength = cut_strength(text, i) or _sentence_end(text, i, is_code)
         if strength and any(abs(edges[i] - b) <= REACH[strength] * pitch for b in crossed):
             candidates[i] = strength
+    on_bound = {i for i in candidates if any(abs(edges[i] - b) <= _aligned(pitch) for b in crossed)}
     best: tuple[float, tuple[int, ...]] | None = None
     for cuts in itertools.combinations(sorted(candidates)[:MAX_CANDIDATES], len(crossed)):
         cost = _cost(cuts, crossed, candidates, edges, pitch)
-        if cost is None or not _valid_cutting(text, cuts, candidates):
+        if cost is None or not _valid_cutting(text, cuts, candidates, on_bound):
             continue
         if best is None or cost < best[0]:
             best = (cost, cuts)
@@ -137,18 +138,45 @@ def _cost(
     return total
 
 
-def _valid_cutting(text: str, cuts: Sequence[int], strength: dict[int, int]) -> bool:
+def _sentence_end(text: str, i: int, is_code: Callable[[str], bool] | None) -> int:
+    """STRONG after a point that ends a word of letters, before a digit: a text cell's last
+    sentence glued to the next cell's figures (`incrementado.000084-INSTITUTO`); not inside a
+    code of the family's grammar (`IND.01.AEI.03.01`)."""
+    if not (i >= 2 and text[i - 1] == "." and text[i - 2].isalpha() and text[i].isdigit()):
+        return 0
+    return 0 if is_code is not None and _inside_code(text, i, is_code) else STRONG
+
+
+def _inside_code(text: str, i: int, is_code: Callable[[str], bool]) -> bool:
+    """Whether the characters around index i belong to one code: a piece of the text that starts
+    a run of letters before i and ends a run of digits after it, and reads as a code."""
+    starts = [a for a in range(i) if text[a].isalpha() and (a == 0 or not text[a - 1].isalpha())]
+    ends = [b for b in range(i + 1, len(text) + 1) if text[b - 1].isdigit() and not text[b : b + 1].isdigit()]
+    return any(is_code(text[a:b]) for a in starts for b in ends)
+
+
+def _aligned(pitch: float) -> float:
+    """How near a cut's estimated x must be to a column edge to sit on it (points)."""
+    return min(ALIGNED_CUT_PT, ALIGNED_CUT_PITCH * pitch)
+
+
+def _valid_cutting(text: str, cuts: Sequence[int], strength: dict[int, int], on_bound: set[int]) -> bool:
     """Every piece reads as a cell, and a cut between two digits separates two values."""
     pieces = _pieces(text, cuts)
     if not all(piece_is_valid(p) for p in pieces):
         return False
-    return all(_weak_cut_allowed(pieces[k], pieces[k + 1]) for k, i in enumerate(cuts) if strength[i] == WEAK)
+    weak = [(k, i) for k, i in enumerate(cuts) if strength[i] == WEAK]
+    return all(_weak_cut_allowed(pieces[k], pieces[k + 1], on_bound=i in on_bound) for k, i in weak)
 
 
-def _weak_cut_allowed(left: str, right: str) -> bool:
-    """Between two digits a cell ends only after a whole value of two digits or more ("100" +
-    "100.00", "100" + "000084-INSTITUTO"); one digit cut off is an overhang ("0" + "00084-…")."""
-    return bool(NUMERIC.match(left)) and len(left) >= 2 and (bool(NUMERIC.match(right)) or right[:1].isdigit())
+def _weak_cut_allowed(left: str, right: str, *, on_bound: bool = False) -> bool:
+    """Between two digits a cell ends only after a whole value ("100" + "100.00", "100" +
+    "000084-INSTITUTO"). One digit cut off is an overhang ("0" + "00084-…", a centred "12.50"
+    reaching into the next cell), unless its glyph ends right on the column's edge and a value
+    follows (values right-aligned in their cells: "2" + "100.00")."""
+    figures = bool(NUMERIC.match(right))
+    whole = bool(NUMERIC.match(left)) and (len(left) >= 2 or (on_bound and figures))
+    return whole and (figures or right[:1].isdigit())
 
 
 def _pieces(text: str, cuts: Sequence[int]) -> list[str]:
@@ -193,7 +221,7 @@ def aligned_cut(word: Word, printed: Sequence[float]) -> list[int]:
     edges = char_edges(word)
     pitch = (word.x1 - word.x0) / len(word.text)
     for i in range(1, len(word.text)):
-        at_cut = any(abs(edges[i] - x) <= min(ALIGNED_CUT_PT, ALIGNED_CUT_PITCH * pitch) for x in printed)
+        at_cut = any(abs(edges[i] - x) <= _aligned(pitch) for x in printed)
         if at_cut and cut_strength(word.text, i) and all(piece_is_valid(p) for p in _pieces(word.text, [i])):
             return [i]
     return []

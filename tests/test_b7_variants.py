@@ -147,6 +147,24 @@ def test_words_that_only_overhang_are_not_cut(text: str, cut_after: list[int]) -
     assert glued_cuts(word, bounds, lambda t: parse(t) is not None) == []
 
 
+def test_a_sentence_glued_to_the_next_cells_figures_is_cut_after_its_point() -> None:
+    word, bounds = _word("incrementado.000084-INSTITUTO", [13])
+    assert glued_cuts(word, bounds) == [13]
+    # the point inside a code is no sentence's end: a code straddling an edge there stays whole
+    parse = load_rules("pei-b7").parse_code
+    code, bounds = _word("IND.01.AEI.03.01porcentaje", [11])
+    assert glued_cuts(code, bounds, lambda t: parse(t) is not None) == []
+
+
+def test_a_one_digit_value_is_cut_off_only_where_its_glyph_ends_on_the_columns_edge() -> None:
+    # "2" right-aligned in its cell, then three progress values right-aligned in theirs
+    word, bounds = _word("2100.00100.00100.00", [1, 7, 13], shift=0.1)
+    assert glued_cuts(word, bounds) == [1, 7, 13]
+    # a glyph a third of its width past the edge overhangs: not a cell of its own
+    word, bounds = _word("2100.00100.00100.00", [1, 7, 13], shift=1.7)
+    assert 1 not in glued_cuts(word, bounds)
+
+
 def test_cut_words_land_in_their_columns() -> None:
     word, (bound,) = _word("ND000084-INSTITUTO", [2])
     columns = [Column("progress_2025", 80.0, bound - 0.5), Column("executing_unit", bound + 0.5, 220.0)]
