@@ -179,8 +179,17 @@ def _text_headers(page: PageContent, rules: Rules, cells: Sequence[Box]) -> list
     Where the band such a header would span is ruled or painted, its cells were there to be
     read: the cells' labels were misread (a scan), and the text's fragment of a header would
     only hide the header that the other pages of the table lend it (matrix_columns.py)."""
-    found = _text_headers_in(page.words, rules, page.height)
+    found = _text_headers_in(page.words, rules, page.height, _heading_words(page, rules))
     return [h for h in found if not _band_in_cells(h.box, cells)]
+
+
+def _heading_words(page: PageContent, rules: Rules) -> set[int]:
+    """Ids of the words of the page's block headings: a heading is printed across the columns,
+    and where its text ends between two labels it would pass for a cell of theirs."""
+    from extractor.blocks import BlockSpec, find_headings  # blocks reads headings with this module's helpers
+
+    spec = BlockSpec.from_rules(rules)
+    return {id(w) for h in (find_headings(page, page.words, spec) if spec else []) for w in h.words}
 
 
 def _band_in_cells(band: Box, cells: Sequence[Box]) -> bool:
@@ -190,7 +199,9 @@ def _band_in_cells(band: Box, cells: Sequence[Box]) -> bool:
     return width > 0 and _union_length([s for s in across if s[1] > s[0]]) >= CELLS_COVER * width
 
 
-def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) -> list[TableHeader]:
+def _text_headers_in(
+    words: Sequence[Word], rules: Rules, page_bottom: float, not_body: set[int] | None = None
+) -> list[TableHeader]:
     bands = header_bands(words, rules.header)
     tops = [min(w.top for w in band[0]) for band in bands] + [page_bottom]
     found: list[tuple[TableHeader, list[Word]]] = []
@@ -200,7 +211,8 @@ def _text_headers_in(words: Sequence[Word], rules: Rules, page_bottom: float) ->
         anchor = next((c for c in hcells if label_score(c.text, anchors) >= LABEL_MATCH_MIN), None)
         header = anchor and _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
         if header:
-            found.append((header, [w for w in words if header.box.bottom < w.top and w.bottom <= next_top]))
+            below = [w for w in words if header.box.bottom < w.top and w.bottom <= next_top]
+            found.append((header, [w for w in below if id(w) not in (not_body or set())]))
     bodies = [(list(header.columns), words) for header, words in found]
     for (header, _), (labels, _) in zip(found, bodies, strict=True):
         header.labels, header.bodies = labels, bodies

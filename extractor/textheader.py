@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from extractor.geometry import Box
-from extractor.glued import STRONG, char_edges, cut_strength
+from extractor.glued import NUMERIC, STRONG, char_edges, cut_strength
 from extractor.labels import LABEL_MATCH_MIN, label_score
 from extractor.model import Column, Word
 from extractor.rules import label_words
@@ -316,10 +316,13 @@ def _meeting_point(
         if glued_end is not None:  # the grammar's cut is where the cells meet: nothing else shows it
             return glued_end
         lo = max(lo, whole_end) if whole_end < hi else lo
-    cell_words = _cell_words(body, lo, hi)
-    every = [span for w in cell_words for span in _pieces(w)]
+    chains = _cell_chains(body, lo, hi)
+    every = [span for chain in chains for w in chain for span in _pieces(w)]
     spans = [(x0, x1) for x0, x1 in every if x1 > lo and x0 < hi]
-    stretches = _free_stretches(spans, lo, hi)
+    # a word space between two words of text lies in one cell's text: it shows where the cells
+    # meet only when nothing else does (a one-line table of text cells printed without padding)
+    texts = [(x0, x1) for chain in chains for x0, x1 in _text_runs(chain) if x1 > lo and x0 < hi]
+    stretches = _free_stretches(texts, lo, hi) or _free_stretches(spans, lo, hi)
     if not stretches:  # every x is covered (cuts of glued words estimated): the least covered
         xs = [lo + PROFILE_STEP * i for i in range(1, int((hi - lo) / PROFILE_STEP))]
         counts = [sum(1 for x0, x1 in spans if x0 < x < x1) for x in xs]
@@ -404,22 +407,44 @@ def _stretches(xs: Sequence[float], counts: Sequence[int], least: int) -> list[t
 def _pieces(word: Word) -> list[tuple[float, float]]:
     """A word's extent, cut where a glued word may be (glued.py's strong cuts), each piece a
     little short of the cut so that the cut shows as a gap."""
+    return [(x0, x1) for _, x0, x1 in _text_pieces(word)]
+
+
+def _text_pieces(word: Word) -> list[tuple[str, float, float]]:
+    """`_pieces` with the text of each piece."""
     edges = char_edges(word)
-    cuts = [x for i, x in enumerate(edges[1:-1], 1) if cut_strength(word.text, i) == STRONG]
+    cuts = [i for i in range(1, len(word.text)) if cut_strength(word.text, i) == STRONG]
     shrink = ALIGNED_PT  # the cut's x is estimated from typical glyph widths
-    return [(x0 + (shrink if x0 in cuts else 0.0), x1 - (shrink if x1 in cuts else 0.0))
-            for x0, x1 in itertools.pairwise([word.x0, *cuts, word.x1])]  # fmt: skip
+    return [
+        (word.text[i:j], edges[i] + (shrink if i else 0.0), edges[j] - (shrink if j < len(word.text) else 0.0))
+        for i, j in itertools.pairwise([0, *cuts, len(word.text)])
+    ]
 
 
-def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
-    """The body's words without running text that reaches from `lo` to `hi` (a heading printed
-    across the columns): words a word space apart, together spanning both labels' middles.
-    Words that touch are not running text but cells glued without padding, nor are figures
-    (values of neighbouring cells a little apart, `71.43100.00 74.07100.00`), nor are two
-    cells' lines a word space apart where another line's cell starts (`_at_cell_start`)."""
+def _text_runs(chain: Sequence[Word]) -> list[tuple[float, float]]:
+    """A chain's pieces, each two neighbouring words' pieces of text (no figure) taken as one
+    with the word space between them."""
+    runs: list[tuple[str, float, float]] = []
+    for k, w in enumerate(chain):
+        for n, (text, x0, x1) in enumerate(_text_pieces(w)):
+            if k and not n and runs and not NUMERIC.match(runs[-1][0]) and not NUMERIC.match(text):
+                runs[-1] = (text, runs[-1][1], x1)
+            else:
+                runs.append((text, x0, x1))
+    return [(x0, x1) for _, x0, x1 in runs]
+
+
+def _cell_chains(body: Sequence[Word], lo: float, hi: float) -> list[list[Word]]:
+    """The body's words in chains a word space apart on a line, without running text that
+    reaches from `lo` to `hi` (a heading printed across the columns): words a word space apart,
+    together spanning both labels' middles with their own text (a figure glued to either end
+    word, `ND000084-INSTITUTO`, is another cell's). Words that touch are not running text but
+    cells glued without padding, nor are figures (values of neighbouring cells a little apart,
+    `71.43100.00 74.07100.00`), nor are two cells' lines a word space apart where another
+    line's cell starts (`_at_cell_start`)."""
     lines = _lines(body)
     starts = _cell_starts(lines)
-    out = []
+    out: list[list[Word]] = []
     for k, line in enumerate(lines):
         others = [x for j, x in starts if j != k]
         chain: list[Word] = []
@@ -432,10 +457,22 @@ def _cell_words(body: Sequence[Word], lo: float, hi: float) -> list[Word]:
             ):  # fmt: skip
                 chain.append(w)
                 continue
-            if chain and not (chain[0].x0 <= lo and chain[-1].x1 >= hi and _wordy(chain)):
-                out += chain
+            if chain and not (_text_start(chain[0]) <= lo and _text_end(chain[-1]) >= hi and _wordy(chain)):
+                out.append(chain)
             chain = [w] if w is not None else []
     return out
+
+
+def _text_start(word: Word) -> float:
+    """Where the word's text starts, past a figure glued to its front (`ND000084-INSTITUTO`)."""
+    pieces = _text_pieces(word)
+    return next((x0 for text, x0, _ in pieces if not NUMERIC.match(text)), pieces[-1][1])
+
+
+def _text_end(word: Word) -> float:
+    """Where the word's text ends, before a figure glued to its end (`Número2019`)."""
+    pieces = _text_pieces(word)
+    return next((x1 for text, _, x1 in reversed(pieces) if not NUMERIC.match(text)), pieces[0][2])
 
 
 def _wordy(chain: Sequence[Word]) -> bool:

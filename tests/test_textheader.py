@@ -200,3 +200,30 @@ def test_a_header_band_in_ruled_cells_is_not_read_as_text_alone() -> None:
     edges = [Edge("h", xs[0], xs[-1], y, y) for y in ys] + [Edge("v", x, x, ys[0], ys[-1]) for x in xs]
     ruled = PageContent(1, 842.0, 595.0, _b7_header_and_row(), edges=edges)
     assert find_headers(ruled, rules) == []
+
+
+def test_a_block_heading_under_a_text_header_is_no_row_of_its_columns() -> None:
+    # the next OEI/AEI's bar ends its text ("(Prioridad:1)") between two labels: taken for a
+    # cell, it covered the point where a figure's and the unit's cells meet (B-7 seed 332)
+    from extractor.layout import find_headers
+    from extractor.model import Fill, PageContent
+    from extractor.rules import load_rules
+
+    bar = _line(90.0, ("AEI.01.02INVESTIGACIONES", 40, 120), ("SOCIEDAD.", 330, 362), ("(Prioridad:1)", 364, 400))
+    fill = Fill(30.0, 545.0, 89.0, 98.0, (0.2, 0.4, 0.6))
+    page = PageContent(1, 842.0, 595.0, [*_b7_header_and_row(), *bar], fills=[fill])
+    (header,) = find_headers(page, load_rules("pei-b7"))
+    body = {w.text for _, words in header.bodies for w in words}
+    assert "000084-INSTITUTO" in body and not body & {"SOCIEDAD.", "(Prioridad:1)"}
+
+
+def test_a_figure_glued_to_a_one_line_unit_shows_where_the_cells_meet() -> None:
+    # a table of one row whose unit fits on one line, its cells printed without padding: "ND"
+    # glued to the unit's text, a word space to the next cell. The glued cut shows where the
+    # cells meet; the unit's word spaces are inside its cell (B-7 seed 332, page 2)
+    labels = [Column("progress_2026", 546.5, 563.2), Column("executing_unit", 623.4, 632.4)]
+    body = _line(166.2, ("ND", 536.2, 545.3), ("ND000084-INSTITUTO", 555.4, 621.5), ("GEOFISICO", 623.4, 656.2),
+                 ("DEL", 658.1, 669.9), ("PERU", 671.8, 687.7))  # fmt: skip
+    progress, unit = widen_to_body(labels, [(labels, body)])
+    assert 563.5 <= progress.x1 == unit.x0 <= 566.0
+
