@@ -29,7 +29,6 @@ from extractor.model import Column, Word
 
 NUMERIC = re.compile(r"^(?:[\d.,%]|ND)+$")
 VALUE = re.compile(r"^(?:ND|[-+]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:[.,]\d+)?%?|[-+]?0[.,]\d+%?)$")
-ONE_VALUE = re.compile(r"^(?:ND|[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[-+]?\d+(?:[.,]\d+)?%?)$")
 STRONG, WEAK = 2, 1
 REACH = {STRONG: 2.0, WEAK: 0.9}  # how far (in average glyph widths) a cut may sit from its boundary
 WEAK_COST = 0.5  # a weak cut is taken over a strong one only when clearly nearer
@@ -95,7 +94,8 @@ def piece_is_valid(piece: str) -> bool:
 
 def straddled(word: Word, bounds: Sequence[float], is_code: Callable[[str], bool] | None) -> list[float]:
     pitch = (word.x1 - word.x0) / len(word.text)
-    whole = ONE_VALUE.match(word.text) or (is_code is not None and is_code(word.text))
+    # a number led by a zero is no one value ("0100.00": a 0 glued to 100.00)
+    whole = VALUE.match(word.text) or (is_code is not None and is_code(word.text))
     margin = (ONE_VALUE_STRADDLE if whole else MIN_STRADDLE) * pitch
     return [b for b in bounds if word.x0 + margin < b < word.x1 - margin]
 

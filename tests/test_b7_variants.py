@@ -163,6 +163,9 @@ def test_a_one_digit_value_is_cut_off_only_where_its_glyph_ends_on_the_columns_e
     # a glyph a third of its width past the edge overhangs: not a cell of its own
     word, bounds = _word("2100.00100.00100.00", [1, 7, 13], shift=1.7)
     assert 1 not in glued_cuts(word, bounds)
+    # a zero glued to a value is no one value ("0100.00"): its glyph ends on the edge, it is cut
+    word, bounds = _word("0100.00", [1], shift=0.1)
+    assert glued_cuts(word, bounds) == [1]
 
 
 def test_cut_words_land_in_their_columns() -> None:
