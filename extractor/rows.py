@@ -469,7 +469,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
     found = agree_years([find_headers(page, rules) for page in pages], numbers)
-    found = complete_headers(found, numbers)
+    found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))
     one_table = not BlockSpec.from_rules(rules)
     last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)
