@@ -51,26 +51,47 @@ class XMap:
         return self.scale * x + self.shift
 
 
-def complete_headers(found: Sequence[Sequence[TableHeader]], numbers: Sequence[int]) -> list[list[TableHeader]]:
+def complete_headers(
+    found: Sequence[Sequence[TableHeader]], numbers: Sequence[int], pages: Sequence[PageContent] | None = None
+) -> list[list[TableHeader]]:
     """Each page's headers (`found[i]` on page `numbers[i]`) with the columns they miss taken from
-    the matching headers of the other pages: the nearest page first."""
+    the matching headers of the other pages: the nearest page first.
+
+    With the `pages`, a header's table reaches as far as the rules that bound its band run: a
+    scan that lost the border of the last header cell (toner dropout, a cut sheet) still has
+    the table's top rule, and the column beyond its last cell is borrowed there.
+    """
     donors = [(n, h) for n, headers in zip(numbers, found, strict=True) for h in headers]
     out = []
-    for number, headers in zip(numbers, found, strict=True):
-        out.append([_completed(h, number, donors) for h in headers])
+    for i, (number, headers) in enumerate(zip(numbers, found, strict=True)):
+        page = pages[i] if pages is not None else None
+        out.append([_completed(h, number, donors, _ruled_extent(h, page)) for h in headers])
     return out
 
 
-def _completed(header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]]) -> TableHeader:
+def _completed(
+    header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]], ruled: tuple[float, float] | None
+) -> TableHeader:
     own = {c.role for c in header.columns}
     for donor_page, donor in sorted(donors, key=lambda d: (abs(d[0] - number), d[0])):
         if donor is header or not {c.role for c in donor.columns} - own:
             continue
         mapping = fit_columns(donor.columns, header.columns)
         if mapping is not None:
-            header = borrow_columns(header, donor, mapping, donor_page)
+            header = borrow_columns(header, donor, mapping, donor_page, ruled)
             own = {c.role for c in header.columns}
     return header
+
+
+def _ruled_extent(header: TableHeader, page: PageContent | None) -> tuple[float, float] | None:
+    """Left and right end of the horizontal rules bounding the header's band (its top rule and the
+    rule under it) that run along the header, if the page has any."""
+    if page is None:
+        return None
+    box = header.box
+    along = [e for e in page.edges if e.orientation == "h" and box.top - ALIGN_PT <= e.pos <= box.bottom + ALIGN_PT
+             and e.start < box.x1 and e.end > box.x0]
+    return (min(e.start for e in along), max(e.end for e in along)) if along else None
 
 
 def fit_columns(donor: Sequence[Column], own: Sequence[Column]) -> XMap | None:
@@ -98,11 +119,16 @@ def _least_squares(pairs: Sequence[tuple[float, float]]) -> XMap:
     return XMap(scale, mean_b - scale * mean_a)
 
 
-def borrow_columns(header: TableHeader, donor: TableHeader, mapping: XMap, donor_page: int) -> TableHeader:
+def borrow_columns(
+    header: TableHeader, donor: TableHeader, mapping: XMap, donor_page: int, ruled: tuple[float, float] | None = None
+) -> TableHeader:
     """`header` with the donor's columns it lacks, mapped onto this page, where they fit: inside
-    the table's extent and clear of the columns this page read."""
+    the table's extent (its header cells, or the `ruled` extent of the rules bounding the header
+    band) and clear of the columns this page read."""
     own = {c.role for c in header.columns}
     left, right = _extent(header)
+    if ruled is not None:
+        left, right = min(left, ruled[0]), max(right, ruled[1])
     taken: list[Column] = []
     for col in donor.columns:
         if col.role in own:

@@ -392,7 +392,8 @@ def _rows_under_header(
     code_col = header.column("code")
     token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
     if spans and code_col:
-        spans = split_spans_at_codes(words, code_col, spans, lambda text: _opens_code(text, rules, token))
+        read = page.source == "ocr"
+        spans = split_spans_at_codes(words, code_col, spans, lambda text: _opens_code(text, rules, token, ocr=read))
     if not spans:
         spans = row_spans_from_anchors(words, code_col, top, bottom, token) if code_col else []
     if not spans and continued:
@@ -412,18 +413,30 @@ def _rows_under_header(
 
 
 MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values
+MIN_DAMAGED_CODE_DIGITS = 4  # two of a code's two-digit groups: what dropout leaves of the shortest code
 
 
 SPECKS = "'\"“”‘’«»`´.,:;|()[]"  # what specks beside a code read as (stripped before its shape is judged)
 
 
-def _opens_code(text: str, rules: Rules, token: re.Pattern[str]) -> bool:
+def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = False) -> bool:
     """A code of the grammar, or one damaged by OCR that still has a code's shape (specks read as
-    marks at its ends, ":" for "." inside: ":1SS:01.03.02.01.")."""
+    marks at its ends, ":" for "." inside: ":1SS:01.03.02.01.").
+
+    Read by OCR (`ocr`), a code's prefix may come out in lower case ("oP.03"), and toner dropout
+    may take part of its glyphs ("155.0. 7.02:01" for ISS.02.07.02.01): a word of the code
+    column with a code's length and MIN_DAMAGED_CODE_DIGITS digits or more is a code too, so
+    that the rule lost between two rows is found again between their codes.
+    """
     if rules.parse_code(text) is not None:
         return True
     shape = re.sub(r"[:;]", ".", text.strip(SPECKS))
-    return len(shape) >= MIN_CODE_CHARS and token.fullmatch(shape) is not None
+    if len(shape) < MIN_CODE_CHARS:
+        return False
+    if token.fullmatch(shape) is not None:
+        return True
+    damaged = sum(c.isdigit() for c in shape) >= MIN_DAMAGED_CODE_DIGITS
+    return ocr and (token.fullmatch(shape.upper()) is not None or damaged)
 
 
 def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:
@@ -457,7 +470,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
     found = agree_years([find_headers(page, rules) for page in pages], numbers)
-    found = complete_headers(found, numbers)
+    found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))
     one_table = not BlockSpec.from_rules(rules)
     last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)

@@ -68,6 +68,24 @@ def test_a_column_beyond_this_pages_table_is_not_borrowed() -> None:
     assert complete_headers([[donor], [narrow]], [1, 2])[1][0] is narrow
 
 
+
+def test_a_column_past_the_last_header_cell_is_borrowed_where_the_header_rules_run() -> None:
+    from extractor.geometry import Edge
+    from extractor.model import PageContent
+
+    # the border right of the last header cell was lost (dropout, a cut sheet): the page's header
+    # cells end at 469, but the rules over and under the header still run to the table's edge, 495
+    donor = header(FULL)
+    damaged = header(FULL[:-1], cells=[(x0, x1) for _, x0, x1 in FULL[:-1]])
+    rules = [Edge.along("h", y, 14, 495) for y in (100, 140)]
+    page = PageContent(2, 842, 595, [], rules)
+    completed = complete_headers([[donor], [damaged]], [1, 2], [PageContent(1, 842, 595, [], []), page])[1][0]
+    assert [c.role for c in completed.columns] == [r for r, _, _ in FULL]
+    assert completed.assumptions == ["header_columns_from_page:1:progress_2022"]
+    short = PageContent(2, 842, 595, [], [Edge.along("h", y, 14, 469) for y in (100, 140)])
+    assert complete_headers([[donor], [damaged]], [1, 2], [page, short])[1][0] is damaged
+
+
 def test_roles_are_described_in_a_few_words() -> None:
     roles = ["name", "expected_2021", "expected_2022", "expected_2023", "obtained_2021", "progress_2025"]
     assert describe_roles(roles) == "name,expected_2021-2023,obtained_2021,progress_2025"

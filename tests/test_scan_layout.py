@@ -40,6 +40,28 @@ def test_a_row_with_one_code_and_a_wrapped_name_stays_whole() -> None:
     assert split_spans_at_codes(words, code_col, [(148, 180)], is_code) == [(148, 180)]
 
 
+
+def test_codes_dropout_damaged_still_cut_the_span_on_ocr_pages_only() -> None:
+    from extractor.rows import _opens_code
+    from extractor.rules import load_rules
+
+    rules = load_rules("policy-matrix")
+    token = re.compile(rules.spec.codes.token or "")
+    # what a bitonal scan with worn toner made of ISS.02.07.02.01 and OP.03 (trata, seed 8)
+    for damaged in ("155.0.", "oP.03"):
+        assert _opens_code(damaged, rules, token, ocr=True), damaged
+        assert not _opens_code(damaged, rules, token), damaged  # a text layer prints its codes whole
+    for value in ("2021", "87.2", "ND", "o.", "¡RON"):
+        assert not _opens_code(value, rules, token, ocr=True), value
+    code_col = Column("code", 14, 63)
+    words = [
+        word("155.0.", 16, 202), word("7.02:01", 40, 202), word("Porcentaje", 70, 202), word("de", 70, 211),
+        word("oP.03", 16, 230), word("Fortalecer", 70, 226), word("la", 70, 235),
+    ]
+    spans = split_spans_at_codes(words, code_col, [(200, 246)], lambda t: _opens_code(t, rules, token, ocr=True))
+    assert len(spans) == 2 and 218 < spans[0][1] < 226
+
+
 # ---- a page whose header was not found: the other pages' header placed on it -----------------
 
 LABELS = {"code": ["Código"], "name": ["Indicador"], "responsible": ["Responsable"], "direction": ["Sentido esperado"]}

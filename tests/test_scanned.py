@@ -150,6 +150,23 @@ def test_a_second_table_under_a_cut_one_is_not_joined_to_it() -> None:
     assert sorted((ln.start, ln.end) for ln in edges) == [(40, 120), (200, 240)]
 
 
+
+def test_a_sheet_cut_inside_the_scan_is_closed_where_its_rules_end_but_a_toner_streak_is_not() -> None:
+    dpi, pt = 200, 72 / 200
+    shifted = _ruled_table()
+    shifted[:, 520:] = 245  # the sheet shifted on the glass: past 520 px the blank lid, border and all
+    rng = np.random.default_rng(1)
+    shifted[rng.integers(0, 300, 60), rng.integers(522, 600, 60)] = 40  # dust on the lid
+    edges = ocr.find_grid(shifted, dpi=dpi)
+    last_column = [c for c in table_cells(edges) if c.x0 >= 440 * pt and c.x1 <= 525 * pt]
+    assert len(last_column) == 4, "the last column has no cells without its cut border"
+    streaked = _ruled_table()
+    streaked[:, 60:64] = 245  # worn toner: a streak through every rule, 30 px right of the border
+    verticals = [e.pos / pt for e in ocr.find_grid(streaked, dpi=dpi) if e.orientation == "v"]
+    assert not any(50 < x < 75 for x in verticals), verticals
+    assert _column_cells(ocr.find_grid(streaked, dpi=dpi), 150 * pt + 1) == 4
+
+
 def _mend(lines: list) -> list:
     return bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
 

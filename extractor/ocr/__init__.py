@@ -30,7 +30,10 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   in them came out twice ("Línea Línea base base").
 - Rules cut off by the edge of the scan (a sheet cropped by a few millimetres loses the
   table's outer border) are closed along that edge, or the first column has no cells and the
-  header its "Código". The edge is the scan's frame, followed through the deskew.
+  header its "Código". The edge is the scan's frame, followed through the deskew. A sheet
+  shifted on the glass is cut inside the image (past the cut, the blank lid): rules ending in
+  one line with only specks beyond them are closed there too, or the last column's values are
+  left to the page pass, which drops them.
 - Borders of shaded areas stand in for the rules shading printed over (a shaded row's top
   rule comes out a few grey levels dark): without them two rows read as one.
 - Lone specks (dust, paper noise) are painted over before reading, and what tesseract still

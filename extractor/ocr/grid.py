@@ -28,6 +28,8 @@ LONG_LINE_PT = 40.0  # a rule this long stands on its own; title strokes are sho
 TEXTURE_INK = 0.35  # ink share beside a run above which it sits in halftone shading
 FILL_STEP = 12  # grey levels between a shaded cell and its neighbour (sample shades: 20-30)
 EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
+MIN_SHEET_EDGE_RULES = 3  # open rule ends in one line inside the scan that make a cut sheet's edge
+LID_INK_SHARE = 0.1  # beyond a cut sheet only specks: dust inks ~4% of a rule's band, a broken rule's rest far more
 MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
 
 
@@ -68,7 +70,7 @@ def _ruling_lines(
     snap, join = px(SNAP_PT, dpi), px(JOIN_PT, dpi)
     lines = _merge_lines(lines, snap=snap, join=join)
     frame = frame if frame is not None else np.ones(ink.shape, bool)
-    lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance)
+    lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance, ink=ink)
     lines += [e for e in fill_edges if _crossings(e, lines, tolerance) >= 2]
     lines = _merge_lines(lines, snap=snap, join=join)
     lines = bridge_broken_lines(lines, tolerance=tolerance, max_gap=px(MAX_BRIDGE_PT, dpi), long=px(LONG_LINE_PT, dpi))
@@ -253,7 +255,9 @@ def _structural(lines: list[Edge], *, tolerance: float, long: float, min_span: f
             return kept
 
 
-def close_cut_lines(lines: list[Edge], frame: np.ndarray, *, reach: int, tolerance: float) -> list[Edge]:
+def close_cut_lines(
+    lines: list[Edge], frame: np.ndarray, *, reach: int, tolerance: float, ink: np.ndarray | None = None
+) -> list[Edge]:
     """Rules cut off by the edge of the scan, closed by a line drawn along that edge.
 
     A page cropped by the scanner loses the table's outer border with a few millimetres of its
@@ -262,21 +266,63 @@ def close_cut_lines(lines: list[Edge], frame: np.ndarray, *, reach: int, toleran
     Two or more open rule ends at one edge, each joined to the next by a crossing line (the
     rules of one table, not a table and the notes boxed under it), are joined by a new line at
     the outermost end, and each rule is extended to meet it.
+
+    A sheet shifted on the glass is cut inside the image: past the cut lies the scanner's lid,
+    as blank as paper, so the rules end short of the image's edge. Given the page's `ink`, open
+    ends with nothing but specks beyond them up to the scan's edge (a streak of worn toner breaks
+    rules too, but leaves their pieces beyond it, mended later by `bridge_broken_lines`), in one
+    line within `tolerance`, MIN_SHEET_EDGE_RULES or more of one table, are closed the same way.
     """
     out = list(lines)
     for orientation, at_start in (("h", True), ("h", False), ("v", True), ("v", False)):
         across = [ln for ln in out if ln.orientation != orientation]
-        cut = [
-            ln
-            for ln in out
-            if ln.orientation == orientation
-            and _runs_off_frame(ln, at_start, frame, reach)
-            and not _closed(ln, at_start, across, tolerance)
-        ]
+        own = [ln for ln in out if ln.orientation == orientation]
+        open_ends = [ln for ln in own if not _closed(ln, at_start, across, tolerance)]
+        cut = [ln for ln in open_ends if _runs_off_frame(ln, at_start, frame, reach)]
         for run in _runs(sorted(cut, key=lambda ln: ln.pos), across, tolerance):
             if len(run) >= 2:
                 out = [ln for ln in out if ln not in run] + _closed_run(run, at_start)
+        if ink is None or len(cut) >= 2:
+            continue  # the scan's own edge cut this side
+        sheet = [ln for ln in open_ends if ln not in cut and _blank_beyond(ln, at_start, ink, frame, tolerance)]
+        for level in _level_ends(sheet, at_start, tolerance):
+            for run in _runs(level, across, tolerance):
+                if len(run) >= MIN_SHEET_EDGE_RULES:
+                    out = [ln for ln in out if ln not in run] + _closed_run(run, at_start)
     return out
+
+
+def _blank_beyond(line: Edge, at_start: bool, ink: np.ndarray, frame: np.ndarray, tolerance: float) -> bool:
+    """Whether the band along the line beyond this end holds no more ink than specks, up to the
+    scan's edge: at most LID_INK_SHARE of its columns (rows, for a vertical line) inked."""
+    pos, width = round(line.pos), max(1, round(tolerance))
+    if line.orientation == "h":
+        band, inside = ink[max(pos - width, 0) : pos + width + 1], frame[min(max(pos, 0), frame.shape[0] - 1)]
+    else:
+        band, inside = ink[:, max(pos - width, 0) : pos + width + 1].T, frame[:, min(max(pos, 0), frame.shape[1] - 1)]
+    along = np.flatnonzero(inside)
+    if not along.size:
+        return False
+    end = int(line.start) if at_start else math.ceil(line.end)
+    lo, hi = (int(along[0]), end - width) if at_start else (end + width + 1, int(along[-1]) + 1)
+    if hi - lo < width:
+        return True  # the scan's edge is right there
+    return float(band[:, lo:hi].any(axis=0).mean()) <= LID_INK_SHARE
+
+
+def _level_ends(lines: list[Edge], at_start: bool, tolerance: float) -> list[list[Edge]]:
+    """Lines grouped by where their open end lies (within `tolerance` of the group's first),
+    each group sorted by position."""
+    def end(ln: Edge) -> float:
+        return ln.start if at_start else ln.end
+
+    groups: list[list[Edge]] = []
+    for line in sorted(lines, key=end):
+        if groups and end(line) - end(groups[-1][0]) <= tolerance:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [sorted(g, key=lambda ln: ln.pos) for g in groups]
 
 
 def _closed_run(run: list[Edge], at_start: bool) -> list[Edge]:
