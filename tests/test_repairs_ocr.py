@@ -123,6 +123,43 @@ def test_code_specks_are_trimmed_by_the_code_grammar() -> None:
     assert code_core("LN.04.01", cfg) == "LN.04.01"
 
 
+def test_a_separator_misplaced_inside_a_group_or_read_as_a_gap_still_reads_the_code() -> None:
+    cfg = rp.RepairConfig.from_rules(load_rules("policy-matrix"))
+    assert "ISS.01.02.02.01" in [c.code for c in interpret_code("1SS.0:1.02.02.01", cfg)]
+    assert "IOP.02.03" in [c.code for c in interpret_code("10P 02.03", cfg)]
+    # digits that are not the level's groups, however regrouped, are no reading of it
+    assert "ISS.01.02.02.01" not in [c.code for c in interpret_code("1SS.0:1.02.02", cfg)]
+
+
+def _coded(code: str, name: str) -> RawRow:
+    figures = {"baseline_value": "12%", "obtained_2023": "14%", "expected_2021": "13%"}
+    return _band(code, name, **(figures if code.startswith(("IOP", "ISS")) or "1SS" in code else {}))
+
+
+def _codes(printed: list[str]) -> tuple[list[str], list[Finding]]:
+    raws = [_coded(code, f"Fila {i}") for i, code in enumerate(printed)]
+    rows, findings = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    return [r.code for r in rows], findings
+
+
+def test_a_tie_between_readings_is_broken_by_the_sibling_the_hierarchy_lacks() -> None:
+    """"1SS.02.02.01.02" reads .02 and the sequence expects .01: no .01 stands above, so .02
+    would leave a gap (salud scan 1 and 9)."""
+    codes, findings = _codes(["OP.02", "IOP.02.01", "LN.02.02", "SS.02.02.01", "1SS.02.02.01.02",
+                              "SS.02.02.02"])
+    assert codes[4] == "ISS.02.02.01.01"
+    assert any(f.rule == "assumption" and "code_by_hierarchy:ISS.02.02.01.01" in f.message for f in findings)
+
+
+def test_a_reading_that_skips_a_number_loses_the_tie_to_the_next_in_sequence() -> None:
+    """.01 stands above; the print reads .03, the sequence expects .02: .03 would leave .02
+    missing. (A reading printed exactly on another row is a duplicate band: bands.py.)"""
+    codes, findings = _codes(["OP.02", "IOP.02.01", "LN.02.02", "SS.02.02.01", "ISS.02.02.01.01",
+                              "1SS.02.02.01.03", "SS.02.02.02"])
+    assert codes[5] == "ISS.02.02.01.02"
+    assert any("code_by_hierarchy:ISS.02.02.01.02 over ISS.02.02.01.03" in f.message for f in findings)
+
+
 # --------------------------------------------------------------------------- confidence
 
 
