@@ -6,6 +6,8 @@ Every misread below was collected from the seeded scan variants of salud-2025
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from extractor import repair as rp
@@ -202,3 +204,22 @@ def test_a_repair_on_a_text_layer_page_casts_no_doubt() -> None:
     repaired = _repair("ISS.01.01", "obtained_2022", "70.6.", "70.6")
     text_page = PageContent(2, 842.0, 595.0, [], source="text")
     assert flag_doubtful([mismatch, repaired], [text_page, _ocr_page(3)])[0] == mismatch
+
+
+def _names(names: list[str], *, ocr: bool) -> list[str]:
+    raws = [_coded("OP.01", "Mejorar el acceso"), _coded("LN.01.01", "Ampliar la oferta")]
+    raws += [_coded(f"SS.01.01.{i + 1:02d}", name) for i, name in enumerate(names)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return [r.get("name") for r in rows[2:]]
+
+
+def test_a_digit_inside_a_word_off_an_image_is_the_letter_the_document_prints_there() -> None:
+    names = ["5ervicio de atención en el 4rea rural", "Servicio de traslado del área rural",
+             "Servicio de 5 equipos", "Servicio de telesalud (razón 6n)"]
+    assert _names(names, ocr=True)[:3] == ["Servicio de atención en el área rural",
+                                           "Servicio de traslado del área rural", "Servicio de 5 equipos"]
+    # a word the document never prints elsewhere stays as read: "Raz6n" has no "Razón" to be
+    assert _names(["Raz6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Raz6n de mortalidad"
+    # a text layer's characters are what its producer wrote
+    assert _names(names, ocr=False)[0] == "5ervicio de atención en el 4rea rural"

@@ -13,6 +13,8 @@ from extractor.repair.records import Draft, Repair
 from extractor.rules import normalize_label
 
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+# off a page image a letter may be read as a digit ("5ervicio"): a word of letters and digits
+IMAGE_WORD = re.compile(r"[0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*[A-Za-zÁÉÍÓÚÜÑáéíóúüñ][0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*")
 GLUED_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.:])([a-záéíóúüñ]+)")  # "la.trata"
 TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # "por." "de-"
 
@@ -197,15 +199,15 @@ def fix_text(
         out.append(tokens[i])
         i += 1
     for k, token in enumerate(out):
-        fixed = _fix_token(token, lexicon, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
+        fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
         if fixed != token:
-            repairs.append(("ocr_letter", _core(token), _core(fixed)))
+            repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
     return " ".join(out), list(dict.fromkeys(repairs))
 
 
-def _core(token: str) -> str:
-    m = WORD.search(token)
+def _core(token: str, read_by_ocr: bool = False) -> str:
+    m = (IMAGE_WORD if read_by_ocr else WORD).search(token)
     return m.group(0) if m else token
 
 
@@ -223,15 +225,21 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
 
 
-def _fix_token(token: str, lexicon: Lexicon, *, last: bool, read_by_ocr: bool) -> str:
-    m = WORD.search(token)
+def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
+    m = (IMAGE_WORD if read_by_ocr else WORD).search(token)
     if not m:
         return token
     word = m.group(0)
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
-    fixes = {c for c in variants if lexicon.known(c)}
+    # no Spanish word holds a digit: a word the document prints once elsewhere is enough, but
+    # every digit must be read as its letter
+    seen = 1 if any(c.isdigit() for c in word) else 2
+    fixes = {c for c in variants if WORD.fullmatch(c) and lexicon.known(c, min_count=seen)}
+    if len({c.lower() for c in fixes}) == 1 and len(fixes) > 1:
+        # "5ervicio": "Servicio" opening the cell, "servicio" inside it
+        fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
