@@ -223,3 +223,16 @@ def test_a_digit_inside_a_word_off_an_image_is_the_letter_the_document_prints_th
     assert _names(["Raz6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Raz6n de mortalidad"
     # a text layer's characters are what its producer wrote
     assert _names(names, ocr=False)[0] == "5ervicio de atención en el 4rea rural"
+
+
+def test_specks_beside_a_function_word_off_an_image_are_dropped_and_print_stays() -> None:
+    names = ["Servicio de-la población rural del área: rural de.36 meses y personal'de salud",
+             "Servicio de salud de la población rural del área rural y personal de salud",
+             "Servicio de vigilancia CDC-MINSA de salud rural",
+             "Servicio de salud rural del personal de la población del área",
+             "Servicio de “Programa Juntos” de salud rural"]
+    fixed = _names(names, ocr=True)
+    assert fixed[0] == "Servicio de la población rural del área rural de 36 meses y personal de salud"
+    assert fixed[2] == names[2], "a hyphen between two content words is print"
+    assert fixed[4] == names[4], "a pair of quotes is punctuation"
+    assert _names(names, ocr=False)[0] == names[0], "a text layer's marks are its author's"

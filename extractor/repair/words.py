@@ -17,6 +17,13 @@ WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
 IMAGE_WORD = re.compile(r"[0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*[A-Za-zÁÉÍÓÚÜÑáéíóúüñ][0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*")
 GLUED_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.:])([a-záéíóúüñ]+)")  # "la.trata"
 TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # "por." "de-"
+# off a page image, specks read as marks between two words or a word and a figure ("de-la",
+# "de.36", "personal'de"), after a word ("a’ 35", "área: rural"), before one ("de 'higiene")
+_ALNUM = "0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ"
+IMAGE_INNER_MARK = re.compile(rf"([{_ALNUM}]+)([-.:'’‘“”\"«»])([{_ALNUM}]+)")
+IMAGE_TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([-.:'’‘“”\"«»])")
+IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«»])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
+QUOTE_MARKS = "'’‘“”\"«»"
 
 
 # ---- cut names -------------------------------------------------------------------------------------
@@ -142,22 +149,28 @@ def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
     for role in sorted(cfg.text_columns):
         text = draft.cells.get(role, "")
         if text:
-            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns)
+            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns, read_by_ocr=draft.read_by_ocr)
             fixed, repairs = fix_text(text, lexicon, read_by_ocr=draft.read_by_ocr)
             draft.cells[role] = fixed
             draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
 
 
-def fix_marks(text: str, lexicon: Lexicon, *, label: bool = False) -> tuple[str, list[tuple[str, str]]]:
+def fix_marks(
+    text: str, lexicon: Lexicon, *, label: bool = False, read_by_ocr: bool = False
+) -> tuple[str, list[tuple[str, str]]]:
     """Specks read as punctuation next to a word the document knows: between two words
     ("la.trata"), a stop before a lower-case word ("por. trata"), a hyphen after a whole word
-    ("de- Trabajo"), a final stop on a label ("MIMP."); the fixes as (printed, fixed)."""
+    ("de- Trabajo"), a final stop on a label ("MIMP."); off a page image also marks beside a
+    function word (`_unmark_image`); the fixes as (printed, fixed)."""
     tokens = text.split(" ")
     fixes = []
+    quoted = sum(text.count(q) for q in QUOTE_MARKS) > 1  # a pair of quotes is punctuation
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         fixed = _unmark(token, following, lexicon, label=label)
+        if read_by_ocr and fixed == token and 0 < i < len(tokens) - 1:
+            fixed = _unmark_image(token, following, lexicon, quoted=quoted)
         if fixed != token:
             fixes.append((token, fixed))
             tokens[i] = fixed
@@ -175,6 +188,29 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
         return trailing[1]
     if not following and label and trailing[2] == ".":
         return trailing[1]
+    return token
+
+
+def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool) -> str:
+    """Inside a cell read off a page image, a mark no author prints beside a function word:
+    "de-la", "salud-en", "de.36", "personal'de" are two words; "a’ 35", "área: rural" (a
+    mark before a lower-case word or a figure) and "de 'higiene" (an unpaired quote) one.
+    A hyphen between two content words ("CDC-MINSA", "socio-cultural") is print and stays."""
+    function = lexicon.cfg.function_words
+
+    def piece(word: str) -> bool:
+        return word.isdigit() or lexicon.real(word)
+
+    inner = IMAGE_INNER_MARK.fullmatch(token)
+    if inner and piece(inner[1]) and piece(inner[3]) and {inner[1].lower(), inner[3].lower()} & function:
+        return f"{inner[1]} {inner[3]}"
+    trailing = IMAGE_TRAILING_MARK.fullmatch(token)
+    next_is_lower = following[:1].islower() or following[:1].isdigit()
+    if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
+        return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
+    leading = IMAGE_LEADING_MARK.fullmatch(token)
+    if leading and not quoted and lexicon.real(leading[2]):
+        return leading[2]
     return token
 
 
