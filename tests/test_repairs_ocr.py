@@ -236,3 +236,22 @@ def test_specks_beside_a_function_word_off_an_image_are_dropped_and_print_stays(
     assert fixed[2] == names[2], "a hyphen between two content words is print"
     assert fixed[4] == names[4], "a pair of quotes is punctuation"
     assert _names(names, ocr=False)[0] == names[0], "a text layer's marks are its author's"
+
+
+def _figures(rows: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
+    raws = [_band(f"IOP.01.{i + 1:02d}", "Número de personas", baseline_year="2020", **cells)
+            for i, cells in enumerate(rows)]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return out
+
+
+def test_a_lost_thousands_separator_is_put_back_the_way_the_document_groups_its_numbers() -> None:
+    rows = [{"expected_2021": "1,141", "expected_2022": "1,197", "obtained_2021": "1084"},
+            {"expected_2021": "2,039", "expected_2022": "2,548", "obtained_2021": "930"}]
+    first = _figures(rows)[0]
+    assert first.get("obtained_2021") == "1,084" and "ocr_value:1084->1,084" in first.repairs
+    assert first.get("baseline_year") == "2020", "a year is no number in thousands"
+    # a report that prints its numbers ungrouped (trata: "1221") keeps them so
+    plain = [{"expected_2021": "1221", "expected_2022": "1,332"}, {"expected_2021": "1443"}]
+    assert _figures(plain)[0].get("expected_2021") == "1221"
+    assert _figures(rows, ocr=False)[0].get("obtained_2021") == "1084", "a text layer is what was typed"
