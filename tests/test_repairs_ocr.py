@@ -230,8 +230,10 @@ def test_specks_beside_a_function_word_off_an_image_are_dropped_and_print_stays(
              "Servicio de salud de la población rural del área rural y personal de salud",
              "Servicio de vigilancia CDC-MINSA de salud rural",
              "Servicio de salud rural del personal de la población del área",
-             "Servicio de “Programa Juntos” de salud rural"]
+             "Servicio de “Programa Juntos” de salud rural",
+             "Servicio-de agentes de-salud:en situación .de pobreza"]
     fixed = _names(names, ocr=True)
+    assert fixed[5] == "Servicio de agentes de salud en situación de pobreza"
     assert fixed[0] == "Servicio de la población rural del área rural de 36 meses y personal de salud"
     assert fixed[2] == names[2], "a hyphen between two content words is print"
     assert fixed[4] == names[4], "a pair of quotes is punctuation"

@@ -3,6 +3,7 @@ changed into words the document itself (or the vocabulary of the rules) knows.""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,9 +21,10 @@ TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # 
 # off a page image, specks read as marks between two words or a word and a figure ("de-la",
 # "de.36", "personal'de"), after a word ("a’ 35", "área: rural"), before one ("de 'higiene")
 _ALNUM = "0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ"
-IMAGE_INNER_MARK = re.compile(rf"([{_ALNUM}]+)([-.:'’‘“”\"«»])([{_ALNUM}]+)")
+IMAGE_MARK = "-.:'’‘“”\"«»"
+IMAGE_INNER_MARKS = re.compile(rf"[{_ALNUM}]+(?:[{IMAGE_MARK}][{_ALNUM}]+)+")
 IMAGE_TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([-.:'’‘“”\"«»])")
-IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«»])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
+IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«».,:])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
 QUOTE_MARKS = "'’‘“”\"«»"
 
 
@@ -169,7 +171,7 @@ def fix_marks(
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         fixed = _unmark(token, following, lexicon, label=label)
-        if read_by_ocr and fixed == token and 0 < i < len(tokens) - 1:
+        if read_by_ocr and fixed == token and (i < len(tokens) - 1 or IMAGE_INNER_MARKS.fullmatch(token)):
             fixed = _unmark_image(token, following, lexicon, quoted=quoted)
         if fixed != token:
             fixes.append((token, fixed))
@@ -193,23 +195,27 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
 
 def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool) -> str:
     """Inside a cell read off a page image, a mark no author prints beside a function word:
-    "de-la", "salud-en", "de.36", "personal'de" are two words; "a’ 35", "área: rural" (a
-    mark before a lower-case word or a figure) and "de 'higiene" (an unpaired quote) one.
+    "de-la", "de-salud:en", "de.36", "personal'de" are words apart; "a’ 35", "área: rural" (a
+    mark before a lower-case word or a figure), "de 'higiene" (an unpaired quote) and ".de" one.
     A hyphen between two content words ("CDC-MINSA", "socio-cultural") is print and stays."""
     function = lexicon.cfg.function_words
 
     def piece(word: str) -> bool:
         return word.isdigit() or lexicon.real(word)
 
-    inner = IMAGE_INNER_MARK.fullmatch(token)
-    if inner and piece(inner[1]) and piece(inner[3]) and {inner[1].lower(), inner[3].lower()} & function:
-        return f"{inner[1]} {inner[3]}"
+    if IMAGE_INNER_MARKS.fullmatch(token):
+        pieces = re.split(f"[{re.escape(IMAGE_MARK)}]", token)
+        pairs = list(itertools.pairwise(pieces))
+        if all(piece(w) for w in pieces) and all({a.lower(), b.lower()} & function for a, b in pairs):
+            return " ".join(pieces)
     trailing = IMAGE_TRAILING_MARK.fullmatch(token)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
     if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
         return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
     leading = IMAGE_LEADING_MARK.fullmatch(token)
-    if leading and not quoted and lexicon.real(leading[2]):
+    # a quote with no partner, or a stop or comma glued before a function word (".de")
+    quote = leading and leading[1] in QUOTE_MARKS and not quoted and lexicon.real(leading[2])
+    if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
         return leading[2]
     return token
 
