@@ -62,6 +62,9 @@ MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory 
 DOUBTFUL_CONF = 70.0
 SECOND_SCALE = 1.5  # the second reading's scale, relative to the first (⅔ when that is ≥ 3×)
 FIGURE_CHARS = "0123456789.,%ND"  # what a figure cell prints: digits, separators, %, ND
+# two-digit groups joined by separators ("S.01.02.02", "10P.01.02"): a code, which no digit-only
+# reading can read, however unsure tesseract was of it
+CODE_GROUPS = re.compile(r"\d{2}[.,:;]\d{2}[.,:;]|[.,:;]\d{2}[.,:;]\d{2}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,7 @@ def _doubtful_figure(words: list[OcrWord]) -> bool:
         return False
     text = words[0].text
     letters = sum(c.isalpha() for c in text)
-    figure_like = _has_digit(text) and letters <= FIGURE_MAX_LETTERS
+    figure_like = _has_digit(text) and letters <= FIGURE_MAX_LETTERS and not CODE_GROUPS.search(text)
     return figure_like and (words[0].conf < DOUBTFUL_CONF or not is_figure(text))
 
 
