@@ -257,3 +257,14 @@ def test_a_lost_thousands_separator_is_put_back_the_way_the_document_groups_its_
     plain = [{"expected_2021": "1221", "expected_2022": "1,332"}, {"expected_2021": "1443"}]
     assert _figures(plain)[0].get("expected_2021") == "1221"
     assert _figures(rows, ocr=False)[0].get("obtained_2021") == "1084", "a text layer is what was typed"
+
+
+def test_a_year_later_than_every_year_reported_is_the_column_year_one_digit_away() -> None:
+    rows = [{"expected_2021": "10%"}, {"expected_2021": "12%"}, {"expected_2021": "13%"}]
+    raws = [_band(f"IOP.01.{i + 1:02d}", "Número de personas", baseline_year=year, **cells)
+            for i, (year, cells) in enumerate(zip(["2020", "2029", "2021", "2020"], [*rows, {}], strict=True))]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.get("baseline_year") for r in out] == ["2020", "2020", "2021", "2020"], "2021 may be a baseline"
+    assert "ocr_value:2029->2020" in out[1].repairs
+    text, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert text[1].get("baseline_year") == "2029", "a text layer's year is what was typed"
