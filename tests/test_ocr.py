@@ -387,6 +387,8 @@ def test_a_doubtful_figure_is_read_again_and_a_sure_one_is_not(monkeypatch: pyte
     words = [[OcrWord("1.2%", 30, 90, 12, 30, 41.0)], [OcrWord("51.2%", 30, 90, 12, 30, 96.0)]]
     read.second_opinion(image, [Box(0, 160, 0, 40), Box(0, 160, 0, 40)], words, upscale=2.0)
     assert calls == [1], "one call, for the doubtful cell only"
-    assert not read._doubtful_figure([OcrWord("10P.01.02", 0, 9, 0, 3, 12.0)]), "a code is no figure"
+    for code in ("10P.01.02", "P.03", "0P.03"):  # trata's clipped "OP.03" was read "103"
+        assert not read._doubtful_figure([OcrWord(code, 0, 9, 0, 3, 12.0)]), "a code is no figure"
+    assert read._doubtful_figure([OcrWord("202C", 0, 9, 0, 3, 90.0)])
     assert words[0][0].text == "51.2%" or words[0][0].other, "a digit lost in the first reading shows"
     assert words[1][0].conf == 96.0

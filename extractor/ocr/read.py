@@ -62,9 +62,10 @@ MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory 
 DOUBTFUL_CONF = 70.0
 SECOND_SCALE = 1.5  # the second reading's scale, relative to the first (⅔ when that is ≥ 3×)
 FIGURE_CHARS = "0123456789.,%ND"  # what a figure cell prints: digits, separators, %, ND
-# two-digit groups joined by separators ("S.01.02.02", "10P.01.02"): a code, which no digit-only
-# reading can read, however unsure tesseract was of it
-CODE_GROUPS = re.compile(r"\d{2}[.,:;]\d{2}[.,:;]|[.,:;]\d{2}[.,:;]\d{2}(?!\d)")
+# two-digit groups joined by separators ("S.01.02.02", "10P.01.02"), or a prefix letter before a
+# separator and a group ("P.03" of a clipped "OP.03"): a code, which a digit-only reading turns
+# into a number ("103") however unsure tesseract was of it
+CODE_GROUPS = re.compile(r"\d{2}[.,:;]\d{2}[.,:;]|[.,:;]\d{2}[.,:;]\d{2}(?!\d)|[A-Za-z§$][.,:;]\s?\d{2}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
