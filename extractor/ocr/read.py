@@ -154,9 +154,9 @@ def second_opinion(
     differently: at another scale, with only a figure's characters (`FIGURE_CHARS`).
 
     Digit by digit, two readings that agree make the figure surer (`agreed_confidence`); two
-    that disagree keep the one that is a value, else the more confident, below DOUBTFUL_CONF and
-    with the other reading beside it (`Word.other`), so a finding resting on it is a warning
-    that names both. One tesseract call per mosaic of doubtful cells: the cost stays with them.
+    that disagree keep the first (the second only when the first is no value), below
+    DOUBTFUL_CONF and with the other reading beside it (`Word.other`), so a finding resting on
+    it is a warning that names both. One tesseract call per mosaic of doubtful cells: the cost stays with them.
     """
     doubtful = [i for i, found in enumerate(words) if i not in skip and _doubtful_figure(found)]
     if not doubtful:
@@ -181,14 +181,15 @@ def _doubtful_figure(words: list[OcrWord]) -> bool:
 
 
 def compare_readings(first: OcrWord, second: OcrWord) -> OcrWord:
-    """One figure from two readings of its cell, compared digit by digit (see `second_opinion`)."""
+    """One figure from two readings of its cell, compared digit by digit (see `second_opinion`).
+
+    On disagreement the first reading stands, unless only the second is a value: the digit-only
+    reading is surer of what it reads, not righter (trata's clipped code "03" came back "103",
+    "79.5%" came back "19.5%"); its part is the doubt it casts."""
     if _digits(first.text) == _digits(second.text):
         kept = first if is_figure(first.text) or not is_figure(second.text) else second
         return replace(kept, conf=agreed_confidence(first.conf, second.conf))
-    if is_figure(first.text) != is_figure(second.text):
-        kept, other = (first, second) if is_figure(first.text) else (second, first)
-    else:
-        kept, other = (first, second) if first.conf >= second.conf else (second, first)
+    kept, other = (second, first) if is_figure(second.text) and not is_figure(first.text) else (first, second)
     return replace(kept, conf=min(kept.conf, other.conf, DOUBTFUL_CONF - 1), other=other.text)
 
 
