@@ -6,6 +6,9 @@ with low confidence is worth a look, not an alarm. The words a finding rests on 
 its printed figure and the other figures on the same printed line (a progress cell is computed
 from the expected and obtained cells beside it).
 
+A figure read twice that the two readings disagree on (`ocr.read.second_opinion`) carries the
+other reading, and the note names both.
+
 A figure the repair stage had to change to read it as a value at all ("§57.4%" → "57.4%", an
 `ocr_value` repair) is doubtful whatever tesseract's confidence: a finding resting on it — on its
 row, or on a row whose figures are computed from it (an objective from its indicators) — is a
@@ -52,7 +55,9 @@ def _low_confidence_note(finding: Finding, words: Sequence[Word]) -> str:
     weakest = _weakest_support(finding, words)
     if weakest is None or (weakest.conf or 0) >= LOW_CONFIDENCE:
         return ""
-    return f"{weakest.text!r}, {weakest.conf:.0f}%"
+    # a second reading that disagreed is named too: the reader sees both figures the scan gave
+    other = f" (read again as {weakest.other!r})" if weakest.other else ""
+    return f"{weakest.text!r}{other}, {weakest.conf:.0f}%"
 
 
 def repaired_figures(findings: Iterable[Finding], ocr_pages: Iterable[int]) -> dict[str, list[Finding]]:

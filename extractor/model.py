@@ -30,6 +30,7 @@ class Word(Extent):
     top: float
     bottom: float
     conf: float | None = None  # OCR confidence 0-100 (tesseract's); None: read from a text layer
+    other: str = ""  # a second OCR reading of the same print that disagreed with `text`
 
 
 @dataclass(frozen=True, slots=True)

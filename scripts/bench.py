@@ -152,7 +152,9 @@ def ocr_cost(pdf: Path, pages: list[int]) -> bool:
         try:
             page = doc[index]
             dpi, (width, height) = scan_dpi(page), page.get_size()
-            image = render(page, dpi)
+            # render() gives a Raster (raster.py: a huge page is drawn at a lower dpi)
+            raster = render(page, dpi)
+            image, dpi = raster.image, raster.dpi
         finally:
             doc.close()
         started = time.perf_counter()

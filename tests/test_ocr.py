@@ -339,3 +339,58 @@ def test_a_second_reading_wins_only_when_it_keeps_the_first_ones_digits() -> Non
 
     assert _keeps_digits("O71", "97.1") and _keeps_digits("§57.4%", "57.4%")
     assert not _keeps_digits("100.0”", "109.0") and not _keeps_digits("“47", "7")
+
+
+# --------------------------------------------------------------------------- a second reading of doubtful figures
+
+
+def test_two_readings_that_agree_digit_by_digit_make_a_figure_surer() -> None:
+    from extractor.ocr.read import compare_readings
+
+    first, second = OcrWord("1,084", 0, 9, 0, 3, 52.0), OcrWord("1084", 0, 9, 0, 3, 61.0)
+    agreed = compare_readings(first, second)
+    assert agreed.text == "1,084" and agreed.conf > 61.0 and not agreed.other
+
+
+def test_two_readings_that_disagree_keep_the_first_in_doubt_with_the_other_beside_it() -> None:
+    from extractor.ocr.read import DOUBTFUL_CONF, compare_readings
+
+    kept = compare_readings(OcrWord("1,034", 0, 9, 0, 3, 64.0), OcrWord("1,084", 0, 9, 0, 3, 90.0))
+    assert (kept.text, kept.other) == ("1,034", "1,084") and kept.conf < DOUBTFUL_CONF
+    # trata-2024-image: a clipped code "03" read "103" by the digit-only reading, surer of it
+    assert compare_readings(OcrWord("03", 0, 9, 0, 3, 40.0), OcrWord("103", 0, 9, 0, 3, 90.0)).text == "03"
+    # a reading that is a value beats one that is none, however sure tesseract was of it
+    kept = compare_readings(OcrWord("51.2%", 0, 9, 0, 3, 40.0), OcrWord("5l.2%", 0, 9, 0, 3, 95.0))
+    assert (kept.text, kept.other) == ("51.2%", "5l.2%")
+
+
+def test_a_finding_on_a_figure_read_two_ways_names_both_readings() -> None:
+    from extractor.confidence import flag_doubtful
+    from extractor.model import Finding
+
+    line = [Word("1,084", 500, 520, 200, 206, 64.0, "1,034"), Word("112.9", 800, 820, 200, 206, 95.0)]
+    finding = Finding("progress_mismatch", "error", "…", "ISS.01.01", "progress_2025", "112.9", "96.8", page=3)
+    flagged = flag_doubtful([finding], [_ocr_page(line)])[0]
+    assert flagged.severity == "warning" and "'1,084' (read again as '1,034'), 64%" in flagged.message
+
+
+def test_a_doubtful_figure_is_read_again_and_a_sure_one_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.ocr import read
+
+    image = _figure_image("51.2%", [])
+    calls: list[int] = []
+    real = read._read_boxes
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(args[1]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(read, "_read_boxes", counted)
+    words = [[OcrWord("1.2%", 30, 90, 12, 30, 41.0)], [OcrWord("51.2%", 30, 90, 12, 30, 96.0)]]
+    read.second_opinion(image, [Box(0, 160, 0, 40), Box(0, 160, 0, 40)], words, upscale=2.0)
+    assert calls == [1], "one call, for the doubtful cell only"
+    for code in ("10P.01.02", "P.03", "0P.03"):  # trata's clipped "OP.03" was read "103"
+        assert not read._doubtful_figure([OcrWord(code, 0, 9, 0, 3, 12.0)]), "a code is no figure"
+    assert read._doubtful_figure([OcrWord("202C", 0, 9, 0, 3, 90.0)])
+    assert words[0][0].other or words[0][0].conf > 41.0, "the second reading agrees or casts its doubt"
+    assert words[1][0].conf == 96.0

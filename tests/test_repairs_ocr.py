@@ -6,6 +6,8 @@ Every misread below was collected from the seeded scan variants of salud-2025
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from extractor import repair as rp
@@ -123,6 +125,43 @@ def test_code_specks_are_trimmed_by_the_code_grammar() -> None:
     assert code_core("LN.04.01", cfg) == "LN.04.01"
 
 
+def test_a_separator_misplaced_inside_a_group_or_read_as_a_gap_still_reads_the_code() -> None:
+    cfg = rp.RepairConfig.from_rules(load_rules("policy-matrix"))
+    assert "ISS.01.02.02.01" in [c.code for c in interpret_code("1SS.0:1.02.02.01", cfg)]
+    assert "IOP.02.03" in [c.code for c in interpret_code("10P 02.03", cfg)]
+    # digits that are not the level's groups, however regrouped, are no reading of it
+    assert "ISS.01.02.02.01" not in [c.code for c in interpret_code("1SS.0:1.02.02", cfg)]
+
+
+def _coded(code: str, name: str) -> RawRow:
+    figures = {"baseline_value": "12%", "obtained_2023": "14%", "expected_2021": "13%"}
+    return _band(code, name, **(figures if code.startswith(("IOP", "ISS")) or "1SS" in code else {}))
+
+
+def _codes(printed: list[str]) -> tuple[list[str], list[Finding]]:
+    raws = [_coded(code, f"Fila {i}") for i, code in enumerate(printed)]
+    rows, findings = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    return [r.code for r in rows], findings
+
+
+def test_a_tie_between_readings_is_broken_by_the_sibling_the_hierarchy_lacks() -> None:
+    """"1SS.02.02.01.02" reads .02 and the sequence expects .01: no .01 stands above, so .02
+    would leave a gap (salud scan 1 and 9)."""
+    codes, findings = _codes(["OP.02", "IOP.02.01", "LN.02.02", "SS.02.02.01", "1SS.02.02.01.02",
+                              "SS.02.02.02"])
+    assert codes[4] == "ISS.02.02.01.01"
+    assert any(f.rule == "assumption" and "code_by_hierarchy:ISS.02.02.01.01" in f.message for f in findings)
+
+
+def test_a_reading_that_skips_a_number_loses_the_tie_to_the_next_in_sequence() -> None:
+    """.01 stands above; the print reads .03, the sequence expects .02: .03 would leave .02
+    missing. (A reading printed exactly on another row is a duplicate band: bands.py.)"""
+    codes, findings = _codes(["OP.02", "IOP.02.01", "LN.02.02", "SS.02.02.01", "ISS.02.02.01.01",
+                              "1SS.02.02.01.03", "SS.02.02.02"])
+    assert codes[5] == "ISS.02.02.01.02"
+    assert any("code_by_hierarchy:ISS.02.02.01.02 over ISS.02.02.01.03" in f.message for f in findings)
+
+
 # --------------------------------------------------------------------------- confidence
 
 
@@ -165,3 +204,67 @@ def test_a_repair_on_a_text_layer_page_casts_no_doubt() -> None:
     repaired = _repair("ISS.01.01", "obtained_2022", "70.6.", "70.6")
     text_page = PageContent(2, 842.0, 595.0, [], source="text")
     assert flag_doubtful([mismatch, repaired], [text_page, _ocr_page(3)])[0] == mismatch
+
+
+def _names(names: list[str], *, ocr: bool) -> list[str]:
+    raws = [_coded("OP.01", "Mejorar el acceso"), _coded("LN.01.01", "Ampliar la oferta")]
+    raws += [_coded(f"SS.01.01.{i + 1:02d}", name) for i, name in enumerate(names)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return [r.get("name") for r in rows[2:]]
+
+
+def test_a_digit_inside_a_word_off_an_image_is_the_letter_the_document_prints_there() -> None:
+    names = ["5ervicio de atención en el 4rea rural", "Servicio de traslado del área rural",
+             "Servicio de 5 equipos", "Servicio de telesalud (razón 6n)"]
+    assert _names(names, ocr=True)[:3] == ["Servicio de atención en el área rural",
+                                           "Servicio de traslado del área rural", "Servicio de 5 equipos"]
+    # a word the document never prints elsewhere stays as read: "Raz6n" has no "Razón" to be
+    assert _names(["Raz6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Raz6n de mortalidad"
+    # a text layer's characters are what its producer wrote
+    assert _names(names, ocr=False)[0] == "5ervicio de atención en el 4rea rural"
+
+
+def test_specks_beside_a_function_word_off_an_image_are_dropped_and_print_stays() -> None:
+    names = ["Servicio de-la población rural del área: rural de.36 meses y personal'de salud",
+             "Servicio de salud de la población rural del área rural y personal de salud",
+             "Servicio de vigilancia CDC-MINSA de salud rural",
+             "Servicio de salud rural del personal de la población del área",
+             "Servicio de “Programa Juntos” de salud rural",
+             "Servicio-de agentes de-salud:en situación .de pobreza"]
+    fixed = _names(names, ocr=True)
+    assert fixed[5] == "Servicio de agentes de salud en situación de pobreza"
+    assert fixed[0] == "Servicio de la población rural del área rural de 36 meses y personal de salud"
+    assert fixed[2] == names[2], "a hyphen between two content words is print"
+    assert fixed[4] == names[4], "a pair of quotes is punctuation"
+    assert _names(names, ocr=False)[0] == names[0], "a text layer's marks are its author's"
+
+
+def _figures(rows: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
+    raws = [_band(f"IOP.01.{i + 1:02d}", "Número de personas", baseline_year="2020", **cells)
+            for i, cells in enumerate(rows)]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return out
+
+
+def test_a_lost_thousands_separator_is_put_back_the_way_the_document_groups_its_numbers() -> None:
+    rows = [{"expected_2021": "1,141", "expected_2022": "1,197", "obtained_2021": "1084"},
+            {"expected_2021": "2,039", "expected_2022": "2,548", "obtained_2021": "930"}]
+    first = _figures(rows)[0]
+    assert first.get("obtained_2021") == "1,084" and "ocr_value:1084->1,084" in first.repairs
+    assert first.get("baseline_year") == "2020", "a year is no number in thousands"
+    # a report that prints its numbers ungrouped (trata: "1221") keeps them so
+    plain = [{"expected_2021": "1221", "expected_2022": "1,332"}, {"expected_2021": "1443"}]
+    assert _figures(plain)[0].get("expected_2021") == "1221"
+    assert _figures(rows, ocr=False)[0].get("obtained_2021") == "1084", "a text layer is what was typed"
+
+
+def test_a_year_later_than_every_year_reported_is_the_column_year_one_digit_away() -> None:
+    rows = [{"expected_2021": "10%"}, {"expected_2021": "12%"}, {"expected_2021": "13%"}]
+    raws = [_band(f"IOP.01.{i + 1:02d}", "Número de personas", baseline_year=year, **cells)
+            for i, (year, cells) in enumerate(zip(["2020", "2029", "2021", "2020"], [*rows, {}], strict=True))]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.get("baseline_year") for r in out] == ["2020", "2020", "2021", "2020"], "2021 may be a baseline"
+    assert "ocr_value:2029->2020" in out[1].repairs
+    text, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert text[1].get("baseline_year") == "2029", "a text layer's year is what was typed"

@@ -46,6 +46,11 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
 - A cell whose two readings disagree on a number ("1221" / "221") is read once more alone:
   now and then a mosaic's neighbours mislead tesseract (a tile alone reads right), and so is a
   tile whose reading has a word spanning two of its lines.
+- A cell read as one doubtful figure (tesseract below 70%, or no value) is read a second time,
+  differently: at another scale, with only a figure's characters. Compared digit by digit,
+  agreement raises its confidence; disagreement keeps the value-shaped (else surer) reading,
+  doubtful, with the other beside it, so a finding resting on it is a warning naming both.
+  All doubtful cells of a page go in one mosaic: one more tesseract call, on a few small tiles.
 - Text outside the grid is read with tesseract's own layout analysis (`--psm 3`), which sets
   logos and halftone banners aside instead of reading them as letters.
 - Rotation is judged from the image, not from the page's /Rotate entry (scanners store pages

@@ -13,7 +13,7 @@ import itertools
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -56,6 +56,16 @@ GLYPH_SHARE = 0.6  # a mark at least this share of the tallest one's height is a
 SPECK_SHARE = 0.35  # a mark smaller both ways than this share of the tallest glyph may be a speck
 TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
+# A figure read with less confidence than this is read a second time, otherwise: at another
+# scale, with only the characters a figure prints. The same as confidence.LOW_CONFIDENCE: a
+# figure below it would make a finding resting on it a warning anyway.
+DOUBTFUL_CONF = 70.0
+SECOND_SCALE = 1.5  # the second reading's scale, relative to the first (⅔ when that is ≥ 3×)
+FIGURE_CHARS = "0123456789.,%ND"  # what a figure cell prints: digits, separators, %, ND
+# two-digit groups joined by separators ("S.01.02.02", "10P.01.02"), or a prefix letter before a
+# separator and a group ("P.03" of a clipped "OP.03"): a code, which a digit-only reading turns
+# into a number ("103") however unsure tesseract was of it
+CODE_GROUPS = re.compile(r"\d{2}[.,:;]\d{2}[.,:;]|[.,:;]\d{2}[.,:;]\d{2}(?!\d)|[A-Za-z§$][.,:;]\s?\d{2}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +136,74 @@ def ocr_boxes(
             alone = _read_boxes(image, [boxes[index]], upscale=upscale, lang=DIGITS_LANG, psm=psm)[0]
             second = alone if any(_has_digit(w.text) for w in alone) else second
         words[index] = prefer_digit_words(words[index], second)
-    reread_misread_figures(image, words, upscale=upscale)
+    # a figure read again without its specks keeps the doubt of its glyph: not read a third time
+    despeckled = reread_misread_figures(image, words, upscale=upscale)
+    second_opinion(image, boxes, words, upscale=upscale, skip=despeckled)
     return words
 
 
-def reread_misread_figures(image: np.ndarray, words: list[list[OcrWord]], *, upscale: float) -> None:
+def second_opinion(
+    image: np.ndarray,
+    boxes: Sequence[Box],
+    words: list[list[OcrWord]],
+    *,
+    upscale: float,
+    skip: Collection[int] = (),
+) -> None:
+    """Boxes read as one doubtful figure (tesseract unsure, or no value) read a second time,
+    differently: at another scale, with only a figure's characters (`FIGURE_CHARS`).
+
+    Digit by digit, two readings that agree make the figure surer (`agreed_confidence`); two
+    that disagree keep the first (the second only when the first is no value), below
+    DOUBTFUL_CONF and with the other reading beside it (`Word.other`), so a finding resting on
+    it is a warning that names both. One tesseract call per mosaic of doubtful cells: the cost stays with them.
+    """
+    doubtful = [i for i, found in enumerate(words) if i not in skip and _doubtful_figure(found)]
+    if not doubtful:
+        return
+    scale = upscale * SECOND_SCALE if upscale * SECOND_SCALE <= MAX_READING_SCALE else upscale / SECOND_SCALE
+    again = _read_boxes(image, [boxes[i] for i in doubtful], upscale=scale, lang=DIGITS_LANG, psm=PSM_CELL,
+                        chars=FIGURE_CHARS)
+    for index, found in zip(doubtful, again, strict=True):
+        second = [w for w in found if _has_digit(w.text) or w.text == "ND"]
+        if len(second) == 1:
+            words[index] = [compare_readings(words[index][0], second[0])]
+
+
+def _doubtful_figure(words: list[OcrWord]) -> bool:
+    """One word with digits and at most one letter, read with little confidence or no value."""
+    if len(words) != 1:
+        return False
+    text = words[0].text
+    letters = sum(c.isalpha() for c in text)
+    figure_like = _has_digit(text) and letters <= FIGURE_MAX_LETTERS and not CODE_GROUPS.search(text)
+    return figure_like and (words[0].conf < DOUBTFUL_CONF or not is_figure(text))
+
+
+def compare_readings(first: OcrWord, second: OcrWord) -> OcrWord:
+    """One figure from two readings of its cell, compared digit by digit (see `second_opinion`).
+
+    On disagreement the first reading stands, unless only the second is a value: the digit-only
+    reading is surer of what it reads, not righter (trata's clipped code "03" came back "103",
+    "79.5%" came back "19.5%"); its part is the doubt it casts."""
+    if _digits(first.text) == _digits(second.text):
+        kept = first if is_figure(first.text) or not is_figure(second.text) else second
+        return replace(kept, conf=agreed_confidence(first.conf, second.conf))
+    kept, other = (second, first) if is_figure(second.text) and not is_figure(first.text) else (first, second)
+    return replace(kept, conf=min(kept.conf, other.conf, DOUBTFUL_CONF - 1), other=other.text)
+
+
+def agreed_confidence(first: float, second: float) -> float:
+    """How sure two agreeing readings make a figure: each reading's doubt (100 − conf) counted
+    as a chance of being wrong, both wrong the same way at most as likely as both wrong."""
+    return 100.0 - (100.0 - first) * (100.0 - second) / 100.0
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def reread_misread_figures(image: np.ndarray, words: list[list[OcrWord]], *, upscale: float) -> set[int]:
     """Boxes read as one figure that is no value ("§57.4%", "-202C°") read again from their ink
     without the specks beside it; the new reading replaces the old when it is a value.
 
@@ -140,17 +213,20 @@ def reread_misread_figures(image: np.ndarray, words: list[list[OcrWord]], *, ups
     """
     misread = [i for i, found in enumerate(words) if _misread_figure(found)]
     if not misread:
-        return
+        return set()
     spotless = image.copy()
     boxes = [_padded(words[i][0]) for i in misread]
     for box in boxes:
         _paint_specks(spotless, box)
     again = _read_boxes(spotless, boxes, upscale=upscale, lang=DIGITS_LANG, psm=PSM_CELL)
+    replaced: set[int] = set()
     for index, found in zip(misread, again, strict=True):
         first = words[index][0]
         if len(found) == 1 and is_figure(found[0].text) and _keeps_digits(first.text, found[0].text):
             # a figure that had to be read twice keeps the doubt of its first reading
             words[index] = [replace(found[0], conf=min(first.conf, found[0].conf))]
+            replaced.add(index)
+    return replaced
 
 
 def _keeps_digits(first: str, second: str) -> bool:
@@ -251,7 +327,7 @@ def _overlap(a: OcrWord, b: OcrWord) -> bool:
 
 
 def _read_boxes(
-    image: np.ndarray, boxes: Sequence[Box], *, upscale: float, lang: str, psm: int
+    image: np.ndarray, boxes: Sequence[Box], *, upscale: float, lang: str, psm: int, chars: str = ""
 ) -> list[list[OcrWord]]:
     """Read each box on its own: trimmed to its ink, upscaled, stacked into a few mosaics."""
     results: list[list[OcrWord]] = [[] for _ in boxes]
@@ -261,13 +337,13 @@ def _read_boxes(
         if crop is not None:
             crops.append((index, crop))
     for batch in _batches(crops, upscale):
-        for index, words in _read_mosaic(image, batch, upscale=upscale, lang=lang, psm=psm).items():
+        for index, words in _read_mosaic(image, batch, upscale=upscale, lang=lang, psm=psm, chars=chars).items():
             results[index] = words
     return [_without_specks(words) for words in results]
 
 
 def _read_mosaic(
-    image: np.ndarray, batch: list[tuple[int, Box]], *, upscale: float, lang: str, psm: int
+    image: np.ndarray, batch: list[tuple[int, Box]], *, upscale: float, lang: str, psm: int, chars: str = ""
 ) -> dict[int, list[OcrWord]]:
     """The words of each crop of one mosaic, by region; a crop whose reading has a word that
     spans two lines is read again on its own.
@@ -277,7 +353,7 @@ def _read_mosaic(
     """
     mosaic, tiles = _mosaic(image, batch, upscale)
     found: dict[int, list[OcrWord]] = {index: [] for index, _ in batch}
-    for word in tesseract(mosaic, psm=psm, lang=lang):
+    for word in tesseract(mosaic, psm=psm, lang=lang, chars=chars):
         tile = _tile_at(tiles, (word.top + word.bottom) / 2)
         if tile is not None:
             found[tile.region].append(_from_tile(word, tile, upscale))
@@ -286,7 +362,7 @@ def _read_mosaic(
         tall = TALL_WORD * heights[len(heights) // 2]
         for index, crop in batch:
             if any(w.bottom - w.top > tall for w in found[index]):
-                alone = _read_mosaic(image, [(index, crop)], upscale=upscale, lang=lang, psm=psm)[index]
+                alone = _read_mosaic(image, [(index, crop)], upscale=upscale, lang=lang, psm=psm, chars=chars)[index]
                 # alone, a tile with a speck above a short value may read as nothing at all
                 if _letters(alone) >= _letters(found[index]):
                     found[index] = alone
@@ -396,10 +472,13 @@ def _from_tile(word: OcrWord, tile: _Tile, upscale: float) -> OcrWord:
     return OcrWord(word.text, to_x(word.x0), to_x(word.x1), to_y(word.top), to_y(word.bottom), word.conf)
 
 
-def tesseract(image: np.ndarray, *, psm: int, lang: str = LANG) -> list[OcrWord]:
-    """tesseract's words (TSV) with their pixel boxes and confidence."""
+def tesseract(image: np.ndarray, *, psm: int, lang: str = LANG, chars: str = "") -> list[OcrWord]:
+    """tesseract's words (TSV) with their pixel boxes and confidence; `chars`: the only
+    characters it may read."""
     config = f"--psm {psm}"
-    if lang == DIGITS_LANG:
+    if chars:
+        config += f" -c tessedit_char_whitelist={chars}"
+    elif lang == DIGITS_LANG:
         config += f" -c tessedit_char_blacklist={DIGITS_BLACKLIST}"
     data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT)
     words = []
@@ -469,4 +548,5 @@ def reading_order(words: Iterable[OcrWord]) -> list[OcrWord]:
 
 
 def to_word(word: OcrWord, scale: float) -> Word:
-    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale, word.conf)
+    return Word(word.text, word.x0 * scale, word.x1 * scale, word.top * scale, word.bottom * scale, word.conf,
+                word.other)

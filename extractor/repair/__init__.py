@@ -7,7 +7,9 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   through OCR marks, cells a level never prints. On pages read by OCR (`ocr_pages`) a value that
   is none is read by its column's grammar (`repair.value_grammar`): specks glued to its ends cut
   ("§57.4%"), a not-available mark one letter off ("NOD"), a separator the row's other figures
-  print the other way ("12.601" among "9,814"); a text layer's cells are left as typed.
+  print the other way ("12.601" among "9,814"), a thousands separator lost where the document
+  groups its numbers ("1084"), a year later than every year reported ("2026"); a text layer's
+  cells are left as typed.
 - rows (`split_row`, `spill`; bands.py): bands without a code are joined to the row they belong
   to, a duplicated band of one row is merged into it, and the tail of a name printed at the start
   of the next row's name goes back where it belongs (`repair.head_words` tell where a name starts).
@@ -15,10 +17,13 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   indicator printed with its service's prefix ("SS.02.07.01.01"), a code cell left empty.
   Candidates come from the grammar (`codes.levels`) and the OCR readings of `rules/_ocr.yaml`,
   and are scored on what the row holds, on the hierarchy and on the sequence of siblings, with
-  the weights of `repair.confidence`. A code without a clear winner stays as printed, with an
+  the weights of `repair.confidence`. Readings of the print the scores cannot part are parted by
+  the hierarchy when only one fits it (no sibling missing before it, parent above, not taken):
+  assumption `code_by_hierarchy`. A code without a clear winner stays as printed, with an
   `unrepaired_code` warning.
 - words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
-  changed only into a word the document itself (or the vocabulary of the rules) knows; a name
+  changed only into a word the document itself (or the vocabulary of the rules) knows (off a page
+  image also a digit read for a letter, "5ervicio", and specks beside function words, "de-la"); a name
   cut at a page break completed from the catalog or the document's own phrases.
 """
 

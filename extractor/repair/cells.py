@@ -269,6 +269,8 @@ def drop_level_strays(drafts: list[Draft], cfg: RepairConfig) -> None:
 THOUSANDS = {",": re.compile(r"\d{1,3}(?:,\d{3})+%?"), ".": re.compile(r"\d{1,3}(?:\.\d{3})+%?")}
 DECIMALS = {",": re.compile(r"-?\d+,\d{1,2}%?"), ".": re.compile(r"-?\d+\.\d{1,2}%?")}
 OTHER = {",": ".", ".": ","}
+YEAR_SUFFIX = re.compile(r"_(?:19|20)\d\d$")  # a column of one year: "expected_2025"
+UNGROUPED = re.compile(r"[1-9]\d{3,5}")  # a whole number of 4-6 digits printed without groups
 
 
 def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collection[int]) -> None:
@@ -289,6 +291,59 @@ def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collectio
             if mended and cfg.fits(role, mended):
                 draft.repairs.append(Repair("ocr_value", text, mended, role))
                 draft.cells[role] = mended
+    scanned = [d for d in drafts if d.page in ocr_pages]
+    _regroup_thousands(scanned, cfg)
+    _read_future_years(scanned, cfg)
+
+
+def _read_future_years(drafts: list[Draft], cfg: RepairConfig) -> None:
+    """A year cell later than every year the matrix reports on ("2029", "2026" in a 2021–2025
+    report) cannot be printed: it is read as the year its column prints most that differs from
+    it in one digit ("2020"), the digit a blurred scan turns most easily."""
+    roles = {role for d in drafts for role in d.cells if cfg.is_value_column(role)}
+    years = [int(r.rsplit("_", 1)[1]) for r in roles if YEAR_SUFFIX.search(r)]
+    year_roles = [r for r in roles if cfg.fits(r, "2020") and not cfg.fits(r, "1,000")]
+    if not years or not year_roles:
+        return
+    last = max(years)
+    for role in year_roles:
+        printed = Counter(d.cells[role] for d in drafts if d.cells.get(role, "").isdigit())
+        for draft in drafts:
+            text = draft.cells.get(role, "")
+            if not text.isdigit() or int(text) <= last:
+                continue
+            near = [(n, y) for y, n in printed.items() if int(y) <= last and _one_digit_apart(y, text)]
+            if near:
+                year = max(near)[1]
+                draft.repairs.append(Repair("ocr_value", text, year, role))
+                draft.cells[role] = year
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
+    """A whole number whose thousands separator was lost ("1084") grouped the way the document
+    prints most of its numbers of four digits or more. At 150 dpi a comma's tail goes in a third
+    of a row's figures, so no row alone can tell; a report prints its numbers one way."""
+    ways: Counter[str] = Counter()
+    for draft in drafts:
+        for role, text in draft.cells.items():
+            # a column of years ("2020") prints no thousands: it says nothing of the others
+            if text and cfg.is_value_column(role) and cfg.fits(role, "1,000"):
+                way = "" if UNGROUPED.fullmatch(text) else next(
+                    (sep for sep, shape in THOUSANDS.items() if shape.fullmatch(text)), None)
+                ways.update([way] if way is not None else [])
+    sep, most = ways.most_common(1)[0] if ways else ("", 0)
+    if not sep or most <= ways[""]:
+        return
+    for draft in drafts:
+        for role, text in list(draft.cells.items()):
+            grouped = f"{int(text):,}".replace(",", sep) if UNGROUPED.fullmatch(text or "") else ""
+            if grouped and cfg.is_value_column(role) and cfg.fits(role, grouped):
+                draft.repairs.append(Repair("ocr_value", text, grouped, role))
+                draft.cells[role] = grouped
 
 
 def _mended_separator(text: str, others: Sequence[str]) -> str:

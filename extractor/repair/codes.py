@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Set as AbstractSet
 from itertools import islice, product
 
 from rapidfuzz import fuzz
@@ -19,7 +20,8 @@ from extractor.repair.config import RepairConfig
 from extractor.repair.records import Candidate, Content, Draft, Repair
 from extractor.values import parse_value
 
-CODE_SEPARATOR = re.compile(r"\s*[.,:;]\s*")  # "LN.02:01", "SS. 03.01": a dot misread or spaced
+# "LN.02:01", "SS. 03.01", "SS.0°..02", "10P 02.03": a dot misread, spaced, doubled or lost in a gap
+CODE_SEPARATOR = re.compile(r"\s*[.,:;]+\s*|\s+")
 MAX_READINGS = 256  # OCR readings tried for one code prefix; prefixes are 1-4 characters
 CATALOG_NAME_MATCH = 95  # % token-set likeness at which a catalog row's name is this row's
 
@@ -70,7 +72,7 @@ def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
     tokens = text.split(".")
     out = []
     for shape in cfg.shapes.values():
-        split = _split_groups(tokens, shape.width, cfg)
+        split = _split_groups(tokens, shape.width, cfg) or _regrouped(tokens, shape.width, cfg)
         if split is None:
             continue
         prefix, groups = split
@@ -108,6 +110,30 @@ def _split_groups(
         groups = chunks + groups
         i -= 1
     return (".".join(tokens[:i]), groups) if len(groups) == width else None
+
+
+def _regrouped(tokens: list[str], width: int, cfg: RepairConfig) -> tuple[str, list[str]] | None:
+    """The groups of a code whose separators were misplaced inside a group ("1SS.0:1.02.02.01"):
+    the digits after the prefix token, when they are exactly `width` two-digit groups."""
+    if len(tokens) < 2:
+        return None
+    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    if not all(digits):
+        return None
+    joined = "".join(d for d in digits if d)
+    if len(joined) != 2 * width:
+        return None
+    return tokens[0], [joined[j : j + 2] for j in range(0, len(joined), 2)]
+
+
+def _printed_parts(printed: str, cfg: RepairConfig) -> set[int]:
+    """How many parts a printed code may have: its tokens, or its prefix and its digits in
+    two-digit groups when a separator was misplaced inside a group."""
+    tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
+    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    count = sum(len(d) for d in digits if d)
+    regrouped = {1 + count // 2} if digits and all(digits) and count % 2 == 0 else set()
+    return {len(tokens)} | regrouped
 
 
 def _as_digits(token: str, cfg: RepairConfig) -> str | None:
@@ -219,12 +245,14 @@ def _next_sibling(code: str, cfg: RepairConfig) -> str | None:
 def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) -> None:
     """Give every row a code and level: as printed when the grammar accepts it, else repaired."""
     lineage = Lineage(cfg)
+    printed = [d.printed_code if not d.named and cfg.rules.parse_code(d.printed_code) else "" for d in drafts]
     for i, draft in enumerate(drafts):
         if draft.named:
             draft.level, draft.code = draft.named
             continue
         lookahead = _lookahead_parents(drafts, i, cfg)
-        best = choose_code(draft, cfg, lineage, lookahead, catalog)
+        elsewhere = set(printed[:i] + printed[i + 1 :]) - {""}
+        best = choose_code(draft, cfg, lineage, lookahead, catalog, elsewhere)
         if best is None:
             draft.code = draft.printed_code
             lineage.previous = ""
@@ -252,9 +280,18 @@ def _lookahead_parents(drafts: list[Draft], i: int, cfg: RepairConfig) -> set[st
 
 
 def choose_code(
-    draft: Draft, cfg: RepairConfig, lineage: Lineage, lookahead: set[str], catalog: list[Row]
+    draft: Draft,
+    cfg: RepairConfig,
+    lineage: Lineage,
+    lookahead: set[str],
+    catalog: list[Row],
+    elsewhere: AbstractSet[str] = frozenset(),  # codes other rows print exactly
 ) -> Candidate | None:
-    """The confident best code for a row, or None (with `draft.unrepaired` saying why)."""
+    """The confident best code for a row, or None (with `draft.unrepaired` saying why).
+
+    Readings of the print that the scores cannot part (within `margin` of the best, each
+    acceptable) are parted by the hierarchy when only one of them fits it (`fits_hierarchy`);
+    the row records that as an assumption."""
     printed = draft.printed_code
     exact = cfg.rules.parse_code(printed)
     if exact and printed not in lineage.seen:
@@ -277,11 +314,37 @@ def choose_code(
     runner = scored[1][0] if len(scored) > 1 else float("-inf")
     if best_score >= cfg.accept and best_score - runner >= cfg.margin:
         return best
+    near = [(s, c) for s, c in scored if best_score - s < cfg.margin]
+    fitting = [(s, c) for s, c in near if fits_hierarchy(c.code, cfg, lineage, elsewhere)]
+    # only a reading the print supports: with no print, the hierarchy and the rows below may
+    # disagree (sequence says .04, the next row's parent .09), and no guess is made
+    if len(near) > 1 and len(fitting) == 1 and fitting[0][0] >= cfg.accept and fitting[0][1].evidence > 0:
+        chosen = fitting[0][1]
+        rivals = ", ".join(c.code for _, c in near if c is not chosen)
+        draft.assumptions.append(f"code_by_hierarchy:{chosen.code} over {rivals}")
+        return chosen
     shown = ", ".join(f"{c.code} ({s:.1f})" for s, c in scored[:3])
     draft.unrepaired = f"no confident reading; best candidates {shown}"
     if len({c.level for _, c in scored[:2]}) == 1 or len(scored) == 1:
         draft.level = best.level
     return None
+
+
+def fits_hierarchy(code: str, cfg: RepairConfig, lineage: Lineage, elsewhere: AbstractSet[str]) -> bool:
+    """Whether a code fits the document's hierarchy where it stands: no other row prints or
+    took it, its parent stands above it, and so does its previous sibling (codes are numbered
+    from 01 without gaps, in order)."""
+    parsed = cfg.rules.parse_code(code)
+    if parsed is None or code in lineage.seen or code in elsewhere:
+        return False
+    if parsed.parent and parsed.parent not in lineage.known:
+        return False
+    number = int(list(parsed.parts.values())[-1])
+    shape = cfg.shapes.get(parsed.level)
+    if number <= 1 or shape is None:
+        return True
+    previous = ".".join([shape.literal, *list(parsed.parts.values())[:-1], f"{number - 1:02d}"])
+    return previous in lineage.known
 
 
 def _candidate_pool(
@@ -319,7 +382,7 @@ def _fuzzy_evidence(printed: str, code: str, cfg: RepairConfig) -> float:
     w = cfg.weights
     if not printed:
         return 0.0
-    if len(CODE_SEPARATOR.split(printed.strip())) != len(code.split(".")):
+    if len(code.split(".")) not in _printed_parts(printed, cfg):
         return w.other_level
     support = (fuzz.ratio(printed, code) - w.alike_neutral) / w.alike_span
     return max(w.other_level, min(w.printed_exact, support))

@@ -3,6 +3,7 @@ changed into words the document itself (or the vocabulary of the rules) knows.""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -13,8 +14,18 @@ from extractor.repair.records import Draft, Repair
 from extractor.rules import normalize_label
 
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+# off a page image a letter may be read as a digit ("5ervicio"): a word of letters and digits
+IMAGE_WORD = re.compile(r"[0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*[A-Za-zÁÉÍÓÚÜÑáéíóúüñ][0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ]*")
 GLUED_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.:])([a-záéíóúüñ]+)")  # "la.trata"
 TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([.-])")  # "por." "de-"
+# off a page image, specks read as marks between two words or a word and a figure ("de-la",
+# "de.36", "personal'de"), after a word ("a’ 35", "área: rural"), before one ("de 'higiene")
+_ALNUM = "0-9A-Za-zÁÉÍÓÚÜÑáéíóúüñ"
+IMAGE_MARK = "-.:'’‘“”\"«»"
+IMAGE_INNER_MARKS = re.compile(rf"[{_ALNUM}]+(?:[{IMAGE_MARK}][{_ALNUM}]+)+")
+IMAGE_TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([-.:'’‘“”\"«»])")
+IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«».,:])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
+QUOTE_MARKS = "'’‘“”\"«»"
 
 
 # ---- cut names -------------------------------------------------------------------------------------
@@ -140,22 +151,28 @@ def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
     for role in sorted(cfg.text_columns):
         text = draft.cells.get(role, "")
         if text:
-            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns)
+            text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns, read_by_ocr=draft.read_by_ocr)
             fixed, repairs = fix_text(text, lexicon, read_by_ocr=draft.read_by_ocr)
             draft.cells[role] = fixed
             draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
 
 
-def fix_marks(text: str, lexicon: Lexicon, *, label: bool = False) -> tuple[str, list[tuple[str, str]]]:
+def fix_marks(
+    text: str, lexicon: Lexicon, *, label: bool = False, read_by_ocr: bool = False
+) -> tuple[str, list[tuple[str, str]]]:
     """Specks read as punctuation next to a word the document knows: between two words
     ("la.trata"), a stop before a lower-case word ("por. trata"), a hyphen after a whole word
-    ("de- Trabajo"), a final stop on a label ("MIMP."); the fixes as (printed, fixed)."""
+    ("de- Trabajo"), a final stop on a label ("MIMP."); off a page image also marks beside a
+    function word (`_unmark_image`); the fixes as (printed, fixed)."""
     tokens = text.split(" ")
     fixes = []
+    quoted = sum(text.count(q) for q in QUOTE_MARKS) > 1  # a pair of quotes is punctuation
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         fixed = _unmark(token, following, lexicon, label=label)
+        if read_by_ocr and fixed == token and (i < len(tokens) - 1 or IMAGE_INNER_MARKS.fullmatch(token)):
+            fixed = _unmark_image(token, following, lexicon, quoted=quoted)
         if fixed != token:
             fixes.append((token, fixed))
             tokens[i] = fixed
@@ -173,6 +190,33 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
         return trailing[1]
     if not following and label and trailing[2] == ".":
         return trailing[1]
+    return token
+
+
+def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool) -> str:
+    """Inside a cell read off a page image, a mark no author prints beside a function word:
+    "de-la", "de-salud:en", "de.36", "personal'de" are words apart; "a’ 35", "área: rural" (a
+    mark before a lower-case word or a figure), "de 'higiene" (an unpaired quote) and ".de" one.
+    A hyphen between two content words ("CDC-MINSA", "socio-cultural") is print and stays."""
+    function = lexicon.cfg.function_words
+
+    def piece(word: str) -> bool:
+        return word.isdigit() or lexicon.real(word)
+
+    if IMAGE_INNER_MARKS.fullmatch(token):
+        pieces = re.split(f"[{re.escape(IMAGE_MARK)}]", token)
+        pairs = list(itertools.pairwise(pieces))
+        if all(piece(w) for w in pieces) and all({a.lower(), b.lower()} & function for a, b in pairs):
+            return " ".join(pieces)
+    trailing = IMAGE_TRAILING_MARK.fullmatch(token)
+    next_is_lower = following[:1].islower() or following[:1].isdigit()
+    if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
+        return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
+    leading = IMAGE_LEADING_MARK.fullmatch(token)
+    # a quote with no partner, or a stop or comma glued before a function word (".de")
+    quote = leading and leading[1] in QUOTE_MARKS and not quoted and lexicon.real(leading[2])
+    if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
+        return leading[2]
     return token
 
 
@@ -197,15 +241,15 @@ def fix_text(
         out.append(tokens[i])
         i += 1
     for k, token in enumerate(out):
-        fixed = _fix_token(token, lexicon, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
+        fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
         if fixed != token:
-            repairs.append(("ocr_letter", _core(token), _core(fixed)))
+            repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
     return " ".join(out), list(dict.fromkeys(repairs))
 
 
-def _core(token: str) -> str:
-    m = WORD.search(token)
+def _core(token: str, read_by_ocr: bool = False) -> str:
+    m = (IMAGE_WORD if read_by_ocr else WORD).search(token)
     return m.group(0) if m else token
 
 
@@ -223,15 +267,21 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
 
 
-def _fix_token(token: str, lexicon: Lexicon, *, last: bool, read_by_ocr: bool) -> str:
-    m = WORD.search(token)
+def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
+    m = (IMAGE_WORD if read_by_ocr else WORD).search(token)
     if not m:
         return token
     word = m.group(0)
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
-    fixes = {c for c in variants if lexicon.known(c)}
+    # no Spanish word holds a digit: a word the document prints once elsewhere is enough, but
+    # every digit must be read as its letter
+    seen = 1 if any(c.isdigit() for c in word) else 2
+    fixes = {c for c in variants if WORD.fullmatch(c) and lexicon.known(c, min_count=seen)}
+    if len({c.lower() for c in fixes}) == 1 and len(fixes) > 1:
+        # "5ervicio": "Servicio" opening the cell, "servicio" inside it
+        fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
