@@ -15,6 +15,8 @@ lets one cell end and the next begin:
 - among the allowed cuttings, the one whose cuts sit nearest to the boundaries wins.
 
 A word that reads as one value or one code and only overhangs a boundary is not cut.
+Each piece keeps the word's other fields (an OCR'd word's confidence) and remembers the word it
+was cut from (`Word.glued_from`): the row that holds the pieces records the cut.
 Character positions are not kept in a `Word`, so a cut's x is estimated from typical relative
 glyph widths (digits share one width in every common font; points and commas are narrow).
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from extractor.model import Column, Word
 
@@ -278,7 +281,16 @@ def split_glued_words(
         if not cuts:
             out.append(w)
             continue
-        edges = char_edges(w)
-        for a, b in zip([0, *cuts], [*cuts, len(w.text)], strict=True):
-            out.append(Word(w.text[a:b], edges[a], edges[b], w.top, w.bottom))
+        out += cut_apart(w, cuts)
     return out
+
+
+def cut_apart(word: Word, cuts: Sequence[int]) -> list[Word]:
+    """The word's pieces between the cuts, each remembering the word it was cut from and keeping
+    every other field (an OCR'd word's confidence stays on each of its pieces)."""
+    edges = char_edges(word)
+    origin = word.glued_from or word
+    return [
+        replace(word, text=word.text[a:b], x0=edges[a], x1=edges[b], glued_from=origin)
+        for a, b in zip([0, *cuts], [*cuts, len(word.text)], strict=True)
+    ]

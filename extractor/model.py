@@ -31,6 +31,9 @@ class Word(Extent):
     bottom: float
     conf: float | None = None  # OCR confidence 0-100 (tesseract's); None: read from a text layer
     other: str = ""  # a second OCR reading of the same print that disagreed with `text`
+    # the word as read, when this one is a piece of it cut apart at cell boundaries (glued.py):
+    # the text layer (or OCR) glued neighbouring cells into it, and the row records the cut
+    glued_from: Word | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,15 @@ class Column:
     label: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class GluedCut:
+    """A word read across cell boundaries, cut into one piece per cell (`12.002015` → `12.00|2015`)."""
+
+    word: str
+    pieces: tuple[str, ...]
+    role: str  # the column its first piece went to
+
+
 @dataclass(slots=True)
 class RawRow:
     """One printed row of the matrix on one page (its row span, top to bottom): cell texts by column role."""
@@ -112,6 +124,7 @@ class RawRow:
     # (repair undoes misreadings only an image can cause on OCR'd rows alone)
     source: Literal["text", "ocr"] = "text"
     assumptions: list[str] = field(default_factory=list)  # how layout read it (a header completed)
+    glued_cuts: list[GluedCut] = field(default_factory=list)  # words layout cut apart (repairs of the row)
 
 
 # `rows.csv` columns that are `Row` attributes, not entries of `Row.fields`

@@ -21,6 +21,7 @@ from extractor.layout import (
     carried_over,
     cells_of_row_span,
     column_borders,
+    column_of,
     completed_from,
     fill_color_at,
     find_continued_header,
@@ -32,7 +33,17 @@ from extractor.layout import (
     split_spans_at_codes,
 )
 from extractor.matrix_columns import agree_years, complete_headers, place_headers
-from extractor.model import CellBox, Column, Extraction, PageContent, RawRow, SourceInfo, SummaryRow, Word
+from extractor.model import (
+    CellBox,
+    Column,
+    Extraction,
+    GluedCut,
+    PageContent,
+    RawRow,
+    SourceInfo,
+    SummaryRow,
+    Word,
+)
 from extractor.rules import Rules, SummaryColumn, normalize_label
 from extractor.summary import continued_summary, find_summary_table
 
@@ -408,8 +419,24 @@ def _rows_under_header(
         fill = fill_color_at(page.fills, progress_col, span_top, span_bottom)
         boxes = cell_boxes(page, header.columns, span_top, span_bottom)
         rows.append(RawRow(page.number, span_top, span_bottom, cells, fill=fill, boxes=boxes, source=page.source,
-                           assumptions=list(header.assumptions)))
+                           assumptions=list(header.assumptions),
+                           glued_cuts=glued_cuts_in(words, header.columns, span_top, span_bottom)))
     return rows
+
+
+def glued_cuts_in(words: Sequence[Word], columns: Sequence[Column], top: float, bottom: float) -> list[GluedCut]:
+    """The words glued across cells that were cut apart in a row span (the span `cells_of_row_span`
+    reads), once per word as read: its text, its pieces left to right, the column of the first."""
+    pieces: dict[Word, list[Word]] = {}
+    for w in words:
+        if w.glued_from is not None and top <= w.ymid < bottom:
+            pieces.setdefault(w.glued_from, []).append(w)
+    cuts = []
+    for word, parts in pieces.items():
+        parts.sort(key=lambda p: p.x0)
+        first = column_of(parts[0], columns)
+        cuts.append(GluedCut(word.text, tuple(p.text for p in parts), first.role if first else ""))
+    return cuts
 
 
 MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter tokens may be values

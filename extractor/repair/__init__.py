@@ -3,6 +3,8 @@
 A printed matrix breaks in a few recurring ways. Each is fixed by a small function and listed
 on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` finding:
 
+- glued words (`glued_split`; cut by layout, glued.py, recorded here): a word the text layer (or
+  OCR) read across cells, cut into one piece per cell (`62023` → `6|2023`).
 - strays (`stray`, `ocr_value`; cells.py): border marks, markup, punctuation runs, values read
   through OCR marks, cells a level never prints. On pages read by OCR (`ocr_pages`) a value that
   is none is read by its column's grammar (`repair.value_grammar`): specks glued to its ends cut

@@ -28,7 +28,8 @@ def clean_row(
     of its code and level. `ocr`: the band was read by OCR (glyphs glued to a value are specks);
     `not_available`: how the document prints "not available", its most used way first."""
     cells = {role: " ".join(text.split()) for role, text in raw.cells.items()}
-    repairs: list[Repair] = []
+    # layout's repairs first: a word glued across cells, cut apart into them
+    repairs = [Repair("glued_split", cut.word, "|".join(cut.pieces), cut.role) for cut in raw.glued_cuts]
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
     named = _named_row(cells.get("name", ""), cfg)
     coded = bool(code_text) or named is not None  # a named row's values are its own
