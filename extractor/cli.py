@@ -137,7 +137,7 @@ def _extract_into(path: Path, out: Path, formats: list[str], fail_on: str, optio
     from extractor.pipeline import run
     from extractor.rules import RulesError
 
-    with _progress(quiet) as progress:
+    with _progress(quiet) as progress, _ends_soon_after_interrupt(path):
         options.progress = progress
         try:
             report = run(path, options)
@@ -217,6 +217,58 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         _fail(f"{name}: {value!r} is not one of {', '.join(choices)}")
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+INTERRUPT_GRACE_S = 10.0  # Ctrl-C's clean-up (stopping worker pools) gets this long, then the process ends
+
+
+class _ends_soon_after_interrupt:
+    """Ctrl-C ends `extract` within INTERRUPT_GRACE_S even when a worker pool's clean-up hangs.
+
+    concurrent.futures is not safe against KeyboardInterrupt: a Ctrl-C landing while a worker is
+    being started or shut down can leave the pool's clean-up waiting for ever (seen once under
+    heavy load). The handler raises KeyboardInterrupt as usual, so the clean-up and the one-line
+    message normally run; a timer started with it ends the process if they have not finished.
+    Nothing has been written by then: outputs are written after `run` returns.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._previous: object = None
+        self._timer: object = None
+
+    def __enter__(self) -> _ends_soon_after_interrupt:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._timer is not None:
+            self._timer.cancel()  # type: ignore[attr-defined]
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def _on_interrupt(self, signum: int, frame: object) -> None:
+        import threading
+
+        if self._timer is None:
+            timer = threading.Timer(INTERRUPT_GRACE_S, self._force_exit)
+            timer.daemon = True
+            timer.start()
+            self._timer = timer
+        raise KeyboardInterrupt
+
+    def _force_exit(self) -> None:
+        import os
+
+        _fail(f"{self._path}: interrupted; nothing was written")
+        sys.stderr.flush()
+        os._exit(130)  # workers and their tesseract runs die with this process (lifeline.py)
 
 
 def _fail(message: str) -> None:

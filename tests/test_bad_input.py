@@ -282,3 +282,40 @@ def test_ctrl_c_during_ocr_stops_everything_in_one_line(tmp_path: Path, samples_
     finally:
         for pid in _session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_ends_the_process_even_when_clean_up_hangs(tmp_path: Path) -> None:
+    """A clean-up that never returns (a worker pool's shutdown raced by Ctrl-C) does not hold
+    `extract` for ever: the process ends with 130 and the one line after the grace period."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "import extractor.cli as cli\n"
+        "cli.INTERRUPT_GRACE_S = 0.5\n"
+        "with cli._ends_soon_after_interrupt(Path('report.pdf')):\n"
+        "    try:\n"
+        "        print('ready', flush=True)\n"
+        "        time.sleep(60)\n"
+        "    finally:\n"
+        "        time.sleep(60)  # the clean-up that hangs\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        os.kill(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 130, stderr
+        assert stderr.strip().splitlines() == ["error: report.pdf: interrupted; nothing was written"], stderr
+        assert time.monotonic() - started < 20
+    finally:
+        if proc.poll() is None:
+            proc.kill()
