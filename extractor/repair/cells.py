@@ -303,7 +303,7 @@ def _read_future_years(drafts: list[Draft], cfg: RepairConfig) -> None:
     it in one digit ("2020"), the digit a blurred scan turns most easily."""
     roles = {role for d in drafts for role in d.cells if cfg.is_value_column(role)}
     years = [int(r.rsplit("_", 1)[1]) for r in roles if YEAR_SUFFIX.search(r)]
-    year_roles = [r for r in roles if cfg.fits(r, "2020") and not cfg.fits(r, "1,000")]
+    year_roles = [r for r in roles if cfg.grammar(r) == "year"]
     if not years or not year_roles:
         return
     last = max(years)
@@ -332,7 +332,7 @@ def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
     for draft in drafts:
         for role, text in draft.cells.items():
             # a column of years ("2020") prints no thousands: it says nothing of the others
-            if text and cfg.is_value_column(role) and cfg.fits(role, "1,000"):
+            if text and cfg.is_value_column(role) and cfg.grammar(role) != "year":
                 way = "" if UNGROUPED.fullmatch(text) else next(
                     (sep for sep, shape in THOUSANDS.items() if shape.fullmatch(text)), None)
                 ways.update([way] if way is not None else [])

@@ -151,7 +151,11 @@ class RepairConfig:
     def is_value_column(self, role: str) -> bool:
         return role not in self.text_columns and role not in ("code", "name")
 
+    def grammar(self, role: str) -> str:
+        """The grammar its column's cells follow (`repair.value_grammar`: value, year, …)."""
+        return self.rules.value_grammar(role)
+
     def fits(self, role: str, text: str) -> bool:
         """Whether `text` is a value of the grammar of the column `role` (`value` unless named)."""
-        return fits_grammar(text, self.rules.value_grammar(role))
+        return fits_grammar(text, self.grammar(role))
 
