@@ -21,10 +21,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from extractor.model import Finding, PageContent, Row, Word
+from extractor.model import LOW_OCR_CONFIDENCE, Finding, PageContent, Row, Word
 from extractor.values import FIGURE_COLUMNS
 
-LOW_CONFIDENCE = 70.0  # tesseract word confidence below which a figure's reading is doubtful
+LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")

@@ -20,6 +20,11 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
+# tesseract word confidence below which a figure's reading is doubtful: the OCR reads such a
+# figure a second time, and a finding resting on it is a warning (confidence.py)
+LOW_OCR_CONFIDENCE = 70.0
+
+
 @dataclass(frozen=True, slots=True)
 class Word(Extent):
     """A run of characters on one line, as the text layer (or OCR) gives it."""

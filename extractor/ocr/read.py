@@ -21,7 +21,7 @@ import numpy as np
 import pytesseract
 
 from extractor.geometry import Box, Edge, text_lines
-from extractor.model import Word
+from extractor.model import LOW_OCR_CONFIDENCE, Word
 from extractor.ocr.image import ink_box, ink_of, px
 from extractor.values import parse_value
 
@@ -56,10 +56,7 @@ GLYPH_SHARE = 0.6  # a mark at least this share of the tallest one's height is a
 SPECK_SHARE = 0.35  # a mark smaller both ways than this share of the tallest glyph may be a speck
 TALL_WORD = 1.8  # a word this many times the median height spans two lines of its tile
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
-# A figure read with less confidence than this is read a second time, otherwise: at another
-# scale, with only the characters a figure prints. The same as confidence.LOW_CONFIDENCE: a
-# figure below it would make a finding resting on it a warning anyway.
-DOUBTFUL_CONF = 70.0
+DOUBTFUL_CONF = LOW_OCR_CONFIDENCE  # a figure read less surely than this is read a second time
 SECOND_SCALE = 1.5  # the second reading's scale, relative to the first (⅔ when that is ≥ 3×)
 FIGURE_CHARS = "0123456789.,%ND"  # what a figure cell prints: digits, separators, %, ND
 # two-digit groups joined by separators ("S.01.02.02", "10P.01.02"), or a prefix letter before a
