@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
+
+if TYPE_CHECKING:
+    import threading
 
 import typer
 
@@ -234,8 +237,8 @@ class _ends_soon_after_interrupt:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._previous: object = None
-        self._timer: object = None
+        self._previous: Any = None  # the SIGINT handler to put back (a callable or a signal constant)
+        self._timer: threading.Timer | None = None
 
     def __enter__(self) -> _ends_soon_after_interrupt:
         import signal
@@ -249,9 +252,9 @@ class _ends_soon_after_interrupt:
         import signal
 
         if self._timer is not None:
-            self._timer.cancel()  # type: ignore[attr-defined]
+            self._timer.cancel()
         if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGINT, self._previous)
 
     def _on_interrupt(self, signum: int, frame: object) -> None:
         import threading
