@@ -400,6 +400,16 @@ class ValueMarks(Section):
     )
 
 
+class NarrativeMarks(Section):
+    joined: Regex = Field(NEVER, description="Marks glued between two lower-case letters of running text: a space.")
+    trailing: Regex = Field(NEVER, description="A mark glued to the end of a word before a space: dropped.")
+    leading: Regex = Field(NEVER, description="A mark glued to the start of a lower-case word after a space: dropped.")
+    fold_accents: bool = Field(
+        False, description="Match OCR'd text and the phrase patterns with accents folded (specks read as accents)."
+    )
+    speck: Regex = Field(NEVER, description="A token of a small table's row that is a speck, not a cell.")
+
+
 class OcrConfusions(Section):
     """The print and OCR confusions shared by every family (extractor/families/rules/_ocr.yaml)."""
 
@@ -419,6 +429,9 @@ class OcrConfusions(Section):
     text_marks: TextMarks = Field(default_factory=TextMarks, description="Specks read as punctuation in text.")
     value_marks: ValueMarks = Field(default_factory=ValueMarks, description="Marks in value cells.")
     markup: list[Regex] = Field(default_factory=list, description="Markup left in extracted text, removed.")
+    narrative_marks: NarrativeMarks = Field(
+        default_factory=NarrativeMarks, description="Specks in a scan's running text, read before its claims."
+    )
     vocabulary: list[str] = Field(default_factory=list, description="Words a damaged document may never print intact.")
 
 

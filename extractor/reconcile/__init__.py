@@ -52,7 +52,7 @@ def _reconcile(report: Report, rules: Rules) -> list[Finding]:
         )
     if settings.summary_counts:
         findings += summary_findings(matrix, report.summary)
-    findings += narrative_findings(matrix, parse_claims(report.narrative, rules))
+    findings += narrative_findings(matrix, parse_claims(report.narrative, rules, report.source.ocr_pages))
     findings += implausible_findings(matrix)
     findings += target_design_findings(matrix)
     return findings

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from extractor.reconcile.narrative import Claim, count_pattern, excerpt
 from extractor.rules import Rules, SummaryColumn, normalize_label
 
-_SENTENCE_END = re.compile(r"(?<=[^\d\s])\.(?:\s+|$)")  # a full stop not inside "47.1"
+# a full stop not inside "47.1", and not before a lower-case word: a speck a scan read as a point
+# ("3 indicadores tiener. un avance intermedio") does not end the sentence
+_SENTENCE_END = re.compile(r"(?<=[^\d\s])\.(?:\s+(?![a-záéíóúñ])|$)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,7 +171,33 @@ class Matrix:
         if self.settings.infer_direction:
             return self.direction_from_targets(row, year)
         reason = f"direction {printed!r} is not a known {self.settings.direction_label}" if printed else ""
+        if row.page in self.report.source.ocr_pages:
+            read = self.direction_from_progress(row)
+            if read[0] is not None:
+                return read
         return None, reason or "no direction printed"
+
+    def direction_from_progress(self, row: Row) -> tuple[str | None, str]:
+        """On a scan, a direction label OCR lost or garbled ("escendente", a blank cell) is the
+        one direction whose documented readings explain the printed progress of the report
+        year; when both or neither do, it stays unknown."""
+        year = self.report_year
+        printed = parse_value(row.get(f"progress_{year}"))
+        if printed.value is None:
+            return None, ""
+        cap = self.settings.cap_printed if row.level in self.settings.indicator_levels else None
+        explaining = []
+        for direction in (ASCENDING, DESCENDING):
+            readings = [self.progress_as(row, year, direction, "")]
+            if self.is_cumulative(row):
+                readings.append(self.progress_as(row, year, direction, "", own_year=True))
+            if any(r.value is not None and not differs(capped(r.value, cap), printed) for r in readings):
+                explaining.append(direction)
+        if len(explaining) != 1:
+            return None, ""
+        label = row.get("direction")
+        lost = f"its {self.settings.direction_label} is read {label!r}" if label else "no direction is read"
+        return explaining[0], f"{explaining[0]} (read from its printed progress_{year}: {lost} on the scan)"
 
     def direction_from_targets(self, row: Row, year: int) -> tuple[str | None, str]:
         """Falling targets mean descending, rising ascending (as CEPLAN's application does)."""

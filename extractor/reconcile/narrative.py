@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from extractor.reconcile.ocr_text import OcrText, fold_section, ocr_text
 from extractor.rules import Rules, normalize_label
 from extractor.values import parse_value
 
@@ -426,26 +427,34 @@ def _previous_line(lines: Sequence[str], index: int) -> str:
 
 
 def table_claims(
-    table: TableSpec, lines: Sequence[str], start: int, page: int, statements: Iterator[int]
+    table: TableSpec,
+    lines: Sequence[str],
+    start: int,
+    page: int,
+    statements: Iterator[int],
+    ocr: OcrText | None = None,
 ) -> list[Claim]:
-    """The rows under the header at `start`, until the first line that is not a row."""
+    """The rows under the header at `start`, until the first line that is not a row. On an
+    OCR'd page a row's code is read with the code digit readings, specks among its figures are
+    dropped, and a row whose code stays unreadable but whose figures fill the columns is passed
+    over rather than taken for the table's end."""
     fields = table_fields(table, lines[start])
     if not fields:
         return []
     claims: list[Claim] = []
     lone: list[tuple[str, str]] = []  # (value, line) printed before the first row
-    for line in lines[start + 1 :]:
-        if not line:
+    for printed in lines[start + 1 :]:
+        if not printed:
             continue
+        line = _scanned_row(printed, ocr) if ocr else printed
         m = table.row.match(line)
-        if m is None:
-            cells = _cells(line)
-            if table.total_subject and not claims and cells and len(cells) == 1:
-                lone.append((cells[0], line))
+        cells = _cells(line[m.end() :]) if m else None
+        if m is None or cells is None or len(cells) != len(fields):
+            if m is None and table.total_subject and not claims and (alone := _cells(line)) and len(alone) == 1:
+                lone.append((alone[0], line))
                 continue
-            break
-        cells = _cells(line[m.end() :])
-        if cells is None or len(cells) != len(fields):
+            if ocr and _ends_in_figures(line, len(fields)):
+                continue
             break
         groups = m.groupdict()
         subject = fill(table.subject, groups)
@@ -461,6 +470,16 @@ def table_claims(
             for cell, field_name in zip(cells, fields, strict=True)
         ]
     return claims
+
+
+def _scanned_row(line: str, ocr: OcrText) -> str:
+    first, *rest = line.split()
+    return " ".join([ocr.code(first), *(t for t in rest if not ocr.is_speck(t))])
+
+
+def _ends_in_figures(line: str, count: int) -> bool:
+    tokens = line.split()
+    return len(tokens) > count and _cells(" ".join(tokens[-count:])) is not None
 
 
 def _lone_claims(
@@ -490,7 +509,9 @@ def _lone_claims(
     ]
 
 
-def tables_on_page(text: str, page: int, spec: NarrativeRules, statements: Iterator[int]) -> list[Claim]:
+def tables_on_page(
+    text: str, page: int, spec: NarrativeRules, statements: Iterator[int], ocr: OcrText | None = None
+) -> list[Claim]:
     lines = text.splitlines()
     claims: list[Claim] = []
     for table in spec.tables:
@@ -499,19 +520,23 @@ def tables_on_page(text: str, page: int, spec: NarrativeRules, statements: Itera
                 continue
             if table.after and not table.after.search(_previous_line(lines, index)):
                 continue
-            claims += table_claims(table, lines, index, page, statements)
+            claims += table_claims(table, lines, index, page, statements, ocr)
     return claims
 
 
 # ---- entry point ----------------------------------------------------------------------------
 
 
-def parse_claims(narrative: Sequence[tuple[int, str]], rules: Rules) -> list[Claim]:
-    """Every figure the family's phrase and table patterns find in the text, in reading order."""
+def parse_claims(
+    narrative: Sequence[tuple[int, str]], rules: Rules, ocr_pages: Collection[int] = ()
+) -> list[Claim]:
+    """Every figure the family's phrase and table patterns find in the text, in reading order.
+    The text of an OCR'd page is read with its specks cleaned and accents folded (`ocr_text`)."""
     section = rules.section("narrative")
     if not section:
         return []
     spec = compile_narrative_rules(section)
+    scanned = _scanned_reading(section) if ocr_pages else None
     statements = itertools.count(1)
     state = ServiceContext()
     claims: list[Claim] = []
@@ -520,10 +545,18 @@ def parse_claims(narrative: Sequence[tuple[int, str]], rules: Rules) -> list[Cla
 
     bands = compile_band_statements(rules)
     for page, raw in narrative:
-        text = clean_text(raw, spec)
-        claims += tables_on_page(text, page, spec, statements)
+        page_spec, ocr = scanned if scanned and page in ocr_pages else (spec, None)
+        text = clean_text(ocr.clean(raw) if ocr else raw, page_spec)
+        claims += tables_on_page(text, page, page_spec, statements, ocr)
         for paragraph in paragraphs(text):
-            claims += paragraph_claims(paragraph, page, spec, state, statements)
+            claims += paragraph_claims(paragraph, page, page_spec, state, statements)
             if bands:
                 claims += band_claims(paragraph, page, bands, statements)
     return claims
+
+
+def _scanned_reading(section: Mapping[str, Any]) -> tuple[NarrativeRules, OcrText]:
+    """The phrase patterns and the clean-up for a scanned page's text: accents folded on both
+    sides when `_ocr.yaml` says specks read as accents."""
+    ocr = ocr_text()
+    return compile_narrative_rules(fold_section(section) if ocr.fold else section), ocr

@@ -69,14 +69,29 @@ def target_design_findings(matrix: Matrix) -> list[Finding]:
         return []
     out = []
     for row in matrix.indicators():
-        if matrix.settings.directions.get(normalize_label(row.get("direction"))) != ASCENDING:
+        ascending = ascending_as_printed(matrix, row)
+        if not ascending:
             continue  # only a printed ascending direction makes a falling target contradictory
         series = numeric_series(matrix, row, "expected")
         for (y0, v0), (y1, v1) in itertools.pairwise(series):
             if (v1.value or 0) < (v0.value or 0):
                 message = (
-                    f"{row.code} is {row.get('direction')} but its target falls from {v0.raw} ({y0}) to "
+                    f"{row.code} is {ascending} but its target falls from {v0.raw} ({y0}) to "
                     f"{v1.raw} ({y1}); progress against the lowered target overstates the result"
                 )
                 out.append(finding("target_design", "warning", message, row, f"expected_{y1}", v1.raw))
     return out
+
+
+def ascending_as_printed(matrix: Matrix, row: Row) -> str:
+    """How the row is known to be ascending: its printed label, or, where a scan lost the label,
+    the direction its printed progress was read with (`Matrix.direction_from_progress`, which
+    says so); "" when it is not. A direction inferred from the targets themselves is no evidence
+    against them."""
+    printed = row.get("direction")
+    if matrix.settings.directions.get(normalize_label(printed)):
+        return printed if matrix.settings.directions[normalize_label(printed)] == ASCENDING else ""
+    if row.page not in matrix.report.source.ocr_pages:
+        return ""
+    direction, how = matrix.direction_from_progress(row)
+    return how if direction == ASCENDING else ""

@@ -1,0 +1,141 @@
+"""Reconciliation of a scanned report: the text and the matrix as OCR reads them.
+
+A scan's narrative carries specks read as marks ("habiendo.reportado", "año' 2024", "lá",
+"tiener. un") and its small tables specks among the figures; a direction label may be lost.
+Each test states the same thing on a page read by OCR (the claim or the finding is there) and
+on a text-layer page (the text is taken as printed: nothing is cleaned, nothing inferred).
+"""
+
+from __future__ import annotations
+
+from extractor.model import Report, Row, SourceInfo
+from extractor.reconcile import reconcile
+from extractor.reconcile.narrative import UNATTRIBUTED, parse_claims
+from extractor.rules import load_rules
+
+RULES = load_rules("policy-matrix")
+PAGE = 7
+
+
+def claims(text: str, scanned: bool = True) -> list[tuple[str, str, str, str]]:
+    read = parse_claims([(PAGE, text)], RULES, [PAGE] if scanned else [])
+    return [(c.kind, c.subject, c.field, c.printed) for c in read]
+
+
+def test_marks_glued_between_words_are_the_space_they_hide() -> None:
+    text = (
+        'El servicio 14: "Servicio de fortalecimiento", debido a un cambio de los responsables '
+        "habiendo.reportado 100% de avance en el año 2022."
+    )
+    expected = ("service_progress", "S.14", "progress_2022", "100%")
+    assert expected in claims(text)
+    assert expected not in claims(text, scanned=False)
+
+
+def test_a_quote_glued_to_a_word_and_a_speck_read_as_an_accent_are_dropped() -> None:
+    text = (
+        "En relación al avance del OP3 a cargo del MIMP: se tiene el ponderado de 33.3% en el año' 2024, "
+        "respecto ál 50% del año 2023."
+    )
+    got = claims(text)
+    assert ("op_progress", "OP.03", "progress_2024", "33.3%") in got
+    assert ("op_progress", "OP.03", "progress_2023", "50%") in got
+    assert ("op_progress", "OP.03", "progress_2024", "33.3%") not in claims(text, scanned=False)
+
+
+def test_an_accent_a_speck_put_on_a_word_of_the_pattern_still_matches() -> None:
+    text = (
+        "S.05. Servicio de sensibilización.\n\nSe efectuaron 247 campañas. "
+        "Este servició tiene un cumplimiento de 176%."
+    )
+    assert claims(text) == [("service_progress", "S.05", "progress", "176%")]
+
+
+def test_a_point_before_a_lower_case_word_does_not_end_a_band_sentence() -> None:
+    text = (
+        "Asimismo, de los 44 indicadores de servicios, 35 indicadores tienen un avance alto (igual mayor al "
+        "95%), 3 indicadores tiener. un avance intermedio (entre el 75% 95%), y 6 indicadores tienen un "
+        "avance bajo (entre el 0% 75%)."
+    )
+    bands = {(f, p) for k, s, f, p in claims(text) if k == "band_count" and s == "Indicadores de servicios"}
+    assert bands == {("total", "44"), ("high_95", "35"), ("mid_75_95", "3"), ("low_0_75", "6")}
+
+
+def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
+    text = (
+        "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\n"
+        "oP.0l 78.00% 67.30%\n"
+        "oP.0o2. o 82.00% 94.00%\n"
+        "OP.03 o 50.00% 33.30%\n"
+    )
+    got = {(s, f, p) for k, s, f, p in claims(text) if k == "op_progress"}
+    assert ("OP.01", "progress_2023", "78.00%") in got
+    assert ("OP.03", "progress_2024", "33.30%") in got  # read past the row whose code stays unreadable
+    assert not any(s.startswith("OP.00") for s, _, _ in got)
+    assert claims(text, scanned=False) == []
+
+
+def test_a_heading_with_a_comma_opens_a_section_and_an_unreadable_one_closes_it() -> None:
+    text = (
+        "S.41, Servicio de atención migratoria.\n\nEste servicio tiene un cumplimiento del 115%.\n\n"
+        "S.20. Servicio de fortalecimiento.\n\nEste servicio tiene un cumplimiento del 176%.\n\n"
+        "S.2: Servicio de ejecución de actos especiales.\n\nEste servicio tiene un cumplimiento del 131%."
+    )
+    got = claims(text)
+    assert got[:2] == [
+        ("service_progress", "S.41", "progress", "115%"),
+        ("service_progress", "S.20", "progress", "176%"),
+    ]
+    # "S.2:" is S.21 with a digit lost: its figure belongs to no service, least of all S.20
+    assert [(k, p) for k, _, _, p in got[2:]] == [(UNATTRIBUTED, "131%")]
+
+
+# ---- a direction label the scan lost ------------------------------------------------------------
+
+
+def _scanned_report(direction: str, page: int = 3, ocr: bool = True) -> Report:
+    fields = {
+        "name": "Número de comunidades",
+        "direction": direction,
+        "aggregation": "no acumulado",
+        "expected_2022": "500",
+        "expected_2023": "520",
+        "expected_2024": "430",
+        "obtained_2022": "480",
+        "obtained_2023": "470",
+        "obtained_2024": "387",
+        "progress_2024": "90.0",  # 387 / 430: only the ascending formula gives it
+    }
+    years = [2022, 2023, 2024]
+    return Report(
+        source=SourceInfo("x.pdf", "", 5, ocr_pages=[page] if ocr else []),
+        family="policy-matrix",
+        metadata={},
+        years=years,
+        progress_years=[2024],
+        columns=[*fields],
+        rows=[Row("IOP.02.03", "IOP", "OP.02", fields, page=page)],
+        summary=[],
+        narrative=[],
+    )
+
+
+def test_a_lost_direction_is_the_one_whose_formula_gives_the_printed_progress() -> None:
+    for label in ("", "escendente"):  # blank, or one letter from both labels
+        (f,) = [f for f in reconcile(_scanned_report(label), RULES) if f.rule == "target_design"]
+        assert (f.severity, f.field) == ("warning", "expected_2024")
+        assert "read from its printed progress_2024" in f.message
+        assert not [f for f in reconcile(_scanned_report(label), RULES) if f.rule == "progress_not_recomputable"]
+
+
+def test_a_text_layer_without_a_direction_is_not_guessed() -> None:
+    got = reconcile(_scanned_report("", ocr=False), RULES)
+    assert not [f for f in got if f.rule == "target_design"]
+    assert [f for f in got if f.rule == "progress_not_recomputable"]
+
+
+def test_a_progress_both_directions_explain_leaves_the_direction_unknown() -> None:
+    report = _scanned_report("")
+    row = report.rows[0]
+    row.fields.update(expected_2024="400", obtained_2024="400", progress_2024="100.0")
+    assert not [f for f in reconcile(report, RULES) if f.rule == "target_design"]
