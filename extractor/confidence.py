@@ -13,6 +13,17 @@ A figure the repair stage had to change to read it as a value at all ("§57.4%" 
 `ocr_value` repair) is doubtful whatever tesseract's confidence: a finding resting on it — on its
 row, or on a row whose figures are computed from it (an objective from its indicators) — is a
 warning that names the reading too.
+
+Some findings rest on cells rather than on one printed line, and say so the same way:
+- a figure of a row checked against another page (the text's "176%" against the matrix): the
+  row's own cell and the cells it is computed from, found by their boxes;
+- a cell of an OCR'd page that breaks its column's own format (a code off the grammar, a value
+  that does not parse, a label outside the vocabulary): print almost never does, OCR often;
+- a parent missing from a scan whose other rows include codes OCR left unreadable: the parent
+  may be one of them;
+- a count of rows (the summary table's, the text's) that differs from the recount by no more
+  than the rows whose code, or whose counted progress, the scan left in doubt.
+An error whose readings are all sure stays an error.
 """
 
 from __future__ import annotations
@@ -21,34 +32,155 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from extractor.model import LOW_OCR_CONFIDENCE, Finding, PageContent, Row, Word
-from extractor.values import FIGURE_COLUMNS
+from extractor.frames import to_stored_frame
+from extractor.model import LOW_OCR_CONFIDENCE, CellBox, Finding, PageContent, Row, Word
+from extractor.reconcile.claims import numbered_subject
+from extractor.validate import checked_kind
+from extractor.values import FIGURE_COLUMNS, parse_value
 
 LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
+FORMAT_CHECKS = ("grammar", "parses", "integer", "norm")  # expectations on a cell's own format
+PARENT_CHECK = "present"  # the expectation that a row's parent is in the report
+COUNT_RULES = ("summary_count_mismatch", "narrative_mismatch")  # a count finding has no row code
+ROW_COUNT = "count"  # the column of a count of one level's rows ("ISS.count")
+NAMED = 3  # doubtful rows a note names
+NARRATIVE = "narrative_mismatch"
 
 
 def flag_doubtful(
     findings: Sequence[Finding], pages: Iterable[PageContent], rows: Sequence[Row] = ()
 ) -> list[Finding]:
-    """`findings` with every error resting on a low-confidence OCR word, or on a figure of an
-    OCR'd page that had to be repaired to be read, made a warning that names the reading."""
-    read = {p.number: p.words for p in pages if p.source == "ocr"}
-    repaired = repaired_figures(findings, read)
-    below = _descendants(rows)
+    """`findings` with every error resting on a doubtful OCR reading made a warning that names
+    the reading (see the module docstring for what makes a reading doubtful)."""
+    ocr_pages = [p for p in pages if p.source == "ocr"]
+    read = {p.number: p.words for p in ocr_pages}
+    doubt = Doubt(findings, ocr_pages, rows)
     out = []
     for finding in findings:
         if finding.severity == "error":
-            words = read.get(finding.page, [])
-            note = _low_confidence_note(finding, words) or _repaired_note(finding, repaired, below)
+            note = (
+                _low_confidence_note(finding, read.get(finding.page, []))
+                or _repaired_note(finding, doubt.repaired, doubt.below)
+                or doubt.cell_note(finding)
+                or doubt.format_note(finding)
+                or doubt.parent_note(finding)
+                or doubt.count_note(finding)
+                or doubt.numbering_note(finding)
+            )
             if note:
                 message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
                 finding = replace(finding, severity="warning", message=message)
         out.append(finding)
     return out
+
+
+class Doubt:
+    """What an OCR'd report's readings leave in doubt: repaired figures, weak cells, codes OCR
+    could not read."""
+
+    def __init__(self, findings: Sequence[Finding], ocr_pages: Sequence[PageContent], rows: Sequence[Row]) -> None:
+        self.pages = {p.number for p in ocr_pages}
+        self.repaired = repaired_figures(findings, self.pages)
+        self.below = _descendants(rows)
+        self.rows = [r for r in rows if r.page in self.pages]
+        self.by_code = {r.code: r for r in self.rows if r.code}
+        self.boxed = {p.number: [(w, _stored(p, w)) for w in p.words] for p in ocr_pages}
+        self.unread_codes = [
+            f.code or f.printed for f in findings
+            if f.page in self.pages and checked_kind(f) == "grammar" and (f.code or f.printed)
+        ]
+
+    def weakest_cell(self, row: Row, fields: Iterable[str]) -> Word | None:
+        """The least confident OCR word inside the row's cells of `fields`."""
+        inside = [
+            w
+            for name in fields
+            for box in row.boxes.get(name, [])
+            for w, at in self.boxed.get(box.page, [])
+            if w.conf is not None and DIGIT.search(w.text) and _centre_in(at, box)
+        ]
+        return min(inside, key=lambda w: w.conf or 0.0) if inside else None
+
+    def cell_note(self, finding: Finding) -> str:
+        """A row's figure found doubtful in its own cell, or in a cell it is computed from."""
+        row = self.by_code.get(finding.code)
+        if row is None or not finding.field.startswith(FIGURE_COLUMNS):
+            return ""
+        weakest = self.weakest_cell(row, _inputs_of(finding.field))
+        if weakest is None or (weakest.conf or 0) >= LOW_CONFIDENCE:
+            return ""
+        other = f" (read again as {weakest.other!r})" if weakest.other else ""
+        return f"{row.code}: {weakest.text!r}{other}, {weakest.conf:.0f}%"
+
+    def format_note(self, finding: Finding) -> str:
+        if finding.page not in self.pages or checked_kind(finding) not in FORMAT_CHECKS:
+            return ""
+        return f"{finding.printed!r} breaks its column's format as the scan reads it"
+
+    def parent_note(self, finding: Finding) -> str:
+        if finding.page not in self.pages or checked_kind(finding) != PARENT_CHECK or not self.unread_codes:
+            return ""
+        return f"the parent may be a row whose code the scan left unreadable: {_listed(self.unread_codes)}"
+
+    def count_note(self, finding: Finding) -> str:
+        """A recount that differs by no more rows than the scan left in doubt."""
+        if finding.rule not in COUNT_RULES or finding.code or "." not in finding.field:
+            return ""
+        printed, recount = parse_value(finding.printed).value, parse_value(finding.recomputed).value
+        if printed is None or recount is None:
+            return ""
+        doubtful = list(self.unread_codes)
+        if not finding.field.endswith(f".{ROW_COUNT}"):
+            doubtful += self.doubtful_progress()
+        if not doubtful or abs(printed - recount) > len(doubtful):
+            return ""
+        return f"rows whose code or counted progress the scan left in doubt: {_listed(doubtful)}"
+
+    def numbering_note(self, finding: Finding) -> str:
+        """A text's "S.21" is found by counting the units in order: a row whose code the scan
+        left unreadable may have shifted the count."""
+        subject = numbered_subject(finding)
+        if not subject or not self.unread_codes:
+            return ""
+        return f"{subject} is counted in row order, past codes the scan left unreadable: {_listed(self.unread_codes)}"
+
+    def doubtful_progress(self) -> list[str]:
+        """Rows whose progress of the last reported year was read with low confidence or repaired."""
+        fields = sorted({k for r in self.rows for k, v in r.fields.items() if k.startswith("progress_") and v})
+        if not fields:
+            return []
+        last = fields[-1]
+        out = []
+        for row in self.rows:
+            weakest = self.weakest_cell(row, [last])
+            repaired = any(f.field == last for f in self.repaired.get(row.code, []))
+            if repaired or (weakest is not None and (weakest.conf or 0) < LOW_CONFIDENCE):
+                out.append(f"{row.code} {last} {row.get(last)!r}")
+        return out
+
+
+def _inputs_of(field: str) -> list[str]:
+    """A figure's own cell and, for a progress, the cells of its year it is computed from."""
+    year = field.rsplit("_", 1)[-1]
+    return [field, f"expected_{year}", f"obtained_{year}"] if field.startswith("progress_") else [field]
+
+
+def _stored(page: PageContent, word: Word) -> CellBox:
+    return to_stored_frame(page, word.x0, word.top, word.x1, word.bottom)
+
+
+def _centre_in(box: CellBox, cell: CellBox) -> bool:
+    x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+    return cell.x0 <= x <= cell.x1 and cell.top <= y <= cell.bottom
+
+
+def _listed(items: Sequence[str]) -> str:
+    more = f", … (+{len(items) - NAMED})" if len(items) > NAMED else ""
+    return ", ".join(repr(i) if " " not in i else i for i in items[:NAMED]) + more
 
 
 def _low_confidence_note(finding: Finding, words: Sequence[Word]) -> str:
@@ -76,8 +208,12 @@ def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: 
     a finding about a figure (a missing parent or a code's grammar rests on no figure)."""
     if not finding.code or not repaired or not finding.field.startswith(FIGURE_COLUMNS):
         return ""
-    for code in [finding.code, *below.get(finding.code, [])]:
+    # the text against a printed cell rests on that cell alone, not on the rows below it
+    own = finding.rule == NARRATIVE and finding.severity == "error"
+    for code in [finding.code] if own else [finding.code, *below.get(finding.code, [])]:
         for rep in repaired.get(code, []):
+            if own and rep.field != finding.field:
+                continue
             where = "" if code == finding.code and rep.field == finding.field else f", {code} {rep.field}"
             return f"{rep.printed!r} read as {rep.recomputed!r}{where}"
     return ""

@@ -380,6 +380,16 @@ class Outcome:
         return kw.get("column") or kw.get("column_A") or ", ".join(kw.get("column_list") or [])
 
 
+_CHECKED = re.compile(rf" on \w+?{HELPER}(?P<kind>\w+):")
+
+
+def checked_kind(finding: Finding) -> str:
+    """The kind of helper column a failed expectation checked ('grammar' of `code__grammar`,
+    'parses' of `obtained_2024__parses`); '' for any other finding."""
+    m = _CHECKED.search(finding.message) if finding.rule == RULE else None
+    return m["kind"] if m else ""
+
+
 def source_column(column: str) -> str:
     """The report column a helper column is about: 'progress_2024__number' → 'progress_2024'."""
     return column.split(HELPER, 1)[0]

@@ -126,6 +126,16 @@ def claim_reading_note(
     return finding("reading", "info", message, row, field, claim.printed, shown, claim.page)
 
 
+_NUMBERED = re.compile(r"^The text says \S+ for (?P<subject>\S+) \((?P<code>[^)\s]+)\) ")
+
+
+def numbered_subject(finding: Finding) -> str:
+    """The subject ("S.21") of a narrative finding whose row was found by the matrix's numbering
+    of its units rather than by a code the text prints; "" for any other finding."""
+    m = _NUMBERED.match(finding.message) if finding.rule == "narrative_mismatch" else None
+    return m["subject"] if m and m["code"] == finding.code else ""
+
+
 def figure_mismatch(
     claim: Claim,
     row: Row,

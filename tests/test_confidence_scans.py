@@ -1,0 +1,93 @@
+"""Errors of a scanned report that rest on cells the scan leaves in doubt become warnings that
+say which reading; an error whose readings are sure stays an error, and a text layer is never
+in doubt. Each case is built twice: once with the doubtful reading, once without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
+from extractor.model import CellBox, Finding, PageContent, Row, Word
+
+MATRIX, TEXT = 2, 9  # the matrix page and a narrative page
+
+
+def _page(number: int, words: list[Word], source: str = "ocr") -> PageContent:
+    return PageContent(number, 842.0, 595.0, words, source=source)  # type: ignore[arg-type]
+
+
+def _row(code: str, progress: str, conf: float, top: float) -> tuple[Row, Word]:
+    word = Word(progress, 700, 730, top, top + 8, conf)
+    box = CellBox(MATRIX, 690, top - 2, 740, top + 10)
+    row = Row(code, "ISS", "SS", {"progress_2025": progress}, page=MATRIX, boxes={"progress_2025": [box]})
+    return row, word
+
+
+def _grammar(code: str, page: int = MATRIX) -> Finding:
+    message = f"expect_column_values_to_be_in_set on code__grammar: the code must follow …; offending rows: {code}"
+    return Finding("expectation_failed", "error", message, code, "code", code, "", page)
+
+
+def test_the_texts_figure_against_a_doubtful_matrix_cell_is_a_warning() -> None:
+    row, word = _row("ISS.04.01.02.01", "27", 12.0, 300)
+    claim = Finding(
+        "narrative_mismatch", "error", "The text says 102% for ISS.04.01.02.01 progress_2025", "ISS.04.01.02.01",
+        "progress_2025", "102%", "27", page=TEXT,
+    )
+    pages = [_page(MATRIX, [word]), _page(TEXT, [Word("102%", 100, 120, 50, 58, 96.0)])]
+    (flagged,) = flag_doubtful([claim], pages, [row])
+    assert flagged.severity == "warning" and "ISS.04.01.02.01: '27', 12%" in flagged.message
+    sure = Word("27", 700, 730, 300, 308, 95.0)
+    assert flag_doubtful([claim], [_page(MATRIX, [sure]), pages[1]], [row]) == [claim]
+
+
+def test_a_cell_that_breaks_its_columns_format_on_a_scan_is_in_doubt() -> None:
+    finding = _grammar("IsS.Ui0 201")
+    (flagged,) = flag_doubtful([finding], [_page(MATRIX, [])])
+    assert flagged.severity == "warning" and "'IsS.Ui0 201' breaks its column's format" in flagged.message
+    assert flag_doubtful([finding], [_page(MATRIX, [], source="text")]) == [finding]
+
+
+def test_a_missing_parent_may_be_a_row_the_scan_left_unreadable() -> None:
+    message = "expect_column_values_to_be_in_set on parent__present: every row …; offending rows: SS.02.01.01"
+    missing = Finding("expectation_failed", "error", message, "SS.02.01.01", "parent", "LN.02.01", "", MATRIX)
+    flagged = flag_doubtful([missing, _grammar("LN paa")], [_page(MATRIX, [])])[0]
+    assert flagged.severity == "warning" and "LN paa" in flagged.message
+    assert flag_doubtful([missing], [_page(MATRIX, [])]) == [missing], "no unreadable code: the parent is missing"
+
+
+def test_a_count_off_by_no_more_than_the_doubtful_rows_is_a_warning() -> None:
+    weak, weak_word = _row("ISS.01.01.02.02", "885", 30.0, 300)
+    sure, sure_word = _row("ISS.01.01.03.01", "110.0", 96.0, 330)
+    pages = [_page(MATRIX, [weak_word, sure_word])]
+    count = Finding(
+        "narrative_mismatch", "error", "The text counts 20 …", "", "Indicadores de servicios.high_95", "20", "21",
+        page=TEXT,
+    )
+    (flagged,) = flag_doubtful([count], pages, [weak, sure])
+    assert flagged.severity == "warning" and "ISS.01.01.02.02 progress_2025 '885'" in flagged.message
+    off_by_two = Finding(count.rule, "error", count.message, "", count.field, "20", "22", page=TEXT)
+    assert flag_doubtful([off_by_two], pages, [weak, sure]) == [off_by_two], "more than the doubtful rows explain"
+    sure_pages = [_page(MATRIX, [replace(weak_word, conf=95.0), sure_word])]
+    assert flag_doubtful([count], sure_pages, [weak, sure]) == [count], "every counted reading is sure"
+
+
+def test_a_count_of_rows_is_in_doubt_only_through_unreadable_codes() -> None:
+    count = Finding("narrative_mismatch", "error", "The text counts 30 ISS rows", "", "ISS.count", "30", "28", TEXT)
+    pages = [_page(MATRIX, [])]
+    assert flag_doubtful([count], pages) == [count]
+    flagged = flag_doubtful([count, _grammar("os 994.01"), _grammar("185.0 03.01")], pages)[0]
+    assert flagged.severity == "warning" and "os 994.01" in flagged.message
+
+
+def test_a_unit_found_by_its_number_is_in_doubt_past_unreadable_codes() -> None:
+    claim = Finding(
+        "narrative_mismatch", "error", "The text says 239% for S.21 (ISS.04.01.01.01) progress_2025: …",
+        "ISS.04.01.01.01", "progress_2025", "239%", "101.7", page=TEXT,
+    )
+    pages = [_page(MATRIX, []), _page(TEXT, [])]
+    assert flag_doubtful([claim], pages) == [claim]
+    flagged = flag_doubtful([claim, _grammar("LN paa")], pages)[0]
+    assert flagged.severity == "warning" and "S.21 is counted in row order" in flagged.message
+    assert LOW_CONFIDENCE_NOTE in flagged.message
