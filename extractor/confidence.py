@@ -35,6 +35,7 @@ from dataclasses import replace
 from extractor.frames import to_stored_frame
 from extractor.model import LOW_OCR_CONFIDENCE, CellBox, Finding, PageContent, Row, Word
 from extractor.reconcile.claims import numbered_subject
+from extractor.reconcile.counts import recounted
 from extractor.validate import checked_kind
 from extractor.values import FIGURE_COLUMNS, parse_value
 
@@ -49,6 +50,7 @@ COUNT_RULES = ("summary_count_mismatch", "narrative_mismatch")  # a count findin
 ROW_COUNT = "count"  # the column of a count of one level's rows ("ISS.count")
 NAMED = 3  # doubtful rows a note names
 NARRATIVE = "narrative_mismatch"
+UNREADABLE = "?"  # the unit `parse_value` gives a text that is no value
 
 
 def flag_doubtful(
@@ -127,15 +129,16 @@ class Doubt:
         return f"the parent may be a row whose code the scan left unreadable: {_listed(self.unread_codes)}"
 
     def count_note(self, finding: Finding) -> str:
-        """A recount that differs by no more rows than the scan left in doubt."""
+        """A recount that differs by no more rows than the scan left in doubt: rows whose code it
+        could not read (any of them may belong to the count), and, for a count by progress, rows
+        of the counted level whose counted progress is doubtful."""
         if finding.rule not in COUNT_RULES or finding.code or "." not in finding.field:
             return ""
         printed, recount = parse_value(finding.printed).value, parse_value(finding.recomputed).value
         if printed is None or recount is None:
             return ""
-        doubtful = list(self.unread_codes)
-        if not finding.field.endswith(f".{ROW_COUNT}"):
-            doubtful += self.doubtful_progress()
+        counted = recounted(finding)
+        doubtful = list(self.unread_codes) + (self.doubtful_cells(*counted) if counted else [])
         if not doubtful or abs(printed - recount) > len(doubtful):
             return ""
         return f"rows whose code or counted progress the scan left in doubt: {_listed(doubtful)}"
@@ -148,18 +151,16 @@ class Doubt:
             return ""
         return f"{subject} is counted in row order, past codes the scan left unreadable: {_listed(self.unread_codes)}"
 
-    def doubtful_progress(self) -> list[str]:
-        """Rows whose progress of the last reported year was read with low confidence or repaired."""
-        fields = sorted({k for r in self.rows for k, v in r.fields.items() if k.startswith("progress_") and v})
-        if not fields:
-            return []
-        last = fields[-1]
+    def doubtful_cells(self, level: str, field: str) -> list[str]:
+        """The level's rows whose `field` was read with low confidence, repaired, or read as no
+        value of its column at all ("e" for "27")."""
         out = []
-        for row in self.rows:
-            weakest = self.weakest_cell(row, [last])
-            repaired = any(f.field == last for f in self.repaired.get(row.code, []))
-            if repaired or (weakest is not None and (weakest.conf or 0) < LOW_CONFIDENCE):
-                out.append(f"{row.code} {last} {row.get(last)!r}")
+        for row in (r for r in self.rows if r.level == level):
+            weakest = self.weakest_cell(row, [field])
+            repaired = any(f.field == field for f in self.repaired.get(row.code, []))
+            unread = parse_value(row.get(field)).unit == UNREADABLE
+            if repaired or unread or (weakest is not None and (weakest.conf or 0) < LOW_CONFIDENCE):
+                out.append(f"{row.code} {field} {row.get(field)!r}")
         return out
 
 

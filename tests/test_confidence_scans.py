@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
 from extractor.model import CellBox, Finding, PageContent, Row, Word
+from extractor.reconcile.counts import recount_text
 
 MATRIX, TEXT = 2, 9  # the matrix page and a narrative page
 
@@ -61,16 +62,19 @@ def test_a_count_off_by_no_more_than_the_doubtful_rows_is_a_warning() -> None:
     weak, weak_word = _row("ISS.01.01.02.02", "885", 30.0, 300)
     sure, sure_word = _row("ISS.01.01.03.01", "110.0", 96.0, 330)
     pages = [_page(MATRIX, [weak_word, sure_word])]
-    count = Finding(
-        "narrative_mismatch", "error", "The text counts 20 …", "", "Indicadores de servicios.high_95", "20", "21",
-        page=TEXT,
-    )
+    message = f"The text counts 20 …; {recount_text('ISS', 2025)} 21."
+    count = Finding("narrative_mismatch", "error", message, "", "Indicadores de servicios.high_95", "20", "21", TEXT)
     (flagged,) = flag_doubtful([count], pages, [weak, sure])
     assert flagged.severity == "warning" and "ISS.01.01.02.02 progress_2025 '885'" in flagged.message
+    other_level = replace(count, message=f"The text counts 20 …; {recount_text('IOP', 2025)} 21.")
+    assert flag_doubtful([other_level], pages, [weak, sure]) == [other_level], "the weak row is not counted there"
     off_by_two = Finding(count.rule, "error", count.message, "", count.field, "20", "22", page=TEXT)
     assert flag_doubtful([off_by_two], pages, [weak, sure]) == [off_by_two], "more than the doubtful rows explain"
     sure_pages = [_page(MATRIX, [replace(weak_word, conf=95.0), sure_word])]
     assert flag_doubtful([count], sure_pages, [weak, sure]) == [count], "every counted reading is sure"
+    unread, unread_word = _row("ISS.04.01.02.01", "e", 91.0, 360)  # "27" read as no value at all
+    flagged = flag_doubtful([count], [_page(MATRIX, [sure_word, unread_word])], [sure, unread])[0]
+    assert flagged.severity == "warning" and "ISS.04.01.02.01 progress_2025 'e'" in flagged.message
 
 
 def test_a_count_of_rows_is_in_doubt_only_through_unreadable_codes() -> None:

@@ -16,7 +16,7 @@ from extractor.reconcile.arithmetic import (
     plural,
     rounded,
 )
-from extractor.reconcile.counts import members_text
+from extractor.reconcile.counts import members_text, recount_text
 from extractor.reconcile.matrix import Matrix
 from extractor.reconcile.narrative import UNATTRIBUTED, Claim
 from extractor.reconcile.readings import explain
@@ -187,8 +187,7 @@ def check_band_claim(matrix: Matrix, claim: Claim, statement: Sequence[Claim]) -
     labels = matrix.settings.count_labels
     message = (
         f"The text counts {claim.printed} {group} in {labels.get(claim.field, claim.field)}: "
-        f"{quote(claim)}; counting the {level} rows by their printed "
-        f"progress_{matrix.report_year} gives {len(members)}{members_text(matrix, members)}."
+        f"{quote(claim)}; {recount_text(level, matrix.report_year)} {len(members)}{members_text(matrix, members)}."
     )
     field = f"{group}.{claim.field}"
     return count_finding(

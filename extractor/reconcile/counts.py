@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from extractor.model import Finding, Row, SummaryRow
@@ -10,6 +11,15 @@ from extractor.reconcile.matrix import Matrix
 from extractor.values import parse_value
 
 LISTED_MEMBERS = 12  # a recount lists the rows it counted when there are at most this many
+# how a recount names what it counted (the summary table's and the text's band counts alike)
+RECOUNT = "counting the {level} rows by their printed {field} gives"
+_RECOUNTED = re.compile(RECOUNT.format(level=r"(?P<level>\S+)", field=r"(?P<field>\w+)"))
+
+
+def recounted(finding: Finding) -> tuple[str, str] | None:
+    """(level, column) of the rows a count finding recounted, e.g. ("ISS", "progress_2024")."""
+    m = _RECOUNTED.search(finding.message)
+    return (m["level"], m["field"]) if m else None
 
 
 def summary_findings(matrix: Matrix, summary: Sequence[SummaryRow]) -> list[Finding]:
@@ -28,8 +38,8 @@ def summary_findings(matrix: Matrix, summary: Sequence[SummaryRow]) -> list[Find
             field = f"{line.group}.{column}"
             message = (
                 f"Summary table, {line.group} / {labels.get(column, column)}: printed "
-                f"{printed.raw}; counting the {level} rows by their printed "
-                f"progress_{matrix.report_year} gives {len(members)}{members_text(matrix, members)}"
+                f"{printed.raw}; {recount_text(level, matrix.report_year)} {len(members)}"
+                f"{members_text(matrix, members)}"
             )
             out.append(
                 count_finding(
@@ -37,6 +47,10 @@ def summary_findings(matrix: Matrix, summary: Sequence[SummaryRow]) -> list[Find
                 )
             )
     return out
+
+
+def recount_text(level: str, year: int) -> str:
+    return RECOUNT.format(level=level, field=f"progress_{year}")
 
 
 def members_text(matrix: Matrix, members: Sequence[Row]) -> str:
