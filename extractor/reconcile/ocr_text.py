@@ -51,14 +51,22 @@ def fold_accents(text: str) -> str:
     return text.translate(_ACCENTS)
 
 
-def fold_section(value: Any) -> Any:
-    """Every string of a rules section accent-folded (its phrase patterns, its number words)."""
+# the keys of a `narrative:` section that hold text patterns (or words) read against the text;
+# subjects, fields and group names are names the matrix uses, and keep their accents
+PATTERN_KEYS = frozenset({"pattern", "header", "row", "column", "after"})
+PATTERN_LISTS = frozenset({"service_headings", "section_ends", "orphans", "columns", "replace"})
+
+
+def fold_section(value: Any, key: str = "") -> Any:
+    """A `narrative:` rules section with its phrase patterns and number words accent-folded."""
     if isinstance(value, str):
-        return fold_accents(value)
+        return fold_accents(value) if key in PATTERN_KEYS or key in PATTERN_LISTS else value
+    if key == "number_words" and isinstance(value, Mapping):
+        return {fold_accents(k): v for k, v in value.items()}
     if isinstance(value, Mapping):
-        return {fold_section(k): fold_section(v) for k, v in value.items()}
+        return {k: fold_section(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [fold_section(v) for v in value]
+        return [fold_section(v, key) for v in value]
     return value
 
 
