@@ -66,11 +66,12 @@ def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
         "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\n"
         "oP.0l 78.00% 67.30%\n"
         "oP.0o2. o 82.00% 94.00%\n"
-        "OP.03 o 50.00% 33.30%\n"
+        "OP.03 o 50.00 % 33.30%\n"
     )
     got = {(s, f, p) for k, s, f, p in claims(text) if k == "op_progress"}
     assert ("OP.01", "progress_2023", "78.00%") in got
     assert ("OP.03", "progress_2024", "33.30%") in got  # read past the row whose code stays unreadable
+    assert ("OP.03", "progress_2023", "50.00%") in got  # its "%" split off by the scan put back
     assert not any(s.startswith("OP.00") for s, _, _ in got)
     assert claims(text, scanned=False) == []
 

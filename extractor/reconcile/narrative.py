@@ -473,8 +473,16 @@ def table_claims(
 
 
 def _scanned_row(line: str, ocr: OcrText) -> str:
+    """A small table's row as OCR read it: its code's digits read, a "%" split off its figure
+    put back, specks among the figures dropped."""
     first, *rest = line.split()
-    return " ".join([ocr.code(first), *(t for t in rest if not ocr.is_speck(t))])
+    tokens = [ocr.code(first)]
+    for token in rest:
+        if token == "%" and tokens[-1][-1:].isdigit():
+            tokens[-1] += token
+        elif not ocr.is_speck(token):
+            tokens.append(token)
+    return " ".join(tokens)
 
 
 def _ends_in_figures(line: str, count: int) -> bool:
