@@ -64,7 +64,7 @@ def test_a_point_before_a_lower_case_word_does_not_end_a_band_sentence() -> None
 def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
     text = (
         "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\n"
-        "oP.0l 78.00% 67.30%\n"
+        "‘oP.0l 78.00% 67.30%\n"
         "oP.0o2. o 82.00% 94.00%\n"
         "OP.03 o 50.00 % 33.30%\n"
     )

@@ -29,6 +29,7 @@ class OcrText:
     leading: re.Pattern[str]
     fold: bool
     speck: re.Pattern[str]
+    edge: re.Pattern[str]  # marks OCR reads at the start of a cell (`text_marks.edge`), before a code
     digit_readings: Mapping[str, str]
 
     def clean(self, text: str) -> str:
@@ -39,9 +40,10 @@ class OcrText:
         return bool(self.speck.fullmatch(token))
 
     def code(self, token: str) -> str:
-        """A code-shaped token as printed ("oP.0l") → its letters upper-case and every glyph
-        after the first point that stands for a digit read as that digit ("OP.01")."""
-        head, dot, tail = token.partition(".")
+        """A code-shaped token as printed ("oP.0l", "‘OP.01") → marks before it dropped, its
+        letters upper-case and every glyph after the first point that stands for a digit read
+        as that digit ("OP.01")."""
+        head, dot, tail = self.edge.sub("", token, count=1).partition(".")
         if not dot or not head.isalpha():
             return token
         return head.upper() + dot + "".join(self.digit_readings.get(c, c) for c in tail)
@@ -83,5 +85,6 @@ def ocr_text() -> OcrText:
         leading=between(marks.leading, r"(?<=\s)", f"(?=[{_LOWER}])"),
         fold=marks.fold_accents,
         speck=re.compile(marks.speck),
+        edge=re.compile(f"^(?:{confusions.text_marks.edge})"),
         digit_readings=dict(confusions.code_digit_readings),
     )
