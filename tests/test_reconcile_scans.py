@@ -140,3 +140,20 @@ def test_a_progress_both_directions_explain_leaves_the_direction_unknown() -> No
     row = report.rows[0]
     row.fields.update(expected_2024="400", obtained_2024="400", progress_2024="100.0")
     assert not [f for f in reconcile(report, RULES) if f.rule == "target_design"]
+
+
+def test_patterns_loose_about_accents_keep_group_names_escapes_and_classes() -> None:
+    import re
+
+    from extractor.reconcile.ocr_text import accent_insensitive
+
+    loose = accent_insensitive(r"\bavance del OP\s*(?P<o>\d{1,2})\b[^.]*? en el año (?P<y>\d{4})[.:]")
+    m = re.search(loose, "avánce del OP3 a cargo: se tiene en el año 2024.", re.I)
+    assert m and (m["o"], m["y"]) == ("3", "2024")
+    assert accent_insensitive(r"\u00e1[oó]") == r"\u00e1[oóoó]"
+
+
+def test_a_finding_quotes_the_scanned_text_with_its_accents() -> None:
+    text = "S.05. Servicio de sensibilización.\n\nSe hicieron 247 campañas. Este servició tiene un cumplimiento de 1%."
+    (claim,) = parse_claims([(PAGE, text)], RULES, [PAGE])
+    assert "sensibilización" in claim.context and "servició" in claim.context

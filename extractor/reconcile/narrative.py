@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from extractor.reconcile.ocr_text import OcrText, fold_section, ocr_text
+from extractor.reconcile.ocr_text import OcrText, loose_accents, ocr_text
 from extractor.rules import Rules, normalize_label
 from extractor.values import parse_value
 
@@ -539,7 +539,8 @@ def parse_claims(
     narrative: Sequence[tuple[int, str]], rules: Rules, ocr_pages: Collection[int] = ()
 ) -> list[Claim]:
     """Every figure the family's phrase and table patterns find in the text, in reading order.
-    The text of an OCR'd page is read with its specks cleaned and accents folded (`ocr_text`)."""
+    The text of an OCR'd page is read with its specks cleaned, by patterns loose about accents
+    (`ocr_text`)."""
     section = rules.section("narrative")
     if not section:
         return []
@@ -564,7 +565,7 @@ def parse_claims(
 
 
 def _scanned_reading(section: Mapping[str, Any]) -> tuple[NarrativeRules, OcrText]:
-    """The phrase patterns and the clean-up for a scanned page's text: accents folded on both
-    sides when `_ocr.yaml` says specks read as accents."""
+    """The phrase patterns and the clean-up for a scanned page's text: the patterns take a vowel
+    with or without an accent when `_ocr.yaml` says specks read as accents."""
     ocr = ocr_text()
-    return compile_narrative_rules(fold_section(section) if ocr.fold else section), ocr
+    return compile_narrative_rules(loose_accents(section) if ocr.fold else section), ocr

@@ -3,8 +3,11 @@
 OCR reads specks and dirt on a scan as marks glued to words ("habiendo.reportado 100%",
 "en el año' 2024", "respecto ál 50%", "Este servició tiene"), and a table row of figures as
 "OP.03 o 50.00% 33.30%" or "oP.0l 78.00% 67.30%". A text layer prints what its producer wrote,
-so this is done on OCR'd pages only. What counts as a speck is read from `narrative_marks` and
-`code_digit_readings` in `_ocr.yaml`: nothing here knows a report.
+so this is done on OCR'd pages only. The marks are cleaned from the text; accents are not: the
+phrase patterns are made to take a vowel with or without one, so the text a finding quotes is
+still the page's (the audit finds the figure by the words around it). What counts as a speck is
+read from `narrative_marks`, `text_marks` and `code_digit_readings` in `_ocr.yaml`: nothing here
+knows a report.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 from extractor.rules import load_ocr_confusions
 
 _LOWER = "a-záéíóúüñ"
-_ACCENTS = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")  # one character for one: positions kept
+_ACCENTS = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
+_VOWELS = {"a": "aá", "e": "eé", "i": "ií", "o": "oó", "u": "uúü"}  # patterns are matched ignoring case
+_ESCAPE_LENGTH = {"u": 6, "x": 4}  # \uXXXX, \xXX: copied whole; any other escape is two characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +38,7 @@ class OcrText:
     digit_readings: Mapping[str, str]
 
     def clean(self, text: str) -> str:
-        text = self.leading.sub("", self.trailing.sub("", self.joined.sub(" ", text)))
-        return fold_accents(text) if self.fold else text
+        return self.leading.sub("", self.trailing.sub("", self.joined.sub(" ", text)))
 
     def is_speck(self, token: str) -> bool:
         return bool(self.speck.fullmatch(token))
@@ -53,22 +57,49 @@ def fold_accents(text: str) -> str:
     return text.translate(_ACCENTS)
 
 
-# the keys of a `narrative:` section that hold text patterns (or words) read against the text;
-# subjects, fields and group names are names the matrix uses, and keep their accents
+def accent_insensitive(pattern: str) -> str:
+    """A regex whose every literal vowel also takes its accented forms ("año" → "[aá]ñ[oó]")."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            n = _ESCAPE_LENGTH.get(pattern[i + 1 : i + 2], 2)
+            out.append(pattern[i : i + n])
+            i += n
+            continue
+        if pattern.startswith("(?P<", i):  # a group's name is no text
+            end = pattern.index(">", i) + 1
+            out.append(pattern[i:end])
+            i = end
+            continue
+        in_class = (in_class or c == "[") and not (in_class and c == "]")
+        variants = _VOWELS.get(fold_accents(c).lower())
+        out.append(c if not variants else variants if in_class else f"[{variants}]")
+        i += 1
+    return "".join(out)
+
+
+# the keys of a `narrative:` section that hold text patterns read against the text; subjects,
+# fields and group names are names the matrix uses, and stay as they are
 PATTERN_KEYS = frozenset({"pattern", "header", "row", "column", "after"})
-PATTERN_LISTS = frozenset({"service_headings", "section_ends", "orphans", "columns", "replace"})
+PATTERN_LISTS = frozenset({"service_headings", "section_ends", "orphans", "columns"})
 
 
-def fold_section(value: Any, key: str = "") -> Any:
-    """A `narrative:` rules section with its phrase patterns and number words accent-folded."""
+def loose_accents(value: Any, key: str = "") -> Any:
+    """A `narrative:` rules section whose phrase patterns take a vowel with or without an accent
+    (a speck over a vowel reads as one), and whose number words are also known without one."""
     if isinstance(value, str):
-        return fold_accents(value) if key in PATTERN_KEYS or key in PATTERN_LISTS else value
+        return accent_insensitive(value) if key in PATTERN_KEYS or key in PATTERN_LISTS else value
     if key == "number_words" and isinstance(value, Mapping):
-        return {fold_accents(k): v for k, v in value.items()}
+        return {**value, **{fold_accents(k): v for k, v in value.items()}}
     if isinstance(value, Mapping):
-        return {k: fold_section(v, k) for k, v in value.items()}
+        return {k: loose_accents(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [fold_section(v, key) for v in value]
+        # a table's labelled columns are [pattern, field] pairs: only the pattern is text
+        if key == "columns" and all(isinstance(v, list | tuple) and len(v) == 2 for v in value):
+            return [[accent_insensitive(a), b] for a, b in value]
+        return [loose_accents(v, key) for v in value]
     return value
 
 
