@@ -405,7 +405,7 @@ class NarrativeMarks(Section):
     trailing: Regex = Field(NEVER, description="A mark glued to the end of a word before a space: dropped.")
     leading: Regex = Field(NEVER, description="A mark glued to the start of a lower-case word after a space: dropped.")
     fold_accents: bool = Field(
-        False, description="Match OCR'd text and the phrase patterns with accents folded (specks read as accents)."
+        False, description="On OCR'd pages the phrase patterns take a vowel with or without an accent (specks)."
     )
     speck: Regex = Field(NEVER, description="A token of a small table's row that is a speck, not a cell.")
 
