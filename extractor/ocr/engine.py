@@ -46,18 +46,32 @@ def read_images(images: Iterable[np.ndarray], *, lang: str, options: Sequence[st
     every image of the run.
     """
     with tempfile.TemporaryDirectory(prefix="ceplan-ocr-") as folder:
-        names = []
-        for number, image in enumerate(images):  # written as they come: one image in memory at a time
-            name = str(Path(folder) / f"{number}.pgm")
-            if not cv2.imwrite(name, image):
-                raise pytesseract.TesseractError(1, f"cannot write the image for tesseract to {name}")
-            names.append(name)
+        # written as they come: one image in memory at a time
+        names = [_written(folder, number, image) for number, image in enumerate(images)]
         if not names:
             return []
         listing = Path(folder) / "images.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         tsv = _run([str(listing), "stdout", "-l", lang, *options, "-c", "tessedit_create_tsv=1"])
     return _words_by_image(tsv, len(names))
+
+
+def orientation_report(image: np.ndarray) -> str | None:
+    """tesseract's orientation and script detection of the image (`-l osd --psm 0`, the report
+    pytesseract's `image_to_osd` gives); None when it gives up ("Too few characters")."""
+    with tempfile.TemporaryDirectory(prefix="ceplan-ocr-") as folder:
+        try:
+            return _run([_written(folder, 0, image), "stdout", "-l", "osd", "--psm", "0"])
+        except pytesseract.TesseractError:
+            return None
+
+
+def _written(folder: str, number: int, image: np.ndarray) -> str:
+    """The image saved as `folder`/`number`.pgm, for tesseract to read."""
+    name = str(Path(folder) / f"{number}.pgm")
+    if not cv2.imwrite(name, image):
+        raise pytesseract.TesseractError(1, f"cannot write the image for tesseract to {name}")
+    return name
 
 
 def _run(arguments: list[str]) -> str:

@@ -10,8 +10,8 @@ import re
 
 import cv2
 import numpy as np
-import pytesseract
 
+from extractor.ocr.engine import orientation_report
 from extractor.ocr.image import ink_box, ink_mask, turn
 from extractor.ocr.read import PSM_CELL, UPSCALE, tesseract
 
@@ -34,9 +34,8 @@ def detect_rotation(image: np.ndarray, *, prior: int = 0) -> int:
 
 def _osd(image: np.ndarray) -> tuple[int, float] | None:
     """tesseract's orientation guess and its confidence; None when OSD gives up (sparse page)."""
-    try:
-        report = pytesseract.image_to_osd(image, config="--psm 0")
-    except pytesseract.TesseractError:
+    report = orientation_report(image)
+    if report is None:
         return None  # "Too few characters" on near-empty pages
     rotate = re.search(r"Rotate:\s*(\d+)", report)
     confidence = re.search(r"Orientation confidence:\s*([\d.]+)", report)
