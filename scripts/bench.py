@@ -9,10 +9,11 @@ page of 3600, 7200 or 14400 pt (issue 10: they went to OCR at full size) < 60 s 
 the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 
     python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot] [--audit-only]
-    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4]
+    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4] [--repeat 3]
 
-`--ocr-cost` times our OCR of the pages (one process) against tesseract alone reading the same
-page images (rendered at the same dpi, `--psm 3`, one call per page): target ≤ OCR_COST_TARGET×.
+`--ocr-cost` times our OCR of the pages (one process, wall and CPU time) against tesseract alone
+reading the same page images (rendered at the same dpi, `-l spa --psm 3`, one call per page, the
+same thread limit): target ≤ OCR_COST_TARGET× on both (see `ocr_cost`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,38 +138,94 @@ def measure_cpu(kind: str, pdf: Path, repeat: int) -> tuple[float, float, float]
     return statistics.median(walls), rss, statistics.median(cpus)
 
 
-def ocr_cost(pdf: Path, pages: list[int]) -> bool:
-    """Our OCR of `pages` (0-based) against tesseract alone on the same renders; prints both."""
+def ocr_cost(pdf: Path, pages: list[int] | None, repeat: int) -> bool:
+    """Our OCR of `pages` (0-based; None: all) against tesseract alone on the same pages; prints both.
+
+    The comparison, as a user would run tesseract on a scanned PDF, on equal terms:
+    - the same pages drawn at the same dpi (the one `ocr_page` reads at: the scan's own, within
+      MIN_DPI..MAX_DPI), the render counted on both sides;
+    - tesseract alone reads the whole page image once: `-l spa`, `--psm 3` (its default: automatic
+      layout analysis), `--oem 3` (its default: the LSTM engine), through pytesseract;
+    - one process each, one tesseract run at a time, both with OMP_THREAD_LIMIT=1 (what `extract`
+      sets: OpenMP threads only fight each other on 2 cores, and make tesseract alone slower);
+    - wall time and CPU time (this process plus its tesseract runs); each page measured `repeat`
+      times, the two alternating, and the median kept. CPU time is the steadier figure on a
+      shared machine; the target is judged on both.
+    """
+    import os
+
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(REPO))
+    from extractor.ocr import scan_dpi  # sets OMP_THREAD_LIMIT=1 (read.py) for every tesseract run after
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        indexes = pages if pages is not None else list(range(len(document)))
+        sizes = {i: (document[i].get_size(), scan_dpi(document[i])) for i in indexes}
+    finally:
+        document.close()
+    print(f"{pdf.name}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"median of {repeat}; tesseract alone: -l spa --psm 3 --oem 3, OMP_THREAD_LIMIT=1")
+    print(f"{'page':>5}{'dpi':>5}  {'alone wall':>10}{'ours wall':>10}{'ratio':>7}  "
+          f"{'alone CPU':>10}{'ours CPU':>10}{'ratio':>7}")
+    totals = {"alone": [0.0, 0.0], "ours": [0.0, 0.0]}
+    for index in indexes:
+        (width, height), dpi = sizes[index]
+        runs: dict[str, list[tuple[float, float]]] = {"alone": [], "ours": []}
+        for _ in range(repeat):
+            runs["alone"].append(_timed(_tesseract_alone, pdf, index, dpi))
+            runs["ours"].append(_timed(_our_ocr, pdf, index, width, height, dpi))
+        median = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+        for k in totals:
+            totals[k][0] += median[k][0]
+            totals[k][1] += median[k][1]
+        print(_cost_line(f"{index + 1:>5}{dpi:>5}", median["alone"], median["ours"]))
+    print(_cost_line(f"{'all':>10}", tuple(totals["alone"]), tuple(totals["ours"])))
+    wall_ratio, cpu_ratio = totals["ours"][0] / totals["alone"][0], totals["ours"][1] / totals["alone"][1]
+    met = wall_ratio <= OCR_COST_TARGET and cpu_ratio <= OCR_COST_TARGET
+    print(f"{pdf.name}: our OCR takes {wall_ratio:.2f}× tesseract alone's wall time and {cpu_ratio:.2f}× its CPU time "
+          f"(target ≤ {OCR_COST_TARGET}×: {'met' if met else 'NOT met'}; load average now {os.getloadavg()[0]:.1f})")
+    return met
+
+
+def _cost_line(label: str, alone: tuple[float, ...], ours: tuple[float, ...]) -> str:
+    return (f"{label}  {alone[0]:>10.2f}{ours[0]:>10.2f}{ours[0] / alone[0]:>6.2f}×  "
+            f"{alone[1]:>10.2f}{ours[1]:>10.2f}{ours[1] / alone[1]:>6.2f}×")
+
+
+def _timed(work: Callable[..., object], *args: object) -> tuple[float, float]:
+    """Wall and CPU seconds of `work(*args)`: this process and the child processes it waited for."""
+    import resource
     import time
 
+    def cpu() -> float:
+        usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        return sum(u.ru_utime + u.ru_stime for u in usage)
+
+    wall, used = time.perf_counter(), cpu()
+    work(*args)
+    return time.perf_counter() - wall, cpu() - used
+
+
+def _tesseract_alone(pdf: Path, index: int, dpi: int) -> None:
     import pypdfium2 as pdfium
     import pytesseract
 
-    sys.path.insert(0, str(REPO))
-    from extractor.ocr import ocr_page, render, scan_dpi
+    from extractor.ocr import render
 
-    ours = alone = 0.0
-    for index in pages:
-        doc = pdfium.PdfDocument(str(pdf))
-        try:
-            page = doc[index]
-            dpi, (width, height) = scan_dpi(page), page.get_size()
-            # render() gives a Raster (raster.py: a huge page is drawn at a lower dpi)
-            raster = render(page, dpi)
-            image, dpi = raster.image, raster.dpi
-        finally:
-            doc.close()
-        started = time.perf_counter()
-        pytesseract.image_to_data(image, lang="spa", config="--psm 3")
-        alone += time.perf_counter() - started
-        started = time.perf_counter()
-        ocr_page(pdf, index, width, height, dpi=dpi)
-        ours += time.perf_counter() - started
-        print(f"page {index + 1} at {dpi} dpi: tesseract alone {alone:.1f} s, ours {ours:.1f} s (cumulative)")
-    ratio = ours / alone if alone else float("inf")
-    print(f"{pdf.name}: our OCR takes {ratio:.2f}× tesseract alone on the same pages "
-          f"(target ≤ {OCR_COST_TARGET}×: {'met' if ratio <= OCR_COST_TARGET else 'NOT met'})")
-    return ratio <= OCR_COST_TARGET
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        image = render(document[index], dpi).image
+    finally:
+        document.close()
+    pytesseract.image_to_data(image, lang="spa", config="--psm 3 --oem 3")
+
+
+def _our_ocr(pdf: Path, index: int, width: float, height: float, dpi: int) -> None:
+    from extractor.ocr import ocr_page
+
+    ocr_page(pdf, index, width, height, dpi=dpi)
 
 
 def has_camelot() -> bool:
@@ -198,11 +256,12 @@ def main() -> int:
     parser.add_argument("--audit-only", action="store_true", help="only the cost of annotated.pdf + report.html")
     parser.add_argument("--corpus-only", action="store_true", help="only the corpus targets (issue 12)")
     parser.add_argument("--ocr-cost", type=Path, metavar="SCAN", help="time our OCR against tesseract alone")
-    parser.add_argument("--pages", default="1", help="with --ocr-cost: 1-based pages, comma-separated")
+    parser.add_argument("--pages", help="with --ocr-cost: 1-based pages, comma-separated (default: all)")
     parser.add_argument("--validation-only", action="store_true", help="only the CPU of the validation stage")
     args = parser.parse_args()
     if args.ocr_cost:
-        return 0 if ocr_cost(args.ocr_cost, [int(p) - 1 for p in args.pages.split(",")]) else 1
+        pages = [int(p) - 1 for p in args.pages.split(",")] if args.pages else None
+        return 0 if ocr_cost(args.ocr_cost, pages, args.repeat) else 1
     if args.validation_only:
         validation_cost(args.samples or sorted((REPO / "samples").glob("*.pdf")), args.repeat)
         return 0

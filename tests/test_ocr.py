@@ -394,3 +394,48 @@ def test_a_doubtful_figure_is_read_again_and_a_sure_one_is_not(monkeypatch: pyte
     assert read._doubtful_figure([OcrWord("202C", 0, 9, 0, 3, 90.0)])
     assert words[0][0].other or words[0][0].conf > 41.0, "the second reading agrees or casts its doubt"
     assert words[1][0].conf == 96.0
+
+
+# --------------------------------------------------------------------------- tesseract runs (engine.py)
+
+
+def test_images_read_in_one_tesseract_run_read_as_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's mosaics, or its cells read alone, go to one tesseract run: each image is still
+    read on its own (a page of the run), with the words, boxes and confidences it has alone."""
+    from extractor.ocr import engine, read
+
+    images = [_figure_image("57.4%", []), _figure_image("1,084", []), np.full((40, 160), 255, np.uint8)]
+    alone = [read.tesseract(image, psm=read.PSM_CELL, lang=read.DIGITS_LANG) for image in images]
+    runs: list[list[str]] = []
+    real = engine._run
+
+    def counted(arguments: list[str]) -> str:
+        runs.append(arguments)
+        return real(arguments)
+
+    monkeypatch.setattr(engine, "_run", counted)
+    together = read.tesseract_each(images, psm=read.PSM_CELL, lang=read.DIGITS_LANG)
+    assert len(runs) == 1
+    assert [[w.text for w in words] for words in together] == [["57.4%"], ["1,084"], []]
+    assert together == alone
+    assert read.tesseract_each([], psm=read.PSM_CELL) == [] and len(runs) == 1, "nothing to read: no run"
+
+
+def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.ocr import read
+
+    image = np.hstack([_figure_image("57.4%", []), _figure_image("1,084", [])])
+    boxes = [Box(0, 160, 0, 40), Box(160, 320, 0, 40)]
+    calls: list[tuple[int, bool]] = []
+    real = read._read_boxes
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((len(args[1]), kwargs.get("alone", False)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(read, "_read_boxes", counted)
+    # the mosaics' second reading disagrees on both numbers: both boxes go back, together
+    monkeypatch.setattr(read, "_numbers", lambda words: [id(words)])
+    words = read.ocr_boxes(image, boxes, upscale=2.0, lang="spa")
+    assert (2, True) in calls and (1, True) not in calls
+    assert [[w.text for w in found] for found in words] == [["57.4%"], ["1,084"]]

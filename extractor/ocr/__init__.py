@@ -6,8 +6,8 @@ The chain, each step a small pure function on a grayscale numpy image (pdfplumbe
     → ocr_words (erase rules → despeckle → read cells, then the rest of the page)
 
 one file per concern: `image.py` (render, turn, deskew, ink, despeckle), `rotation.py` (which
-way up), `grid.py` (ruling lines and the cells they close), `read.py` (tesseract, mosaics,
-digit re-reads); this module runs the chain.
+way up), `grid.py` (ruling lines and the cells they close), `read.py` (mosaics, digit re-reads),
+`engine.py` (tesseract runs, many images each); this module runs the chain.
 
 `ocr_page` runs the chain for one page and returns a `PageContent` like `pdf.py` does for a text
 page (``source="ocr"``); `ocr_pages` runs it for many pages in a process pool.
@@ -15,7 +15,8 @@ page (``source="ocr"``); `ocr_pages` runs it for many pages in a process pool.
 Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200 dpi):
 - Ruling lines are erased before OCR: with them, tesseract reads a ruled table as noise.
 - When a grid is found every cell is read on its own (`--psm 6`), the cells pasted one under the
-  other into a few tall "mosaic" images: one tesseract call per mosaic, not per cell. Whole-page
+  other into a few tall "mosaic" images, and all the mosaics of a page read in one tesseract run
+  (`engine.py`: a tesseract start costs as much as reading a dozen cells). Whole-page
   `--psm 6` mixed the lines of wrapped cells with their neighbours and glued values across
   erased lines (81% of cells right); per cell, 100%, and every word lies inside its cell.
 - A scan is rendered at its own resolution (150-300 dpi), and every region's print is scaled

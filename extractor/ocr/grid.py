@@ -405,18 +405,21 @@ def innermost_cells(cells: Sequence[Box]) -> list[Box]:
     each was read: every word in them came out twice ("Línea Línea base base"). The small cells
     are kept; what the wide one holds beyond them is read with the rest of the page.
     """
-    kept: list[Box] = []
+    # one cell against all the kept ones at a time: a scanned matrix has ~700 cells, and a test
+    # pair by pair took 0.5 s a page
+    kept = np.empty((len(cells), 4))  # x0, x1, top, bottom
+    count = 0
+    chosen: set[Box] = set()
     for cell in sorted(cells, key=lambda c: (c.x1 - c.x0) * (c.bottom - c.top)):
-        if not any(_overlap(cell, k) for k in kept):
-            kept.append(cell)
-    chosen = set(kept)
+        others = kept[:count]
+        across = np.minimum(others[:, 1], cell.x1) - np.maximum(others[:, 0], cell.x0)
+        down = np.minimum(others[:, 3], cell.bottom) - np.maximum(others[:, 2], cell.top)
+        # sharing more than a border: a sliver thinner than any cell
+        if not np.any((across >= MIN_CELL_PT) & (down >= MIN_CELL_PT)):
+            kept[count] = (cell.x0, cell.x1, cell.top, cell.bottom)
+            count += 1
+            chosen.add(cell)
     return [c for c in dict.fromkeys(cells) if c in chosen]  # in the order the grid gave them
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    """Whether two cells share more than a border (a sliver thinner than any cell)."""
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) >= MIN_CELL_PT
-            and min(a.bottom, b.bottom) - max(a.top, b.top) >= MIN_CELL_PT)
 
 
 def erase_lines(image: np.ndarray, lines: Sequence[Edge], dpi: int) -> np.ndarray:

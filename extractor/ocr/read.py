@@ -13,15 +13,15 @@ import itertools
 import math
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
-import pytesseract
 
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
+from extractor.ocr.engine import read_images
 from extractor.ocr.image import ink_box, ink_of, px
 from extractor.values import parse_value
 
@@ -125,13 +125,16 @@ def ocr_boxes(
         return [_reread_digit_words(image, found, upscale=upscale) for found in words]
     numeric = [i for i, found in enumerate(words) if any(_has_digit(w.text) for w in found)]
     reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG, psm=psm)
+    # the readings disagree on a number ("1221" / "221", "11%" / "77%"): a mosaic's neighbours
+    # sometimes mislead tesseract, so the box is read once more on its own (alone, a shaded
+    # tile may read as nothing: then the mosaic's reading stands)
+    disputed = [k for k, index in enumerate(numeric) if _numbers(words[index]) != _numbers(reread[k])]
+    alone = _read_boxes(image, [boxes[numeric[k]] for k in disputed], upscale=upscale, lang=DIGITS_LANG, psm=psm,
+                        alone=True)
+    for k, found in zip(disputed, alone, strict=True):
+        if any(_has_digit(w.text) for w in found):
+            reread[k] = found
     for index, second in zip(numeric, reread, strict=True):
-        if _numbers(words[index]) != _numbers(second):
-            # the readings disagree on a number ("1221" / "221", "11%" / "77%"): a mosaic's
-            # neighbours sometimes mislead tesseract, so the box is read once more on its own
-            # (alone, a shaded tile may read as nothing: then the mosaic's reading stands)
-            alone = _read_boxes(image, [boxes[index]], upscale=upscale, lang=DIGITS_LANG, psm=psm)[0]
-            second = alone if any(_has_digit(w.text) for w in alone) else second
         words[index] = prefer_digit_words(words[index], second)
     # a figure read again without its specks keeps the doubt of its glyph: not read a third time
     despeckled = reread_misread_figures(image, words, upscale=upscale)
@@ -324,46 +327,79 @@ def _overlap(a: OcrWord, b: OcrWord) -> bool:
 
 
 def _read_boxes(
-    image: np.ndarray, boxes: Sequence[Box], *, upscale: float, lang: str, psm: int, chars: str = ""
+    image: np.ndarray,
+    boxes: Sequence[Box],
+    *,
+    upscale: float,
+    lang: str,
+    psm: int,
+    chars: str = "",
+    alone: bool = False,
 ) -> list[list[OcrWord]]:
-    """Read each box on its own: trimmed to its ink, upscaled, stacked into a few mosaics."""
+    """Read each box on its own: trimmed to its ink, upscaled, stacked into a few mosaics (with
+    `alone`, each box a mosaic of its own), all of them read in one tesseract run."""
     results: list[list[OcrWord]] = [[] for _ in boxes]
     crops = []
     for index, box in enumerate(boxes):
         crop = _ink_crop(image, box)
         if crop is not None:
             crops.append((index, crop))
-    for batch in _batches(crops, upscale):
-        for index, words in _read_mosaic(image, batch, upscale=upscale, lang=lang, psm=psm, chars=chars).items():
-            results[index] = words
+    batches = [[item] for item in crops] if alone else _batches(crops, upscale)
+    for index, words in _read_mosaics(image, batches, upscale=upscale, lang=lang, psm=psm, chars=chars).items():
+        results[index] = words
     return [_without_specks(words) for words in results]
 
 
-def _read_mosaic(
-    image: np.ndarray, batch: list[tuple[int, Box]], *, upscale: float, lang: str, psm: int, chars: str = ""
+def _read_mosaics(
+    image: np.ndarray, batches: list[list[tuple[int, Box]]], *, upscale: float, lang: str, psm: int, chars: str = ""
 ) -> dict[int, list[OcrWord]]:
-    """The words of each crop of one mosaic, by region; a crop whose reading has a word that
-    spans two lines is read again on its own.
+    """The words of each crop, by region; a crop whose reading in its mosaic has a word that
+    spans two lines is read again on its own (all such crops in one more run).
 
     In a mosaic tesseract now and then joins two lines of one tile ("Servicio … / rural" read
     as "AN" over both lines and "rura"); alone, the tile reads right.
     """
-    mosaic, tiles = _mosaic(image, batch, upscale)
-    found: dict[int, list[OcrWord]] = {index: [] for index, _ in batch}
-    for word in tesseract(mosaic, psm=psm, lang=lang, chars=chars):
-        tile = _tile_at(tiles, (word.top + word.bottom) / 2)
-        if tile is not None:
-            found[tile.region].append(_from_tile(word, tile, upscale))
-    heights = sorted(w.bottom - w.top for words in found.values() for w in words)
-    if len(batch) > 1 and heights:
-        tall = TALL_WORD * heights[len(heights) // 2]
-        for index, crop in batch:
-            if any(w.bottom - w.top > tall for w in found[index]):
-                alone = _read_mosaic(image, [(index, crop)], upscale=upscale, lang=lang, psm=psm, chars=chars)[index]
-                # alone, a tile with a speck above a short value may read as nothing at all
-                if _letters(alone) >= _letters(found[index]):
-                    found[index] = alone
+    found = _mosaic_words(image, batches, upscale=upscale, lang=lang, psm=psm, chars=chars)
+    tall = [item for batch in batches if len(batch) > 1 for item in _tall_tiles(batch, found)]
+    alone = _mosaic_words(image, [[item] for item in tall], upscale=upscale, lang=lang, psm=psm, chars=chars)
+    for index, _ in tall:
+        # alone, a tile with a speck above a short value may read as nothing at all
+        if _letters(alone[index]) >= _letters(found[index]):
+            found[index] = alone[index]
     return found
+
+
+def _mosaic_words(
+    image: np.ndarray, batches: list[list[tuple[int, Box]]], *, upscale: float, lang: str, psm: int, chars: str = ""
+) -> dict[int, list[OcrWord]]:
+    """The words of each crop, by region: each batch pasted into a mosaic, every mosaic read in
+    one tesseract run (built one at a time as the run's images are written)."""
+    found: dict[int, list[OcrWord]] = {index: [] for batch in batches for index, _ in batch}
+    tiles_of: list[list[_Tile]] = []
+
+    def mosaics() -> Iterator[np.ndarray]:
+        for batch in batches:
+            mosaic, tiles = _mosaic(image, batch, upscale)
+            tiles_of.append(tiles)
+            yield mosaic
+
+    readings = tesseract_each(mosaics(), psm=psm, lang=lang, chars=chars)
+    for tiles, words in zip(tiles_of, readings, strict=True):
+        for word in words:
+            tile = _tile_at(tiles, (word.top + word.bottom) / 2)
+            if tile is not None:
+                found[tile.region].append(_from_tile(word, tile, upscale))
+    return found
+
+
+def _tall_tiles(batch: list[tuple[int, Box]], found: dict[int, list[OcrWord]]) -> list[tuple[int, Box]]:
+    """The crops of one mosaic whose reading has a word TALL_WORD times the mosaic's median
+    word height: one spanning two lines of its tile."""
+    heights = sorted(w.bottom - w.top for index, _ in batch for w in found[index])
+    if not heights:
+        return []
+    tall = TALL_WORD * heights[len(heights) // 2]
+    return [(index, crop) for index, crop in batch if any(w.bottom - w.top > tall for w in found[index])]
 
 
 def _letters(words: list[OcrWord]) -> int:
@@ -472,26 +508,20 @@ def _from_tile(word: OcrWord, tile: _Tile, upscale: float) -> OcrWord:
 def tesseract(image: np.ndarray, *, psm: int, lang: str = LANG, chars: str = "") -> list[OcrWord]:
     """tesseract's words (TSV) with their pixel boxes and confidence; `chars`: the only
     characters it may read."""
-    config = f"--psm {psm}"
+    return tesseract_each([image], psm=psm, lang=lang, chars=chars)[0]
+
+
+def tesseract_each(images: Iterable[np.ndarray], *, psm: int, lang: str = LANG, chars: str = "") -> list[list[OcrWord]]:
+    """`tesseract` on each image, all in one tesseract run (engine.py: one start, not one per image)."""
+    options = ["--psm", str(psm)]
     if chars:
-        config += f" -c tessedit_char_whitelist={chars}"
+        options += ["-c", f"tessedit_char_whitelist={chars}"]
     elif lang == DIGITS_LANG:
-        config += f" -c tessedit_char_blacklist={DIGITS_BLACKLIST}"
-    data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT)
-    words = []
-    for text, conf, left, top, width, height in zip(
-        data["text"],
-        data["conf"],
-        data["left"],
-        data["top"],
-        data["width"],
-        data["height"],
-        strict=True,
-    ):
-        if float(conf) < 0 or not text.strip():
-            continue  # page/block/line rows of the TSV, and empty words
-        words.append(OcrWord(text.strip(), left, left + width, top, top + height, float(conf)))
-    return words
+        options += ["-c", f"tessedit_char_blacklist={DIGITS_BLACKLIST}"]
+    return [
+        [OcrWord(w.text, w.left, w.left + w.width, w.top, w.top + w.height, w.conf) for w in found]
+        for found in read_images(images, lang=lang, options=options)
+    ]
 
 
 def split_at_lines(

@@ -10,10 +10,10 @@ import re
 
 import cv2
 import numpy as np
-import pytesseract
 
+from extractor.ocr.engine import orientation_report
 from extractor.ocr.image import ink_box, ink_mask, turn
-from extractor.ocr.read import PSM_CELL, UPSCALE, tesseract
+from extractor.ocr.read import PSM_CELL, UPSCALE, OcrWord, tesseract_each
 
 OSD_MIN_CONFIDENCE = 2.0  # below this tesseract's OSD guesses (a title page gave "Greek", 0.6)
 ROTATION_MARGIN = 10.0  # mean-confidence points one orientation must win by
@@ -34,9 +34,8 @@ def detect_rotation(image: np.ndarray, *, prior: int = 0) -> int:
 
 def _osd(image: np.ndarray) -> tuple[int, float] | None:
     """tesseract's orientation guess and its confidence; None when OSD gives up (sparse page)."""
-    try:
-        report = pytesseract.image_to_osd(image, config="--psm 0")
-    except pytesseract.TesseractError:
+    report = orientation_report(image)
+    if report is None:
         return None  # "Too few characters" on near-empty pages
     rotate = re.search(r"Rotate:\s*(\d+)", report)
     confidence = re.search(r"Orientation confidence:\s*([\d.]+)", report)
@@ -50,8 +49,9 @@ def _rotation_by_confidence(image: np.ndarray, *, prior: int) -> int:
     sample = _rotation_sample(turn(image, prior))
     if sample is None:
         return prior
-    upright = _mean_confidence(sample)
-    flipped = _mean_confidence(cv2.rotate(sample, cv2.ROTATE_180))
+    # both ways in one tesseract run (a start costs as much as reading a mosaic)
+    readings = tesseract_each([sample, cv2.rotate(sample, cv2.ROTATE_180)], psm=PSM_CELL)
+    upright, flipped = (_mean_confidence(words) for words in readings)
     if flipped > upright + ROTATION_MARGIN:
         return (prior + 180) % 360
     return prior
@@ -69,7 +69,7 @@ def _rotation_sample(image: np.ndarray) -> np.ndarray | None:
     return crop
 
 
-def _mean_confidence(image: np.ndarray) -> float:
+def _mean_confidence(read: list[OcrWord]) -> float:
     """Mean tesseract confidence of the words of 3+ letters or digits (0 when there are none)."""
-    words = [w for w in tesseract(image, psm=PSM_CELL) if len(re.sub(r"\W", "", w.text)) >= 3]
+    words = [w for w in read if len(re.sub(r"\W", "", w.text)) >= 3]
     return sum(w.conf for w in words) / len(words) if words else 0.0
