@@ -38,6 +38,7 @@ from extractor.repair.bands import group_rows, note_split_rows
 from extractor.repair.cells import clean_row, drop_level_strays, mend_separators, not_available_spellings
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
+from extractor.repair.context import restore_from_context
 from extractor.repair.output import field_columns, findings_of, number_rows, to_row
 from extractor.repair.records import Content, Draft
 from extractor.repair.words import Lexicon, complete_cut_names, fix_words
@@ -69,6 +70,7 @@ def repair(
     drafts = group_rows(cleaned, cfg, findings)
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
+    restore_from_context(drafts, cfg)
     drop_level_strays(drafts, cfg)
     mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)
