@@ -13,6 +13,10 @@ A figure the repair stage had to change to read it as a value at all ("§57.4%" 
 `ocr_value` repair) is doubtful whatever tesseract's confidence: a finding resting on it — on its
 row, or on a row whose figures are computed from it (an objective from its indicators) — is a
 warning that names the reading too.
+
+A row whose code the print did not give (read from its context or parted by the hierarchy, the
+row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
+it, is a warning that names the assumption.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
+INFERRED_CODE = ("code_from_context:", "code_by_hierarchy:")  # assumptions: a code the print did not give
 
 
 def flag_doubtful(
@@ -39,11 +44,13 @@ def flag_doubtful(
     read = {p.number: p.words for p in pages if p.source == "ocr"}
     repaired = repaired_figures(findings, read)
     below = _descendants(rows)
+    inferred = _inferred_codes(rows)
     out = []
     for finding in findings:
         if finding.severity == "error":
             words = read.get(finding.page, [])
-            note = _low_confidence_note(finding, words) or _repaired_note(finding, repaired, below)
+            note = (_low_confidence_note(finding, words) or _repaired_note(finding, repaired, below)
+                    or _inferred_note(finding, inferred, below))
             if note:
                 message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
                 finding = replace(finding, severity="warning", message=message)
@@ -81,6 +88,18 @@ def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: 
             where = "" if code == finding.code and rep.field == finding.field else f", {code} {rep.field}"
             return f"{rep.printed!r} read as {rep.recomputed!r}{where}"
     return ""
+
+
+def _inferred_codes(rows: Sequence[Row]) -> dict[str, str]:
+    """Code → the assumption that gave a row its code, for rows whose print did not."""
+    return {row.code: note for row in rows for note in row.assumptions if note.startswith(INFERRED_CODE)}
+
+
+def _inferred_note(finding: Finding, inferred: dict[str, str], below: dict[str, list[str]]) -> str:
+    """The inferred code the finding's row is, or rests on (a row computed from its descendants)."""
+    if not finding.code or not inferred:
+        return ""
+    return next((inferred[c] for c in [finding.code, *below.get(finding.code, [])] if c in inferred), "")
 
 
 def _descendants(rows: Sequence[Row]) -> dict[str, list[str]]:
