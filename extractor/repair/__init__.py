@@ -21,8 +21,12 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   and are scored on what the row holds, on the hierarchy and on the sequence of siblings, with
   the weights of `repair.confidence`. Readings of the print the scores cannot part are parted by
   the hierarchy when only one fits it (no sibling missing before it, parent above, not taken):
-  assumption `code_by_hierarchy`. A code without a clear winner stays as printed, with an
-  `unrepaired_code` warning.
+  assumption `code_by_hierarchy`. A code still without a clear winner is restored from its
+  context (context.py) when every sequence of grammar codes that can stand between the codes read
+  above and below, agreeing with each row's content and surviving prefix, gives it the same code:
+  assumption `code_from_context`. Otherwise it stays as printed, with an `unrepaired_code` warning.
+- service numbers (output.py): the rank of a service's code among the document's services, so a
+  lost row shifts no number after it.
 - words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
   changed only into a word the document itself (or the vocabulary of the rules) knows (off a page
   image also a digit read for a letter, "5ervicio", and specks beside function words, "de-la"); a name
