@@ -188,3 +188,12 @@ def test_an_error_on_a_row_whose_code_came_from_context_is_a_warning_naming_it()
     flagged = flag_doubtful([own, rollup, other], [page], rows)
     assert [f.severity for f in flagged] == ["warning", "warning", "error"]
     assert all(note in f.message for f in flagged[:2])
+
+
+def test_a_row_printing_a_clean_code_is_never_recoded_from_context() -> None:
+    """A code printed cleanly but held by another row (a report's own duplicate) is not lost:
+    the gap it stands in is no licence to give it another code."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="SS.01.01.01"),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[4] == "SS.01.01.01" and not rows[4].assumptions
+    assert _numbers(rows)[5] == "2"  # the duplicate is no lost service: no gap is filled

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from extractor.repair.codes import CODE_SEPARATOR, _as_digits, content_of, prefix_evidence
+from extractor.repair.codes import CODE_SEPARATOR, _as_digits, content_of, interpret_code, prefix_evidence
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft
 
@@ -52,7 +52,7 @@ def lost_runs(drafts: Sequence[Draft], cfg: RepairConfig) -> Iterator[LostRun]:
     for draft in drafts:
         if draft.named:
             continue
-        if _is_lost(draft):
+        if code_lost(draft, cfg):
             run.append(draft)
             continue
         code = draft.code if cfg.rules.parse_code(draft.code) else ""
@@ -63,8 +63,13 @@ def lost_runs(drafts: Sequence[Draft], cfg: RepairConfig) -> Iterator[LostRun]:
         yield LostRun(before, run, "")
 
 
-def _is_lost(draft: Draft) -> bool:
-    return bool(draft.unrepaired) and not draft.named
+def code_lost(draft: Draft, cfg: RepairConfig) -> bool:
+    """Whether the row's code was not read: no code chosen, and its print reads as no code of
+    the grammar (a code printed cleanly but held by another row is a duplicate, not lost)."""
+    if not draft.unrepaired or draft.named:
+        return False
+    exact = cfg.weights.printed_exact
+    return not any(c.evidence >= exact for c in interpret_code(draft.printed_code, cfg))
 
 
 def _restore_run(run: LostRun, drafts: Sequence[Draft], cfg: RepairConfig) -> bool:
@@ -85,7 +90,7 @@ def _restore_run(run: LostRun, drafts: Sequence[Draft], cfg: RepairConfig) -> bo
 
 def _taken_codes(drafts: Sequence[Draft], cfg: RepairConfig) -> set[str]:
     """Codes a row already holds, or prints exactly (a row printing one is not lost)."""
-    held = {d.code for d in drafts if not _is_lost(d) and d.code}
+    held = {d.code for d in drafts if not code_lost(d, cfg) and d.code}
     printed = {text for d in drafts for text in d.code_texts if cfg.rules.parse_code(text)}
     return held | printed
 

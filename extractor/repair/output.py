@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extractor.model import ROW_KEYS, Finding, RawRow, Row
 from extractor.repair.config import RepairConfig
+from extractor.repair.context import code_lost
 from extractor.repair.records import Draft
 
 
@@ -32,7 +33,7 @@ def numbered_codes(drafts: list[Draft], cfg: RepairConfig, numbered: set[str], i
     lost_before: dict[str, bool] = {}  # code → an unread row stands between it and the code before
     lost = False
     for draft in drafts:
-        if draft.unrepaired:
+        if code_lost(draft, cfg):
             lost = True
         code = draft.code if draft.level in numbered else draft.parent if draft.level in inherit else ""
         parsed = cfg.rules.parse_code(code) if code else None
