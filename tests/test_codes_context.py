@@ -8,6 +8,7 @@ or misses the one code the context proves.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from extractor import repair as rp
@@ -17,6 +18,7 @@ from extractor.repair.config import RepairConfig
 from extractor.repair.context import CONTEXT_ASSUMPTION, restore_from_context, successors
 from extractor.repair.output import number_rows
 from extractor.repair.records import Draft
+from extractor.rows import _opens_code
 from extractor.rules import load_rules
 
 FIGURES = {"baseline_value": "12%", "expected_2021": "13%", "obtained_2021": "14%"}
@@ -67,7 +69,7 @@ def test_successors_follow_the_grammar_document_order() -> None:
 
 def test_a_gap_of_one_between_siblings_is_the_lost_code() -> None:
     rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número de a", values=True),
-            _draft("", "Servicio de b", printed="55.91 01.06"),
+            _draft("", "Servicio de b", printed="55.91 01.02"),
             _draft("SS.01.01.03", "Servicio de c")]
     assert _restored(rows)[5] == "SS.01.01.02"
     assert rows[5].level == "SS" and rows[5].parent == "LN.01.01" and not rows[5].unrepaired
@@ -78,8 +80,8 @@ def test_a_run_of_lost_codes_is_restored_when_one_sequence_fits() -> None:
     """A service and its indicator both lost (trata scan 8): the service's content says it is no
     indicator, so it cannot be a second indicator of the service above."""
     rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número de a", values=True),
-            _draft("", "Servicio de b", printed="55.91 01.06"),
-            _draft("", "Número de b", values=True, printed="Tr '1SS.01.01.06.01."),
+            _draft("", "Servicio de b", printed="55.91 01.02"),
+            _draft("", "Número de b", values=True, printed="Tr '1SS.01.01.02.01."),
             _draft("SS.01.01.03", "Servicio de c")]
     assert _restored(rows)[5:7] == ["SS.01.01.02", "ISS.01.01.02.01"]
 
@@ -119,6 +121,23 @@ def test_the_surviving_prefix_vetoes_a_code_of_another_level() -> None:
     rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "", printed="LN paa"),
             _draft("SS.01.01.03", "Servicio de c")]
     assert _restored(rows)[4] == "LN paa"
+
+
+def test_a_print_that_still_reads_two_groups_away_is_another_code() -> None:
+    """Two indicators fit the gap, but the second prints "1SS.01.01.02.02": that is not
+    ISS.01.01.01.03 with one group misread (a row was lost between them, not a code)."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número", values=True),
+            _draft("", "Número", values=True, printed=""), _draft("", "Número", values=True, printed="1SS.01.01.02.02"),
+            _draft("SS.01.01.02", "Servicio de b")]
+    assert _restored(rows)[5:7] == ["", "1SS.01.01.02.02"]
+
+
+def test_a_print_legible_as_another_level_vetoes_the_code() -> None:
+    """Nothing below: after a service either its first indicator or the objective's next
+    indicator may follow, but the print still reads as a service's indicator."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"),
+            _draft("", "Número", values=True, printed="1SS.01.01.01.02")]
+    assert _restored(rows)[4] == "ISS.01.01.01.01"
 
 
 def test_the_rows_values_veto_a_level() -> None:
@@ -197,3 +216,31 @@ def test_a_row_printing_a_clean_code_is_never_recoded_from_context() -> None:
             _draft("SS.01.01.03", "Servicio de c")]
     assert _restored(rows)[4] == "SS.01.01.01" and not rows[4].assumptions
     assert _numbers(rows)[5] == "2"  # the duplicate is no lost service: no gap is filled
+
+
+# ---- the rows around a lost row, through the whole stage -----------------------------------------
+
+
+def _band(code: str, name: str) -> RawRow:
+    figures = FIGURES if name.startswith(("Número", "Porcentaje")) else {}
+    return RawRow(1, 0.0, 1.0, {"code": code, "name": name, **figures}, source="ocr")
+
+
+def test_the_hierarchy_parts_no_tie_just_after_a_lost_row_and_the_context_restores_both() -> None:
+    """"1SS.01.01.02.02" right after an unread row: the unread row may be its .01, so the
+    hierarchy cannot prefer .01 (salud scan 76 took .01 and lost .02); the run is restored whole."""
+    printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "ISS.01.01.01.01", "SS.01.01.02",
+               "1SS-01.01.02.01", "1SS.01.01.02.02", "SS.01.01.03"]
+    names = ["Mejorar a", "Porcentaje de a", "Ampliar b", "Servicio de c", "Número de c", "Servicio de d",
+             "Número de d", "Porcentaje de d", "Servicio de e"]
+    rows, findings = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                               load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows][6:8] == ["ISS.01.01.02.01", "ISS.01.01.02.02"]
+    assert not any("code_by_hierarchy" in f.message for f in findings)
+
+
+def test_a_degree_speck_beside_a_code_still_cuts_a_span_at_it() -> None:
+    """Two rows in one ruled span whose rule dropout took ("LN.03.03" over "OP.04°", salud scan 76)."""
+    rules = load_rules("policy-matrix")
+    token = re.compile(rules.spec.codes.token or "")
+    assert _opens_code("OP.04°", rules, token, ocr=True)

@@ -188,10 +188,12 @@ class Lineage:
         self.known: set[str] = set()  # seen codes and their ancestors
         self.last: dict[str, str] = {}
         self.previous = ""  # the row just above
+        self.after_lost = False  # the row just above has no code read: it may be any sibling
 
     def add(self, code: str) -> None:
         self.seen.add(code)
         self.previous = code
+        self.after_lost = False
         while code and (parsed := self.cfg.rules.parse_code(code)):
             self.known.add(code)
             self.last[parsed.level] = code
@@ -255,7 +257,7 @@ def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) ->
         best = choose_code(draft, cfg, lineage, lookahead, catalog, elsewhere)
         if best is None:
             draft.code = draft.printed_code
-            lineage.previous = ""
+            lineage.previous, lineage.after_lost = "", True
             continue
         draft.code, draft.level = best.code, best.level
         parsed = cfg.rules.parse_code(best.code)
@@ -333,18 +335,18 @@ def choose_code(
 def fits_hierarchy(code: str, cfg: RepairConfig, lineage: Lineage, elsewhere: AbstractSet[str]) -> bool:
     """Whether a code fits the document's hierarchy where it stands: no other row prints or
     took it, its parent stands above it, and so does its previous sibling (codes are numbered
-    from 01 without gaps, in order)."""
+    from 01 without gaps, in order), unless the row just above lost its code and may be either."""
     parsed = cfg.rules.parse_code(code)
     if parsed is None or code in lineage.seen or code in elsewhere:
         return False
-    if parsed.parent and parsed.parent not in lineage.known:
+    if parsed.parent and parsed.parent not in lineage.known and not lineage.after_lost:
         return False
     number = int(list(parsed.parts.values())[-1])
     shape = cfg.shapes.get(parsed.level)
     if number <= 1 or shape is None:
         return True
     previous = ".".join([shape.literal, *list(parsed.parts.values())[:-1], f"{number - 1:02d}"])
-    return previous in lineage.known
+    return previous in lineage.known or lineage.after_lost
 
 
 def _candidate_pool(

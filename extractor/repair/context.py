@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from extractor.repair.codes import CODE_SEPARATOR, _as_digits, content_of, interpret_code, prefix_evidence
+from extractor.repair.codes import (
+    CODE_SEPARATOR,
+    _as_digits,
+    _regrouped,
+    _split_groups,
+    code_core,
+    content_of,
+    interpret_code,
+    prefix_evidence,
+)
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft
 
@@ -187,12 +196,42 @@ def fits_row(draft: Draft, code: str, cfg: RepairConfig) -> bool:
     if content.head_levels is not None and level not in content.head_levels:
         return False
     printed = printed_levels(draft.printed_code, cfg)
-    return not printed or level in printed
+    return (not printed or level in printed) and print_agrees(draft.printed_code, code, cfg)
+
+
+def print_agrees(printed: str, code: str, cfg: RepairConfig) -> bool:
+    """Whether the print, where it still reads as a whole code with a legible prefix, reads as a
+    code of the same level that differs from `code` in at most one numeric group: one misread
+    group is what a lost code looks like ("1SS.03.01.01.02" for ISS.03.01.01.01); two, or
+    another level, are another code."""
+    parsed = cfg.rules.parse_code(code)
+    if parsed is None:
+        return False
+    groups = list(parsed.parts.values())
+    readings = legible_readings(printed, cfg)
+    return not readings or any(
+        level == parsed.level and sum(a != b for a, b in zip(read, groups, strict=True)) <= 1
+        for level, read in readings
+    )
+
+
+def legible_readings(printed: str, cfg: RepairConfig) -> list[tuple[str, list[str]]]:
+    """(level, groups) of every reading of the print whose prefix is there and reads as the
+    level's literal (a reading with its prefix clipped away says nothing of its level)."""
+    tokens = CODE_SEPARATOR.sub(".", code_core(printed.strip(), cfg)).split(".")
+    floor = cfg.weights.prefix_read_clipped
+    out = []
+    for shape in cfg.shapes.values():
+        split = _split_groups(tokens, shape.width, cfg) or _regrouped(tokens, shape.width, cfg)
+        if split and split[0] and prefix_evidence(split[0], shape.literal, cfg) >= floor:
+            out.append((shape.level, split[1]))
+    return out
 
 
 def printed_levels(printed: str, cfg: RepairConfig) -> set[str]:
     """Levels the letters before a printed code's first numeric group still read as (as printed,
-    clipped on the left, or through OCR readings); empty when they read as none, or none survive."""
+    clipped on the left, or through OCR readings); empty when they read as none, or none survive
+    ("LN paa": LN; "293.01": none)."""
     tokens = [t for t in CODE_SEPARATOR.split(printed.strip()) if t]
     levels: set[str] = set()
     floor = cfg.weights.prefix_read_clipped
