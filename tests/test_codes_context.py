@@ -14,6 +14,7 @@ from functools import cache
 from extractor import repair as rp
 from extractor.confidence import flag_doubtful
 from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.repair.codes import head_levels
 from extractor.repair.config import RepairConfig
 from extractor.repair.context import CONTEXT_ASSUMPTION, restore_from_context, successors
 from extractor.repair.output import number_rows
@@ -244,3 +245,19 @@ def test_a_degree_speck_beside_a_code_still_cuts_a_span_at_it() -> None:
     rules = load_rules("policy-matrix")
     token = re.compile(rules.spec.codes.token or "")
     assert _opens_code("OP.04°", rules, token, ocr=True)
+
+
+def test_an_accent_ocr_put_on_a_head_word_does_not_hide_it() -> None:
+    """"Sérvicio de control …" at a page's foot, its code lost: a service row of its own, not
+    the tail of the indicator above (salud scan 76)."""
+    assert head_levels("Sérvicio de control de crecimiento", cfg()) == frozenset({"SS"})
+    assert head_levels("Número de familias", cfg()) == head_levels("Numero de familias", cfg())
+    assert head_levels("Área de salud", cfg()) is None
+
+
+def test_a_neighbour_keeping_a_code_outside_the_grammar_anchors_nothing() -> None:
+    """The row below kept its print ("‘SS.01.01.03", a duplicate band's mark): it is no end of
+    the matrix, so the gap above it is not read as one."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("", "Servicio de c", printed="‘SS.01.01.03")]
+    assert _restored(rows)[4] == "55.9"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from itertools import islice, product
 
@@ -30,9 +31,19 @@ CATALOG_NAME_MATCH = 95  # % token-set likeness at which a catalog row's name is
 
 
 def head_levels(name: str, cfg: RepairConfig) -> frozenset[str] | None:
-    """Levels whose head word the name starts with, or None if it starts with none."""
-    levels = [lvl for hw in cfg.head_words if hw.at_start.match(name) for lvl in hw.levels]
-    return frozenset(levels) if levels else None
+    """Levels whose head word the name starts with, or None if it starts with none. An accent
+    OCR put on a head word ("Sérvicio") does not hide it: without its accents the name is tried
+    again (a head word the rules spell with one, "Número", is written to match either)."""
+    for text in dict.fromkeys((name, _unaccented(name))):
+        levels = [lvl for hw in cfg.head_words if hw.at_start.match(text) for lvl in hw.levels]
+        if levels:
+            return frozenset(levels)
+    return None
+
+
+def _unaccented(text: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
 
 
 def content_of(cells: dict[str, str], cfg: RepairConfig) -> Content:

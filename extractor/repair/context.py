@@ -41,9 +41,9 @@ MAX_RUN = 6  # lost codes in a row beyond which the rows around say too little t
 class LostRun:
     """Rows whose codes were not read, between the nearest rows whose codes were."""
 
-    before: str  # code of the row above ("" at the start of the matrix)
+    before: str | None  # code of the row above ("" at the start of the matrix, None if unreadable)
     rows: list[Draft]
-    after: str  # code of the row below ("" at the end: a last child has no next sibling)
+    after: str | None  # code of the row below ("" at the end: a last child has no next sibling)
 
 
 def restore_from_context(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
@@ -56,15 +56,17 @@ def restore_from_context(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
 
 def lost_runs(drafts: Sequence[Draft], cfg: RepairConfig) -> Iterator[LostRun]:
     """Each run of consecutive unread codes with the read codes around it (named rows, which
-    have no code of the grammar, neither break a run nor anchor one)."""
-    before, run = "", []
+    have no code of the grammar, neither break a run nor anchor one; a row that keeps a code
+    outside the grammar is an anchor that says nothing)."""
+    before: str | None = ""
+    run: list[Draft] = []
     for draft in drafts:
         if draft.named:
             continue
         if code_lost(draft, cfg):
             run.append(draft)
             continue
-        code = draft.code if cfg.rules.parse_code(draft.code) else ""
+        code = draft.code if cfg.rules.parse_code(draft.code) else None
         if run:
             yield LostRun(before, run, code)
         before, run = code, []
@@ -82,7 +84,7 @@ def code_lost(draft: Draft, cfg: RepairConfig) -> bool:
 
 
 def _restore_run(run: LostRun, drafts: Sequence[Draft], cfg: RepairConfig) -> bool:
-    if len(run.rows) > MAX_RUN or (not run.before and not run.after):
+    if len(run.rows) > MAX_RUN or run.before is None or run.after is None or not (run.before or run.after):
         return False
     taken = _taken_codes(drafts, cfg)
     sequences = fitting_sequences(run, cfg, taken)
@@ -122,7 +124,7 @@ def fitting_sequences(run: LostRun, cfg: RepairConfig, taken: set[str]) -> list[
                    and fits_row(row, c, cfg)]
         return all(walk(code, (*acc, code)) for code in fitting)
 
-    complete = walk(run.before, ())
+    complete = walk(run.before or "", ())
     return out if complete and len(out) <= MAX_SEQUENCES else []
 
 
