@@ -17,7 +17,7 @@ from extractor.model import Finding, PageContent, RawRow, Row
 from extractor.repair.codes import head_levels
 from extractor.repair.config import RepairConfig
 from extractor.repair.context import CONTEXT_ASSUMPTION, restore_from_context, successors
-from extractor.repair.output import number_rows
+from extractor.repair.numbering import number_rows
 from extractor.repair.records import Draft
 from extractor.rows import _opens_code
 from extractor.rules import load_rules
@@ -261,3 +261,29 @@ def test_a_neighbour_keeping_a_code_outside_the_grammar_anchors_nothing() -> Non
     rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
             _draft("", "Servicio de c", printed="‘SS.01.01.03")]
     assert _restored(rows)[4] == "55.9"
+
+
+def _lost_service(name: str = "Servicio de x", printed: str = "OLO1") -> Draft:
+    draft = _draft("", name, printed=printed)
+    draft.level = "SS"  # pass 1 could not read the code but every reading it weighed was a service
+    return draft
+
+
+def test_an_unread_service_row_counts_and_gets_its_number() -> None:
+    """An unread row known to be a service (trata scan 8's "OLO1") under a guideline whose other
+    services follow: it is a service of its own, and the next guideline's services keep theirs."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("LN.01.02", "Ampliar"), _lost_service(),
+            _draft("LN.01.03", "Ampliar"), _draft("SS.01.03.01", "Servicio de c")]
+    assert _numbers(rows)[3:] == ["1", "", "2", "", "3"]
+
+
+def test_an_unread_service_row_named_by_its_indicator_is_counted_once() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _lost_service(),
+            _draft("ISS.01.01.02.01", "Número", values=True), _draft("SS.01.01.03", "Servicio de c")]
+    assert _numbers(rows)[3:] == ["1", "2", "2", "3"]
+
+
+def test_a_gap_counts_no_more_services_than_unread_rows_stand_in_it() -> None:
+    """.01 then .04 with one unread row between: one service was lost there, not two."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _lost_service(), _draft("SS.01.01.04", "Servicio de d")]
+    assert _numbers(rows)[3:] == ["1", "2", "3"]

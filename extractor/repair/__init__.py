@@ -25,7 +25,7 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   context (context.py) when every sequence of grammar codes that can stand between the codes read
   above and below, agreeing with each row's content and surviving prefix, gives it the same code:
   assumption `code_from_context`. Otherwise it stays as printed, with an `unrepaired_code` warning.
-- service numbers (output.py): the rank of a service's code among the document's services, so a
+- service numbers (numbering.py): the rank of a service's code among the document's services, so a
   lost row shifts no number after it.
 - words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
   changed only into a word the document itself (or the vocabulary of the rules) knows (off a page
@@ -43,7 +43,8 @@ from extractor.repair.cells import clean_row, drop_level_strays, mend_separators
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
 from extractor.repair.context import restore_from_context
-from extractor.repair.output import field_columns, findings_of, number_rows, to_row
+from extractor.repair.numbering import number_rows
+from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
 from extractor.repair.words import Lexicon, complete_cut_names, fix_words
 from extractor.rules import Rules
