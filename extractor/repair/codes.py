@@ -83,7 +83,7 @@ def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
     tokens = text.split(".")
     out = []
     for shape in cfg.shapes.values():
-        split = _split_groups(tokens, shape.width, cfg) or _regrouped(tokens, shape.width, cfg)
+        split = split_groups(tokens, shape.width, cfg) or regrouped(tokens, shape.width, cfg)
         if split is None:
             continue
         prefix, groups = split
@@ -105,14 +105,14 @@ def code_core(printed: str, cfg: RepairConfig) -> str:
     return printed[start:end]
 
 
-def _split_groups(
+def split_groups(
     tokens: list[str], width: int, cfg: RepairConfig
 ) -> tuple[str, list[str]] | None:
     """The last `width` two-digit groups of a code's tokens (OCR letters read as digits)."""
     groups: list[str] = []
     i = len(tokens)
     while len(groups) < width and i > 0:
-        digits = _as_digits(tokens[i - 1], cfg)
+        digits = as_digits(tokens[i - 1], cfg)
         if not digits or len(digits) % 2:
             break
         chunks = [digits[j : j + 2] for j in range(0, len(digits), 2)]  # "0202": a dot lost
@@ -123,12 +123,12 @@ def _split_groups(
     return (".".join(tokens[:i]), groups) if len(groups) == width else None
 
 
-def _regrouped(tokens: list[str], width: int, cfg: RepairConfig) -> tuple[str, list[str]] | None:
+def regrouped(tokens: list[str], width: int, cfg: RepairConfig) -> tuple[str, list[str]] | None:
     """The groups of a code whose separators were misplaced inside a group ("1SS.0:1.02.02.01"):
     the digits after the prefix token, when they are exactly `width` two-digit groups."""
     if len(tokens) < 2:
         return None
-    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    digits = [as_digits(token, cfg) for token in tokens[1:]]
     if not all(digits):
         return None
     joined = "".join(d for d in digits if d)
@@ -141,13 +141,13 @@ def _printed_parts(printed: str, cfg: RepairConfig) -> set[int]:
     """How many parts a printed code may have: its tokens, or its prefix and its digits in
     two-digit groups when a separator was misplaced inside a group."""
     tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
-    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    digits = [as_digits(token, cfg) for token in tokens[1:]]
     count = sum(len(d) for d in digits if d)
     regrouped = {1 + count // 2} if digits and all(digits) and count % 2 == 0 else set()
     return {len(tokens)} | regrouped
 
 
-def _as_digits(token: str, cfg: RepairConfig) -> str | None:
+def as_digits(token: str, cfg: RepairConfig) -> str | None:
     # A token with no digit at all ("SS", "OP") is a prefix, never a numeric group.
     if not any(c.isdigit() for c in token):
         return None

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 from extractor.repair.codes import (
     CODE_SEPARATOR,
-    _as_digits,
-    _regrouped,
-    _split_groups,
+    as_digits,
     code_core,
     content_of,
     interpret_code,
     prefix_evidence,
+    regrouped,
+    split_groups,
 )
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft
@@ -224,7 +224,7 @@ def legible_readings(printed: str, cfg: RepairConfig) -> list[tuple[str, list[st
     floor = cfg.weights.prefix_read_clipped
     out = []
     for shape in cfg.shapes.values():
-        split = _split_groups(tokens, shape.width, cfg) or _regrouped(tokens, shape.width, cfg)
+        split = split_groups(tokens, shape.width, cfg) or regrouped(tokens, shape.width, cfg)
         if split and split[0] and prefix_evidence(split[0], shape.literal, cfg) >= floor:
             out.append((shape.level, split[1]))
     return out
@@ -238,7 +238,7 @@ def printed_levels(printed: str, cfg: RepairConfig) -> set[str]:
     levels: set[str] = set()
     floor = cfg.weights.prefix_read_clipped
     for token in tokens:
-        if _as_digits(token, cfg) is not None:
+        if as_digits(token, cfg) is not None:
             break
         core = _prefix_core(token, cfg)
         if not core:
