@@ -23,6 +23,9 @@ Some findings rest on cells rather than on one printed line, and say so the same
   may be one of them;
 - a count of rows (the summary table's, the text's) that differs from the recount by no more
   than the rows whose code, or whose counted progress, the scan left in doubt.
+A row whose code the print did not give (read from its context or parted by the hierarchy, the
+row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
+it, is a warning that names the assumption.
 An error whose readings are all sure stays an error.
 """
 
@@ -51,6 +54,7 @@ ROW_COUNT = "count"  # the column of a count of one level's rows ("ISS.count")
 NAMED = 3  # doubtful rows a note names
 NARRATIVE = "narrative_mismatch"
 UNREADABLE = "?"  # the unit `parse_value` gives a text that is no value
+INFERRED_CODE = ("code_from_context:", "code_by_hierarchy:")  # assumptions: a code the print did not give
 
 
 def flag_doubtful(
@@ -61,6 +65,7 @@ def flag_doubtful(
     ocr_pages = [p for p in pages if p.source == "ocr"]
     read = {p.number: p.words for p in ocr_pages}
     doubt = Doubt(findings, ocr_pages, rows)
+    inferred = _inferred_codes(rows)
     out = []
     for finding in findings:
         if finding.severity == "error":
@@ -72,6 +77,7 @@ def flag_doubtful(
                 or doubt.parent_note(finding)
                 or doubt.count_note(finding)
                 or doubt.numbering_note(finding)
+                or _inferred_note(finding, inferred, doubt.below)
             )
             if note:
                 message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
@@ -218,6 +224,18 @@ def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: 
             where = "" if code == finding.code and rep.field == finding.field else f", {code} {rep.field}"
             return f"{rep.printed!r} read as {rep.recomputed!r}{where}"
     return ""
+
+
+def _inferred_codes(rows: Sequence[Row]) -> dict[str, str]:
+    """Code → the assumption that gave a row its code, for rows whose print did not."""
+    return {row.code: note for row in rows for note in row.assumptions if note.startswith(INFERRED_CODE)}
+
+
+def _inferred_note(finding: Finding, inferred: dict[str, str], below: dict[str, list[str]]) -> str:
+    """The inferred code the finding's row is, or rests on (a row computed from its descendants)."""
+    if not finding.code or not inferred:
+        return ""
+    return next((inferred[c] for c in [finding.code, *below.get(finding.code, [])] if c in inferred), "")
 
 
 def _descendants(rows: Sequence[Row]) -> dict[str, list[str]]:

@@ -21,8 +21,12 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   and are scored on what the row holds, on the hierarchy and on the sequence of siblings, with
   the weights of `repair.confidence`. Readings of the print the scores cannot part are parted by
   the hierarchy when only one fits it (no sibling missing before it, parent above, not taken):
-  assumption `code_by_hierarchy`. A code without a clear winner stays as printed, with an
-  `unrepaired_code` warning.
+  assumption `code_by_hierarchy`. A code still without a clear winner is restored from its
+  context (context.py) when every sequence of grammar codes that can stand between the codes read
+  above and below, agreeing with each row's content and surviving prefix, gives it the same code:
+  assumption `code_from_context`. Otherwise it stays as printed, with an `unrepaired_code` warning.
+- service numbers (numbering.py): the rank of a service's code among the document's services, so a
+  lost row shifts no number after it.
 - words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
   changed only into a word the document itself (or the vocabulary of the rules) knows (off a page
   image also a digit read for a letter, "5ervicio", and specks beside function words, "de-la"); a name
@@ -38,7 +42,9 @@ from extractor.repair.bands import group_rows, note_split_rows
 from extractor.repair.cells import clean_row, drop_level_strays, mend_separators, not_available_spellings
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
-from extractor.repair.output import field_columns, findings_of, number_rows, to_row
+from extractor.repair.context import restore_from_context
+from extractor.repair.numbering import number_rows
+from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
 from extractor.repair.words import Lexicon, complete_cut_names, fix_words
 from extractor.rules import Rules
@@ -69,6 +75,7 @@ def repair(
     drafts = group_rows(cleaned, cfg, findings)
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
+    restore_from_context(drafts, cfg)
     drop_level_strays(drafts, cfg)
     mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)

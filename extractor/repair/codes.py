@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from itertools import islice, product
 
@@ -30,9 +31,19 @@ CATALOG_NAME_MATCH = 95  # % token-set likeness at which a catalog row's name is
 
 
 def head_levels(name: str, cfg: RepairConfig) -> frozenset[str] | None:
-    """Levels whose head word the name starts with, or None if it starts with none."""
-    levels = [lvl for hw in cfg.head_words if hw.at_start.match(name) for lvl in hw.levels]
-    return frozenset(levels) if levels else None
+    """Levels whose head word the name starts with, or None if it starts with none. An accent
+    OCR put on a head word ("Sérvicio") does not hide it: without its accents the name is tried
+    again (a head word the rules spell with one, "Número", is written to match either)."""
+    for text in dict.fromkeys((name, _unaccented(name))):
+        levels = [lvl for hw in cfg.head_words if hw.at_start.match(text) for lvl in hw.levels]
+        if levels:
+            return frozenset(levels)
+    return None
+
+
+def _unaccented(text: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
 
 
 def content_of(cells: dict[str, str], cfg: RepairConfig) -> Content:
@@ -72,7 +83,7 @@ def interpret_code(printed: str, cfg: RepairConfig) -> list[Candidate]:
     tokens = text.split(".")
     out = []
     for shape in cfg.shapes.values():
-        split = _split_groups(tokens, shape.width, cfg) or _regrouped(tokens, shape.width, cfg)
+        split = split_groups(tokens, shape.width, cfg) or regrouped(tokens, shape.width, cfg)
         if split is None:
             continue
         prefix, groups = split
@@ -94,14 +105,14 @@ def code_core(printed: str, cfg: RepairConfig) -> str:
     return printed[start:end]
 
 
-def _split_groups(
+def split_groups(
     tokens: list[str], width: int, cfg: RepairConfig
 ) -> tuple[str, list[str]] | None:
     """The last `width` two-digit groups of a code's tokens (OCR letters read as digits)."""
     groups: list[str] = []
     i = len(tokens)
     while len(groups) < width and i > 0:
-        digits = _as_digits(tokens[i - 1], cfg)
+        digits = as_digits(tokens[i - 1], cfg)
         if not digits or len(digits) % 2:
             break
         chunks = [digits[j : j + 2] for j in range(0, len(digits), 2)]  # "0202": a dot lost
@@ -112,12 +123,12 @@ def _split_groups(
     return (".".join(tokens[:i]), groups) if len(groups) == width else None
 
 
-def _regrouped(tokens: list[str], width: int, cfg: RepairConfig) -> tuple[str, list[str]] | None:
+def regrouped(tokens: list[str], width: int, cfg: RepairConfig) -> tuple[str, list[str]] | None:
     """The groups of a code whose separators were misplaced inside a group ("1SS.0:1.02.02.01"):
     the digits after the prefix token, when they are exactly `width` two-digit groups."""
     if len(tokens) < 2:
         return None
-    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    digits = [as_digits(token, cfg) for token in tokens[1:]]
     if not all(digits):
         return None
     joined = "".join(d for d in digits if d)
@@ -130,13 +141,13 @@ def _printed_parts(printed: str, cfg: RepairConfig) -> set[int]:
     """How many parts a printed code may have: its tokens, or its prefix and its digits in
     two-digit groups when a separator was misplaced inside a group."""
     tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
-    digits = [_as_digits(token, cfg) for token in tokens[1:]]
+    digits = [as_digits(token, cfg) for token in tokens[1:]]
     count = sum(len(d) for d in digits if d)
     regrouped = {1 + count // 2} if digits and all(digits) and count % 2 == 0 else set()
     return {len(tokens)} | regrouped
 
 
-def _as_digits(token: str, cfg: RepairConfig) -> str | None:
+def as_digits(token: str, cfg: RepairConfig) -> str | None:
     # A token with no digit at all ("SS", "OP") is a prefix, never a numeric group.
     if not any(c.isdigit() for c in token):
         return None
@@ -188,10 +199,12 @@ class Lineage:
         self.known: set[str] = set()  # seen codes and their ancestors
         self.last: dict[str, str] = {}
         self.previous = ""  # the row just above
+        self.after_lost = False  # the row just above has no code read: it may be any sibling
 
     def add(self, code: str) -> None:
         self.seen.add(code)
         self.previous = code
+        self.after_lost = False
         while code and (parsed := self.cfg.rules.parse_code(code)):
             self.known.add(code)
             self.last[parsed.level] = code
@@ -255,7 +268,7 @@ def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) ->
         best = choose_code(draft, cfg, lineage, lookahead, catalog, elsewhere)
         if best is None:
             draft.code = draft.printed_code
-            lineage.previous = ""
+            lineage.previous, lineage.after_lost = "", True
             continue
         draft.code, draft.level = best.code, best.level
         parsed = cfg.rules.parse_code(best.code)
@@ -333,18 +346,18 @@ def choose_code(
 def fits_hierarchy(code: str, cfg: RepairConfig, lineage: Lineage, elsewhere: AbstractSet[str]) -> bool:
     """Whether a code fits the document's hierarchy where it stands: no other row prints or
     took it, its parent stands above it, and so does its previous sibling (codes are numbered
-    from 01 without gaps, in order)."""
+    from 01 without gaps, in order), unless the row just above lost its code and may be either."""
     parsed = cfg.rules.parse_code(code)
     if parsed is None or code in lineage.seen or code in elsewhere:
         return False
-    if parsed.parent and parsed.parent not in lineage.known:
+    if parsed.parent and parsed.parent not in lineage.known and not lineage.after_lost:
         return False
     number = int(list(parsed.parts.values())[-1])
     shape = cfg.shapes.get(parsed.level)
     if number <= 1 or shape is None:
         return True
     previous = ".".join([shape.literal, *list(parsed.parts.values())[:-1], f"{number - 1:02d}"])
-    return previous in lineage.known
+    return previous in lineage.known or lineage.after_lost
 
 
 def _candidate_pool(

@@ -1,25 +1,10 @@
-"""The repaired rows handed on: service numbers, `Row`s and the findings listing each repair."""
+"""The repaired rows handed on: `Row`s and the findings listing each repair."""
 
 from __future__ import annotations
 
 from extractor.model import ROW_KEYS, Finding, RawRow, Row
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft
-
-
-def number_rows(drafts: list[Draft], cfg: RepairConfig) -> None:
-    """Service numbers 1..N in document order; children inherit their parent's."""
-    column = cfg.numbering.get("column")
-    if not column:
-        return
-    numbered, inherit = set(cfg.numbering.get("levels", [])), set(cfg.numbering.get("inherit", []))
-    by_code: dict[str, str] = {}
-    for draft in drafts:
-        if draft.level in numbered:
-            by_code[draft.code] = draft.cells[column] = str(len(by_code) + 1)
-        elif draft.level in inherit:
-            draft.cells[column] = by_code.get(draft.parent, "")
-
 
 
 def field_columns(raw_rows: list[RawRow], cfg: RepairConfig) -> list[str]:

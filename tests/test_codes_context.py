@@ -1,0 +1,289 @@
+"""Codes the image lost, restored from the rows around them (repair/context.py), and service
+numbers that follow the codes rather than a running count.
+
+Rows are made up: a lost row is a `Draft` whose code pass 1 could not read (`unrepaired` set), with
+the printed garble the scans give. Each test fails if the context logic guesses where it must not,
+or misses the one code the context proves.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractor import repair as rp
+from extractor.confidence import flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.repair.codes import head_levels
+from extractor.repair.config import RepairConfig
+from extractor.repair.context import CONTEXT_ASSUMPTION, restore_from_context, successors
+from extractor.repair.numbering import number_rows
+from extractor.repair.records import Draft
+from extractor.rows import _opens_code
+from extractor.rules import load_rules
+
+FIGURES = {"baseline_value": "12%", "expected_2021": "13%", "obtained_2021": "14%"}
+LOST = "no confident reading"
+
+
+@cache
+def cfg() -> RepairConfig:
+    return RepairConfig.from_rules(load_rules("policy-matrix"))
+
+
+def _draft(code: str, name: str = "Fila", *, values: bool = False, printed: str | None = None) -> Draft:
+    """A row read as `code`; with `printed`, a row whose code pass 1 could not read."""
+    cells = {"name": name, **({k: v for k, v in FIGURES.items()} if values else {})}
+    draft = Draft(1, 1, cells, {}, code_texts=[printed if printed is not None else code])
+    if printed is not None:
+        draft.code, draft.unrepaired = printed, LOST
+        return draft
+    parsed = cfg().rules.parse_code(code)
+    assert parsed, code
+    draft.code, draft.level, draft.parent = code, parsed.level, parsed.parent
+    return draft
+
+
+def _restored(drafts: list[Draft]) -> list[str]:
+    restore_from_context(drafts, cfg())
+    return [d.code for d in drafts]
+
+
+def _head() -> list[Draft]:
+    return [_draft("OP.01", "Mejorar algo"), _draft("IOP.01.01", "Porcentaje de algo", values=True),
+            _draft("LN.01.01", "Ampliar algo")]
+
+
+# ---- the document order the grammar gives -------------------------------------------------------
+
+
+def test_successors_follow_the_grammar_document_order() -> None:
+    after = successors("ISS.01.01.05.01", cfg())
+    assert {"ISS.01.01.05.02", "SS.01.01.06", "LN.01.02", "OP.02"} <= after
+    assert "SS.01.01.07" not in after and "ISS.01.01.06.01" not in after
+    assert {"SS.01.02.01", "IOP.01.02", "LN.01.01"} & successors("OP.01", cfg()) == {"LN.01.01"}
+    assert successors("", cfg()) == {"OP.01"}
+
+
+# ---- restored ------------------------------------------------------------------------------------
+
+
+def test_a_gap_of_one_between_siblings_is_the_lost_code() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número de a", values=True),
+            _draft("", "Servicio de b", printed="55.91 01.02"),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[5] == "SS.01.01.02"
+    assert rows[5].level == "SS" and rows[5].parent == "LN.01.01" and not rows[5].unrepaired
+    assert any(a.startswith(f"{CONTEXT_ASSUMPTION}:SS.01.01.02") for a in rows[5].assumptions)
+
+
+def test_a_run_of_lost_codes_is_restored_when_one_sequence_fits() -> None:
+    """A service and its indicator both lost (trata scan 8): the service's content says it is no
+    indicator, so it cannot be a second indicator of the service above."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número de a", values=True),
+            _draft("", "Servicio de b", printed="55.91 01.02"),
+            _draft("", "Número de b", values=True, printed="Tr '1SS.01.01.02.01."),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[5:7] == ["SS.01.01.02", "ISS.01.01.02.01"]
+
+
+def test_a_first_child_is_restored_from_its_parent_above_and_its_child_below() -> None:
+    rows = [*_head(), _draft("", "Servicio de a", printed="OLO1"), _draft("ISS.01.01.01.01", "Número", values=True)]
+    assert _restored(rows)[3] == "SS.01.01.01"
+
+
+def test_a_last_child_with_no_next_row_is_restored_when_only_one_code_follows() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"),
+            _draft("", "Número de a", values=True, printed="185.0 03.01")]
+    # an indicator after a service: its first indicator (IOP.01.01, the other indicator level
+    # that could follow, is taken above)
+    assert _restored(rows)[4] == "ISS.01.01.01.01"
+
+
+# ---- no guess ------------------------------------------------------------------------------------
+
+
+def test_a_gap_of_two_for_one_lost_row_is_no_guess() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("SS.01.01.04", "Servicio de d")]
+    assert _restored(rows)[4] == "55.9" and rows[4].unrepaired and not rows[4].assumptions
+
+
+def test_an_ambiguous_level_is_no_guess() -> None:
+    """Nothing below, and a row whose content and print name no level: a next service, a next
+    guideline and a next objective all fit."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número", values=True),
+            _draft("", "xx yy", printed="%%")]
+    assert _restored(rows)[5] == "%%" and rows[5].unrepaired
+
+
+def test_the_surviving_prefix_vetoes_a_code_of_another_level() -> None:
+    """The gap is a service's, but the print still reads "LN": the row is not what the gap says."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "", printed="LN paa"),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[4] == "LN paa"
+
+
+def test_a_print_that_still_reads_two_groups_away_is_another_code() -> None:
+    """Two indicators fit the gap, but the second prints "1SS.01.01.02.02": that is not
+    ISS.01.01.01.03 with one group misread (a row was lost between them, not a code)."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("ISS.01.01.01.01", "Número", values=True),
+            _draft("", "Número", values=True, printed=""), _draft("", "Número", values=True, printed="1SS.01.01.02.02"),
+            _draft("SS.01.01.02", "Servicio de b")]
+    assert _restored(rows)[5:7] == ["", "1SS.01.01.02.02"]
+
+
+def test_a_print_legible_as_another_level_vetoes_the_code() -> None:
+    """Nothing below: after a service either its first indicator or the objective's next
+    indicator may follow, but the print still reads as a service's indicator."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"),
+            _draft("", "Número", values=True, printed="1SS.01.01.01.02")]
+    assert _restored(rows)[4] == "ISS.01.01.01.01"
+
+
+def test_the_rows_values_veto_a_level() -> None:
+    """A gap of one at a service's place, but the row fills values like an indicator."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "", values=True, printed="§§"),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[4] == "§§"
+
+
+def test_never_a_code_another_row_holds() -> None:
+    """The only code the gap allows is printed on a later row (a misprint): no second row gets it."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("LN.01.02", "Ampliar otra"), _draft("SS.01.01.02", "Servicio de x")]
+    assert _restored(rows)[4] == "55.9"
+
+
+def test_a_clean_matrix_through_the_whole_stage_gets_no_context_assumption() -> None:
+    printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "ISS.01.01.01.01", "SS.01.01.02"]
+    raws = [RawRow(1, 0.0, 1.0, {"code": c, "name": f"Fila {i}", **(FIGURES if c.startswith(("IOP", "ISS")) else {})})
+            for i, c in enumerate(printed)]
+    rows, findings = rp.repair(raws, load_rules("policy-matrix"))
+    assert [r.code for r in rows] == printed
+    assert not any(CONTEXT_ASSUMPTION in f.message for f in findings)
+
+
+# ---- service numbers from the codes --------------------------------------------------------------
+
+
+def _numbers(drafts: list[Draft]) -> list[str]:
+    number_rows(drafts, cfg())
+    return [d.cells.get("service_no", "") for d in drafts]
+
+
+def test_a_lost_service_row_shifts_no_number_after_it() -> None:
+    """The second service's row is unread; its indicator names it, and the third stays 3."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("ISS.01.01.02.01", "Número", values=True), _draft("SS.01.01.03", "Servicio de c"),
+            _draft("ISS.01.01.03.01", "Número", values=True)]
+    assert _numbers(rows)[3:] == ["1", "", "2", "3", "3"]
+
+
+def test_a_service_lost_with_its_indicators_still_counts_by_the_gap_it_leaves() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("", "Número", values=True, printed="%%"), _draft("SS.01.01.03", "Servicio de c"),
+            _draft("LN.01.02", "Ampliar"), _draft("SS.01.02.01", "Servicio de d")]
+    assert _numbers(rows)[3:] == ["1", "", "", "3", "", "4"]
+
+
+def test_a_gap_with_no_lost_row_is_the_document_s_own_and_not_filled() -> None:
+    """A report that skips a number prints no service there: numbers stay 1..N as printed."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("SS.01.01.03", "Servicio de c"),
+            _draft("ISS.01.01.03.01", "Número", values=True)]
+    assert _numbers(rows)[3:] == ["1", "2", "2"]
+
+
+# ---- findings resting on a restored code ---------------------------------------------------------
+
+
+def test_an_error_on_a_row_whose_code_came_from_context_is_a_warning_naming_it() -> None:
+    note = f"{CONTEXT_ASSUMPTION}:IOP.03.01 (printed 'lOP.030° 5.'; between OP.03 and LN.03.02)"
+    rows = [Row("OP.03", "OP", "", {}, 2), Row("IOP.03.01", "IOP", "OP.03", {}, 2, assumptions=[note]),
+            Row("OP.04", "OP", "", {}, 2), Row("IOP.04.01", "IOP", "OP.04", {}, 2)]
+    own = Finding("progress_mismatch", "error", "…", "IOP.03.01", "progress_2024", "70", "71", page=2)
+    rollup = Finding("op_progress_mismatch", "error", "…", "OP.03", "progress_2024", "68.7", "70.1", page=2)
+    other = Finding("op_progress_mismatch", "error", "…", "OP.04", "progress_2024", "96.3", "90.0", page=2)
+    page = PageContent(2, 842.0, 595.0, [], source="ocr")
+    flagged = flag_doubtful([own, rollup, other], [page], rows)
+    assert [f.severity for f in flagged] == ["warning", "warning", "error"]
+    assert all(note in f.message for f in flagged[:2])
+
+
+def test_a_row_printing_a_clean_code_is_never_recoded_from_context() -> None:
+    """A code printed cleanly but held by another row (a report's own duplicate) is not lost:
+    the gap it stands in is no licence to give it another code."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="SS.01.01.01"),
+            _draft("SS.01.01.03", "Servicio de c")]
+    assert _restored(rows)[4] == "SS.01.01.01" and not rows[4].assumptions
+    assert _numbers(rows)[5] == "2"  # the duplicate is no lost service: no gap is filled
+
+
+# ---- the rows around a lost row, through the whole stage -----------------------------------------
+
+
+def _band(code: str, name: str) -> RawRow:
+    figures = FIGURES if name.startswith(("Número", "Porcentaje")) else {}
+    return RawRow(1, 0.0, 1.0, {"code": code, "name": name, **figures}, source="ocr")
+
+
+def test_the_hierarchy_parts_no_tie_just_after_a_lost_row_and_the_context_restores_both() -> None:
+    """"1SS.01.01.02.02" right after an unread row: the unread row may be its .01, so the
+    hierarchy cannot prefer .01 (salud scan 76 took .01 and lost .02); the run is restored whole."""
+    printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "ISS.01.01.01.01", "SS.01.01.02",
+               "1SS-01.01.02.01", "1SS.01.01.02.02", "SS.01.01.03"]
+    names = ["Mejorar a", "Porcentaje de a", "Ampliar b", "Servicio de c", "Número de c", "Servicio de d",
+             "Número de d", "Porcentaje de d", "Servicio de e"]
+    rows, findings = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                               load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows][6:8] == ["ISS.01.01.02.01", "ISS.01.01.02.02"]
+    assert not any("code_by_hierarchy" in f.message for f in findings)
+
+
+def test_a_degree_speck_beside_a_code_still_cuts_a_span_at_it() -> None:
+    """Two rows in one ruled span whose rule dropout took ("LN.03.03" over "OP.04°", salud scan 76)."""
+    rules = load_rules("policy-matrix")
+    token = re.compile(rules.spec.codes.token or "")
+    assert _opens_code("OP.04°", rules, token, ocr=True)
+
+
+def test_an_accent_ocr_put_on_a_head_word_does_not_hide_it() -> None:
+    """"Sérvicio de control …" at a page's foot, its code lost: a service row of its own, not
+    the tail of the indicator above (salud scan 76)."""
+    assert head_levels("Sérvicio de control de crecimiento", cfg()) == frozenset({"SS"})
+    assert head_levels("Número de familias", cfg()) == head_levels("Numero de familias", cfg())
+    assert head_levels("Área de salud", cfg()) is None
+
+
+def test_a_neighbour_keeping_a_code_outside_the_grammar_anchors_nothing() -> None:
+    """The row below kept its print ("‘SS.01.01.03", a duplicate band's mark): it is no end of
+    the matrix, so the gap above it is not read as one."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("", "Servicio de b", printed="55.9"),
+            _draft("", "Servicio de c", printed="‘SS.01.01.03")]
+    assert _restored(rows)[4] == "55.9"
+
+
+def _lost_service(name: str = "Servicio de x", printed: str = "OLO1") -> Draft:
+    draft = _draft("", name, printed=printed)
+    draft.level = "SS"  # pass 1 could not read the code but every reading it weighed was a service
+    return draft
+
+
+def test_an_unread_service_row_counts_and_gets_its_number() -> None:
+    """An unread row known to be a service (trata scan 8's "OLO1") under a guideline whose other
+    services follow: it is a service of its own, and the next guideline's services keep theirs."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _draft("LN.01.02", "Ampliar"), _lost_service(),
+            _draft("LN.01.03", "Ampliar"), _draft("SS.01.03.01", "Servicio de c")]
+    assert _numbers(rows)[3:] == ["1", "", "2", "", "3"]
+
+
+def test_an_unread_service_row_named_by_its_indicator_is_counted_once() -> None:
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _lost_service(),
+            _draft("ISS.01.01.02.01", "Número", values=True), _draft("SS.01.01.03", "Servicio de c")]
+    assert _numbers(rows)[3:] == ["1", "2", "2", "3"]
+
+
+def test_a_gap_counts_no_more_services_than_unread_rows_stand_in_it() -> None:
+    """.01 then .04 with one unread row between: one service was lost there, not two."""
+    rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _lost_service(), _draft("SS.01.01.04", "Servicio de d")]
+    assert _numbers(rows)[3:] == ["1", "2", "3"]
