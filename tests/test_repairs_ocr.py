@@ -78,6 +78,18 @@ def test_a_not_available_mark_misread_by_a_letter_is_the_mark_the_document_print
     assert rows[0].get("obtained_2023") == "NO", "a text layer's cell is as typed"
 
 
+def test_a_misread_is_not_taken_for_a_not_available_mark_the_document_never_prints() -> None:
+    """Seed 9 (150 dpi, JPEG q31) read "84" as "ga": one letter from "NA", which the report never
+    prints (it prints "ND"), so nothing is guessed."""
+    raws = [
+        _band("IOP.01.01", "Porcentaje de hogares", obtained_2023="ga", baseline_value="ND"),
+        _band("IOP.01.02", "Porcentaje de hogares", obtained_2023="ND", baseline_value="NO"),
+    ]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert rows[0].get("obtained_2023") == "ga" and not any("->NA" in r for r in rows[0].repairs)
+    assert rows[1].get("baseline_value") == "ND", "the mark the document prints is still read"
+
+
 def test_a_separator_the_rows_other_figures_print_the_other_way_was_misread() -> None:
     """Seed 10: "12.601" among "9,814 10,743 11,672"; seed 22: "25,2%" among "19.8% 22.5%"."""
     roles = ["expected_2021", "expected_2022", "expected_2023", "obtained_2021", "obtained_2022"]

@@ -174,14 +174,16 @@ def near_not_available(text: str, spellings: Sequence[str]) -> str:
 
 
 def not_available_spellings(raw_rows: Iterable[RawRow], cfg: RepairConfig) -> list[str]:
-    """The ways of printing "not available" (values.NOT_AVAILABLE), the document's most used first."""
+    """The ways of printing "not available" the document itself uses, most used first; every
+    spelling of values.NOT_AVAILABLE only when it prints none. A misread near a mark the document
+    never prints ("ga" beside "NA" in a report that prints "ND") is no evidence of that mark."""
     used = Counter(
         text.strip().upper()
         for raw in raw_rows
         for role, text in raw.cells.items()
         if cfg.is_value_column(role) and parse_value(text).unit == "ND"
     )
-    return [mark for mark, _ in used.most_common()] + sorted(NOT_AVAILABLE - set(used))
+    return [mark for mark, _ in used.most_common()] or sorted(NOT_AVAILABLE)
 
 
 def edge_cuts(text: str, most: int) -> Iterator[str]:
