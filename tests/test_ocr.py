@@ -394,3 +394,48 @@ def test_a_doubtful_figure_is_read_again_and_a_sure_one_is_not(monkeypatch: pyte
     assert read._doubtful_figure([OcrWord("202C", 0, 9, 0, 3, 90.0)])
     assert words[0][0].other or words[0][0].conf > 41.0, "the second reading agrees or casts its doubt"
     assert words[1][0].conf == 96.0
+
+
+def _worn_cell(parts: list[tuple[str, int]], size: tuple[int, int] = (260, 46), *, remains: bool = False) -> np.ndarray:
+    """A table cell at 300 dpi (6.5 pt print) whose text is drawn in pieces of given greys:
+    worn toner leaves some glyphs light grey (scan21: "Co" at 161–170 on paper 245, the rest 98);
+    `remains`: a grey sliver of an erased rule
+    along the cell's top edge."""
+    image = Image.new("L", size, 248)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 27)
+    x = 14
+    for text, grey in parts:
+        draw.text((x, 8), text, fill=grey, font=font)
+        x += round(draw.textlength(text, font=font))
+    if remains:
+        draw.rectangle((40, 0, 230, 3), fill=120)
+    return np.asarray(image).copy()
+
+
+def test_a_cells_faint_glyphs_stay_in_the_tile_read_and_a_rules_remains_go() -> None:
+    """scan21 (toner dropout 0.68): trimmed to its dark ink, a tile lost "Co" of "Cobertura"
+    and the "%" after "48.2"; a rule's grey sliver left at a cell's top read as "Aro"."""
+    from extractor.ocr.read import ocr_boxes, print_box, without_rule_remains
+
+    cell = _worn_cell([("Co", 165), ("bertura", 70)], remains=True)
+    whole = Box(0, cell.shape[1], 0, cell.shape[0])
+    box = print_box(without_rule_remains(cell, [whole]))
+    assert box is not None and box.x0 < 20 and box.top > 3, "the faint Co in (drawn from x=14), the sliver out"
+    assert [w.text for w in ocr_boxes(cell, [whole], upscale=1.0, lang="spa")[0]] == ["Cobertura"]
+    figure = _worn_cell([("48.2", 70), ("%", 165)], size=(130, 46))
+    assert [w.text for w in ocr_boxes(figure, [Box(0, 130, 0, 46)], upscale=1.0, lang="spa")[0]] == ["48.2%"]
+
+
+def test_rule_remains_are_told_from_print_by_shape_not_place() -> None:
+    """A "1" beside the cell's left border and a dash inside it are print; a sliver along the
+    bottom border and an upright one along the cell's whole height are a rule's remains."""
+    from extractor.ocr.read import without_rule_remains
+
+    cell = _worn_cell([("1-2", 70)], size=(120, 46))
+    cell[42:45, 10:110] = 110  # along the bottom border
+    cell[2:44, 116:118] = 110  # along the right border, most of the cell's height
+    clean = without_rule_remains(cell, [Box(0, 120, 0, 46)])
+    assert (clean[42:45, 10:110] == 255).all() and (clean[2:44, 116:118] == 255).all()
+    print_only = _worn_cell([("1-2", 70)], size=(120, 46))
+    assert (clean[:40, :110] == print_only[:40, :110]).all(), "the 1 and the dash stay"
