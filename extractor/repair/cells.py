@@ -369,6 +369,7 @@ LOST_POINT = re.compile(r"\d{2,}%?|\d{1,3}(?:,\d{3})+%?")  # no point: "885", "5
 POINT_SHARE = 0.8  # this share of the peers print the same number of decimals: their way
 MIN_PEERS = 3  # fewer figures than this tell no way of printing
 MAGNITUDE_SPREAD = 3.0  # a figure this many times beyond its peers' range is out of their scale
+SCALE_PERCENTILE = 10  # the peers' range: from this percentile to its mirror
 
 
 def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: RepairConfig) -> None:
@@ -459,7 +460,10 @@ def _with_point(text: str, peers: Sequence[str]) -> str:
     # the scale of the peers printed their way: the others may be misread themselves
     usual = [m for m in map(FIGURE.fullmatch, peers) if m and len(m["dec"] or "") == places]
     values = [float(m["int"].replace(",", "") + "." + m["dec"]) for m in usual]
-    low, high = min(values) / MAGNITUDE_SPREAD, max(values) * MAGNITUDE_SPREAD
+    # the bulk of the peers: one misread among them ("792.1" for 192.1) must not widen the scale
+    ranked = sorted(values)
+    cut = round(SCALE_PERCENTILE / 100 * (len(ranked) - 1))
+    low, high = ranked[cut] / MAGNITUDE_SPREAD, ranked[-1 - cut] * MAGNITUDE_SPREAD
     whole, point = digits[:-places].lstrip("0") or "0", digits[-places:]
     pointed = float(f"{whole}.{point}")
     if low <= float(digits) <= high or not low <= pointed <= high:
