@@ -64,7 +64,6 @@ REMAINS_THICKNESS = 0.5  # …of a letter's height at most: a word's faint halo 
 REMAINS_SPAN = 0.8  # an upright remain runs along most of the cell's height
 MIN_GLYPH_PX = 3  # a dark mark less tall than this is a speck or a dot, not a letter
 FAINT_REACH = 0.5  # …of a letter's height: a faint mark this near the print is of it (a word space)
-FILL_WIDTH, FILL_SHARE = 2.0, 0.6  # a faint mark this many letters wide, filling this much of its box, is shading
 MIN_FAINT_PX = 4  # a faint mark smaller than this (in px at the scan's resolution) is noise
 FIGURE_MAX_LETTERS = 1  # a figure misread may hold one letter ("202C" for a 0 broken by dropout)
 GLYPH_SHARE = 0.6  # a mark at least this share of the tallest one's height is a glyph of the figure
@@ -473,14 +472,14 @@ def print_box(crop: np.ndarray, *, pad: int = 0) -> Box | None:
     core = ink_box(dark)
     if core is None:
         return None
-    faint = _faint_marks(crop, dark)
+    faint = crop < float(np.percentile(crop, TILE_PAPER_PERCENTILE)) - FAINT_CONTRAST
     letter = _glyph_height(faint)
     count, _, stats, _ = cv2.connectedComponentsWithStats((faint & ~dark).astype(np.uint8), connectivity=8)
     x0, x1, top, bottom = core.x0, core.x1, core.top, core.bottom
     tall = bottom - top + 2 * pad  # a mark taller than the print's rows is a rule's, not a glyph's
     reach = FAINT_REACH * (letter or 0.0)
     marks = [s for s in stats[1:count] if core.top <= s[1] + s[3] / 2 <= core.bottom and s[3] <= tall
-             and s[4] >= MIN_FAINT_PX and not _is_fill(s, letter)]
+             and s[4] >= MIN_FAINT_PX]
     grown = True
     while grown:  # a faint word's letters join the print one beside the other
         grown = False
@@ -494,26 +493,6 @@ def print_box(crop: np.ndarray, *, pad: int = 0) -> Box | None:
     height, width = crop.shape
     return Box(float(max(x0 - pad, 0)), float(min(x1 + pad, width)), float(max(top - pad, 0)),
                float(min(bottom + pad, height)))
-
-
-def _faint_marks(crop: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """Marks FAINT_CONTRAST grey levels darker than the paper or shading around them: the
-    background is the crop closed wider than a stroke (the dark print's height across: worn
-    glyphs' dark bits are too small to measure a letter by), so a header's grey, JPEG-mottled,
-    is background and not faint print around its label."""
-    core = ink_box(dark)
-    size = max(3, round(core.bottom - core.top) if core is not None else 3)
-    kernel = np.ones((size, size), np.uint8)
-    background = cv2.erode(cv2.dilate(crop, kernel), kernel)
-    return crop.astype(np.int16) < background.astype(np.int16) - FAINT_CONTRAST
-
-
-def _is_fill(stats: np.ndarray, letter: float | None) -> bool:
-    """Whether a faint mark is a shaded area (a header's grey), not a glyph: wider than two
-    letters and filling most of its box. Grown into, the shading came into the tile and
-    tesseract read a grey box round "Año" as no text at all."""
-    _, _, width, height, area = stats
-    return bool(letter) and width >= FILL_WIDTH * letter and area >= FILL_SHARE * width * height
 
 
 def _batches(crops: list[tuple[int, Box]], upscale: float) -> list[list[tuple[int, Box]]]:
