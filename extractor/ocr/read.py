@@ -1,9 +1,7 @@
 """tesseract on a page image: boxes read one by one through mosaics, words with digits read twice.
 
-Each box (a grid cell, or the page outside the grid) is trimmed to its print, upscaled and
+Each box (a grid cell, or the page outside the grid) is trimmed to its ink, upscaled and
 pasted under the others into a few tall mosaics: one tesseract call per mosaic, not per cell.
-A cell's print includes its faint glyphs (worn toner) and not what erasing the rules left
-along its border (`print_box`, `without_rule_remains`).
 Words with digits are read a second time with DIGITS_LANG; a box whose two readings disagree
 on a number, or whose reading has a word spanning two lines, is read once more alone.
 Coordinates are image pixels until `to_word` turns them into PDF points.
@@ -24,7 +22,7 @@ import pytesseract
 
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
-from extractor.ocr.image import DUST_CONTRAST, ink_box, ink_of, px
+from extractor.ocr.image import ink_box, ink_of, px
 from extractor.values import parse_value
 
 # tesseract's OpenMP threads spin against each other on 2 cores: one thread per tesseract run is
@@ -53,18 +51,6 @@ TILE_PAD_PX = 4  # white kept around a tile's ink (1× px) so glyph edges are no
 MOSAIC_GAP_PX = 40  # white between tiles in a mosaic (upscaled px): more than a line gap
 MOSAIC_MARGIN_PX = 20
 TILE_PAPER_PERCENTILE = 80  # a tile's background: print covers far less than a fifth of a cell
-# grey levels below a tile's paper that are still print (worn toner): paper noise and JPEG ring
-# stay within ±20 of it
-FAINT_CONTRAST = DUST_CONTRAST
-# a rule's remains along a cell's border: this many times longer than thick, starting within
-# this share… (rules are a few px; the print keeps a margin)
-REMAINS_ELONGATION = 3.0
-REMAINS_REACH = 0.5  # …of a letter's height from the border
-REMAINS_THICKNESS = 0.5  # …of a letter's height at most: a word's faint halo is as tall as the word
-REMAINS_SPAN = 0.8  # an upright remain runs along most of the cell's height
-MIN_GLYPH_PX = 3  # a dark mark less tall than this is a speck or a dot, not a letter
-FAINT_REACH = 0.5  # …of a letter's height: a faint mark this near the print is of it (a word space)
-MIN_FAINT_PX = 4  # a faint mark smaller than this (in px at the scan's resolution) is noise
 FIGURE_MAX_LETTERS = 1  # a figure misread may hold one letter ("202C" for a 0 broken by dropout)
 GLYPH_SHARE = 0.6  # a mark at least this share of the tallest one's height is a glyph of the figure
 SPECK_SHARE = 0.35  # a mark smaller both ways than this share of the tallest glyph may be a speck
@@ -132,8 +118,6 @@ def ocr_boxes(
     The Spanish model reads accents but turns code letters into digits (ISS.03 → 155.03,
     IOP → 10P); the English model reads codes and numbers right but drops accents.
     """
-    if psm == PSM_CELL:
-        image = without_rule_remains(image, boxes)
     words = _read_boxes(image, boxes, upscale=upscale, lang=lang, psm=psm)
     if not DIGITS_LANG or lang == DIGITS_LANG:
         return words
@@ -405,94 +389,15 @@ def _without_specks(words: list[OcrWord]) -> list[OcrWord]:
 
 
 def _ink_crop(image: np.ndarray, box: Box) -> Box | None:
-    """The part of `box` that holds print, padded, in page pixels; None for an empty box."""
+    """The part of `box` that holds ink, padded, in page pixels; None for an empty box."""
     x0, top = max(int(box.x0), 0), max(int(box.top), 0)
     x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
     if x1 - x0 < 2 or bottom - top < 2:
         return None
-    inner = print_box(image[top:bottom, x0:x1], pad=TILE_PAD_PX)
+    inner = ink_box(ink_of(image[top:bottom, x0:x1]), pad=TILE_PAD_PX)
     if inner is None:
         return None
     return Box(x0 + inner.x0, x0 + inner.x1, top + inner.top, top + inner.bottom)
-
-
-def without_rule_remains(image: np.ndarray, boxes: Sequence[Box]) -> np.ndarray:
-    """The page with what erasing the rules left along each cell's border painted white.
-
-    A rule that bends or thickens under the scan's blur leaves a grey sliver beside the band
-    `grid.erase_lines` cleared; inside the cell tesseract reads it as letters ("dispersas Aro",
-    "resolutiva EA"). A remain is known by its shape and place: a mark lying along the cell's
-    border, long in that direction and thin across it; no glyph of the cell's print touches it.
-    """
-    out = image.copy()
-    for box in boxes:
-        x0, top = max(int(box.x0), 0), max(int(box.top), 0)
-        x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
-        if x1 - x0 > 2 and bottom - top > 2:
-            _paint_rule_remains(out[top:bottom, x0:x1])
-    return out
-
-
-def _paint_rule_remains(crop: np.ndarray) -> None:
-    marks = crop < float(np.percentile(crop, TILE_PAPER_PERCENTILE)) - FAINT_CONTRAST  # faint remains too
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(marks.astype(np.uint8), connectivity=8)
-    letter = _glyph_height(marks)
-    if letter is None:
-        return
-    height, width = crop.shape
-    near, thin = max(2.0, REMAINS_REACH * letter), REMAINS_THICKNESS * letter
-    for k in range(1, count):
-        left, upper, w, h, _ = stats[k]
-        flat = h < thin and w >= REMAINS_ELONGATION * h and (upper < near or upper + h > height - near)
-        # a "1" or an "I" beside the border is upright too, but no glyph spans most of a cell
-        upright = w < thin and h >= REMAINS_SPAN * height and (left < near or left + w > width - near)
-        if flat or upright:
-            crop[labels == k] = 255
-
-
-def _glyph_height(marks: np.ndarray) -> float | None:
-    """Median height of the marks taller than a speck: the print's letter height (faint marks
-    count: a worn glyph's dark bits alone are a fraction of it)."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(marks.astype(np.uint8), connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    heights = heights[heights >= MIN_GLYPH_PX]
-    return float(np.median(heights)) if len(heights) else None
-
-
-def print_box(crop: np.ndarray, *, pad: int = 0) -> Box | None:
-    """Where a cell's print lies in `crop`: the dark marks, widened to the faint ones beside
-    them in their row of text; None for a cell without print.
-
-    Worn toner leaves a glyph or two in light grey: trimmed to the dark ink alone, a tile lost
-    "Co" of "Cobertura", "de" of "descendente", the "%" after a figure. A faint mark counts
-    when it lies in the row the print spans, no further from it than a word space: the pale
-    remains of a rule along the cell's border, or beside the print's margin, stay out.
-    """
-    dark = ink_of(crop)
-    core = ink_box(dark)
-    if core is None:
-        return None
-    faint = crop < float(np.percentile(crop, TILE_PAPER_PERCENTILE)) - FAINT_CONTRAST
-    letter = _glyph_height(faint)
-    count, _, stats, _ = cv2.connectedComponentsWithStats((faint & ~dark).astype(np.uint8), connectivity=8)
-    x0, x1, top, bottom = core.x0, core.x1, core.top, core.bottom
-    tall = bottom - top + 2 * pad  # a mark taller than the print's rows is a rule's, not a glyph's
-    reach = FAINT_REACH * (letter or 0.0)
-    marks = [s for s in stats[1:count] if core.top <= s[1] + s[3] / 2 <= core.bottom and s[3] <= tall
-             and s[4] >= MIN_FAINT_PX]
-    grown = True
-    while grown:  # a faint word's letters join the print one beside the other
-        grown = False
-        for mark in list(marks):
-            left, upper, width, height, _ = mark
-            if max(left - x1, x0 - (left + width), 0) <= reach:
-                x0, x1 = min(x0, left), max(x1, left + width)
-                top, bottom = min(top, upper), max(bottom, upper + height)
-                marks = [m for m in marks if m is not mark]
-                grown = True
-    height, width = crop.shape
-    return Box(float(max(x0 - pad, 0)), float(min(x1 + pad, width)), float(max(top - pad, 0)),
-               float(min(bottom + pad, height)))
 
 
 def _batches(crops: list[tuple[int, Box]], upscale: float) -> list[list[tuple[int, Box]]]:
