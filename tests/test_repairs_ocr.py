@@ -280,3 +280,40 @@ def test_a_year_later_than_every_year_reported_is_the_column_year_one_digit_away
     assert "ocr_value:2029->2020" in out[1].repairs
     text, _ = rp.repair(raws, load_rules("policy-matrix"))
     assert text[1].get("baseline_year") == "2029", "a text layer's year is what was typed"
+
+
+def test_a_lost_decimal_point_is_put_back_where_the_column_prints_one_way() -> None:
+    """scan21: progress "885" and "1,366" in a column printed "68.7" … "113.6" (88.5, 136.6)."""
+    printed = ["68.7", "91.9", "113.6", "45.5", "102.4", "99.0", "87.2", "110.1", "76.3", "120.0", "64.8", "93.3"]
+    rows = [{"progress_2025": p} for p in [*printed, "885", "1366", "310"]]
+    out = _figures(rows)
+    assert [r.get("progress_2025") for r in out[-3:]] == ["88.5", "136.6", "310"], (
+        "310 is within the column's scale: no reading tells it from 31.0")
+    assert "ocr_value:885->88.5" in out[-3].repairs
+    # a column printed in whole numbers keeps them (trata prints progress "1300", "714")
+    whole = [{"progress_2025": p} for p in ["100", "714", "1300", "95", "80"]]
+    assert [r.get("progress_2025") for r in _figures(whole)] == ["100", "714", "1300", "95", "80"]
+    assert _figures(rows, ocr=False)[-3].get("progress_2025") == "885", "a text layer is what was typed"
+
+
+def test_a_lost_point_in_a_series_is_put_back_from_the_rows_own_series() -> None:
+    """scan21: "574%" among the indicator's "45.4% 48.6% 51.9%"; a whole 100% among 97.5% stays."""
+    series = {"obtained_2021": "45.4%", "obtained_2022": "48.6%", "obtained_2023": "574%", "obtained_2024": "55.2%",
+              "obtained_2025": "58.4%"}
+    whole = {"obtained_2021": "97.5%", "obtained_2022": "98.1%", "obtained_2023": "100%", "obtained_2024": "99.2%"}
+    out = _figures([series, whole])
+    assert out[0].get("obtained_2023") == "57.4%" and "ocr_value:574%->57.4%" in out[0].repairs
+    assert out[1].get("obtained_2023") == "100%"
+
+
+def test_a_percent_sign_lost_at_a_cells_end_is_put_back_when_the_row_prints_it() -> None:
+    """scan21: "48.2" baseline among the row's "51.9% 55.2% …"; a row of counts gains none."""
+    shares = {"baseline_value": "48.2", "expected_2021": "51.9%", "expected_2022": "55.2%", "obtained_2021": "50.1%"}
+    counts = {"baseline_value": "5,323", "expected_2021": "6,657", "expected_2022": "7,101", "obtained_2021": "6,775"}
+    bare = {"progress_2025": "104.2", "expected_2021": "12%", "expected_2022": "14%", "obtained_2021": "13%"}
+    other = {"baseline_value": "40.0%", "expected_2021": "41%", "expected_2022": "42%"}  # the column prints %
+    out = _figures([shares, counts, bare, other])
+    assert out[0].get("baseline_value") == "48.2%" and "ocr_value:48.2->48.2%" in out[0].repairs
+    assert out[1].get("baseline_value") == "5,323"
+    assert out[2].get("progress_2025") == "104.2", "a column never printed with % gains none"
+    assert _figures([shares], ocr=False)[0].get("baseline_value") == "48.2"

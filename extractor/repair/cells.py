@@ -295,6 +295,7 @@ def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collectio
                 draft.repairs.append(Repair("ocr_value", text, mended, role))
                 draft.cells[role] = mended
     scanned = [d for d in drafts if d.page in ocr_pages]
+    restore_lost_points(drafts, scanned, cfg)
     _regroup_thousands(scanned, cfg)
     _read_future_years(scanned, cfg)
 
@@ -361,3 +362,112 @@ def _mended_separator(text: str, others: Sequence[str]) -> str:
             if sum(1 for t in others if shapes[other].fullmatch(t)) > this_way:
                 return text.replace(sep, other)
     return ""
+
+
+# ---- decimal points lost, told by the figures printed beside them ---------------------------------
+
+FIGURE = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?(?P<pct>%?)")
+LOST_POINT = re.compile(r"\d{2,}%?|\d{1,3}(?:,\d{3})+%?")  # no point: "885", "574%", "1,366"
+POINT_SHARE = 0.8  # this share of the peers print the same number of decimals: their way
+MIN_PEERS = 3  # fewer figures than this tell no way of printing
+MAGNITUDE_SPREAD = 3.0  # a figure this many times beyond its peers' range is out of their scale
+SCALE_PERCENTILE = 10  # the peers' range: from this percentile to its mirror
+
+
+def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: RepairConfig) -> None:
+    """A figure of an OCR'd row read without its decimal point ("885", "574%", "1,366" for
+    88.5, 57.4%, 136.6), read with it where its peers print one way and the figure as read
+    is out of their scale while the figure with the point is within it.
+
+    A blurred or worn point is a speck: binarised, it goes, or it turns into a comma's place.
+    The peers are the figures of its column in the whole document when the column prints one
+    way (a progress column "68.7" … "113.6"), else those of its row's series (the other
+    `obtained_*` of the indicator). An `ocr_value` repair: a finding resting on it is a warning.
+    """
+    columns = _column_figures(drafts, cfg)
+    for draft in scanned:
+        for role, text in list(draft.cells.items()):
+            if not text or not LOST_POINT.fullmatch(text) or not cfg.is_value_column(role):
+                continue
+            if cfg.grammar(role) == "year":
+                continue
+            peers = columns.get(role, []) if _one_way(columns.get(role, [])) else _series(draft, role, cfg)
+            _mend(draft, role, _with_point(text, peers), cfg)
+    _restore_lost_percents(scanned, columns, cfg)
+
+
+def _mend(draft: Draft, role: str, reading: str, cfg: RepairConfig) -> None:
+    if reading and cfg.fits(role, reading):
+        draft.repairs.append(Repair("ocr_value", draft.cells[role], reading, role))
+        draft.cells[role] = reading
+
+
+def _restore_lost_percents(drafts: Sequence[Draft], columns: dict[str, list[str]], cfg: RepairConfig) -> None:
+    """A figure of an OCR'd row read without the "%" its row's other figures print ("48.2"
+    among "51.9% 55.2% 58.4%"): a faint "%" at a cell's right end is the glyph worn toner takes
+    first. Only in a column that prints "%" elsewhere in the document (never a progress
+    column printed bare), and when POINT_SHARE of the row's figures in such columns print it.
+    An indicator prints its whole series in one unit (no row of the samples mixes them)."""
+    percent_columns = {role for role, figures in columns.items() if any(f.endswith("%") for f in figures)}
+    for draft in drafts:
+        figures = {r: t for r, t in draft.cells.items() if r in percent_columns and t and FIGURE.fullmatch(t)}
+        for role, text in figures.items():
+            if text.endswith("%"):
+                continue
+            peers = [t for r, t in figures.items() if r != role]
+            if len(peers) >= MIN_PEERS and sum(t.endswith("%") for t in peers) >= POINT_SHARE * len(peers):
+                _mend(draft, role, text + "%", cfg)
+
+
+def _column_figures(drafts: Sequence[Draft], cfg: RepairConfig) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for draft in drafts:
+        for role, text in draft.cells.items():
+            if text and cfg.is_value_column(role) and FIGURE.fullmatch(text):
+                out.setdefault(role, []).append(text)
+    return out
+
+
+def _series(draft: Draft, role: str, cfg: RepairConfig) -> list[str]:
+    """The row's other figures of the same series: columns sharing the role's name but its year."""
+    stem = YEAR_SUFFIX.sub("", role)
+    return [
+        text
+        for other, text in draft.cells.items()
+        if other != role and text and YEAR_SUFFIX.sub("", other) == stem and YEAR_SUFFIX.search(other)
+        and cfg.is_value_column(other) and FIGURE.fullmatch(text)
+    ]
+
+
+def _one_way(figures: Sequence[str]) -> bool:
+    """Whether the figures print one number of decimals (more than none), POINT_SHARE of them."""
+    return _usual_decimals(figures) > 0
+
+
+def _usual_decimals(figures: Sequence[str]) -> int:
+    """The number of decimals POINT_SHARE of the figures print (0: none, or no one way)."""
+    counts = Counter(len(m["dec"] or "") for m in map(FIGURE.fullmatch, figures) if m)
+    if sum(counts.values()) < MIN_PEERS:
+        return 0
+    places, n = counts.most_common(1)[0]
+    return places if n >= POINT_SHARE * sum(counts.values()) else 0
+
+
+def _with_point(text: str, peers: Sequence[str]) -> str:
+    """`text` with the point its peers print put back, when that brings it into their scale."""
+    places = _usual_decimals(peers)
+    digits = "".join(c for c in text if c.isdigit())
+    if not places or len(digits) <= places:
+        return ""
+    # the scale of the peers printed their way: the others may be misread themselves
+    usual = [m for m in map(FIGURE.fullmatch, peers) if m and len(m["dec"] or "") == places]
+    values = [float(m["int"].replace(",", "") + "." + m["dec"]) for m in usual]
+    # the bulk of the peers: one misread among them ("792.1" for 192.1) must not widen the scale
+    ranked = sorted(values)
+    cut = round(SCALE_PERCENTILE / 100 * (len(ranked) - 1))
+    low, high = ranked[cut] / MAGNITUDE_SPREAD, ranked[-1 - cut] * MAGNITUDE_SPREAD
+    whole, point = digits[:-places].lstrip("0") or "0", digits[-places:]
+    pointed = float(f"{whole}.{point}")
+    if low <= float(digits) <= high or not low <= pointed <= high:
+        return ""
+    return f"{whole}.{point}" + ("%" if text.endswith("%") else "")
