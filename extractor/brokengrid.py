@@ -32,8 +32,11 @@ LABEL_GAP_EM = 1.0  # words of one label stand closer than this on a line (lette
 
 
 def mended_header_cells(cells: Sequence[Box], words: Sequence[Word], anchor: Word,
-                        is_label: Callable[[str], bool]) -> list[Box] | None:
-    """The cells with those crossing the anchor's line mended; None when nothing needed mending."""
+                        is_label: Callable[[str], bool], rules_x: Sequence[float] = ()) -> list[Box] | None:
+    """The cells with those crossing the anchor's line mended; None when nothing needed mending.
+
+    `rules_x`: the x of the page's vertical rules; a cut between two labels goes on the rule
+    that stands between them (the body's stretch of it survived), else midway."""
     em = _letter_height(words)
     crossing = [c for c in cells if c.top <= anchor.ymid <= c.bottom]
     if not crossing:
@@ -41,10 +44,10 @@ def mended_header_cells(cells: Sequence[Box], words: Sequence[Word], anchor: Wor
     mended: list[Box] = []
     for cell in crossing:
         inside = [w for w in words if cell.contains(w)]
-        mended += _cut_across(_cut_under_label(cell, inside, em, is_label), inside, em, is_label)
+        mended += _cut_across(_cut_under_label(cell, inside, em, is_label), inside, em, is_label, rules_x)
     row_top = min(c.top for c in crossing)
     row_bottom = max(b.bottom for b in mended)
-    mended += _uncovered_cells(mended, cells, words, row_top, row_bottom, em, is_label)
+    mended += _uncovered_cells(mended, cells, words, (row_top, row_bottom), em, is_label, rules_x)
     if sorted(mended, key=_key) == sorted(crossing, key=_key):
         return None
     return [c for c in cells if c not in crossing] + mended
@@ -121,21 +124,23 @@ def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
     return clusters
 
 
-def _cut_across(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool]) -> list[Box]:
+def _cut_across(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool],
+                rules_x: Sequence[float]) -> list[Box]:
     """The cell cut between the labels it holds, when it holds two or more far apart."""
     words = [w for w in inside if cell.contains(w)]
     clusters = _x_clusters(words, em)
     if sum(1 for c in clusters if is_label(_text(c))) < 2:
         return [cell]
-    cuts = [(max(w.x1 for w in a) + min(w.x0 for w in b)) / 2 for a, b in itertools.pairwise(clusters)]
+    cuts = [_cut_between(max(w.x1 for w in a), min(w.x0 for w in b), rules_x) for a, b in itertools.pairwise(clusters)]
     edges = [cell.x0, *cuts, cell.x1]
     return [Box(x0, x1, cell.top, cell.bottom) for x0, x1 in itertools.pairwise(edges)]
 
 
-def _uncovered_cells(mended: Sequence[Box], cells: Sequence[Box], words: Sequence[Word], top: float,
-                     bottom: float, em: float, is_label: Callable[[str], bool]) -> list[Box]:
+def _uncovered_cells(mended: Sequence[Box], cells: Sequence[Box], words: Sequence[Word], row: tuple[float, float],
+                     em: float, is_label: Callable[[str], bool], rules_x: Sequence[float]) -> list[Box]:
     """Cells for the labels on the header row that no cell holds, each reaching to its
     neighbours (a cell's edge, or the middle of the gap to the next label)."""
+    top, bottom = row
     loose = [w for w in words if top <= w.ymid <= bottom and not any(c.contains(w) for c in mended)]
     clusters = [c for c in _x_clusters(loose, em) if is_label(_text(c))]
     if not clusters:
@@ -149,6 +154,13 @@ def _uncovered_cells(mended: Sequence[Box], cells: Sequence[Box], words: Sequenc
         right = min([table_x1, *(c.x0 for c in mended if c.x0 >= x1 - 1)])
         found.append([x0, x1, left, right])
     for a, b in itertools.pairwise(found):
-        mid = (a[1] + b[0]) / 2
+        mid = _cut_between(a[1], b[0], rules_x)
         a[3], b[2] = min(a[3], mid), max(b[2], mid)
     return [Box(min(left, x0), max(right, x1), top, bottom) for x0, x1, left, right in found]
+
+
+def _cut_between(left: float, right: float, rules_x: Sequence[float]) -> float:
+    """Where two neighbouring labels' cells meet: on the rule between them nearest the middle."""
+    middle = (left + right) / 2
+    between = [x for x in rules_x if left < x < right]
+    return min(between, key=lambda x: abs(x - middle)) if between else middle

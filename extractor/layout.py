@@ -188,7 +188,7 @@ def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -
     for word in page.words:
         if label_score(word.text, anchors) < LABEL_MATCH_MIN:
             continue
-        mended = mended_header_cells(cells, page.words, word, is_label)
+        mended = mended_header_cells(cells, page.words, word, is_label, _column_rules(page))
         if mended is None:
             continue
         index = ExtentIndex(page.words)

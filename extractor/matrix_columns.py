@@ -203,6 +203,20 @@ def place_headers(
     return out
 
 
+def strongest_headers(
+    pages: Sequence[PageContent], found: Sequence[Sequence[TableHeader]], labels: dict[str, list[str]]
+) -> list[list[TableHeader]]:
+    """Headers read from mended cells (no page's grid gave one), the fullest lent to the others.
+
+    Mending reads each page's broken rules differently; the header placing the most of the
+    family's columns apart is the surest reading of the one structure, so it is placed on every
+    page that prints its labels, and a page that does not keeps its own reading."""
+    most = max((len(h.columns) for headers in found for h in headers), default=0)
+    fullest = [[h for h in headers if len(h.columns) == most] for headers in found]
+    placed = place_headers(pages, fullest, labels)
+    return [here or list(own) for here, own in zip(placed, found, strict=True)]
+
+
 def header_on_page(page: PageContent, donor: TableHeader, labels: dict[str, list[str]]) -> TableHeader | None:
     """The donor's header laid over this page, if the page prints enough of its labels there."""
     mapping = _map_by_rules(donor, _column_rules(page))
