@@ -9,6 +9,8 @@ from it, and only where the labels say so:
 
 - a cell whose top lines hold a label, and whose lines below a gap wider than a line break
   hold none, is cut under the label (the body's first row leaked into it);
+- neighbouring cells are joined where together they read as a label better than apart (a
+  rule's fragment cut the label);
 - a cell holding two or more labels far apart is cut between them;
 - words on the anchor's line that no cell holds become cells of their own.
 
@@ -32,19 +34,23 @@ LABEL_GAP_EM = 1.0  # words of one label stand closer than this on a line (lette
 
 
 def mended_header_cells(cells: Sequence[Box], words: Sequence[Word], anchor: Word,
-                        is_label: Callable[[str], bool], rules_x: Sequence[float] = ()) -> list[Box] | None:
+                        score: Callable[[str], float], rules_x: Sequence[float] = ()) -> list[Box] | None:
     """The cells with those crossing the anchor's line mended; None when nothing needed mending.
 
-    `rules_x`: the x of the page's vertical rules; a cut between two labels goes on the rule
-    that stands between them (the body's stretch of it survived), else midway."""
+    `score`: how well a text reads as one of the family's labels (0-100). `rules_x`: the x of
+    the page's vertical rules; a cut between two labels goes on the rule that stands between
+    them (the body's stretch of it survived), else midway."""
     em = _letter_height(words)
     crossing = [c for c in cells if c.top <= anchor.ymid <= c.bottom]
     if not crossing:
         return None  # a header printed without rules: the text header's case, not a broken grid
+    def is_label(text: str) -> bool:
+        return score(text) >= LABEL_MATCH_MIN
+
+    tops = [_cut_under_label(cell, _inside(cell, words), em, is_label) for cell in crossing]
     mended: list[Box] = []
-    for cell in crossing:
-        inside = [w for w in words if cell.contains(w)]
-        mended += _cut_across(_cut_under_label(cell, inside, em, is_label), inside, em, is_label, rules_x)
+    for cell in _joined_where_a_label_was_split(tops, words, score):
+        mended += _cut_across(cell, _inside(cell, words), em, is_label, rules_x)
     row_top = min(c.top for c in crossing)
     row_bottom = max(b.bottom for b in mended)
     mended += _uncovered_cells(mended, cells, words, (row_top, row_bottom), em, is_label, rules_x)
@@ -53,9 +59,30 @@ def mended_header_cells(cells: Sequence[Box], words: Sequence[Word], anchor: Wor
     return [c for c in cells if c not in crossing] + mended
 
 
-def label_test(labels: Sequence[str]) -> Callable[[str], bool]:
-    """Whether a text reads as one of the labels, or as a year (a year group's sub-cell)."""
-    return lambda text: bool(YEAR.match(squash_label(text))) or label_score(text, labels) >= LABEL_MATCH_MIN
+def label_scorer(labels: Sequence[str]) -> Callable[[str], float]:
+    """How well a text reads as one of the labels, a year reading as one (a year group's sub-cell)."""
+    return lambda text: 100.0 if YEAR.match(squash_label(text)) else label_score(text, labels)
+
+
+def _inside(cell: Box, words: Sequence[Word]) -> list[Word]:
+    return [w for w in words if cell.contains(w)]
+
+
+def _joined_where_a_label_was_split(cells: Sequence[Box], words: Sequence[Word],
+                                    score: Callable[[str], float]) -> list[Box]:
+    """Neighbouring cells joined where a rule fragment (a speck on the scan read as a rule) cut
+    one label in two: together they read as a label better than either alone."""
+    joined: list[Box] = []
+    for cell in sorted(cells, key=lambda c: c.x0):
+        last = joined[-1] if joined else None
+        if last is not None and abs(last.x1 - cell.x0) <= 1:
+            union = Box(last.x0, cell.x1, min(last.top, cell.top), max(last.bottom, cell.bottom))
+            whole = score(_text(_inside(union, words)))
+            if whole >= LABEL_MATCH_MIN and whole > max(score(_text(_inside(b, words))) for b in (last, cell)):
+                joined[-1] = union
+                continue
+        joined.append(cell)
+    return joined
 
 
 def header_labels(header_rules: dict) -> list[str]:
@@ -115,7 +142,8 @@ def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
     """Words whose x extents lie closer than a label's gap, together (wrapped lines overlap)."""
     clusters: list[list[Word]] = []
     right = None
-    for w in sorted(words, key=lambda w: w.x0):
+    # a mark with no letter or digit (a rule's broken stretch read as "¡" or ":") bridges no gap
+    for w in sorted((w for w in words if any(ch.isalnum() for ch in w.text)), key=lambda w: w.x0):
         if right is None or w.x0 - right > LABEL_GAP_EM * em:
             clusters.append([])
             right = w.x1
@@ -127,8 +155,7 @@ def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
 def _cut_across(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool],
                 rules_x: Sequence[float]) -> list[Box]:
     """The cell cut between the labels it holds, when it holds two or more far apart."""
-    words = [w for w in inside if cell.contains(w)]
-    clusters = _x_clusters(words, em)
+    clusters = _x_clusters([w for w in inside if cell.contains(w)], em)
     if sum(1 for c in clusters if is_label(_text(c))) < 2:
         return [cell]
     cuts = [_cut_between(max(w.x1 for w in a), min(w.x0 for w in b), rules_x) for a, b in itertools.pairwise(clusters)]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from extractor.brokengrid import header_labels, label_test, mended_header_cells
+from extractor.brokengrid import header_labels, label_scorer, mended_header_cells
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Fill, PageContent, Word
@@ -184,11 +184,11 @@ def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -
     grid's own cells gave none: a scan's dropout broke the header's rules."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
-    is_label = label_test(header_labels(header_rules))
+    score = label_scorer(header_labels(header_rules))
     for word in page.words:
         if label_score(word.text, anchors) < LABEL_MATCH_MIN:
             continue
-        mended = mended_header_cells(cells, page.words, word, is_label, _column_rules(page))
+        mended = mended_header_cells(cells, page.words, word, score, _column_rules(page))
         if mended is None:
             continue
         index = ExtentIndex(page.words)
