@@ -188,3 +188,20 @@ def test_a_header_whose_rules_dropout_broke_is_read_with_its_cells_mended_from_t
     assert columns["responsible"] == (321, 375) and columns["aggregation"] == (461, 504)
     assert headers[0].box.bottom < 160  # the body's first row is not part of the header
     assert "header_cells_mended_from_text" in headers[0].assumptions
+
+
+def test_mending_joins_a_label_a_rule_fragment_cut_and_ignores_the_rules_specks() -> None:
+    from extractor.brokengrid import header_labels, label_scorer, mended_header_cells
+    from extractor.rules import load_rules
+
+    score = label_scorer(header_labels(load_rules("policy-matrix").header))
+    cells = [Box(14, 63, 106, 142), Box(63, 190, 106, 142), Box(190, 321, 106, 142), Box(321, 421, 106, 142)]
+    words = [word("Código", 24, 120), word("Objetivo", 80, 112), word("prioritario", 122, 112), word("/", 178, 112),
+             word("Linea", 160, 121), word("miento", 191, 121), word("/", 224, 121), word("Servicio", 230, 121),
+             word("/", 192, 130), word("Indicador", 198, 130),
+             word("Responsable", 323, 112), word("de", 323, 121), word("indicador", 323, 130),
+             Word(":", 384, 385, 121, 128),  # what dropout left of the rule between the two labels
+             word("Tipo", 392, 112), word("de", 392, 121), word("indicador", 392, 130)]
+    mended = mended_header_cells(cells, words, words[0], score, rules_x=[14, 63, 321, 386, 421])
+    assert mended is not None
+    assert sorted((round(c.x0), round(c.x1)) for c in mended) == [(14, 63), (63, 321), (321, 386), (386, 421)]
