@@ -29,6 +29,7 @@ from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Word
 from extractor.textheader import YEAR
 
+MENDED_HEADER = "header_cells_mended_from_text"  # the assumption rows under such a header carry
 LINE_BREAK_EM = 1.5  # lines of one cell's label stand closer than this (letter heights)
 LABEL_GAP_EM = 1.0  # words of one label stand closer than this on a line (letter heights)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from extractor.brokengrid import header_labels, label_scorer, mended_header_cells
+from extractor.brokengrid import MENDED_HEADER, header_labels, label_scorer, mended_header_cells
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Fill, PageContent, Word
@@ -200,7 +200,7 @@ def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -
                 header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share,
                                              _column_rules(page))
                 if header:
-                    header.assumptions.append("header_cells_mended_from_text")
+                    header.assumptions.append(MENDED_HEADER)
                     return [header]
     return []
 
