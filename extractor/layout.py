@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from extractor.brokengrid import MENDED_HEADER, header_labels, label_scorer, mended_header_cells
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Fill, PageContent, Word
@@ -154,8 +155,11 @@ class _HeaderCell:
     words: list[Word] = field(default_factory=list)
 
 
-def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
-    """Every table header on the page, top to bottom."""
+def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[TableHeader]:
+    """Every table header on the page, top to bottom.
+
+    `mend`: where the grid's cells give no header, try them mended by the text (a scan's
+    dropout broke the header's rules) before the text alone."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = _header_cells(page)
@@ -170,7 +174,36 @@ def find_headers(page: PageContent, rules: Rules) -> list[TableHeader]:
         header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, _column_rules(page))
         if header:
             headers.append(header)
+    if mend and not headers:
+        headers = _headers_of_mended_grid(page, rules, cells)
     return sorted(headers or _text_headers(page, rules, cells), key=lambda h: h.box.top)
+
+
+def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -> list[TableHeader]:
+    """The header read from the grid's cells mended by its text (brokengrid.py), when the
+    grid's own cells gave none: a scan's dropout broke the header's rules."""
+    header_rules = rules.header
+    anchors = header_rules.get("anchor", [])
+    score = label_scorer(header_labels(header_rules))
+    for word in page.words:
+        if label_score(word.text, anchors) < LABEL_MATCH_MIN:
+            continue
+        mended = mended_header_cells(cells, page.words, word, score, _column_rules(page))
+        if mended is None:
+            continue
+        index = ExtentIndex(page.words)
+        hcells = [_HeaderCell(box, join_cell_text(ws), ws) for box in mended for ws in [index.inside(box)]]
+        for anchor in hcells:
+            if not anchor.box.top <= word.ymid <= anchor.box.bottom:
+                continue
+            if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
+                header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share,
+                                             _column_rules(page))
+                if header:
+                    header.assumptions.append(MENDED_HEADER)
+                    return [header]
+    return []
+
 
 
 def _text_headers(page: PageContent, rules: Rules, cells: Sequence[Box]) -> list[TableHeader]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from extractor.brokengrid import MENDED_HEADER
 from extractor.geometry import Box, ExtentIndex
 from extractor.labels import LABEL_MATCH_MIN, label_score
 from extractor.layout import YEAR, TableHeader, join_cell_text
@@ -201,6 +202,24 @@ def place_headers(
                     break
         out.append(list(headers))
     return out
+
+
+def strongest_headers(
+    pages: Sequence[PageContent], found: Sequence[Sequence[TableHeader]], labels: dict[str, list[str]]
+) -> list[list[TableHeader]]:
+    """Headers read from mended cells (no page's grid gave one), the fullest lent to the others.
+
+    Mending reads each page's broken rules differently; the header placing the most of the
+    family's columns apart is the surest reading of the one structure, so it is placed on every
+    page that prints its labels, and a page that does not keeps its own reading."""
+    most = max((len(h.columns) for headers in found for h in headers), default=0)
+    fullest = [[h for h in headers if len(h.columns) == most] for headers in found]
+    placed = [[_noted(h, MENDED_HEADER) for h in headers] for headers in place_headers(pages, fullest, labels)]
+    return [here or list(own) for here, own in zip(placed, found, strict=True)]
+
+
+def _noted(header: TableHeader, note: str) -> TableHeader:
+    return header if note in header.assumptions else replace(header, assumptions=[*header.assumptions, note])
 
 
 def header_on_page(page: PageContent, donor: TableHeader, labels: dict[str, list[str]]) -> TableHeader | None:

@@ -32,7 +32,7 @@ from extractor.layout import (
     ruled_table_bottom,
     split_spans_at_codes,
 )
-from extractor.matrix_columns import agree_years, complete_headers, place_headers
+from extractor.matrix_columns import agree_years, complete_headers, place_headers, strongest_headers
 from extractor.model import (
     CellBox,
     Column,
@@ -496,7 +496,13 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     open_table = OpenTable()
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
-    found = agree_years([find_headers(page, rules) for page in pages], numbers)
+    headers = [find_headers(page, rules) for page in pages]
+    if not any(headers):
+        # Mended cells are the reading of last resort: a header the grid gave on one page is
+        # placed on the pages whose rules dropout broke (matrix_columns.py), and reads truer.
+        mended = [find_headers(page, rules, mend=True) for page in pages]
+        headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
+    found = agree_years(headers, numbers)
     found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))
     one_table = not BlockSpec.from_rules(rules)

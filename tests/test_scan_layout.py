@@ -152,3 +152,56 @@ def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups
     assert _group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
     years_gone = row[:3]  # no years under the misread cell: not a year group
     assert _group_by_order(years_gone, {0, 2}, groups, read) is None
+
+
+def broken_header_page() -> PageContent:
+    """A ruled header whose dropout erased the rule between "Código" and the name's label and,
+    over those two columns, the rule under the header: the grid gives one cell from the code's
+    label to the body's first row."""
+    xs = [14, 63, 321, 375, 421, 461, 504, 600]
+    edges = [Edge.along("v", x, 106, 220) for x in xs if x != 63] + [Edge.along("v", 63, 180, 220)]
+    edges += [Edge.along("h", y, 14, 600) for y in (106, 180, 220)] + [Edge.along("h", 142, 321, 600)]
+    edges += [Edge.along("h", 124, 504, 600), Edge.along("v", 552, 124, 220)]  # "Logros esperados" over 2 years
+    words = [word("Código", 24, 120), word("Objetivo", 80, 112), word("prioritario", 125, 112), word("/", 182, 112),
+             word("Lineamiento", 190, 112), word("/", 248, 112), word("Servicio", 80, 121), word("/", 124, 121),
+             word("Indicador", 130, 121),
+             word("Responsable", 323, 112), word("de", 323, 121), word("indicador", 323, 130),
+             word("Tipo", 377, 112), word("de", 377, 121), word("indicador", 377, 130),
+             word("Logros", 506, 112), word("esperados", 540, 112), word("2021", 510, 130), word("2022", 560, 130),
+             word("Sentido", 423, 112), word("esperado", 423, 121), word("Tipo", 463, 112), word("de", 463, 121),
+             word("agregación", 463, 130),
+             word("OP.01", 16, 160), word("Mejorar", 70, 160), word("MINSA", 323, 160), word("Ascendente", 423, 160)]
+    return PageContent(1, 842, 595, words, edges, source="ocr")
+
+
+def test_a_header_whose_rules_dropout_broke_is_read_with_its_cells_mended_from_the_text() -> None:
+    from extractor.layout import find_headers
+    from extractor.rules import load_rules
+
+    rules = load_rules("policy-matrix")
+    assert find_headers(broken_header_page(), rules) == []  # the grid alone: the code's cell holds the name's label
+    headers = find_headers(broken_header_page(), rules, mend=True)
+    assert len(headers) == 1
+    columns = {c.role: (c.x0, c.x1) for c in headers[0].columns}
+    code_x0, code_x1 = columns["code"]
+    assert code_x0 == 14 and 55 < code_x1 < 80  # cut between "Código" and "Objetivo", not at x = 321
+    assert columns["responsible"] == (321, 375) and columns["aggregation"] == (461, 504)
+    assert headers[0].box.bottom < 160  # the body's first row is not part of the header
+    assert "header_cells_mended_from_text" in headers[0].assumptions
+
+
+def test_mending_joins_a_label_a_rule_fragment_cut_and_ignores_the_rules_specks() -> None:
+    from extractor.brokengrid import header_labels, label_scorer, mended_header_cells
+    from extractor.rules import load_rules
+
+    score = label_scorer(header_labels(load_rules("policy-matrix").header))
+    cells = [Box(14, 63, 106, 142), Box(63, 190, 106, 142), Box(190, 321, 106, 142), Box(321, 421, 106, 142)]
+    words = [word("Código", 24, 120), word("Objetivo", 80, 112), word("prioritario", 122, 112), word("/", 178, 112),
+             word("Linea", 160, 121), word("miento", 191, 121), word("/", 224, 121), word("Servicio", 230, 121),
+             word("/", 192, 130), word("Indicador", 198, 130),
+             word("Responsable", 323, 112), word("de", 323, 121), word("indicador", 323, 130),
+             Word(":", 384, 385, 121, 128),  # what dropout left of the rule between the two labels
+             word("Tipo", 392, 112), word("de", 392, 121), word("indicador", 392, 130)]
+    mended = mended_header_cells(cells, words, words[0], score, rules_x=[14, 63, 321, 386, 421])
+    assert mended is not None
+    assert sorted((round(c.x0), round(c.x1)) for c in mended) == [(14, 63), (63, 321), (321, 386), (386, 421)]
