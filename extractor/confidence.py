@@ -22,7 +22,9 @@ Some findings rest on cells rather than on one printed line, and say so the same
 - a parent missing from a scan whose other rows include codes OCR left unreadable: the parent
   may be one of them;
 - a count of rows (the summary table's, the text's) that differs from the recount by no more
-  than the rows whose code, or whose counted progress, the scan left in doubt.
+  than the rows whose code, or whose counted progress, the scan left in doubt — a row of a
+  page whose scan shows no column of the counted progress at all (a binding shadow or a
+  cropped edge hid it) is blank there whatever the print says, so it is in doubt too.
 A row whose code the print did not give (read from its context or parted by the hierarchy, the
 row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
 it, is a warning that names the assumption.
@@ -158,16 +160,27 @@ class Doubt:
         return f"{subject} is counted in row order, past codes the scan left unreadable: {_listed(self.unread_codes)}"
 
     def doubtful_cells(self, level: str, field: str) -> list[str]:
-        """The level's rows whose `field` was read with low confidence, repaired, or read as no
-        value of its column at all ("e" for "27")."""
+        """The level's rows whose `field` was read with low confidence, repaired, read as no
+        value of its column at all ("e" for "27"), or not read because the scan of its page
+        shows no such column (a binding shadow or a cropped edge can hide a whole column)."""
         out = []
+        unseen = self.pages_without_column(field)
         for row in (r for r in self.rows if r.level == level):
+            if row.page in unseen and not row.get(field):
+                out.append(f"{row.code} {field} (no such column read on page {row.page})")
+                continue
             weakest = self.weakest_cell(row, [field])
             repaired = any(f.field == field for f in self.repaired.get(row.code, []))
             unread = parse_value(row.get(field)).unit == UNREADABLE
             if repaired or unread or (weakest is not None and (weakest.conf or 0) < LOW_CONFIDENCE):
                 out.append(f"{row.code} {field} {row.get(field)!r}")
         return out
+
+    def pages_without_column(self, field: str) -> set[int]:
+        """OCR'd pages none of whose rows has a cell in `field`: the page's header gave no such
+        column, so every row of the page is blank there whatever the print says."""
+        with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
+        return {r.page for r in self.rows} - with_column
 
 
 def _inputs_of(field: str) -> list[str]:

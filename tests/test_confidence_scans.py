@@ -95,3 +95,19 @@ def test_a_unit_found_by_its_number_is_in_doubt_past_unreadable_codes() -> None:
     flagged = flag_doubtful([claim, _grammar("LN paa")], pages)[0]
     assert flagged.severity == "warning" and "S.21 is counted in row order" in flagged.message
     assert LOW_CONFIDENCE_NOTE in flagged.message
+
+
+def test_a_count_is_in_doubt_when_the_scan_shows_no_column_of_the_counted_progress() -> None:
+    """scan41: a binding shadow hid the progress column of the matrix page, so every row reads
+    blank there and the summary table's "≥ 95%: 20" recounts as 0 — the print is not at fault."""
+    message = f"Summary table, Indicadores de servicios / ≥ 95%: printed 2; {recount_text('ISS', 2025)} 0"
+    count = Finding("summary_count_mismatch", "error", message, "", "Indicadores de servicios.high_95", "2", "0", 1)
+    other = {"obtained_2025": [CellBox(MATRIX, 650, 300, 690, 310)]}
+    hidden = [Row(f"ISS.01.01.0{n}.01", "ISS", "SS", {}, page=MATRIX, boxes=other) for n in (1, 2)]
+    pages = [_page(1, []), _page(MATRIX, [])]
+    (flagged,) = flag_doubtful([count], pages, hidden)
+    assert flagged.severity == "warning" and "no such column read on page 2" in flagged.message
+    blank = {**other, "progress_2025": [CellBox(MATRIX, 690, 300, 740, 310)]}
+    shown = [replace(r, boxes=blank) for r in hidden]
+    assert flag_doubtful([count], pages, shown) == [count], "the column was read and is blank: a sure count"
+    assert flag_doubtful([count], [_page(1, [], "text"), _page(MATRIX, [], "text")], hidden) == [count]
