@@ -177,6 +177,19 @@ def test_letter_balance_tells_upright_print_from_upside_down(table: tuple[list[C
     assert letter_balance(np.full((400, 300), 255, np.uint8), DPI) == 0.0, "no print: no evidence"
 
 
+@pytest.mark.parametrize("quarters", [0, 1, 2, 3])
+def test_the_letters_shape_tells_the_rotation_without_tesseract(
+    table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch, quarters: int
+) -> None:
+    from extractor.ocr import rotation
+
+    _, vector = table
+    image = ocr.turn(ocr.render_page(scan(vector, vector.with_name("letters.pdf")), 0, DPI), 90 * quarters)
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: pytest.fail("OSD ran"))
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == (360 - 90 * quarters) % 360
+    assert rotation.rotation_by_letters(np.full((400, 300), 255, np.uint8), DPI) is None, "no print: no evidence"
+
+
 def test_a_clear_letter_balance_spares_the_confidence_vote(
     table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
