@@ -167,6 +167,53 @@ def test_find_grid_recovers_the_rules(table: tuple[list[Cell], Path]) -> None:
     assert len(table_cells(edges)) == len(cells)
 
 
+def test_letter_balance_tells_upright_print_from_upside_down(table: tuple[list[Cell], Path]) -> None:
+    from extractor.ocr.rotation import SURE_LETTER_BALANCE, letter_balance
+
+    _, vector = table
+    image = ocr.render_page(scan(vector, vector.with_name("balance.pdf")), 0, DPI)
+    assert letter_balance(image, DPI) >= SURE_LETTER_BALANCE
+    assert letter_balance(ocr.turn(image, 180), DPI) <= -SURE_LETTER_BALANCE
+    assert letter_balance(np.full((400, 300), 255, np.uint8), DPI) == 0.0, "no print: no evidence"
+
+
+@pytest.mark.parametrize("quarters", [0, 1, 2, 3])
+def test_the_letters_shape_tells_the_rotation_without_tesseract(
+    table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch, quarters: int
+) -> None:
+    from extractor.ocr import rotation
+
+    _, vector = table
+    image = ocr.turn(ocr.render_page(scan(vector, vector.with_name("letters.pdf")), 0, DPI), 90 * quarters)
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: pytest.fail("OSD ran"))
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == (360 - 90 * quarters) % 360
+    assert rotation.rotation_by_letters(np.full((400, 300), 255, np.uint8), DPI) is None, "no print: no evidence"
+
+
+def test_a_clear_letter_balance_spares_the_confidence_vote(
+    table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractor.ocr import rotation
+
+    _, vector = table
+    image = ocr.render_page(scan(vector, vector.with_name("vote.pdf")), 0, DPI)
+    votes: list[int] = []
+
+    def vote(images: list[np.ndarray], **kwargs: object) -> list[list[OcrWord]]:
+        votes.append(len(images))
+        return [[OcrWord("upright", 0, 9, 0, 3, 90.0)], [OcrWord("flipped", 0, 9, 0, 3, 20.0)]]
+
+    monkeypatch.setattr(rotation, "tesseract_each", vote)
+    assert rotation._rotation_by_confidence(image, prior=180, dpi=DPI) == 0, "the letters overrule /Rotate"
+    assert rotation._rotation_by_confidence(ocr.turn(image, 180), prior=0, dpi=DPI) == 180
+    assert votes == []
+    # big type only (no letter-sized marks): the letters say nothing, the vote decides
+    blocks = np.full((600, 400), 255, np.uint8)
+    blocks[100:300, 50:350] = 0
+    assert rotation._rotation_by_confidence(blocks, prior=0, dpi=DPI) == 0
+    assert votes == [2]
+
+
 def test_title_letters_are_not_rules() -> None:
     # The strokes of a big thin title are as tall and thin as a row's rule; an underline touches
     # them. Only the underline (long on its own) is a rule.
@@ -242,6 +289,21 @@ def test_detect_rotation_on_the_real_scan() -> None:
     scan = real_pdf(SCAN)
     rotations = [ocr.detect_rotation(ocr.render_page(scan, i, DPI)) for i in range(12)]
     assert rotations == [0, 180] * 6
+
+
+@pytest.mark.slow
+def test_letter_balance_never_contradicts_the_real_scan() -> None:
+    from extractor.ocr.rotation import SURE_LETTER_BALANCE, letter_balance
+
+    scan = real_pdf(SCAN)
+    sure = 0
+    for index, upright in enumerate([0, 180] * 6):
+        image = ocr.render_page(scan, index, DPI)
+        right = letter_balance(ocr.turn(image, upright), DPI)
+        wrong = letter_balance(ocr.turn(image, upright + 180), DPI)
+        assert right > -SURE_LETTER_BALANCE and wrong < SURE_LETTER_BALANCE, index
+        sure += right >= SURE_LETTER_BALANCE and wrong <= -SURE_LETTER_BALANCE
+    assert sure >= 10, "the title page may leave it unsure, the text pages do not"
 
 
 @pytest.mark.slow

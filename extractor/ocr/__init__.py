@@ -153,7 +153,7 @@ def ocr_page(
         return PageContent(page_index + 1, page_width_pt, page_height_pt, [], [], source="ocr")
     # uneven light and binding shadow are evened out before anything reads the page
     image, dpi = flatten_light(raster.image, raster.dpi), raster.dpi
-    rotation = detect_rotation(image, prior=stored_rotation)
+    rotation = detect_rotation(image, prior=stored_rotation, dpi=dpi)
     image = turn(image, rotation)
     skew = estimate_skew(image)
     frame = scan_frame(image.shape, skew)
