@@ -20,7 +20,7 @@ from extractor.raster import Raster, render_gray
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 MAX_SKEW_DEG = 5.0
 LIGHT_STEP_PT = 4.0  # the paper's brightness is measured on a grid this coarse
-LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): the paper is the brightest thing within
+LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): print and shading narrower than this are not paper
 LIGHT_BLUR = 1.0  # smoothing of the paper's brightness, in LIGHT_STEP_PT cells: a shadow changes within a few
 UNEVEN_LIGHT = 25  # grey levels between the darkest and brightest paper that make a page unevenly lit
 MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
