@@ -120,7 +120,12 @@ def _paper_of(small: np.ndarray, window: int) -> np.ndarray:
     half = window // 2
     padded = cv2.copyMakeBorder(small, half, half, half, half, cv2.BORDER_REPLICATE)
     closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, np.ones((window, window), np.uint8))
-    return cv2.GaussianBlur(closed, (0, 0), LIGHT_BLUR)[half:-half, half:-half]
+    closed = cv2.GaussianBlur(closed, (0, 0), LIGHT_BLUR)[half:-half, half:-half]
+    # where the light changes gently both agree; the brightest paper, smoothed wide, is kept
+    # there: it is steadier on dense print (the closing alone lost two rows of a lamp-lit scan)
+    brightest = cv2.GaussianBlur(cv2.dilate(small, np.ones((window, window), np.uint8)), (0, 0), window / 2)
+    steep = brightest.astype(np.int16) - closed.astype(np.int16) > UNEVEN_LIGHT
+    return np.where(steep, closed, brightest)
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
