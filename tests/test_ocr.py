@@ -501,3 +501,39 @@ def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: py
     words = read.ocr_boxes(image, boxes, upscale=2.0, lang="spa")
     assert (2, True) in calls and (1, True) not in calls
     assert [[w.text for w in found] for found in words] == [["57.4%"], ["1,084"]]
+
+
+def _shadowed_table(dpi: int, strength: float) -> np.ndarray:
+    """A ruled table whose first column lies in a binding shadow: the paper darkens towards the
+    left edge as exp(-x / reach), down by 170 × strength grey levels at the edge (as a book's
+    spine casts it), with text in every cell."""
+    width, height = 1600, 900
+    pil = Image.new("L", (width, height), 235)
+    draw = ImageDraw.Draw(pil)
+    font = ImageFont.truetype(str(FONT), 28)
+    columns, rows = [56, 300, 700, 1100, 1500], list(range(100, 861, 76))
+    for x in columns:
+        draw.line((x, rows[0], x, rows[-1]), fill=20, width=3)
+    for y in rows:
+        draw.line((columns[0], y, columns[-1], y), fill=20, width=3)
+    for top in rows[:-1]:
+        for left in columns[:-1]:
+            draw.text((left + 12, top + 20), "SS.01.02", font=font, fill=20)
+    reach = 25 / 25.4 * dpi * strength
+    dark = 170 * strength * np.exp(-np.arange(width, dtype=np.float32) / (reach / 3))
+    return np.clip(np.array(pil, np.float32) - dark[None, :], 0, 255).astype(np.uint8)
+
+
+def test_a_rule_in_a_binding_shadow_is_found_after_the_light_is_evened() -> None:
+    # The paper a few millimetres into a steep binding shadow is 60-80 grey levels darker than
+    # half a window further in. Taken for as bright as that, it stayed dark after the division:
+    # the shadow and the first column's rule became one wide blob, no rule, and the code column
+    # was read as loose page text (salud-2025-scan58: 78% of the codes lost).
+    dpi = 292
+    image = ocr.flatten_light(_shadowed_table(dpi, 0.93), dpi)
+    paper = image[130:160, 62:70]  # inside the first column, left of its text, right of the rule
+    assert float(np.median(paper)) > 200
+    verticals = [e for e in ocr.find_grid(image, dpi=dpi) if e.orientation == "v"]
+    first = min(verticals, key=lambda e: e.x0)
+    assert abs(first.x0 - 56 * 72 / dpi) < 1.5
+    assert first.bottom - first.top > 0.9 * (860 - 100) * 72 / dpi

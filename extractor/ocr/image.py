@@ -20,7 +20,8 @@ from extractor.raster import Raster, render_gray
 DEFAULT_DPI = 200  # what the scans we see are made at; 6–7 pt text is ~13 px high
 MAX_SKEW_DEG = 5.0
 LIGHT_STEP_PT = 4.0  # the paper's brightness is measured on a grid this coarse
-LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): the paper is the brightest thing within
+LIGHT_WINDOW_PT = 60.0  # wider than a shaded header (~40 pt): print and shading narrower than this are not paper
+LIGHT_BLUR = 1.0  # smoothing of the paper's brightness, in LIGHT_STEP_PT cells: a shadow changes within a few
 UNEVEN_LIGHT = 25  # grey levels between the darkest and brightest paper that make a page unevenly lit
 MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
 FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size leaves only fills
@@ -92,20 +93,39 @@ def flatten_light(image: np.ndarray, dpi: int) -> np.ndarray:
     A lamp brighter at one end, or the shadow of a binding, darkens the paper by 60-170 grey
     levels over a few centimetres; one threshold for the page then takes the dark end for ink
     (a black band that buries the first column) or loses faint rules at the bright end. The
-    paper is the brightest thing within LIGHT_WINDOW_PT (wider than any shaded header or row,
-    so shading stays), smoothed; pages lit evenly are returned as they are.
+    paper is the page closed over LIGHT_WINDOW_PT (wider than any shaded header or row, so
+    shading stays; see `_paper_of`); pages lit evenly are returned as they are.
     """
     shrink = max(1, px(LIGHT_STEP_PT, dpi))
     small = cv2.resize(image, (max(1, image.shape[1] // shrink), max(1, image.shape[0] // shrink)),
                        interpolation=cv2.INTER_AREA)
     window = max(3, round(LIGHT_WINDOW_PT / LIGHT_STEP_PT) | 1)
-    paper = cv2.dilate(small, np.ones((window, window), np.uint8))
-    paper = cv2.GaussianBlur(paper, (0, 0), window / 2)
+    paper = _paper_of(small, window)
     if int(np.percentile(paper, 98)) - int(np.percentile(paper, 2)) < UNEVEN_LIGHT:
         return image
     paper = cv2.resize(paper, image.shape[::-1], interpolation=cv2.INTER_LINEAR).astype(np.float32)
     level = float(np.percentile(paper, 95))
     return np.clip(image.astype(np.float32) * (level / np.maximum(paper, 1)), 0, 255).astype(np.uint8)
+
+
+def _paper_of(small: np.ndarray, window: int) -> np.ndarray:
+    """The paper's brightness under `small` (the page shrunk): a closing `window` wide fills the
+    print, rules and shaded cells narrower than it, and follows any steady change of light.
+
+    A dilation alone (the brightest paper within the window) took the paper half a window into a
+    binding shadow for as bright as the paper beyond it: the shadowed column stayed 60 grey
+    levels dark and its rule merged with the shadow. The page is padded with its own edge so
+    the closing follows the shadow into the edge as well.
+    """
+    half = window // 2
+    padded = cv2.copyMakeBorder(small, half, half, half, half, cv2.BORDER_REPLICATE)
+    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, np.ones((window, window), np.uint8))
+    closed = cv2.GaussianBlur(closed, (0, 0), LIGHT_BLUR)[half:-half, half:-half]
+    # where the light changes gently both agree; the brightest paper, smoothed wide, is kept
+    # there: it is steadier on dense print (the closing alone lost two rows of a lamp-lit scan)
+    brightest = cv2.GaussianBlur(cv2.dilate(small, np.ones((window, window), np.uint8)), (0, 0), window / 2)
+    steep = brightest.astype(np.int16) - closed.astype(np.int16) > UNEVEN_LIGHT
+    return np.where(steep, closed, brightest)
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
