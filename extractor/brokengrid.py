@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from extractor.geometry import Box
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
@@ -109,17 +109,23 @@ def _text(words: Sequence[Word]) -> str:
     return " ".join(w.text for w in ordered)
 
 
+def _gap_runs(words: Iterable[Word], start: Callable[[Word], float], end: Callable[[Word], float],
+              gap: float) -> list[list[Word]]:
+    """The words along one axis in runs: a run ends where a gap wider than `gap` opens."""
+    runs: list[list[Word]] = []
+    reach = 0.0
+    for w in sorted(words, key=start):
+        if not runs or start(w) - reach > gap:
+            runs.append([])
+            reach = end(w)
+        runs[-1].append(w)
+        reach = max(reach, end(w))
+    return runs
+
+
 def _line_groups(words: Sequence[Word], em: float) -> list[list[Word]]:
     """The cell's words in vertical runs: a run ends where a gap wider than a line break opens."""
-    groups: list[list[Word]] = []
-    bottom = None
-    for w in sorted(words, key=lambda w: w.top):
-        if bottom is None or w.top - bottom > LINE_BREAK_EM * em:
-            groups.append([])
-            bottom = w.bottom
-        groups[-1].append(w)
-        bottom = max(bottom, w.bottom)
-    return groups
+    return _gap_runs(words, lambda w: w.top, lambda w: w.bottom, LINE_BREAK_EM * em)
 
 
 def _cut_under_label(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool]) -> Box:
@@ -141,16 +147,9 @@ def _holds_label(words: Sequence[Word], em: float, is_label: Callable[[str], boo
 
 def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
     """Words whose x extents lie closer than a label's gap, together (wrapped lines overlap)."""
-    clusters: list[list[Word]] = []
-    right = None
     # a mark with no letter or digit (a rule's broken stretch read as "¡" or ":") bridges no gap
-    for w in sorted((w for w in words if any(ch.isalnum() for ch in w.text)), key=lambda w: w.x0):
-        if right is None or w.x0 - right > LABEL_GAP_EM * em:
-            clusters.append([])
-            right = w.x1
-        clusters[-1].append(w)
-        right = max(right, w.x1)
-    return clusters
+    marked = (w for w in words if any(ch.isalnum() for ch in w.text))
+    return _gap_runs(marked, lambda w: w.x0, lambda w: w.x1, LABEL_GAP_EM * em)
 
 
 def _cut_across(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool],

@@ -50,8 +50,11 @@ def restore_from_context(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     """Give a row whose code the print lost the one code its context allows, if exactly one."""
     if not cfg.shapes:
         return
-    while any([_restore_run(run, drafts, cfg) for run in list(lost_runs(drafts, cfg))]):
-        pass  # a restored code anchors the runs next to it
+    restored = True
+    while restored:  # a restored code anchors the runs next to it: look at them again
+        restored = False
+        for run in list(lost_runs(drafts, cfg)):
+            restored = _restore_run(run, drafts, cfg) or restored
 
 
 def lost_runs(drafts: Sequence[Draft], cfg: RepairConfig) -> Iterator[LostRun]:
