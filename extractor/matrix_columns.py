@@ -288,14 +288,16 @@ def agree_years(found: Sequence[Sequence[TableHeader]], numbers: Sequence[int]) 
     one role, or a column no other page has, and its cells are lost or glued to the next
     column's. A group's years run on one by one, so one year that repeats or steps back in a
     run of three or more is read from its neighbours, and so is a year at a run's end that jumps
-    further than one skipped year ("2021 … 2024 2028"); a group's lone year that no other group
-    prints is the last year they print when the two differ in one digit (progress printed for
-    the report's year); a year the other pages' headers print at that place wins by
-    their vote, a tie going to the year the header's other groups print.
+    further than one skipped year ("2021 … 2024 2028"); a year the other pages' headers print at
+    that place wins by their vote, a tie going to the year the header's other groups print; then
+    a group's lone year that no other group prints is the last year they print when the two
+    differ in one digit (progress printed for the report's year; every page misread it alike).
     """
-    runs = [[_lone_year_read(_years_run_on(_end_year_run_on(h))) for h in headers] for headers in found]
+    runs = [[_years_run_on(_end_year_run_on(h)) for h in headers] for headers in found]
     donors = [(n, h) for n, headers in zip(numbers, runs, strict=True) for h in headers]
-    return [[_years_voted(h, n, donors) for h in headers] for n, headers in zip(numbers, runs, strict=True)]
+    # the other pages' vote first: a lone year is guessed from its own header only when they agree with it
+    return [[_lone_year_read(_years_voted(h, n, donors)) for h in headers]
+            for n, headers in zip(numbers, runs, strict=True)]
 
 
 def _year_of(role: str) -> tuple[str, int] | None:
