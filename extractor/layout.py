@@ -416,16 +416,20 @@ def _column_rules(page: PageContent) -> list[float]:
 
 def _header_from_anchor(
     anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict, min_share: float,
-    rules_x: Sequence[float] = (),
+    rules_x: Sequence[float] = (), code_by_content: bool = False,
 ) -> TableHeader | None:
+    """The header whose row holds `anchor`. `code_by_content`: the anchor is the code column's
+    cell because the body's codes stand under it, whatever its text reads (codeheader.py)."""
     row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
-    row = [c for c in cells if c.text and row_top <= c.box.ymid <= row_bottom and c.box.x1 > anchor.box.x0 - 1]
+    row = [c for c in cells if (c.text or c is anchor) and row_top <= c.box.ymid <= row_bottom
+           and c.box.x1 > anchor.box.x0 - 1]
     row = _innermost(row)
     columns: list[Column] = []
     years: dict[str, list[int]] = {}
     used: set[int] = set()
     for i, cell in enumerate(row):
-        role = _single_column_role(cell.text, header_rules.get("columns", {}))
+        by_content = code_by_content and cell is anchor
+        role = "code" if by_content else _single_column_role(cell.text, header_rules.get("columns", {}))
         if role:
             columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
             used.add(i)

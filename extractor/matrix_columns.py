@@ -287,12 +287,17 @@ def agree_years(found: Sequence[Sequence[TableHeader]], numbers: Sequence[int]) 
     A year misread in one header cell ("2022" for 2021, "2028" for 2025) makes two columns of
     one role, or a column no other page has, and its cells are lost or glued to the next
     column's. A group's years run on one by one, so one year that repeats or steps back in a
-    run of three or more is read from its neighbours; a year the other pages' headers print at that place wins by
-    their vote, a tie going to the year the header's other groups print.
+    run of three or more is read from its neighbours, and so is a year at a run's end that jumps
+    further than one skipped year ("2021 … 2024 2028"); a year the other pages' headers print at
+    that place wins by their vote, a tie going to the year the header's other groups print; then
+    a group's lone year that no other group prints is the last year they print when the two
+    differ in one digit (progress printed for the report's year; every page misread it alike).
     """
-    runs = [[_years_run_on(h) for h in headers] for headers in found]
+    runs = [[_years_run_on(_end_year_run_on(h)) for h in headers] for headers in found]
     donors = [(n, h) for n, headers in zip(numbers, runs, strict=True) for h in headers]
-    return [[_years_voted(h, n, donors) for h in headers] for n, headers in zip(numbers, runs, strict=True)]
+    # the other pages' vote first: a lone year is guessed from its own header only when they agree with it
+    return [[_lone_year_read(_years_voted(h, n, donors)) for h in headers]
+            for n, headers in zip(numbers, runs, strict=True)]
 
 
 def _year_of(role: str) -> tuple[str, int] | None:
@@ -312,6 +317,48 @@ def _years_run_on(header: TableHeader) -> TableHeader:
         if starts.count(start) >= len(group) - 1 and starts.count(start) < len(group):
             renamed |= {i: f"{stem}_{start + k}" for k, (i, year) in enumerate(group) if year != start + k}
     return _renamed(header, renamed, "years of the group run on") if renamed else header
+
+
+MAX_YEAR_SKIP = 2  # years in order may skip one (2019, 2020, 2021, 2023); a longer jump is a misread
+
+
+def _end_year_run_on(header: TableHeader) -> TableHeader:
+    """A group's last (or first) year read from the run of three or more before (after) it when it
+    jumps past it by more than one skipped year: bold print fattened "2025" into "2028"."""
+    renamed: dict[int, str] = {}
+    for stem, group in _year_groups(header).items():
+        if len(group) < 4:
+            continue
+        steps = [b[1] - a[1] for a, b in itertools.pairwise(group)]
+        if all(s == 1 for s in steps[:-1]) and steps[-1] > MAX_YEAR_SKIP:
+            renamed[group[-1][0]] = f"{stem}_{group[-2][1] + 1}"
+        elif all(s == 1 for s in steps[1:]) and steps[0] > MAX_YEAR_SKIP:
+            renamed[group[0][0]] = f"{stem}_{group[1][1] - 1}"
+    return _renamed(header, renamed, "years of the group run on") if renamed else header
+
+
+def _lone_year_read(header: TableHeader) -> TableHeader:
+    """A group printing one year that no other group prints, read as the last year the others
+    print when the two differ in one digit only (a year group of the report's year)."""
+    groups = _year_groups(header)
+    renamed: dict[int, str] = {}
+    for stem, group in groups.items():
+        others = sorted({y for s, g in groups.items() if s != stem for _, y in g})
+        if len(group) != 1 or not others or group[0][1] in others:
+            continue
+        last = str(others[-1])
+        if sum(a != b for a, b in zip(str(group[0][1]), last, strict=True)) == 1:
+            renamed[group[0][0]] = f"{stem}_{last}"
+    return _renamed(header, renamed, "the year the other groups end with") if renamed else header
+
+
+def _year_groups(header: TableHeader) -> dict[str, list[tuple[int, int]]]:
+    """Each year group's (column index, year), in column order."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for i, c in enumerate(header.columns):
+        if (y := _year_of(c.role)) is not None:
+            groups.setdefault(y[0], []).append((i, y[1]))
+    return groups
 
 
 def _years_voted(header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]]) -> TableHeader:

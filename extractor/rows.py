@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.codeheader import headers_over_codes, lent_over_codes
 from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
 from extractor.glued import split_glued_words
@@ -502,6 +503,9 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
         # placed on the pages whose rules dropout broke (matrix_columns.py), and reads truer.
         mended = [find_headers(page, rules, mend=True) for page in pages]
         headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
+    if not any(headers):
+        # no cell read the anchor label on any page: the header over the body's codes
+        headers = lent_over_codes(pages, [headers_over_codes(page, rules) for page in pages], rules)
     found = agree_years(headers, numbers)
     found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))

@@ -23,7 +23,9 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   for tesseract from the measured height of its letters: small print to ~19 px letters (6–7 pt
   at 200 dpi, 2×), body text to ~11.5 px (0.75× at 200 dpi: read as well as at 2× and in less
   than half the time). A narrative page costs ~3.5 s, a matrix ~6 s.
-- Uneven light and the shadow of a binding are divided out first (`image.flatten_light`).
+- Uneven light and the shadow of a binding are divided out first (`image.flatten_light`); areas
+  of solid ink (a grey fill or a shadow a photocopy burnt black) are inverted after the deskew
+  (`image.invert_solid_fills`), or the rules joined to them are lost with them.
 - Rules broken by worn toner or a faint patch are mended: pieces whose facing ends no crossing
   rule closes are one rule (`grid.bridge_broken_lines`).
 - Where a piece of a rule is lost, the rules still close a wide cell over the small ones the
@@ -85,6 +87,7 @@ from extractor.ocr.image import (
     flatten_light,
     ink_box,
     ink_mask,
+    invert_solid_fills,
     render,
     render_page,
     scan_frame,
@@ -157,7 +160,7 @@ def ocr_page(
     image = turn(image, rotation)
     skew = estimate_skew(image)
     frame = scan_frame(image.shape, skew)
-    image = deskew(image, skew)
+    image = invert_solid_fills(deskew(image, skew), dpi)
     edges = find_grid(image, dpi=dpi, frame=frame)
     words = ocr_words(image, dpi=dpi, grid=edges)
     width, height = _upright_size(image, page_width_pt, page_height_pt)

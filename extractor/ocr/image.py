@@ -27,6 +27,7 @@ MIN_INK_PX = 8  # fewer dark pixels than this in a cell is dust, not text
 FILL_TEXT_PT = 2.0  # wider than any text stroke or rule: a closing this size leaves only fills
 DUST_PT = 1.2  # a speck of ink at most this wide (and high) that stands apart is dust
 DUST_CLEARANCE_PT = 2.0  # …apart: no other ink this near; a decimal point sits ~1.4 pt from its digits
+SOLID_FILL_PT = 8.0  # ink solid across this much both ways is a fill gone black, not a stroke (bold ≤ ~1.5 pt)
 DUST_CONTRAST = 45  # grey levels below the local background that make a mark (paper noise: ±15)
 
 
@@ -126,6 +127,29 @@ def _paper_of(small: np.ndarray, window: int) -> np.ndarray:
     brightest = cv2.GaussianBlur(cv2.dilate(small, np.ones((window, window), np.uint8)), (0, 0), window / 2)
     steep = brightest.astype(np.int16) - closed.astype(np.int16) > UNEVEN_LIGHT
     return np.where(steep, closed, brightest)
+
+
+def invert_solid_fills(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The page with its areas of solid ink inverted: a grey header fill a photocopy thresholded to
+    black (its dark text gone with it, or its white text left as holes), a binding shadow burnt
+    black.
+
+    Solid over SOLID_FILL_PT both ways, far thicker than any stroke of text or rule, such an area
+    swallows the rules that run into it: the grid finder takes a column rule joined to it for one
+    thick blob and drops it, and tesseract reads its dither as words ("RRE aa EE SEA"). Inverted,
+    a blacked-out fill is paper, white text on it is black text, and the rules leaving it stand
+    alone. The holes white letters leave are taken into the area (a closing as wide), so they
+    turn black with it.
+    """
+    size = px(SOLID_FILL_PT, dpi)
+    kernel = np.ones((size, size), np.uint8)
+    solid = cv2.morphologyEx(ink_mask(image).astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    if not solid.any():
+        return image
+    area = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, kernel).astype(bool)
+    out = image.copy()
+    out[area] = 255 - image[area]
+    return out
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
