@@ -29,9 +29,8 @@ from extractor.layout import (
     _HeaderCell,
     join_cell_text,
 )
-from extractor.matrix_columns import _column_rules as column_rules_x
-from extractor.matrix_columns import _map_by_rules as map_by_rules
-from extractor.matrix_columns import _vertical_shift as vertical_shift
+from extractor.matrix_columns import column_rule_xs as column_rules_x
+from extractor.matrix_columns import map_by_rules, vertical_shift
 from extractor.model import Column, PageContent, Word
 from extractor.rules import Rules
 

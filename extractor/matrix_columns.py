@@ -224,8 +224,8 @@ def _noted(header: TableHeader, note: str) -> TableHeader:
 
 def header_on_page(page: PageContent, donor: TableHeader, labels: dict[str, list[str]]) -> TableHeader | None:
     """The donor's header laid over this page, if the page prints enough of its labels there."""
-    mapping = _map_by_rules(donor, _column_rules(page))
-    dy = _vertical_shift(page, donor, mapping)
+    mapping = map_by_rules(donor, column_rule_xs(page))
+    dy = vertical_shift(page, donor, mapping)
     top, bottom = donor.box.top + dy, donor.box.bottom + dy
     columns = [Column(c.role, mapping(c.x0), mapping(c.x1), c.label) for c in donor.columns]
     index = ExtentIndex(page.words)
@@ -245,11 +245,11 @@ def _label_printed(column: Column, text: str, labels: dict[str, list[str]]) -> b
     return label_score(text, [*labels.get(column.role, []), column.label]) >= LABEL_MATCH_MIN
 
 
-def _column_rules(page: PageContent) -> np.ndarray:
+def column_rule_xs(page: PageContent) -> np.ndarray:
     return np.array([e.x0 for e in page.edges if e.orientation == "v" and e.bottom - e.top >= MIN_RULE_PT])
 
 
-def _map_by_rules(donor: TableHeader, rules_x: np.ndarray) -> XMap:
+def map_by_rules(donor: TableHeader, rules_x: np.ndarray) -> XMap:
     """The donor's column borders moved onto this page's column rules: the shift that rules the
     most of them, refined on those; no shift when the page is not ruled so."""
     borders = np.array(sorted({c.x0 for c in donor.columns} | {c.x1 for c in donor.columns}))
@@ -269,7 +269,7 @@ def _map_by_rules(donor: TableHeader, rules_x: np.ndarray) -> XMap:
     return _least_squares(pairs)
 
 
-def _vertical_shift(page: PageContent, donor: TableHeader, mapping: XMap) -> float:
+def vertical_shift(page: PageContent, donor: TableHeader, mapping: XMap) -> float:
     """How much lower this page's table starts: its top rule against the donor header's top."""
     x0, x1 = mapping(donor.box.x0), mapping(donor.box.x1)
     tops = [e.top - donor.box.top for e in page.edges
