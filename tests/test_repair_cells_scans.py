@@ -1,0 +1,74 @@
+"""Cells of bitonal and small-print scans nobody tuned for (issue 8, branch cellfix): label cells
+read as the column's labels, figures read by their column's format. Made-up rows; each misread
+is one the seeded scan variants of salud-2025 and trata-2024 gave."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractor import repair as rp
+from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.repair.labels import nearest_label
+from extractor.rules import load_rules
+
+ROLES = ["code", "name", "responsible", "indicator_type", "direction", "aggregation", "baseline_year",
+         "baseline_value", "expected_2021", "expected_2022", "obtained_2021", "obtained_2022", "progress_2022"]
+
+
+def _indicators(cells: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
+    """One indicator row per dict, under one objective, on page 1 (read by OCR or from a text layer)."""
+    raws = [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": "OP.01", "name": "Mejorar el acceso"})]
+    raws += [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": f"IOP.01.{i + 1:02d}",
+                                                            "name": "Porcentaje de hogares"} | c)
+             for i, c in enumerate(cells)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return rows[1:]
+
+
+def _labelled(role: str, printed: list[str], *, ocr: bool = True) -> list[str]:
+    return [r.get(role) for r in _indicators([{role: p} for p in printed], ocr=ocr)]
+
+
+def test_a_label_cell_misread_is_the_label_its_column_prints_over_and_over() -> None:
+    printed = ["Cobertura", "Cobertura", "Calidad", "Calidad", "Cobartura", "Co!.ertura", "-Calidad", "Cobe tura"]
+    assert _labelled("indicator_type", printed) == ["Cobertura"] * 2 + ["Calidad"] * 2 + [
+        "Cobertura", "Cobertura", "Calidad", "Cobertura"]
+    rows = _indicators([{"aggregation": a} for a in ["no acumulado", "no acumulado", "acumulado", "acumulado",
+                                                      "o acumulado", "no acumulado."]])
+    assert [r.get("aggregation") for r in rows[-2:]] == ["no acumulado", "no acumulado"]
+    assert "ocr_label:o acumulado->no acumulado" in rows[-2].repairs, "the repair is listed on its row"
+    assert _labelled("indicator_type", printed, ocr=False)[4] == "Cobartura", "a text layer is what was typed"
+
+
+def test_a_label_cell_that_may_be_two_labels_or_names_another_stays_as_read() -> None:
+    # "umulado" is a piece of "acumulado" and of "no acumulado" alike
+    aggregation = ["no acumulado", "no acumulado", "acumulado", "acumulado", "umulado"]
+    assert _labelled("aggregation", aggregation)[-1] == "umulado"
+    # a body printed once ("Gobiernos Locales") is no misread of the one printed over and over
+    bodies = ["Gobiernos Regionales", "Gobiernos Regionales", "Gobiernos Locales", "Locales del sector"]
+    assert _labelled("responsible", bodies)[2] == "Gobiernos Locales"
+    # an acronym one letter from another is another body: only marks and case may differ
+    acronyms = ["INEI", "INEI", "INEN", "INEI.", "Inei"]
+    assert _labelled("responsible", acronyms)[2:] == ["INEN", "INEI", "INEI"]
+
+
+def test_nearest_label_needs_a_clear_winner_within_a_third_of_its_letters() -> None:
+    labels = ["ascendente", "descendente"]
+    assert nearest_label("ascendernie", labels) == "ascendente"
+    assert nearest_label("e Le", labels) == ""
+    assert nearest_label("scendente", labels) == "", "as near to both: no winner"
+
+
+def test_a_progress_computed_with_a_label_read_this_way_is_a_warning_that_names_it() -> None:
+    page = PageContent(2, 842.0, 595.0, [], source="ocr")
+    mismatch = Finding("progress_mismatch", "error", "…", "IOP.01.01", "progress_2025", "91.9", "11.3", page=2)
+    label = Finding("repair", "info", "ocr_label: 'ascendernie' -> 'ascendente'", "IOP.01.01", "direction",
+                    "ascendernie", "ascendente", 2)
+    body = Finding("repair", "info", "ocr_label: 'MRE.' -> 'MRE'", "IOP.01.02", "responsible", "MRE.", "MRE", 2)
+    other = replace(mismatch, code="IOP.01.02")
+    flagged, kept = flag_doubtful([mismatch, other, label, body], [page])[:2]
+    assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
+    assert "'ascendernie'" in flagged.message
+    assert kept == other, "a responsible body read as a label takes no part in the arithmetic"
