@@ -72,3 +72,30 @@ def test_a_progress_computed_with_a_label_read_this_way_is_a_warning_that_names_
     assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
     assert "'ascendernie'" in flagged.message
     assert kept == other, "a responsible body read as a label takes no part in the arithmetic"
+
+
+def _names(names: list[str], *, ocr: bool = True) -> list[str]:
+    raws = [RawRow(1, 0.0, 1.0, {"code": "OP.01", "name": "Mejorar el acceso de la población rural"}),
+            RawRow(1, 0.0, 1.0, {"code": "LN.01.01", "name": "Ampliar la oferta de servicios"})]
+    raws += [RawRow(1, 0.0, 1.0, {"code": f"SS.01.01.{i + 1:02d}", "name": n}) for i, n in enumerate(names)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return [r.get("name") for r in rows[2:]]
+
+
+def test_a_word_no_document_prints_one_glyph_from_a_word_it_prints_is_that_word() -> None:
+    known = ["Servicio de traslado de pacientes rurales", "Servicio de traslado de emergencia en zonas rurales"]
+    read = _names([*known, "Servicio de trastado de emergencia en comunidades rurzles"])
+    assert read[-1] == "Servicio de traslado de emergencia en comunidades rurales"
+    assert _names([*known, "Servicio de trastado"], ocr=False)[-1] == "Servicio de trastado", "a text layer is typed"
+
+
+def test_a_word_printed_once_is_not_turned_into_another_inflection_or_word() -> None:
+    known = ["Servicio de atención del parto en zonas rurales", "Servicio de atención del parto y afines",
+             "Servicio de registro de afines"]
+    # "partos" and "fines" are words of their own, one letter from the document's "parto", "afines"
+    read = _names([*known, "Servicio de partos y fines de atención"])
+    assert read[-1] == "Servicio de partos y fines de atención"
+    # "salut" is one glyph from "salud" and from "salus" alike: no one word to read it as
+    twice = ["Servicio de salud rural", "Servicio de salud urbana", "Servicio salus rural", "Servicio salus urbana"]
+    assert _names([*twice, "Servicio de salut rural"])[-1] == "Servicio de salut rural"

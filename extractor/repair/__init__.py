@@ -88,9 +88,9 @@ def repair(
         + list(document_text),
         cfg,
     )
+    read_labels(drafts, cfg, ocr_pages, known=lexicon.known)
     for draft in drafts:
         fix_words(draft, cfg, lexicon)
-    read_labels(drafts, cfg, ocr_pages, known=lexicon.known)
     number_rows(drafts, cfg)
     columns = field_columns(raw_rows, cfg)
     rows = [to_row(d, columns) for d in drafts]

@@ -51,9 +51,16 @@ def read_labels(
 
 
 def column_labels(drafts: Sequence[Draft], role: str) -> list[str]:
-    """The spellings the column prints MIN_PRINTS times or more, most printed first."""
-    printed = Counter(d.cells.get(role, "") for d in drafts)
-    return [text for text, n in printed.most_common() if text and n >= MIN_PRINTS]
+    """The labels the column prints MIN_PRINTS times or more, most printed first: spellings that
+    differ only by marks and case ("ascendente", "ascendente.") count as one label, printed the
+    way most of them are."""
+    spellings: dict[str, Counter[str]] = {}
+    for draft in drafts:
+        text = draft.cells.get(role, "")
+        if letters_of(text):
+            spellings.setdefault(letters_of(text), Counter())[text] += 1
+    ranked = sorted(spellings.values(), key=lambda printed: -printed.total())
+    return [printed.most_common(1)[0][0] for printed in ranked if printed.total() >= MIN_PRINTS]
 
 
 def nearest_label(text: str, labels: Sequence[str]) -> str:

@@ -8,6 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from extractor.model import Row
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft, Repair
@@ -113,6 +116,13 @@ def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
 
 # ---- words: wrapping, OCR letters ----------------------------------------------------------------
 
+# an OCR'd word of at least this many letters may be this many glyphs away from the known word
+# it was printed as ("mencs", "trastado"). One only: two reach another word of a report's own
+# vocabulary too often ("rotación" → "relación", "formación" → "información", "Desarrollar" →
+# "Desarrollo"), printed once and so unknown to the document, but right
+NEAR_EDITS = ((5, 1),)
+INFLECTION = frozenset("aeos")  # the letters Spanish endings differ by: número, género ("-as", "-os", "-es")
+
 
 class Lexicon:
     """Words the document knows: counted once per row (or paragraph), plus the vocabulary."""
@@ -120,6 +130,7 @@ class Lexicon:
     def __init__(self, counts: Counter[str], cfg: RepairConfig) -> None:
         self.counts = counts
         self.cfg = cfg
+        self._forms: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
@@ -136,6 +147,36 @@ class Lexicon:
 
     def known(self, word: str, min_count: int = 2) -> bool:
         return self.in_vocabulary(word) or self.count(word) >= min_count
+
+    def nearest_known(self, word: str, *, first: bool) -> str:
+        """The one word the document knows (printed twice, or listed) that an OCR'd word it
+        never prints is one glyph away from ("trastado" → "traslado", "Polítiza" →
+        "Política"): NEAR_EDITS by the word's length, no other known word as near, not a letter put
+        before it ("afines" is no misread "fines"), and not
+        another inflection of it ("parto" is no misread "partos", nor "niñas" "niños")."""
+        edits = next((n for size, n in NEAR_EDITS if len(word) >= size), 0)
+        if not edits:
+            return ""
+        forms = self._known_forms()
+        near = process.extract(word.lower(), list(forms), scorer=Levenshtein.distance, score_cutoff=edits,
+                               limit=None)
+        if len(near) != 1 or _inflected(word.lower(), near[0][0]) or _new_start(word.lower(), near[0][0]):
+            return ""
+        return _cased(forms[near[0][0]], word, first=first)
+
+    def _known_forms(self) -> dict[str, list[str]]:
+        """Known words of NEAR_EDITS' shortest length, lower case → their printed forms, most printed first."""
+        if self._forms is None:
+            forms: dict[str, list[str]] = {}
+            ranked = sorted(self.counts.items(), key=lambda item: -item[1])
+            for word, _ in ranked:
+                if len(word) >= NEAR_EDITS[-1][0] and self.known(word):
+                    forms.setdefault(word.lower(), []).append(word)
+            for word in sorted(self.cfg.vocabulary):
+                if len(word) >= NEAR_EDITS[-1][0]:
+                    forms.setdefault(word, [word])
+            self._forms = forms
+        return self._forms
 
     def real(self, word: str) -> bool:
         """Safe to leave as printed: a listed word, a frequent one, or a short function word."""
@@ -282,9 +323,30 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if len({c.lower() for c in fixes}) == 1 and len(fixes) > 1:
         # "5ervicio": "Servicio" opening the cell, "servicio" inside it
         fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
+    if not fixes and read_by_ocr and WORD.fullmatch(word):
+        fixes = {lexicon.nearest_known(word, first=first)} - {""}
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether two words differ only in an ending of inflection letters ("parto"/"partos")."""
+    common = next((k for k, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
+    a, b = word[common:], other[common:]
+    return len(a) <= 2 and len(b) <= 2 and set(a + b) <= INFLECTION
+
+
+def _new_start(word: str, other: str) -> bool:
+    """Whether one word is the other with a letter added before it ("afines"/"fines"): another word."""
+    return len(word) != len(other) and word[0] != other[0]
+
+
+def _cased(forms: list[str], read: str, *, first: bool) -> str:
+    """The printed form of a known word that the read word's first letter agrees with, else the
+    most printed one; capitalised where it opens the cell as read."""
+    form = next((f for f in forms if f[:1].isupper() == read[:1].isupper()), forms[0])
+    return form[:1].upper() + form[1:] if first and read[:1].isupper() else form
 
 
 def _word_variants(word: str, cfg: RepairConfig, *, last: bool, read_by_ocr: bool) -> set[str]:
