@@ -99,3 +99,33 @@ def test_a_word_printed_once_is_not_turned_into_another_inflection_or_word() -> 
     # "salut" is one glyph from "salud" and from "salus" alike: no one word to read it as
     twice = ["Servicio de salud rural", "Servicio de salud urbana", "Servicio salus rural", "Servicio salus urbana"]
     assert _names([*twice, "Servicio de salut rural"])[-1] == "Servicio de salut rural"
+
+
+def _figure_rows(rows: list[dict[str, str]]) -> list[Row]:
+    raws = [RawRow(1, 0.0, 1.0, {"code": f"IOP.01.{i + 1:02d}", "name": "Número de personas",
+                                 "baseline_year": "2020"} | cells) for i, cells in enumerate(rows)]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    return out
+
+
+def test_a_lost_point_is_put_back_from_the_indicators_own_figures_when_its_series_is_short() -> None:
+    """s42: "440" among the row's "45.4% 48.6% 51.9% … 56.8% 56.7%": its obtained series holds
+    two figures only, its targets and baseline tell the way and the scale."""
+    row = {"baseline_value": "45.4%", "expected_2021": "48.6%", "expected_2022": "51.9%", "obtained_2021": "ND",
+           "obtained_2022": "440", "obtained_2023": "56.8%"}
+    counts = {"baseline_value": "45", "expected_2021": "48", "expected_2022": "52", "obtained_2022": "440"}
+    shares = {"obtained_2022": "61.2%"}  # the column prints "%" elsewhere
+    first, second, _ = _figure_rows([row, counts, shares])
+    assert first.get("obtained_2022") == "44.0%" and "ocr_value:440->44.0" in first.repairs
+    assert second.get("obtained_2022") == "440", "a row of whole numbers prints no point"
+
+
+def test_a_digit_read_for_the_percent_sign_goes_where_the_column_prints_one_decimal_throughout() -> None:
+    """s21, s42: "48.29", "48.21%" and "53.3%6" in a column printed "47.2%" … "58.4%"."""
+    column = ["47.2%", "50.1%", "51.9%", "55.2%", "58.4%", "61.7%", "44.0%", "57.4%", "56.8%", "56.7%"]
+    read = ["48.29", "48.21%", "53.3%6"]
+    out = _figure_rows([{"obtained_2021": t} for t in column + read])
+    assert [r.get("obtained_2021") for r in out[-3:]] == ["48.2%", "48.2%", "53.3%"]
+    # a column that mixes its decimals ("7.20%" beside "7.8%") keeps a second decimal as read
+    mixed = _figure_rows([{"obtained_2021": t} for t in ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]])
+    assert [r.get("obtained_2021") for r in mixed] == ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]
