@@ -163,13 +163,21 @@ class Doubt:
 
     def doubtful_cells(self, level: str, field: str) -> list[str]:
         """The level's rows whose `field` was read with low confidence, repaired, read as no
-        value of its column at all ("e" for "27"), or not read because the scan of its page
-        shows no such column (a binding shadow or a cropped edge can hide a whole column)."""
+        value of its column at all ("e" for "27"), read as nothing where the column reads figures
+        on the same page (dropout, or a tile tesseract dropped), or not read because the scan of
+        its page shows no such column (a binding shadow or a cropped edge can hide a whole column).
+        A column that reads blank in every row of a page is taken as printed blank."""
         out = []
         unseen = self.pages_without_column(field)
+        # pages where the column reads figures: a blank cell among them may be a tile the scan lost
+        read = {r.page for r in self.rows if r.get(field)}
         for row in (r for r in self.rows if r.level == level):
             if row.page in unseen and not row.get(field):
                 out.append(f"{row.code} {field} (no such column read on page {row.page})")
+                continue
+            if not row.get(field):
+                if row.page in read:
+                    out.append(f"{row.code} {field} (nothing read, among figures read on page {row.page})")
                 continue
             weakest = self.weakest_cell(row, [field])
             repaired = any(f.field == field for f in self.repaired.get(row.code, []))

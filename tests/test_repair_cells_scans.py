@@ -129,3 +129,32 @@ def test_a_digit_read_for_the_percent_sign_goes_where_the_column_prints_one_deci
     # a column that mixes its decimals ("7.20%" beside "7.8%") keeps a second decimal as read
     mixed = _figure_rows([{"obtained_2021": t} for t in ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]])
     assert [r.get("obtained_2021") for r in mixed] == ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]
+
+
+def test_a_dash_in_a_scans_value_cell_is_a_speck_where_the_document_prints_nd() -> None:
+    """s43: a service row read "—" and "1" in two value cells (rule slivers); the "—" taken for a
+    not-available mark made it fill two values, read as an indicator, and lose its code."""
+    nd = [{"expected_2021": "ND", "obtained_2021": "ND"}, {"expected_2021": "ND", "expected_2022": "12%"}]
+    rows = _indicators([*nd, {"expected_2021": "—", "expected_2022": "12%"}])
+    assert rows[-1].get("expected_2021") == "" and "stray:—->" in rows[-1].repairs
+    dashes = [{"expected_2021": "—", "obtained_2021": "—"}, {"expected_2021": "—", "expected_2022": "12%"}]
+    assert _indicators(dashes)[0].get("expected_2021") == "—", "a document printing dashes keeps them"
+    assert _indicators([*nd, {"expected_2021": "—"}], ocr=False)[-1].get("expected_2021") == "—"
+
+
+def test_a_count_resting_on_a_blank_cell_among_figures_read_on_its_page_is_a_warning() -> None:
+    """s43: four progress tiles read as nothing on a page whose other progress cells read, and the
+    summary's "ND: 0" recounts as 4; a page whose column reads blank throughout stays sure."""
+    from extractor.model import CellBox
+    from extractor.reconcile.counts import recount_text
+
+    message = f"Summary table, Indicadores de objetivos prioritarios / ND: printed 0; {recount_text('IOP', 2025)} 1"
+    count = Finding("summary_count_mismatch", "error", message, "", "Indicadores de objetivos prioritarios.nd",
+                    "0", "1", 1)
+    box = {"progress_2025": [CellBox(2, 690, 300, 740, 310)]}
+    read = Row("IOP.01.01", "IOP", "OP.01", {"progress_2025": "91.9"}, page=2, boxes=box)
+    blank = Row("IOP.01.02", "IOP", "OP.01", {}, page=2, boxes=box)
+    pages = [PageContent(1, 842.0, 595.0, [], source="ocr"), PageContent(2, 842.0, 595.0, [], source="ocr")]
+    (flagged,) = flag_doubtful([count], pages, [read, blank])
+    assert flagged.severity == "warning" and "IOP.01.02 progress_2025 (nothing read" in flagged.message
+    assert flag_doubtful([count], pages, [blank]) == [count], "a column blank on the whole page is printed blank"
