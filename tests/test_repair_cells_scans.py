@@ -131,7 +131,7 @@ def test_a_digit_read_for_the_percent_sign_goes_where_the_column_prints_one_deci
     assert [r.get("obtained_2021") for r in mixed] == ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]
 
 
-def test_a_dash_in_a_scans_value_cell_is_a_speck_where_the_document_prints_nd() -> None:
+def test_a_dash_or_a_rule_sliver_in_a_scans_value_cell_is_a_speck() -> None:
     """s43: a service row read "—" and "1" in two value cells (rule slivers); the "—" taken for a
     not-available mark made it fill two values, read as an indicator, and lose its code."""
     nd = [{"expected_2021": "ND", "obtained_2021": "ND"}, {"expected_2021": "ND", "expected_2022": "12%"}]
@@ -140,6 +140,9 @@ def test_a_dash_in_a_scans_value_cell_is_a_speck_where_the_document_prints_nd() 
     dashes = [{"expected_2021": "—", "obtained_2021": "—"}, {"expected_2021": "—", "expected_2022": "12%"}]
     assert _indicators(dashes)[0].get("expected_2021") == "—", "a document printing dashes keeps them"
     assert _indicators([*nd, {"expected_2021": "—"}], ocr=False)[-1].get("expected_2021") == "—"
+    # s42: a rule's sliver read "l" in a service row's value cell; a digit "1" may be print
+    slivers = _indicators([*nd, {"expected_2021": "l", "expected_2022": "1"}])
+    assert (slivers[-1].get("expected_2021"), slivers[-1].get("expected_2022")) == ("", "1")
 
 
 def test_a_count_resting_on_a_blank_cell_among_figures_read_on_its_page_is_a_warning() -> None:

@@ -39,7 +39,7 @@ def clean_row(
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
             clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
-            if _is_stray(clean, role, coded, cfg) or (ocr and _speck_for_mark(clean, not_available)):
+            if _is_stray(clean, role, coded, cfg) or (ocr and _scan_speck(clean, cfg, not_available)):
                 clean = ""
             if base != text or not clean:
                 repairs.append(Repair("stray", text, "", role))
@@ -243,12 +243,13 @@ def _is_stray(text: str, role: str, coded: bool, cfg: RepairConfig) -> bool:
     return cfg.is_value_column(role) and parse_value(text).unit == "?"
 
 
-def _speck_for_mark(text: str, spellings: Sequence[str]) -> bool:
-    """A dash read in a scan's value cell ("—", "-") where the document prints "not available"
-    with letters ("ND"): a sliver of a rule or a speck, the shape a dash mark has; taken for the
-    mark it would make a service row fill a value and read as an indicator."""
+def _scan_speck(text: str, cfg: RepairConfig, spellings: Sequence[str]) -> bool:
+    """A scan's value cell holding a sliver of a rule: a dash ("—", "-") where the document prints
+    "not available" with letters ("ND"), or a rule mark that is no digit ("l", "|"). Taken for a
+    mark or a value, it would make a service row fill values and read as an indicator."""
     usual = spellings[0] if spellings else ""
-    return parse_value(text).unit == "ND" and not any(c.isalnum() for c in text) and any(c.isalpha() for c in usual)
+    dash = parse_value(text).unit == "ND" and not any(c.isalnum() for c in text) and any(c.isalpha() for c in usual)
+    return dash or (bool(cfg.rule_marks.fullmatch(text)) and not text.isdigit())
 
 
 def _named_row(name: str, cfg: RepairConfig) -> tuple[str, str] | None:
