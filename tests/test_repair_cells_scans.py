@@ -161,3 +161,9 @@ def test_a_count_resting_on_a_blank_cell_among_figures_read_on_its_page_is_a_war
     (flagged,) = flag_doubtful([count], pages, [read, blank])
     assert flagged.severity == "warning" and "IOP.01.02 progress_2025 (nothing read" in flagged.message
     assert flag_doubtful([count], pages, [blank]) == [count], "a column blank on the whole page is printed blank"
+
+
+def test_a_function_word_with_a_speck_read_as_an_accent_is_the_function_word() -> None:
+    names = ["Servicio de salud rural", "Servicio de agua rural"]
+    assert _names([*names, "Servicio dé agua cón salud en lá zona"])[-1] == "Servicio de agua con salud en la zona"
+    assert _names([*names, "Servicio dé agua"], ocr=False)[-1] == "Servicio dé agua", "a text layer is typed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -249,6 +250,8 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
         pairs = list(itertools.pairwise(pieces))
         if all(piece(w) for w in pieces) and all({a.lower(), b.lower()} & function for a, b in pairs):
             return " ".join(pieces)
+        if _words_apart(token, pieces, pairs, lexicon):
+            return " ".join(pieces)
     trailing = IMAGE_TRAILING_MARK.fullmatch(token)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
     if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
@@ -259,6 +262,17 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
         return leading[2]
     return token
+
+
+def _words_apart(token: str, pieces: list[str], pairs: list[tuple[str, str]], lexicon: Lexicon) -> bool:
+    """"originarias.que", "de:habitabilidad", "rurales:(minutos)" off a page image: words the
+    document prints on each side of a stop, colon or quote that no author puts inside a word,
+    so a speck read between two words. A hyphen may join two words in print ("CDC-MINSA") and
+    a point two figures ("1.5"): neither is taken apart here."""
+    if "-" in token or any(p.isdigit() and q.isdigit() for p, q in pairs):
+        return False
+    function = lexicon.cfg.function_words
+    return all(p.isdigit() or p.lower() in function or lexicon.known(p) for p in pieces)
 
 
 def fix_text(
@@ -313,6 +327,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if not m:
         return token
     word = m.group(0)
+    if read_by_ocr and word == token and _accented_function_word(word, lexicon):
+        return _accented_function_word(word, lexicon)
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -328,6 +344,15 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
+
+
+def _accented_function_word(word: str, lexicon: Lexicon) -> str:
+    """The function word a short OCR'd word is with a speck read as an accent ("dé", "cón", "lá"),
+    unless the document prints the accented word itself (twice)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+    if plain == word or plain.lower() not in lexicon.cfg.function_words or lexicon.known(word):
+        return ""
+    return plain
 
 
 def _inflected(word: str, other: str) -> bool:
