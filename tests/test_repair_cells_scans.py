@@ -167,3 +167,11 @@ def test_a_function_word_with_a_speck_read_as_an_accent_is_the_function_word() -
     names = ["Servicio de salud rural", "Servicio de agua rural"]
     assert _names([*names, "Servicio dé agua cón salud en lá zona"])[-1] == "Servicio de agua con salud en la zona"
     assert _names([*names, "Servicio dé agua"], ocr=False)[-1] == "Servicio dé agua", "a text layer is typed"
+
+
+def test_a_speck_between_two_words_the_document_prints_parts_them() -> None:
+    names = ["Servicio de salud para zonas rurales", "Servicio de salud en zonas rurales y altas",
+             "Servicio de CDC-MINSA", "Servicio de CDC-MINSA y 1.5 zonas"]
+    read = _names([*names, "Servicio de salud.para zonas:rurales con CDC-MINSA y 1.5 zonas"])
+    assert read[-1] == "Servicio de salud para zonas rurales con CDC-MINSA y 1.5 zonas"
+    assert _names([*names, "Servicio de salud.para"], ocr=False)[-1] == "Servicio de salud.para"
