@@ -49,6 +49,8 @@ LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
+REPAIRED_LABEL = "ocr_label"  # … in a label cell, read as the column's label it was nearest to
+FORMULA_LABELS = ("direction", "aggregation")  # the label cells a progress is computed with
 FORMAT_CHECKS = ("grammar", "parses", "integer", "norm")  # expectations on a cell's own format
 PARENT_CHECK = "present"  # the expectation that a row's parent is in the report
 COUNT_RULES = ("summary_count_mismatch", "narrative_mismatch")  # a count finding has no row code
@@ -161,13 +163,21 @@ class Doubt:
 
     def doubtful_cells(self, level: str, field: str) -> list[str]:
         """The level's rows whose `field` was read with low confidence, repaired, read as no
-        value of its column at all ("e" for "27"), or not read because the scan of its page
-        shows no such column (a binding shadow or a cropped edge can hide a whole column)."""
+        value of its column at all ("e" for "27"), read as nothing where the column reads figures
+        on the same page (dropout, or a tile tesseract dropped), or not read because the scan of
+        its page shows no such column (a binding shadow or a cropped edge can hide a whole column).
+        A column that reads blank in every row of a page is taken as printed blank."""
         out = []
         unseen = self.pages_without_column(field)
+        # pages where the column reads figures: a blank cell among them may be a tile the scan lost
+        read = {r.page for r in self.rows if r.get(field)}
         for row in (r for r in self.rows if r.level == level):
             if row.page in unseen and not row.get(field):
                 out.append(f"{row.code} {field} (no such column read on page {row.page})")
+                continue
+            if not row.get(field):
+                if row.page in read:
+                    out.append(f"{row.code} {field} (nothing read, among figures read on page {row.page})")
                 continue
             weakest = self.weakest_cell(row, [field])
             repaired = any(f.field == field for f in self.repaired.get(row.code, []))
@@ -213,14 +223,20 @@ def _low_confidence_note(finding: Finding, words: Sequence[Word]) -> str:
 
 
 def repaired_figures(findings: Iterable[Finding], ocr_pages: Iterable[int]) -> dict[str, list[Finding]]:
-    """Row code → the repairs that changed an OCR'd figure of the row into a value."""
+    """Row code → the repairs that changed an OCR'd figure of the row into a value, or a label
+    its figures are computed with (a direction read from "ascendernie") into the column's label."""
     pages = set(ocr_pages)
     out: dict[str, list[Finding]] = {}
     for f in findings:
-        if (f.rule == "repair" and f.code and f.page in pages and f.message.startswith(f"{REPAIRED_READING}:")
-                and f.field.startswith(FIGURE_COLUMNS)):
+        if f.rule == "repair" and f.code and f.page in pages and _changed_a_figure(f):
             out.setdefault(f.code, []).append(f)
     return out
+
+
+def _changed_a_figure(repair: Finding) -> bool:
+    if repair.message.startswith(f"{REPAIRED_READING}:"):
+        return repair.field.startswith(FIGURE_COLUMNS)
+    return repair.message.startswith(f"{REPAIRED_LABEL}:") and repair.field in FORMULA_LABELS
 
 
 def _repaired_note(finding: Finding, repaired: dict[str, list[Finding]], below: dict[str, list[str]]) -> str:

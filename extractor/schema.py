@@ -398,6 +398,10 @@ class ValueMarks(Section):
         0, ge=0, description="At most this many non-digit glyphs cut from either end of an OCR'd value that "
         "does not parse, when what is left does."
     )
+    not_available: list[str] = Field(
+        default_factory=list, description="Not-available marks a figure cell may print (\"ND\"): OCR reads a doubtful "
+        "figure's cell again with only digits, separators, \"%\" and these marks' letters, and keeps such a mark."
+    )
 
 
 class NarrativeMarks(Section):

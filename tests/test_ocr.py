@@ -458,6 +458,28 @@ def test_a_doubtful_figure_is_read_again_and_a_sure_one_is_not(monkeypatch: pyte
     assert words[1][0].conf == 96.0
 
 
+def test_the_not_available_marks_a_figure_may_print_come_from_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second reading of a doubtful figure takes the marks `_ocr.yaml` lists, not a fixed "ND":
+    with "S/D" listed, its letters are read and a cell reading "S/D" keeps that mark."""
+    from extractor.ocr import read
+    from extractor.rules import load_ocr_confusions
+
+    shared = load_ocr_confusions()
+    marks = shared.value_marks.model_copy(update={"not_available": ["S/D"]})
+    monkeypatch.setattr(read, "load_ocr_confusions", lambda: shared.model_copy(update={"value_marks": marks}))
+    asked: list[str] = []
+
+    def fake(image, boxes, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(kwargs.get("chars", ""))
+        return [[OcrWord("S/D", 30, 90, 12, 30, 80.0)] for _ in boxes]
+
+    monkeypatch.setattr(read, "_read_boxes", fake)
+    words = [[OcrWord("5/0", 30, 90, 12, 30, 30.0)]]
+    read.second_opinion(np.full((40, 160), 255, np.uint8), [Box(0, 160, 0, 40)], words, upscale=2.0)
+    assert asked and {"S", "/", "D"} <= set(asked[0]) and "N" not in asked[0]
+    assert "S/D" in (words[0][0].text, words[0][0].other), "the listed mark is kept as a reading"
+
+
 # --------------------------------------------------------------------------- tesseract runs (engine.py)
 
 

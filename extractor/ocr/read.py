@@ -23,6 +23,7 @@ from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
 from extractor.ocr.engine import read_images
 from extractor.ocr.image import ink_box, ink_of, px
+from extractor.rules import load_ocr_confusions
 from extractor.values import parse_value
 
 # tesseract's OpenMP threads spin against each other on 2 cores: one thread per tesseract run is
@@ -58,7 +59,7 @@ TALL_WORD = 1.8  # a word this many times the median height spans two lines of i
 MOSAIC_MAX_HEIGHT_PX = 8000  # several mosaics per page keep tesseract's memory modest
 DOUBTFUL_CONF = LOW_OCR_CONFIDENCE  # a figure read less surely than this is read a second time
 SECOND_SCALE = 1.5  # the second reading's scale, relative to the first (⅔ when that is ≥ 3×)
-FIGURE_CHARS = "0123456789.,%ND"  # what a figure cell prints: digits, separators, %, ND
+FIGURE_DIGITS = "0123456789.,%"  # what a figure cell prints besides a not-available mark
 # two-digit groups joined by separators ("S.01.02.02", "10P.01.02"), or a prefix letter before a
 # separator and a group ("P.03" of a clipped "OP.03"): a code, which a digit-only reading turns
 # into a number ("103") however unsure tesseract was of it
@@ -151,7 +152,7 @@ def second_opinion(
     skip: Collection[int] = (),
 ) -> None:
     """Boxes read as one doubtful figure (tesseract unsure, or no value) read a second time,
-    differently: at another scale, with only a figure's characters (`FIGURE_CHARS`).
+    differently: at another scale, with only a figure's characters (`figure_chars`).
 
     Digit by digit, two readings that agree make the figure surer (`agreed_confidence`); two
     that disagree keep the first (the second only when the first is no value), below
@@ -163,11 +164,23 @@ def second_opinion(
         return
     scale = upscale * SECOND_SCALE if upscale * SECOND_SCALE <= MAX_READING_SCALE else upscale / SECOND_SCALE
     again = _read_boxes(image, [boxes[i] for i in doubtful], upscale=scale, lang=DIGITS_LANG, psm=PSM_CELL,
-                        chars=FIGURE_CHARS)
+                        chars=figure_chars())
+    marks = not_available_marks()
     for index, found in zip(doubtful, again, strict=True):
-        second = [w for w in found if _has_digit(w.text) or w.text == "ND"]
+        second = [w for w in found if _has_digit(w.text) or w.text in marks]
         if len(second) == 1:
             words[index] = [compare_readings(words[index][0], second[0])]
+
+
+def not_available_marks() -> frozenset[str]:
+    """How a figure cell may print "not available" (`_ocr.yaml` `value_marks.not_available`)."""
+    return frozenset(load_ocr_confusions().value_marks.not_available)
+
+
+def figure_chars() -> str:
+    """What a figure cell prints: digits, separators, "%" and the letters of the not-available marks."""
+    letters = "".join(dict.fromkeys(c for mark in sorted(not_available_marks()) for c in mark))
+    return FIGURE_DIGITS + letters
 
 
 def _doubtful_figure(words: list[OcrWord]) -> bool:

@@ -31,6 +31,8 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   changed only into a word the document itself (or the vocabulary of the rules) knows (off a page
   image also a digit read for a letter, "5ervicio", and specks beside function words, "de-la"); a name
   cut at a page break completed from the catalog or the document's own phrases.
+- labels (`ocr_label`; labels.py): a label cell of an OCR'd row ("Cobartura", "o acumulado",
+  "MRE.") read as the label its column prints over and over that it is clearly a misreading of.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from extractor.repair.cells import clean_row, drop_level_strays, mend_separators
 from extractor.repair.codes import provisional_code, resolve_codes
 from extractor.repair.config import RepairConfig
 from extractor.repair.context import restore_from_context
+from extractor.repair.labels import read_labels
 from extractor.repair.numbering import number_rows
 from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
@@ -85,6 +88,7 @@ def repair(
         + list(document_text),
         cfg,
     )
+    read_labels(drafts, cfg, ocr_pages, known=lexicon.known)
     for draft in drafts:
         fix_words(draft, cfg, lexicon)
     number_rows(drafts, cfg)

@@ -39,7 +39,7 @@ def clean_row(
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
             clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
-            if _is_stray(clean, role, coded, cfg):
+            if _is_stray(clean, role, coded, cfg) or (ocr and _scan_speck(clean, cfg, not_available)):
                 clean = ""
             if base != text or not clean:
                 repairs.append(Repair("stray", text, "", role))
@@ -243,6 +243,15 @@ def _is_stray(text: str, role: str, coded: bool, cfg: RepairConfig) -> bool:
     return cfg.is_value_column(role) and parse_value(text).unit == "?"
 
 
+def _scan_speck(text: str, cfg: RepairConfig, spellings: Sequence[str]) -> bool:
+    """A scan's value cell holding a sliver of a rule: a dash ("—", "-") where the document prints
+    "not available" with letters ("ND"), or a rule mark that is no digit ("l", "|"). Taken for a
+    mark or a value, it would make a service row fill values and read as an indicator."""
+    usual = spellings[0] if spellings else ""
+    dash = parse_value(text).unit == "ND" and not any(c.isalnum() for c in text) and any(c.isalpha() for c in usual)
+    return dash or (bool(cfg.rule_marks.fullmatch(text)) and not text.isdigit())
+
+
 def _named_row(name: str, cfg: RepairConfig) -> tuple[str, str] | None:
     for level, code, pattern in cfg.named_rows:
         if pattern.search(name):
@@ -368,6 +377,8 @@ def _mended_separator(text: str, others: Sequence[str]) -> str:
 
 FIGURE = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?(?P<pct>%?)")
 LOST_POINT = re.compile(r"\d{2,}%?|\d{1,3}(?:,\d{3})+%?")  # no point: "885", "574%", "1,366"
+# a figure with a point, its "%" maybe followed by a digit: "48.21%", "48.29", "53.3%6"
+OVERLONG = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)\.(?P<dec>\d+)(?P<pct>%?)(?P<after>\d?)")
 POINT_SHARE = 0.8  # this share of the peers print the same number of decimals: their way
 MIN_PEERS = 3  # fewer figures than this tell no way of printing
 MAGNITUDE_SPREAD = 3.0  # a figure this many times beyond its peers' range is out of their scale
@@ -387,13 +398,49 @@ def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: 
     columns = _column_figures(drafts, cfg)
     for draft in scanned:
         for role, text in list(draft.cells.items()):
-            if not text or not LOST_POINT.fullmatch(text) or not cfg.is_value_column(role):
+            if not text or not cfg.is_value_column(role) or cfg.grammar(role) == "year":
                 continue
-            if cfg.grammar(role) == "year":
-                continue
-            peers = columns.get(role, []) if _one_way(columns.get(role, [])) else _series(draft, role, cfg)
-            _mend(draft, role, _with_point(text, peers), cfg)
+            if LOST_POINT.fullmatch(text):
+                _mend(draft, role, _with_point(text, _peers(draft, role, columns, cfg)), cfg)
+            elif OVERLONG.fullmatch(text):
+                # only a column's way in the whole document: a real report prints "7.20%" in a
+                # series of "7.8% 8.3% 8.9%" (trata's IOP.01.01)
+                column = columns.get(role, [])
+                _mend(draft, role, _without_misread_percent(text, column if _one_way(column) else []), cfg)
     _restore_lost_percents(scanned, columns, cfg)
+
+
+def _peers(draft: Draft, role: str, columns: dict[str, list[str]], cfg: RepairConfig) -> list[str]:
+    """The figures that tell how a figure prints: its column's in the whole document when the
+    column prints one way, else its row's series when that does, else the indicator's own
+    figures on its row (`indicator_evidence` columns: baseline, targets, results), which share
+    its scale when the series is too short to tell ("440" among "45.4% … 56.8%")."""
+    column = columns.get(role, [])
+    if _one_way(column):
+        return column
+    series = _series(draft, role, cfg)
+    if _one_way(series) or not _is_evidence(role, cfg):
+        return series
+    return [t for r, t in draft.cells.items() if r != role and t and _is_evidence(r, cfg) and FIGURE.fullmatch(t)]
+
+
+def _is_evidence(role: str, cfg: RepairConfig) -> bool:
+    return any(fnmatch.fnmatch(role, pattern) for pattern in cfg.evidence_columns)
+
+
+def _without_misread_percent(text: str, peers: Sequence[str]) -> str:
+    """A figure read with one decimal more than its peers print ("48.21%", "48.29", "53.3%6" in a
+    column printed "47.2% 50.1%" throughout): the "%" glyph, its slash or ring read as a digit. The figure without that
+    digit, and with the "%" its peers print. A decimal the print never has is no reading of it."""
+    m = OVERLONG.fullmatch(text)
+    places = _usual_decimals(peers)
+    percent = bool(peers) and sum(p.endswith("%") for p in peers) >= POINT_SHARE * len(peers)
+    if not m or not places or not percent:
+        return ""
+    decimals = m["dec"]
+    if m["after"]:  # "53.3%6": a digit after the "%"
+        return f"{m['int']}.{decimals}%" if m["pct"] and len(decimals) == places else ""
+    return f"{m['int']}.{decimals[:-1]}%" if len(decimals) == places + 1 else ""
 
 
 def _mend(draft: Draft, role: str, reading: str, cfg: RepairConfig) -> None:

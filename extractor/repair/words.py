@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from extractor.model import Row
 from extractor.repair.config import RepairConfig
@@ -113,6 +117,13 @@ def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
 
 # ---- words: wrapping, OCR letters ----------------------------------------------------------------
 
+# an OCR'd word of at least this many letters may be this many glyphs away from the known word
+# it was printed as ("mencs", "trastado"). One only: two reach another word of a report's own
+# vocabulary too often ("rotación" → "relación", "formación" → "información", "Desarrollar" →
+# "Desarrollo"), printed once and so unknown to the document, but right
+NEAR_EDITS = ((5, 1),)
+INFLECTION = frozenset("aeos")  # the letters Spanish endings differ by: número, género ("-as", "-os", "-es")
+
 
 class Lexicon:
     """Words the document knows: counted once per row (or paragraph), plus the vocabulary."""
@@ -120,6 +131,7 @@ class Lexicon:
     def __init__(self, counts: Counter[str], cfg: RepairConfig) -> None:
         self.counts = counts
         self.cfg = cfg
+        self._forms: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
@@ -136,6 +148,36 @@ class Lexicon:
 
     def known(self, word: str, min_count: int = 2) -> bool:
         return self.in_vocabulary(word) or self.count(word) >= min_count
+
+    def nearest_known(self, word: str, *, first: bool) -> str:
+        """The one word the document knows (printed twice, or listed) that an OCR'd word it
+        never prints is one glyph away from ("trastado" → "traslado", "Polítiza" →
+        "Política"): NEAR_EDITS by the word's length, no other known word as near, not a letter put
+        before it ("afines" is no misread "fines"), and not
+        another inflection of it ("parto" is no misread "partos", nor "niñas" "niños")."""
+        edits = next((n for size, n in NEAR_EDITS if len(word) >= size), 0)
+        if not edits:
+            return ""
+        forms = self._known_forms()
+        near = process.extract(word.lower(), list(forms), scorer=Levenshtein.distance, score_cutoff=edits,
+                               limit=None)
+        if len(near) != 1 or _inflected(word.lower(), near[0][0]) or _new_start(word.lower(), near[0][0]):
+            return ""
+        return _cased(forms[near[0][0]], word, first=first)
+
+    def _known_forms(self) -> dict[str, list[str]]:
+        """Known words of NEAR_EDITS' shortest length, lower case → their printed forms, most printed first."""
+        if self._forms is None:
+            forms: dict[str, list[str]] = {}
+            ranked = sorted(self.counts.items(), key=lambda item: -item[1])
+            for word, _ in ranked:
+                if len(word) >= NEAR_EDITS[-1][0] and self.known(word):
+                    forms.setdefault(word.lower(), []).append(word)
+            for word in sorted(self.cfg.vocabulary):
+                if len(word) >= NEAR_EDITS[-1][0]:
+                    forms.setdefault(word, [word])
+            self._forms = forms
+        return self._forms
 
     def real(self, word: str) -> bool:
         """Safe to leave as printed: a listed word, a frequent one, or a short function word."""
@@ -208,6 +250,8 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
         pairs = list(itertools.pairwise(pieces))
         if all(piece(w) for w in pieces) and all({a.lower(), b.lower()} & function for a, b in pairs):
             return " ".join(pieces)
+        if _words_apart(token, pieces, pairs, lexicon):
+            return " ".join(pieces)
     trailing = IMAGE_TRAILING_MARK.fullmatch(token)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
     if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
@@ -218,6 +262,17 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
         return leading[2]
     return token
+
+
+def _words_apart(token: str, pieces: list[str], pairs: list[tuple[str, str]], lexicon: Lexicon) -> bool:
+    """"originarias.que", "de:habitabilidad", "rurales:(minutos)" off a page image: words the
+    document prints on each side of a stop, colon or quote that no author puts inside a word,
+    so a speck read between two words. A hyphen may join two words in print ("CDC-MINSA") and
+    a point two figures ("1.5"): neither is taken apart here."""
+    if "-" in token or any(p.isdigit() and q.isdigit() for p, q in pairs):
+        return False
+    function = lexicon.cfg.function_words
+    return all(p.isdigit() or p.lower() in function or lexicon.known(p) for p in pieces)
 
 
 def fix_text(
@@ -272,6 +327,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if not m:
         return token
     word = m.group(0)
+    if read_by_ocr and word == token and _accented_function_word(word, lexicon):
+        return _accented_function_word(word, lexicon)
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -282,9 +339,39 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if len({c.lower() for c in fixes}) == 1 and len(fixes) > 1:
         # "5ervicio": "Servicio" opening the cell, "servicio" inside it
         fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
+    if not fixes and read_by_ocr and WORD.fullmatch(word):
+        fixes = {lexicon.nearest_known(word, first=first)} - {""}
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
+
+
+def _accented_function_word(word: str, lexicon: Lexicon) -> str:
+    """The function word a short OCR'd word is with a speck read as an accent ("dé", "cón", "lá"),
+    unless the document prints the accented word itself (twice)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+    if plain == word or plain.lower() not in lexicon.cfg.function_words or lexicon.known(word):
+        return ""
+    return plain
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether two words differ only in an ending of inflection letters ("parto"/"partos")."""
+    common = next((k for k, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
+    a, b = word[common:], other[common:]
+    return len(a) <= 2 and len(b) <= 2 and set(a + b) <= INFLECTION
+
+
+def _new_start(word: str, other: str) -> bool:
+    """Whether one word is the other with a letter added before it ("afines"/"fines"): another word."""
+    return len(word) != len(other) and word[0] != other[0]
+
+
+def _cased(forms: list[str], read: str, *, first: bool) -> str:
+    """The printed form of a known word that the read word's first letter agrees with, else the
+    most printed one; capitalised where it opens the cell as read."""
+    form = next((f for f in forms if f[:1].isupper() == read[:1].isupper()), forms[0])
+    return form[:1].upper() + form[1:] if first and read[:1].isupper() else form
 
 
 def _word_variants(word: str, cfg: RepairConfig, *, last: bool, read_by_ocr: bool) -> set[str]:

@@ -1,0 +1,177 @@
+"""Cells of bitonal and small-print scans nobody tuned for (issue 8, branch cellfix): label cells
+read as the column's labels, figures read by their column's format. Made-up rows; each misread
+is one the seeded scan variants of salud-2025 and trata-2024 gave."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractor import repair as rp
+from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.repair.labels import nearest_label
+from extractor.rules import load_rules
+
+ROLES = ["code", "name", "responsible", "indicator_type", "direction", "aggregation", "baseline_year",
+         "baseline_value", "expected_2021", "expected_2022", "obtained_2021", "obtained_2022", "progress_2022"]
+
+
+def _indicators(cells: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
+    """One indicator row per dict, under one objective, on page 1 (read by OCR or from a text layer)."""
+    raws = [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": "OP.01", "name": "Mejorar el acceso"})]
+    raws += [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": f"IOP.01.{i + 1:02d}",
+                                                            "name": "Porcentaje de hogares"} | c)
+             for i, c in enumerate(cells)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return rows[1:]
+
+
+def _labelled(role: str, printed: list[str], *, ocr: bool = True) -> list[str]:
+    return [r.get(role) for r in _indicators([{role: p} for p in printed], ocr=ocr)]
+
+
+def test_a_label_cell_misread_is_the_label_its_column_prints_over_and_over() -> None:
+    printed = ["Cobertura", "Cobertura", "Calidad", "Calidad", "Cobartura", "Co!.ertura", "-Calidad", "Cobe tura"]
+    assert _labelled("indicator_type", printed) == ["Cobertura"] * 2 + ["Calidad"] * 2 + [
+        "Cobertura", "Cobertura", "Calidad", "Cobertura"]
+    rows = _indicators([{"aggregation": a} for a in ["no acumulado", "no acumulado", "acumulado", "acumulado",
+                                                      "o acumulado", "no acumulado."]])
+    assert [r.get("aggregation") for r in rows[-2:]] == ["no acumulado", "no acumulado"]
+    assert "ocr_label:o acumulado->no acumulado" in rows[-2].repairs, "the repair is listed on its row"
+    assert _labelled("indicator_type", printed, ocr=False)[4] == "Cobartura", "a text layer is what was typed"
+
+
+def test_a_label_cell_that_may_be_two_labels_or_names_another_stays_as_read() -> None:
+    # "umulado" is a piece of "acumulado" and of "no acumulado" alike
+    aggregation = ["no acumulado", "no acumulado", "acumulado", "acumulado", "umulado"]
+    assert _labelled("aggregation", aggregation)[-1] == "umulado"
+    # a body printed once ("Gobiernos Locales") is no misread of the one printed over and over
+    bodies = ["Gobiernos Regionales", "Gobiernos Regionales", "Gobiernos Locales", "Locales del sector"]
+    assert _labelled("responsible", bodies)[2] == "Gobiernos Locales"
+    # an acronym one letter from another is another body: only marks and case may differ
+    acronyms = ["INEI", "INEI", "INEN", "INEI.", "Inei"]
+    assert _labelled("responsible", acronyms)[2:] == ["INEN", "INEI", "INEI"]
+
+
+def test_nearest_label_needs_a_clear_winner_within_a_third_of_its_letters() -> None:
+    labels = ["ascendente", "descendente"]
+    assert nearest_label("ascendernie", labels) == "ascendente"
+    assert nearest_label("e Le", labels) == ""
+    assert nearest_label("scendente", labels) == "", "as near to both: no winner"
+
+
+def test_a_progress_computed_with_a_label_read_this_way_is_a_warning_that_names_it() -> None:
+    page = PageContent(2, 842.0, 595.0, [], source="ocr")
+    mismatch = Finding("progress_mismatch", "error", "…", "IOP.01.01", "progress_2025", "91.9", "11.3", page=2)
+    label = Finding("repair", "info", "ocr_label: 'ascendernie' -> 'ascendente'", "IOP.01.01", "direction",
+                    "ascendernie", "ascendente", 2)
+    body = Finding("repair", "info", "ocr_label: 'MRE.' -> 'MRE'", "IOP.01.02", "responsible", "MRE.", "MRE", 2)
+    other = replace(mismatch, code="IOP.01.02")
+    flagged, kept = flag_doubtful([mismatch, other, label, body], [page])[:2]
+    assert flagged.severity == "warning" and LOW_CONFIDENCE_NOTE in flagged.message
+    assert "'ascendernie'" in flagged.message
+    assert kept == other, "a responsible body read as a label takes no part in the arithmetic"
+
+
+def _names(names: list[str], *, ocr: bool = True) -> list[str]:
+    raws = [RawRow(1, 0.0, 1.0, {"code": "OP.01", "name": "Mejorar el acceso de la población rural"}),
+            RawRow(1, 0.0, 1.0, {"code": "LN.01.01", "name": "Ampliar la oferta de servicios"})]
+    raws += [RawRow(1, 0.0, 1.0, {"code": f"SS.01.01.{i + 1:02d}", "name": n}) for i, n in enumerate(names)]
+    raws = [replace(raw, source="ocr" if ocr else "text") for raw in raws]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
+    return [r.get("name") for r in rows[2:]]
+
+
+def test_a_word_no_document_prints_one_glyph_from_a_word_it_prints_is_that_word() -> None:
+    known = ["Servicio de traslado de pacientes rurales", "Servicio de traslado de emergencia en zonas rurales"]
+    read = _names([*known, "Servicio de trastado de emergencia en comunidades rurzles"])
+    assert read[-1] == "Servicio de traslado de emergencia en comunidades rurales"
+    assert _names([*known, "Servicio de trastado"], ocr=False)[-1] == "Servicio de trastado", "a text layer is typed"
+
+
+def test_a_word_printed_once_is_not_turned_into_another_inflection_or_word() -> None:
+    known = ["Servicio de atención del parto en zonas rurales", "Servicio de atención del parto y afines",
+             "Servicio de registro de afines"]
+    # "partos" and "fines" are words of their own, one letter from the document's "parto", "afines"
+    read = _names([*known, "Servicio de partos y fines de atención"])
+    assert read[-1] == "Servicio de partos y fines de atención"
+    # "salut" is one glyph from "salud" and from "salus" alike: no one word to read it as
+    twice = ["Servicio de salud rural", "Servicio de salud urbana", "Servicio salus rural", "Servicio salus urbana"]
+    assert _names([*twice, "Servicio de salut rural"])[-1] == "Servicio de salut rural"
+
+
+def _figure_rows(rows: list[dict[str, str]]) -> list[Row]:
+    raws = [RawRow(1, 0.0, 1.0, {"code": f"IOP.01.{i + 1:02d}", "name": "Número de personas",
+                                 "baseline_year": "2020"} | cells) for i, cells in enumerate(rows)]
+    out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    return out
+
+
+def test_a_lost_point_is_put_back_from_the_indicators_own_figures_when_its_series_is_short() -> None:
+    """s42: "440" among the row's "45.4% 48.6% 51.9% … 56.8% 56.7%": its obtained series holds
+    two figures only, its targets and baseline tell the way and the scale."""
+    row = {"baseline_value": "45.4%", "expected_2021": "48.6%", "expected_2022": "51.9%", "obtained_2021": "ND",
+           "obtained_2022": "440", "obtained_2023": "56.8%"}
+    counts = {"baseline_value": "45", "expected_2021": "48", "expected_2022": "52", "obtained_2022": "440"}
+    shares = {"obtained_2022": "61.2%"}  # the column prints "%" elsewhere
+    first, second, _ = _figure_rows([row, counts, shares])
+    assert first.get("obtained_2022") == "44.0%" and "ocr_value:440->44.0" in first.repairs
+    assert second.get("obtained_2022") == "440", "a row of whole numbers prints no point"
+
+
+def test_a_digit_read_for_the_percent_sign_goes_where_the_column_prints_one_decimal_throughout() -> None:
+    """s21, s42: "48.29", "48.21%" and "53.3%6" in a column printed "47.2%" … "58.4%"."""
+    column = ["47.2%", "50.1%", "51.9%", "55.2%", "58.4%", "61.7%", "44.0%", "57.4%", "56.8%", "56.7%"]
+    read = ["48.29", "48.21%", "53.3%6"]
+    out = _figure_rows([{"obtained_2021": t} for t in column + read])
+    assert [r.get("obtained_2021") for r in out[-3:]] == ["48.2%", "48.2%", "53.3%"]
+    # a column that mixes its decimals ("7.20%" beside "7.8%") keeps a second decimal as read
+    mixed = _figure_rows([{"obtained_2021": t} for t in ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]])
+    assert [r.get("obtained_2021") for r in mixed] == ["7.20%", "7.8%", "8.35%", "8.9%", "9.5%", "10.30%"]
+
+
+def test_a_dash_or_a_rule_sliver_in_a_scans_value_cell_is_a_speck() -> None:
+    """s43: a service row read "—" and "1" in two value cells (rule slivers); the "—" taken for a
+    not-available mark made it fill two values, read as an indicator, and lose its code."""
+    nd = [{"expected_2021": "ND", "obtained_2021": "ND"}, {"expected_2021": "ND", "expected_2022": "12%"}]
+    rows = _indicators([*nd, {"expected_2021": "—", "expected_2022": "12%"}])
+    assert rows[-1].get("expected_2021") == "" and "stray:—->" in rows[-1].repairs
+    dashes = [{"expected_2021": "—", "obtained_2021": "—"}, {"expected_2021": "—", "expected_2022": "12%"}]
+    assert _indicators(dashes)[0].get("expected_2021") == "—", "a document printing dashes keeps them"
+    assert _indicators([*nd, {"expected_2021": "—"}], ocr=False)[-1].get("expected_2021") == "—"
+    # s42: a rule's sliver read "l" in a service row's value cell; a digit "1" may be print
+    slivers = _indicators([*nd, {"expected_2021": "l", "expected_2022": "1"}])
+    assert (slivers[-1].get("expected_2021"), slivers[-1].get("expected_2022")) == ("", "1")
+
+
+def test_a_count_resting_on_a_blank_cell_among_figures_read_on_its_page_is_a_warning() -> None:
+    """s43: four progress tiles read as nothing on a page whose other progress cells read, and the
+    summary's "ND: 0" recounts as 4; a page whose column reads blank throughout stays sure."""
+    from extractor.model import CellBox
+    from extractor.reconcile.counts import recount_text
+
+    message = f"Summary table, Indicadores de objetivos prioritarios / ND: printed 0; {recount_text('IOP', 2025)} 1"
+    count = Finding("summary_count_mismatch", "error", message, "", "Indicadores de objetivos prioritarios.nd",
+                    "0", "1", 1)
+    box = {"progress_2025": [CellBox(2, 690, 300, 740, 310)]}
+    read = Row("IOP.01.01", "IOP", "OP.01", {"progress_2025": "91.9"}, page=2, boxes=box)
+    blank = Row("IOP.01.02", "IOP", "OP.01", {}, page=2, boxes=box)
+    pages = [PageContent(1, 842.0, 595.0, [], source="ocr"), PageContent(2, 842.0, 595.0, [], source="ocr")]
+    (flagged,) = flag_doubtful([count], pages, [read, blank])
+    assert flagged.severity == "warning" and "IOP.01.02 progress_2025 (nothing read" in flagged.message
+    assert flag_doubtful([count], pages, [blank]) == [count], "a column blank on the whole page is printed blank"
+
+
+def test_a_function_word_with_a_speck_read_as_an_accent_is_the_function_word() -> None:
+    names = ["Servicio de salud rural", "Servicio de agua rural"]
+    assert _names([*names, "Servicio dé agua cón salud en lá zona"])[-1] == "Servicio de agua con salud en la zona"
+    assert _names([*names, "Servicio dé agua"], ocr=False)[-1] == "Servicio dé agua", "a text layer is typed"
+
+
+def test_a_speck_between_two_words_the_document_prints_parts_them() -> None:
+    names = ["Servicio de salud para zonas rurales", "Servicio de salud en zonas rurales y altas",
+             "Servicio de CDC-MINSA", "Servicio de CDC-MINSA y 1.5 zonas"]
+    read = _names([*names, "Servicio de salud.para zonas:rurales con CDC-MINSA y 1.5 zonas"])
+    assert read[-1] == "Servicio de salud para zonas rurales con CDC-MINSA y 1.5 zonas"
+    assert _names([*names, "Servicio de salud.para"], ocr=False)[-1] == "Servicio de salud.para"
