@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractor.celltext import join_cell_text, line_text
 from extractor.geometry import text_lines
-from extractor.layout import join_cell_text, line_text
 from extractor.model import Fill, PageContent, RawRow, Word
 from extractor.rules import Rules
 

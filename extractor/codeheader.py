@@ -17,18 +17,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from extractor.celltext import join_cell_text
 from extractor.geometry import Box, ExtentIndex
+from extractor.header import YEAR, HeaderCell, TableHeader, group_columns, header_from_anchor
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
-from extractor.layout import (
-    YEAR,
-    TableHeader,
-    _column_rules,
-    _group_columns,
-    _header_cells,
-    _header_from_anchor,
-    _HeaderCell,
-    join_cell_text,
-)
+from extractor.layout import header_cells, vertical_rule_xs
 from extractor.matrix_columns import column_rule_xs as column_rules_x
 from extractor.matrix_columns import map_by_rules, vertical_shift
 from extractor.model import Column, PageContent, Word
@@ -46,13 +39,13 @@ def headers_over_codes(page: PageContent, rules: Rules) -> list[TableHeader]:
     the anchor label; [] when a cell does (the normal search decided) or none qualifies."""
     anchors = rules.header.get("anchor", [])
     index = ExtentIndex(page.words)
-    cells = [_HeaderCell(box, join_cell_text(ws), ws) for box in _header_cells(page) for ws in [index.inside(box)]]
+    cells = [HeaderCell(box, join_cell_text(ws), ws) for box in header_cells(page) for ws in [index.inside(box)]]
     if any(label_score(c.text, anchors) >= LABEL_MATCH_MIN for c in cells):
         return []
     shaped = _code_shape(rules)
     codes = [w for w in page.words if shaped(w.text)]
     for cell in _over_most_codes(cells, codes):
-        header = _header_from_anchor(cell, cells, rules.header, rules.spec.header.min_share, _column_rules(page),
+        header = header_from_anchor(cell, cells, rules.header, rules.spec.header.min_share, vertical_rule_xs(page),
                                      code_by_content=True)
         if header is not None:
             header.assumptions.append(CODE_COLUMN_HEADER)
@@ -73,7 +66,7 @@ def _code_shape(rules: Rules) -> Callable[[str], bool]:
     return shaped
 
 
-def _over_most_codes(cells: Sequence[_HeaderCell], codes: Sequence[Word]) -> list[_HeaderCell]:
+def _over_most_codes(cells: Sequence[HeaderCell], codes: Sequence[Word]) -> list[HeaderCell]:
     """Cells holding no code with at least MIN_CODES codes under them inside their width, the
     most codes first, then the lowest (the header cell nearest the body before a frame above)."""
     counted = [(_codes_under(c.box, codes), c) for c in cells if not any(c.box.contains(w) for w in codes)]
@@ -127,7 +120,7 @@ def _over_codes_on_page(page: PageContent, donor: TableHeader, shaped: Callable[
 # ---- labels the scan lost, placed by the family's order -----------------------------------------
 
 
-def _with_unread_labels(header: TableHeader, anchor: _HeaderCell, cells: Sequence[_HeaderCell],
+def _with_unread_labels(header: TableHeader, anchor: HeaderCell, cells: Sequence[HeaderCell],
                         header_rules: dict) -> TableHeader:
     """The header with the cells of its row whose label no reading matched given their place.
 
@@ -148,7 +141,7 @@ def _with_unread_labels(header: TableHeader, anchor: _HeaderCell, cells: Sequenc
         if subs:
             g = _group_between(cell, subs, columns, groups)
             if g is not None:
-                columns += _group_columns(groups[g], subs, years)
+                columns += group_columns(groups[g], subs, years)
                 notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
             continue
         role = _role_between(cell, columns, roles)
@@ -162,7 +155,7 @@ def _with_unread_labels(header: TableHeader, anchor: _HeaderCell, cells: Sequenc
                    assumptions=[*header.assumptions, *notes])
 
 
-def _role_between(cell: _HeaderCell, columns: Sequence[Column], roles: Sequence[str]) -> str | None:
+def _role_between(cell: HeaderCell, columns: Sequence[Column], roles: Sequence[str]) -> str | None:
     """The one column role of the family's order missing between the columns read left and right
     of the cell, if the cell is the only room for it (its neighbours are those columns)."""
     ordered = sorted((c for c in columns if c.role in roles), key=lambda c: c.x0)
@@ -175,7 +168,7 @@ def _role_between(cell: _HeaderCell, columns: Sequence[Column], roles: Sequence[
     return missing[0] if hi - lo == 2 and len(missing) == 1 else None
 
 
-def _group_between(cell: _HeaderCell, subs: Sequence[_HeaderCell], columns: Sequence[Column],
+def _group_between(cell: HeaderCell, subs: Sequence[HeaderCell], columns: Sequence[Column],
                    groups: Sequence[dict]) -> int | None:
     """The group whose label the cell holds: the one unread group whose sub labels all stand under
     it, else the one unread year group between the groups read left and right with years under it."""

@@ -11,67 +11,24 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from extractor.brokengrid import MENDED_HEADER, header_labels, label_scorer, mended_header_cells
+from extractor.celltext import join_cell_text
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
-from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
+from extractor.header import HeaderCell, TableHeader, header_from_anchor
+from extractor.labels import LABEL_MATCH_MIN, label_score
 from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, leading_code_length
 from extractor.textheader import band_cells, header_bands, widen_to_body
 
-YEAR = re.compile(r"^(19|20)\d{2}$")
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
 CELLS_COVER = 0.5  # a header band this much covered by cells is a ruled or painted header
 
 
-@dataclass(slots=True)
-class TableHeader:
-    """One table header found on a page, and the columns it defines."""
-
-    box: Box
-    columns: list[Column]
-    years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
-    cells: list[Box] = field(default_factory=list)  # the header's cells with text, a label read or not
-    assumptions: list[str] = field(default_factory=list)  # how the header was completed (on its rows)
-    # a header read from its text alone: its columns as the labels place them, and the page's
-    # headers of this kind with the body words their columns were widened to (textheader.py)
-    labels: list[Column] = field(default_factory=list)
-    bodies: list[tuple[list[Column], list[Word]]] = field(default_factory=list)
-
-    def column(self, role: str) -> Column | None:
-        return next((c for c in self.columns if c.role == role), None)
-
-
-# ---- cell text ------------------------------------------------------------------------------
-
-
-def line_text(line: Sequence[Word]) -> str:
-    return " ".join(w.text for w in line)
-
-
-def join_cell_text(words: Iterable[Word], join_hyphen_wraps: bool = False) -> str:
-    """The text of one cell: wrapped lines joined with single spaces.
-
-    With `join_hyphen_wraps`, a line ending in a hyphen glued to a word ("000084-") runs on
-    into the next line without a space, as the producer wrapped after the hyphen.
-    """
-    out = ""
-    for line in text_lines(words):
-        out = join_wrapped(out, line_text(line), join_hyphen_wraps)
-    return out
-
-
-def join_wrapped(head: str, tail: str, join_hyphen_wraps: bool = False) -> str:
-    """Two pieces of one wrapped text (lines of a cell, or a cell's parts across a page break)."""
-    if not head or not tail:
-        return head or tail
-    if join_hyphen_wraps and head.endswith("-") and len(head) > 1 and head[-2] != " ":
-        return head + tail
-    return f"{head} {tail}"
 
 
 # ---- grid ------------------------------------------------------------------------------------
@@ -148,12 +105,6 @@ def column_borders(header: TableHeader) -> list[float]:
 # ---- header ----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _HeaderCell:
-    box: Box
-    text: str
-    words: list[Word] = field(default_factory=list)
-
 
 def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[TableHeader]:
     """Every table header on the page, top to bottom.
@@ -162,16 +113,16 @@ def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[Ta
     dropout broke the header's rules) before the text alone."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
-    cells = _header_cells(page)
+    cells = header_cells(page)
     index = ExtentIndex(page.words)
-    hcells = [_HeaderCell(box, join_cell_text(words), words) for box in cells for words in [index.inside(box)]]
+    hcells = [HeaderCell(box, join_cell_text(words), words) for box in cells for words in [index.inside(box)]]
     headers: list[TableHeader] = []
     for anchor in hcells:
         if label_score(anchor.text, anchors) < LABEL_MATCH_MIN:
             continue
         if any(h.box.top - 1 <= anchor.box.ymid <= h.box.bottom + 1 for h in headers):
             continue
-        header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, _column_rules(page))
+        header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, vertical_rule_xs(page))
         if header:
             headers.append(header)
     if mend and not headers:
@@ -188,17 +139,17 @@ def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -
     for word in page.words:
         if label_score(word.text, anchors) < LABEL_MATCH_MIN:
             continue
-        mended = mended_header_cells(cells, page.words, word, score, _column_rules(page))
+        mended = mended_header_cells(cells, page.words, word, score, vertical_rule_xs(page))
         if mended is None:
             continue
         index = ExtentIndex(page.words)
-        hcells = [_HeaderCell(box, join_cell_text(ws), ws) for box in mended for ws in [index.inside(box)]]
+        hcells = [HeaderCell(box, join_cell_text(ws), ws) for box in mended for ws in [index.inside(box)]]
         for anchor in hcells:
             if not anchor.box.top <= word.ymid <= anchor.box.bottom:
                 continue
             if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
-                header = _header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share,
-                                             _column_rules(page))
+                header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share,
+                                             vertical_rule_xs(page))
                 if header:
                     header.assumptions.append(MENDED_HEADER)
                     return [header]
@@ -239,10 +190,10 @@ def _text_headers_in(
     tops = [min(w.top for w in band[0]) for band in bands] + [page_bottom]
     found: list[tuple[TableHeader, list[Word]]] = []
     for band, next_top in zip(bands, tops[1:], strict=True):
-        hcells = [_HeaderCell(c.box, c.text) for c in band_cells(band, rules.header)]
+        hcells = [HeaderCell(c.box, c.text) for c in band_cells(band, rules.header)]
         anchors = rules.header.get("anchor", [])
         anchor = next((c for c in hcells if label_score(c.text, anchors) >= LABEL_MATCH_MIN), None)
-        header = anchor and _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
+        header = anchor and header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share)
         if header:
             below = [w for w in words if header.box.bottom < w.top and w.bottom <= next_top]
             found.append((header, [w for w in below if id(w) not in (not_body or set())]))
@@ -321,7 +272,7 @@ def find_continued_header(
     geometry across the break, so this page's cells give the columns, and a cell cut by the
     break reads the carried words over it followed by its own (`PARAMETRO` + `DE MEDICION`).
     """
-    boxes = [c for c in _header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
+    boxes = [c for c in header_cells(page) if top - 1 <= c.top and c.bottom <= bottom + 1]
     if not boxes:
         return _continued_text_header(rules, words, carried, top, bottom)
     cut_top = min(c.top for c in boxes)
@@ -330,12 +281,12 @@ def find_continued_header(
         above = [w for w in carried if box.x0 <= w.xmid <= box.x1] if box.top <= cut_top + 1 else []
         own = [w for w in words if box.contains(w)]
         text = " ".join(t for t in (join_cell_text(above), join_cell_text(own)) if t)
-        hcells.append(_HeaderCell(box, text, own))
+        hcells.append(HeaderCell(box, text, own))
     anchors = rules.header.get("anchor", [])
     for anchor in hcells:
         if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
-            header = _header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share,
-                                         _column_rules(page))
+            header = header_from_anchor(anchor, hcells, rules.header, rules.spec.header.min_share,
+                                         vertical_rule_xs(page))
             if header:
                 return header
     return None
@@ -358,7 +309,7 @@ def _continued_text_header(
     return found[0] if found else None
 
 
-def _header_cells(page: PageContent) -> list[Box]:
+def header_cells(page: PageContent) -> list[Box]:
     """Candidate header cells without ruled cells that a painted cell contradicts.
 
     A producer that paints each header cell and separates them with white borders draws the
@@ -409,199 +360,9 @@ def _header_candidate_cells(page: PageContent) -> list[Box]:
     return [c for c in cells if c.bottom - c.top < page.height * 0.25]
 
 
-def _column_rules(page: PageContent) -> list[float]:
+def vertical_rule_xs(page: PageContent) -> list[float]:
     """The x of the page's vertical rules."""
     return sorted(e.x0 for e in page.edges if e.orientation == "v")
-
-
-def _header_from_anchor(
-    anchor: _HeaderCell, cells: list[_HeaderCell], header_rules: dict, min_share: float,
-    rules_x: Sequence[float] = (), code_by_content: bool = False,
-) -> TableHeader | None:
-    """The header whose row holds `anchor`. `code_by_content`: the anchor is the code column's
-    cell because the body's codes stand under it, whatever its text reads (codeheader.py)."""
-    row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
-    row = [c for c in cells if (c.text or c is anchor) and row_top <= c.box.ymid <= row_bottom
-           and c.box.x1 > anchor.box.x0 - 1]
-    row = _innermost(row)
-    columns: list[Column] = []
-    years: dict[str, list[int]] = {}
-    used: set[int] = set()
-    for i, cell in enumerate(row):
-        by_content = code_by_content and cell is anchor
-        role = "code" if by_content else _single_column_role(cell.text, header_rules.get("columns", {}))
-        if role:
-            columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
-            used.add(i)
-    groups = header_rules.get("groups", [])
-    read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
-    bottom = row_bottom - 1
-    for g, group in enumerate(groups):
-        for i, cell in enumerate(row):
-            if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
-                continue
-            used.add(i)
-            read[g] = cell.box
-            subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
-            bottom = max([bottom, *(c.box.bottom for c in subs)])
-            columns += _group_columns(group, _split_subs(subs, group, rules_x), years)
-    notes: list[str] = []
-    by_order = _group_by_order(row, used, groups, read)
-    if by_order is not None:
-        g, i = by_order
-        used.add(i)
-        read[g] = row[i].box
-        columns += _group_columns(groups[g], _split_subs(_subs_under(row[i], row), groups[g], rules_x), years)
-        notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
-    if not any(c.role == "code" for c in columns) or len(columns) < 3:
-        return None
-    if not _enough_labels(columns, len(read), header_rules, min_share):
-        return None
-    columns.sort(key=lambda c: c.x0)
-    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
-    return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
-
-
-def _group_by_order(
-    row: Sequence[_HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box]
-) -> tuple[int, int] | None:
-    """The one year group whose label no cell reads, found by its place among the groups read.
-
-    The family's groups are printed in the rules' order. When exactly one year group is not
-    read, and exactly one unread cell with years under it lies between the groups read before
-    and after it, that cell is the group's label misread ("Lugano S882 ss" for "Logros
-    esperados"): (group, cell index).
-    """
-    missing = [g for g, group in enumerate(groups) if g not in read and group.get("years")]
-    if len(missing) != 1 or not read:
-        return None
-    g = missing[0]
-    left = max((box.x1 for k, box in read.items() if k < g), default=None)
-    right = min((box.x0 for k, box in read.items() if k > g), default=None)
-    if left is None and right is None:
-        return None
-    candidates = [
-        i for i, cell in enumerate(row)
-        if i not in used and (left is None or cell.box.x0 >= left - 1) and (right is None or cell.box.x1 <= right + 1)
-        and sum(1 for sub in _subs_under(cell, row) if YEAR.match(squash_label(sub.text))) >= 2
-    ]  # fmt: skip
-    return (g, candidates[0]) if len(candidates) == 1 else None
-
-
-def _subs_under(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
-    return [
-        c for c in cells if c.box.top >= group.box.bottom - 1 and group.box.x0 - 1 <= c.box.xmid <= group.box.x1 + 1
-    ]
-
-
-def _row_below(group: _HeaderCell, cells: Sequence[_HeaderCell]) -> list[_HeaderCell]:
-    """The header cells of the row right under a group label that its own header row does not
-    reach (single labels printed in the top row over an empty cell, as a table without merged
-    rows prints them): their tops meet the group's bottom."""
-    return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
-
-
-def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:
-    """Enough of the family's header labels (columns and groups) are printed in this header.
-
-    Another family's table shares some labels (a code, an indicator, the year groups); its own
-    columns are what tells it apart.
-    """
-    named = header_rules.get("columns", {})
-    wanted = len(named) + len(header_rules.get("groups", []))
-    found = len({c.role for c in columns if c.role in named}) + groups_found
-    return found >= min_share * wanted
-
-
-def _innermost(cells: list[_HeaderCell]) -> list[_HeaderCell]:
-    """Drop cells that merely enclose other header cells (a fill behind a ruled grid)."""
-    out = []
-    for c in cells:
-        inner = [
-            d
-            for d in cells
-            if d is not c
-            and c.box.x0 - 1 <= d.box.x0
-            and d.box.x1 <= c.box.x1 + 1
-            and c.box.top - 1 <= d.box.top
-            and d.box.bottom <= c.box.bottom + 1
-            and (d.box.x1 - d.box.x0) * (d.box.bottom - d.box.top)
-            < 0.9 * (c.box.x1 - c.box.x0) * (c.box.bottom - c.box.top)
-        ]
-        if not inner:
-            out.append(c)
-    return out
-
-
-def _single_column_role(text: str, columns: dict[str, list[str]]) -> str | None:
-    best_role, best = None, 0.0
-    for role, labels in columns.items():
-        score = label_score(text, labels)
-        if score > best:
-            best_role, best = role, score
-    return best_role if best >= LABEL_MATCH_MIN else None
-
-
-def _split_subs(subs: list[_HeaderCell], group: dict, rules_x: Sequence[float]) -> list[_HeaderCell]:
-    """Sub-cells of a group, one per label: a cell that reads two years ("2021 2022") or two sub
-    labels ("Año | valor") is two cells whose rule between them was lost (toner dropout, a
-    faint scan); it is cut at a column rule of the page between the two, else midway."""
-    out = []
-    for sub in subs:
-        pieces = _year_pieces(sub.words) if group.get("years") else _label_pieces(sub.words, group.get("sub") or {})
-        if len(pieces) < 2:
-            out.append(sub)
-            continue
-        cuts = [sub.box.x0, *(_cut_between(a, b, rules_x) for a, b in itertools.pairwise(pieces)), sub.box.x1]
-        out += [_HeaderCell(Box(x0, x1, sub.box.top, sub.box.bottom), join_cell_text(piece), piece)
-                for (x0, x1), piece in zip(itertools.pairwise(cuts), pieces, strict=True)]
-    return out
-
-
-def _year_pieces(words: Sequence[Word]) -> list[list[Word]]:
-    """The words of a cell, one piece per year printed side by side (all of them in one piece
-    unless two years or more are)."""
-    years = sorted((w for w in words if YEAR.match(squash_label(w.text))), key=lambda w: w.x0)
-    if len(years) < 2 or any(b.x0 < a.x1 for a, b in itertools.pairwise(years)):
-        return [list(words)]
-    return [[y] for y in years]
-
-
-def _label_pieces(words: Sequence[Word], labels: dict[str, list[str]]) -> list[list[Word]]:
-    """The words of a cell cut into two side-by-side pieces that each read a different sub label."""
-    ordered = sorted(words, key=lambda w: w.x0)
-    text = [w for w in ordered if squash_label(w.text)]  # a rule read as "|" is no word of a label
-    for i in range(1, len(text)):
-        left, right = text[:i], text[i:]
-        if left[-1].x1 > right[0].x0:
-            continue
-        roles = [_single_column_role(join_cell_text(part), labels) for part in (left, right)]
-        if roles[0] and roles[1] and roles[0] != roles[1]:
-            return [left, right]
-    return [list(words)]
-
-
-def _cut_between(left: Sequence[Word], right: Sequence[Word], rules_x: Sequence[float]) -> float:
-    lo, hi = max(w.x1 for w in left), min(w.x0 for w in right)
-    between = [x for x in rules_x if lo <= x <= hi]
-    return min(between, key=lambda x: abs(x - (lo + hi) / 2)) if between else (lo + hi) / 2
-
-
-def _group_columns(group: dict, subs: list[_HeaderCell], years: dict[str, list[int]]) -> list[Column]:
-    columns = []
-    template = group.get("years")
-    for sub in sorted(subs, key=lambda c: c.box.x0):
-        text = sub.text.strip()
-        year = squash_label(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
-        if template and YEAR.match(year):
-            columns.append(Column(template.format(year=year), sub.box.x0, sub.box.x1, text))
-            years.setdefault(template, []).append(int(year))
-            continue
-        for role, labels in (group.get("sub") or {}).items():
-            if label_score(text, labels) >= LABEL_MATCH_MIN:
-                columns.append(Column(role, sub.box.x0, sub.box.x1, text))
-                break
-    return columns
 
 
 # ---- body rows -------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from extractor.brokengrid import MENDED_HEADER
+from extractor.celltext import join_cell_text
 from extractor.geometry import Box, ExtentIndex
+from extractor.header import YEAR, TableHeader
 from extractor.labels import LABEL_MATCH_MIN, label_score
-from extractor.layout import YEAR, TableHeader, join_cell_text
 from extractor.model import Column, PageContent
 
 ALIGN_PT = 4.0  # a column boundary mapped from another page's header lands this close to its own

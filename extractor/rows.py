@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.celltext import line_text
 from extractor.codeheader import headers_over_codes, lent_over_codes
 from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
@@ -27,7 +28,6 @@ from extractor.layout import (
     fill_color_at,
     find_continued_header,
     find_headers,
-    line_text,
     row_spans_from_anchors,
     row_spans_from_rules,
     ruled_table_bottom,

@@ -191,7 +191,7 @@ def test_cut_words_land_in_their_columns() -> None:
     ],
 )
 def test_header_labels_match_abbreviated_accented_or_split(printed: str, label: str) -> None:
-    from extractor.layout import LABEL_MATCH_MIN, label_score
+    from extractor.labels import LABEL_MATCH_MIN, label_score
 
     assert label_score(printed, [label]) >= LABEL_MATCH_MIN
 
@@ -201,7 +201,7 @@ def test_header_labels_match_abbreviated_accented_or_split(printed: str, label: 
     [("VALOR", "VALOR ACTUAL"), ("Año", "AVANCE"), ("IN", "INDICADOR"), ("2020", "AVANCE (%)")],
 )
 def test_header_labels_do_not_match_what_they_only_resemble(printed: str, label: str) -> None:
-    from extractor.layout import LABEL_MATCH_MIN, label_score
+    from extractor.labels import LABEL_MATCH_MIN, label_score
 
     assert label_score(printed, [label]) < LABEL_MATCH_MIN
 

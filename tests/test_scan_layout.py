@@ -112,19 +112,19 @@ def test_the_placed_header_names_the_page_it_came_from() -> None:
 
 
 def test_a_sub_cell_reading_two_years_or_two_labels_is_cut_at_the_rule_between_them() -> None:
-    from extractor.layout import _HeaderCell, _split_subs
+    from extractor.header import HeaderCell, split_subs
 
     years = [word("2021", 676, 133), word("2022", 703, 133)]
-    cell = _HeaderCell(Box(672, 724, 131, 142), "2021 2022", years)
-    cut = _split_subs([cell], {"years": "obtained_{year}"}, rules_x=[698.0, 750.0])
+    cell = HeaderCell(Box(672, 724, 131, 142), "2021 2022", years)
+    cut = split_subs([cell], {"years": "obtained_{year}"}, rules_x=[698.0, 750.0])
     assert [(c.text, c.box.x0, c.box.x1) for c in cut] == [("2021", 672, 698), ("2022", 698, 724)]
     pair = [word("Año", 508, 133), word("|", 525, 131), word("valor", 531, 133)]
-    cell = _HeaderCell(Box(504, 552, 131, 142), "Año | valor", pair)
+    cell = HeaderCell(Box(504, 552, 131, 142), "Año | valor", pair)
     group = {"sub": {"baseline_year": ["Año"], "baseline_value": ["valor"]}}
-    cut = _split_subs([cell], group, rules_x=[])  # no rule left: midway between the labels
+    cut = split_subs([cell], group, rules_x=[])  # no rule left: midway between the labels
     assert [c.text for c in cut] == ["Año", "valor"] and cut[0].box.x1 == cut[1].box.x0 == (523 + 531) / 2
-    one = _HeaderCell(Box(552, 576, 131, 142), "2021", [word("2021", 556, 133)])
-    assert _split_subs([one], {"years": "expected_{year}"}, rules_x=[]) == [one]
+    one = HeaderCell(Box(552, 576, 131, 142), "2021", [word("2021", 556, 133)])
+    assert split_subs([one], {"years": "expected_{year}"}, rules_x=[]) == [one]
 
 
 def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_border() -> None:
@@ -140,18 +140,18 @@ def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_b
 
 
 def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups() -> None:
-    from extractor.layout import _group_by_order, _HeaderCell
+    from extractor.header import HeaderCell, group_by_order
 
     groups = [{"labels": ["Línea base"], "sub": {}}, {"labels": ["Logros esperados"], "years": "expected_{year}"},
               {"labels": ["Valores obtenidos"], "years": "obtained_{year}"}]
-    row = [_HeaderCell(Box(504, 552, 106, 131), "Línea base"), _HeaderCell(Box(552, 672, 106, 131), "Lugano S882 ss"),
-           _HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"),
-           *(_HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
+    row = [HeaderCell(Box(504, 552, 106, 131), "Línea base"), HeaderCell(Box(552, 672, 106, 131), "Lugano S882 ss"),
+           HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"),
+           *(HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
     read = {0: row[0].box, 2: row[2].box}
-    assert _group_by_order(row, {0, 2}, groups, read) == (1, 1)
-    assert _group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
+    assert group_by_order(row, {0, 2}, groups, read) == (1, 1)
+    assert group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
     years_gone = row[:3]  # no years under the misread cell: not a year group
-    assert _group_by_order(years_gone, {0, 2}, groups, read) is None
+    assert group_by_order(years_gone, {0, 2}, groups, read) is None
 
 
 def broken_header_page() -> PageContent:

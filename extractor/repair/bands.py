@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extractor.layout import join_wrapped
+from extractor.celltext import join_wrapped
 from extractor.model import CellBox, Finding
 from extractor.repair.codes import content_of, head_levels
 from extractor.repair.config import RepairConfig

@@ -1,0 +1,240 @@
+"""A table header read from its cells: the anchor label's row, its columns and year groups.
+
+`layout.find_headers` and `codeheader.py` hand in the candidate cells (ruled, painted or mended
+from the text) and the cell the header is anchored on; this module places the family's column
+labels and year groups on that row, splitting a group's sub cells where a scan lost the rules
+between them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractor.celltext import join_cell_text
+from extractor.geometry import Box
+from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
+from extractor.model import Column, Word
+
+YEAR = re.compile(r"^(19|20)\d{2}$")
+
+
+@dataclass(slots=True)
+class TableHeader:
+    """One table header found on a page, and the columns it defines."""
+
+    box: Box
+    columns: list[Column]
+    years: dict[str, list[int]] = field(default_factory=dict)  # group template → years
+    cells: list[Box] = field(default_factory=list)  # the header's cells with text, a label read or not
+    assumptions: list[str] = field(default_factory=list)  # how the header was completed (on its rows)
+    # a header read from its text alone: its columns as the labels place them, and the page's
+    # headers of this kind with the body words their columns were widened to (textheader.py)
+    labels: list[Column] = field(default_factory=list)
+    bodies: list[tuple[list[Column], list[Word]]] = field(default_factory=list)
+
+    def column(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+
+# ---- cell text ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class HeaderCell:
+    box: Box
+    text: str
+    words: list[Word] = field(default_factory=list)
+
+
+
+def header_from_anchor(
+    anchor: HeaderCell, cells: list[HeaderCell], header_rules: dict, min_share: float,
+    rules_x: Sequence[float] = (), code_by_content: bool = False,
+) -> TableHeader | None:
+    """The header whose row holds `anchor`. `code_by_content`: the anchor is the code column's
+    cell because the body's codes stand under it, whatever its text reads (codeheader.py)."""
+    row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
+    row = [c for c in cells if (c.text or c is anchor) and row_top <= c.box.ymid <= row_bottom
+           and c.box.x1 > anchor.box.x0 - 1]
+    row = _innermost(row)
+    columns: list[Column] = []
+    years: dict[str, list[int]] = {}
+    used: set[int] = set()
+    for i, cell in enumerate(row):
+        by_content = code_by_content and cell is anchor
+        role = "code" if by_content else _single_column_role(cell.text, header_rules.get("columns", {}))
+        if role:
+            columns.append(Column(role, cell.box.x0, cell.box.x1, cell.text))
+            used.add(i)
+    groups = header_rules.get("groups", [])
+    read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
+    bottom = row_bottom - 1
+    for g, group in enumerate(groups):
+        for i, cell in enumerate(row):
+            if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
+                continue
+            used.add(i)
+            read[g] = cell.box
+            subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
+            bottom = max([bottom, *(c.box.bottom for c in subs)])
+            columns += group_columns(group, split_subs(subs, group, rules_x), years)
+    notes: list[str] = []
+    by_order = group_by_order(row, used, groups, read)
+    if by_order is not None:
+        g, i = by_order
+        used.add(i)
+        read[g] = row[i].box
+        columns += group_columns(groups[g], split_subs(_subs_under(row[i], row), groups[g], rules_x), years)
+        notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
+    if not any(c.role == "code" for c in columns) or len(columns) < 3:
+        return None
+    if not _enough_labels(columns, len(read), header_rules, min_share):
+        return None
+    columns.sort(key=lambda c: c.x0)
+    box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
+    return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
+
+
+def group_by_order(
+    row: Sequence[HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box]
+) -> tuple[int, int] | None:
+    """The one year group whose label no cell reads, found by its place among the groups read.
+
+    The family's groups are printed in the rules' order. When exactly one year group is not
+    read, and exactly one unread cell with years under it lies between the groups read before
+    and after it, that cell is the group's label misread ("Lugano S882 ss" for "Logros
+    esperados"): (group, cell index).
+    """
+    missing = [g for g, group in enumerate(groups) if g not in read and group.get("years")]
+    if len(missing) != 1 or not read:
+        return None
+    g = missing[0]
+    left = max((box.x1 for k, box in read.items() if k < g), default=None)
+    right = min((box.x0 for k, box in read.items() if k > g), default=None)
+    if left is None and right is None:
+        return None
+    candidates = [
+        i for i, cell in enumerate(row)
+        if i not in used and (left is None or cell.box.x0 >= left - 1) and (right is None or cell.box.x1 <= right + 1)
+        and sum(1 for sub in _subs_under(cell, row) if YEAR.match(squash_label(sub.text))) >= 2
+    ]  # fmt: skip
+    return (g, candidates[0]) if len(candidates) == 1 else None
+
+
+def _subs_under(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCell]:
+    return [
+        c for c in cells if c.box.top >= group.box.bottom - 1 and group.box.x0 - 1 <= c.box.xmid <= group.box.x1 + 1
+    ]
+
+
+def _row_below(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCell]:
+    """The header cells of the row right under a group label that its own header row does not
+    reach (single labels printed in the top row over an empty cell, as a table without merged
+    rows prints them): their tops meet the group's bottom."""
+    return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
+
+
+def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:
+    """Enough of the family's header labels (columns and groups) are printed in this header.
+
+    Another family's table shares some labels (a code, an indicator, the year groups); its own
+    columns are what tells it apart.
+    """
+    named = header_rules.get("columns", {})
+    wanted = len(named) + len(header_rules.get("groups", []))
+    found = len({c.role for c in columns if c.role in named}) + groups_found
+    return found >= min_share * wanted
+
+
+def _innermost(cells: list[HeaderCell]) -> list[HeaderCell]:
+    """Drop cells that merely enclose other header cells (a fill behind a ruled grid)."""
+    out = []
+    for c in cells:
+        inner = [
+            d
+            for d in cells
+            if d is not c
+            and c.box.x0 - 1 <= d.box.x0
+            and d.box.x1 <= c.box.x1 + 1
+            and c.box.top - 1 <= d.box.top
+            and d.box.bottom <= c.box.bottom + 1
+            and (d.box.x1 - d.box.x0) * (d.box.bottom - d.box.top)
+            < 0.9 * (c.box.x1 - c.box.x0) * (c.box.bottom - c.box.top)
+        ]
+        if not inner:
+            out.append(c)
+    return out
+
+
+def _single_column_role(text: str, columns: dict[str, list[str]]) -> str | None:
+    best_role, best = None, 0.0
+    for role, labels in columns.items():
+        score = label_score(text, labels)
+        if score > best:
+            best_role, best = role, score
+    return best_role if best >= LABEL_MATCH_MIN else None
+
+
+def split_subs(subs: list[HeaderCell], group: dict, rules_x: Sequence[float]) -> list[HeaderCell]:
+    """Sub-cells of a group, one per label: a cell that reads two years ("2021 2022") or two sub
+    labels ("Año | valor") is two cells whose rule between them was lost (toner dropout, a
+    faint scan); it is cut at a column rule of the page between the two, else midway."""
+    out = []
+    for sub in subs:
+        pieces = _year_pieces(sub.words) if group.get("years") else _label_pieces(sub.words, group.get("sub") or {})
+        if len(pieces) < 2:
+            out.append(sub)
+            continue
+        cuts = [sub.box.x0, *(_cut_between(a, b, rules_x) for a, b in itertools.pairwise(pieces)), sub.box.x1]
+        out += [HeaderCell(Box(x0, x1, sub.box.top, sub.box.bottom), join_cell_text(piece), piece)
+                for (x0, x1), piece in zip(itertools.pairwise(cuts), pieces, strict=True)]
+    return out
+
+
+def _year_pieces(words: Sequence[Word]) -> list[list[Word]]:
+    """The words of a cell, one piece per year printed side by side (all of them in one piece
+    unless two years or more are)."""
+    years = sorted((w for w in words if YEAR.match(squash_label(w.text))), key=lambda w: w.x0)
+    if len(years) < 2 or any(b.x0 < a.x1 for a, b in itertools.pairwise(years)):
+        return [list(words)]
+    return [[y] for y in years]
+
+
+def _label_pieces(words: Sequence[Word], labels: dict[str, list[str]]) -> list[list[Word]]:
+    """The words of a cell cut into two side-by-side pieces that each read a different sub label."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    text = [w for w in ordered if squash_label(w.text)]  # a rule read as "|" is no word of a label
+    for i in range(1, len(text)):
+        left, right = text[:i], text[i:]
+        if left[-1].x1 > right[0].x0:
+            continue
+        roles = [_single_column_role(join_cell_text(part), labels) for part in (left, right)]
+        if roles[0] and roles[1] and roles[0] != roles[1]:
+            return [left, right]
+    return [list(words)]
+
+
+def _cut_between(left: Sequence[Word], right: Sequence[Word], rules_x: Sequence[float]) -> float:
+    lo, hi = max(w.x1 for w in left), min(w.x0 for w in right)
+    between = [x for x in rules_x if lo <= x <= hi]
+    return min(between, key=lambda x: abs(x - (lo + hi) / 2)) if between else (lo + hi) / 2
+
+
+def group_columns(group: dict, subs: list[HeaderCell], years: dict[str, list[int]]) -> list[Column]:
+    columns = []
+    template = group.get("years")
+    for sub in sorted(subs, key=lambda c: c.box.x0):
+        text = sub.text.strip()
+        year = squash_label(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
+        if template and YEAR.match(year):
+            columns.append(Column(template.format(year=year), sub.box.x0, sub.box.x1, text))
+            years.setdefault(template, []).append(int(year))
+            continue
+        for role, labels in (group.get("sub") or {}).items():
+            if label_score(text, labels) >= LABEL_MATCH_MIN:
+                columns.append(Column(role, sub.box.x0, sub.box.x1, text))
+                break
+    return columns
