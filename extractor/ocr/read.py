@@ -44,7 +44,6 @@ DIGITS_LANG = "eng"  # re-reads words with digits: 28/28 codes right where "spa"
 PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:[.,]\d+)?%?")
 DIGITS_BLACKLIST = "$"  # "eng" reads a small "SS." as "$5."; Peruvian reports write soles "S/"
 PSM_CELL = 6  # a cell is one block of uniform text
-PROSE_WORDS = 3  # a cell with this many words of letters is a name: its digits are read word by word
 PSM_PAGE = 3  # outside the grid: tesseract's own layout analysis sets logos and banners aside
 SPECK_CONF = 60  # a word of punctuation only read with less confidence than this is a speck
 SPECK_HEIGHT = 0.4  # a word less tall than this share of its neighbours' median is a speck
@@ -125,13 +124,6 @@ def ocr_boxes(
     if psm == PSM_PAGE:  # a page's worth of text: re-read only its words with digits
         return [_reread_digit_words(image, found, upscale=upscale) for found in words]
     numeric = [i for i, found in enumerate(words) if any(_has_digit(w.text) for w in found)]
-    # a name with a figure in it ("niños de 6 a 35 meses"): only its words with digits are read
-    # again, each from its own box; reading the whole cell again doubled the cost of the text columns
-    prose = [i for i in numeric if _is_prose(words[i])]
-    for index, found in zip(prose, _reread_digit_word_lists(image, [words[i] for i in prose], upscale=upscale),
-                            strict=True):
-        words[index] = found
-    numeric = [i for i in numeric if i not in prose]
     reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG, psm=psm)
     # the readings disagree on a number ("1221" / "221", "11%" / "77%"): a mosaic's neighbours
     # sometimes mislead tesseract, so the box is read once more on its own (alone, a shaded
@@ -293,30 +285,16 @@ def _paint_specks(image: np.ndarray, box: Box) -> None:
 def _reread_digit_words(image: np.ndarray, words: list[OcrWord], *, upscale: float) -> list[OcrWord]:
     """`words` with each word holding a digit replaced by its DIGITS_LANG reading, read from
     its own box (a second reading of the whole page would double the time of a text page)."""
-    return _reread_digit_word_lists(image, [words], upscale=upscale)[0]
-
-
-def _reread_digit_word_lists(
-    image: np.ndarray, lists: Sequence[list[OcrWord]], *, upscale: float
-) -> list[list[OcrWord]]:
-    """`_reread_digit_words` for several boxes' words, all read in one tesseract run."""
-    numeric = [(k, w) for k, words in enumerate(lists) for w in words if _has_digit(w.text)]
+    numeric = [w for w in words if _has_digit(w.text)]
     if not numeric:
-        return list(lists)
+        return words
     pad = TILE_PAD_PX / 2  # tesseract's boxes are tight; less than a space, so no neighbour
-    boxes = [Box(w.x0 - pad, w.x1 + pad, w.top - pad, w.bottom + pad) for _, w in numeric]
+    boxes = [Box(w.x0 - pad, w.x1 + pad, w.top - pad, w.bottom + pad) for w in numeric]
     reread = _read_boxes(image, boxes, upscale=upscale, lang=DIGITS_LANG, psm=PSM_CELL)
-    out = [[w for w in words if not _has_digit(w.text)] for words in lists]
-    for (k, word), second in zip(numeric, reread, strict=True):
-        out[k] += second if any(_has_digit(w.text) for w in second) else [word]
-    return [reading_order(words) for words in out]
-
-
-def _is_prose(words: list[OcrWord]) -> bool:
-    """A box read as running text: PROSE_WORDS words of letters or more, and more of them than
-    words with digits (a name, not a code, a figure or a year heading)."""
-    lettered = sum(any(c.isalpha() for c in w.text) and not _has_digit(w.text) for w in words)
-    return lettered >= PROSE_WORDS and lettered > sum(_has_digit(w.text) for w in words)
+    out = [w for w in words if not _has_digit(w.text)]
+    for word, second in zip(numeric, reread, strict=True):
+        out += second if any(_has_digit(w.text) for w in second) else [word]
+    return reading_order(out)
 
 
 def _has_digit(text: str) -> bool:
