@@ -9,11 +9,13 @@ page of 3600, 7200 or 14400 pt (issue 10: they went to OCR at full size) < 60 s 
 the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 
     python scripts/bench.py [--repeat 3] [--samples samples/trata-2024.pdf ...] [--no-camelot] [--audit-only]
-    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4] [--repeat 3]
+    python scripts/bench.py --ocr-cost samples/scanned/salud-2025-image.pdf [--pages 1,4] [--repeat 3] [--where]
 
 `--ocr-cost` times our OCR of the pages (one process, wall and CPU time) against tesseract alone
 reading the same page images (rendered at the same dpi, `-l spa --psm 3`, one call per page, the
-same thread limit): target ≤ OCR_COST_TARGET× on both (see `ocr_cost`).
+same thread limit): target ≤ OCR_COST_TARGET× on both (see `ocr_cost`). `--where` then reads the
+pages once more and says where our CPU goes: per kind of reading, its tesseract runs, images,
+megapixels and CPU, and the rest (render, light, rotation by the letters, grid, mosaics).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_TARGET_S = 0.15
@@ -189,6 +192,75 @@ def ocr_cost(pdf: Path, pages: list[int] | None, repeat: int) -> bool:
     return met
 
 
+# the reading a tesseract run serves, by the first of these functions on the stack above it
+READING_KINDS = {
+    "orientation_report": "orientation: OSD",
+    "_rotation_by_confidence": "orientation: read both ways",
+    "second_opinion": "doubtful figures: second reading",
+    "reread_misread_figures": "misread figures: without specks",
+    "_reread_digit_words": "outside the grid: words with digits",
+    "split_at_lines": "words across a rule: re-read",
+}
+
+
+def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
+    """Our OCR of the pages once more, its CPU split by kind of reading (`READING_KINDS`, and the
+    cells' passes by language, alone or in mosaics): runs, images, megapixels, CPU seconds."""
+    import inspect
+
+    import pypdfium2 as pdfium
+
+    from extractor.ocr import engine, rotation, scan_dpi
+    from extractor.ocr import read as ocr_read
+
+    spent: dict[str, list[float]] = {}
+
+    def kind_of_reading(lang: str, options: list[str]) -> str:
+        frames = inspect.stack()[2:20]
+        names = [frame.function for frame in frames]
+        named = next((READING_KINDS[n] for n in names if n in READING_KINDS), None)
+        if named:
+            return named
+        if "--psm" in options and options[options.index("--psm") + 1] == str(ocr_read.PSM_PAGE):
+            return f"outside the grid: page layout ({lang})"
+        alone = any(f.function == "_read_boxes" and f.frame.f_locals.get("alone") for f in frames)
+        tall = any(f.function == "_read_mosaics" and "found" in f.frame.f_locals for f in frames)
+        return f"cells ({lang}): " + ("disputed, alone" if alone else "tall tiles, alone" if tall else "mosaics")
+
+    def counted(work: Callable[..., object], kind: Callable[..., str]) -> Callable[..., object]:
+        def run(images: Any, *args: Any, **kwargs: Any) -> object:
+            single = hasattr(images, "shape")  # orientation_report reads one image
+            listed = [images] if single else list(images)
+            label = kind(*args, **kwargs)
+            before = _cpu_seconds()
+            result = work(images if single else listed, *args, **kwargs)
+            row = spent.setdefault(label, [0, 0, 0.0, 0.0])
+            row[0] += 1 if listed else 0
+            row[1] += len(listed)
+            row[2] += sum(image.size for image in listed) / 1e6
+            row[3] += _cpu_seconds() - before
+            return result
+        return run
+
+    ocr_read.read_images = counted(engine.read_images, lambda lang, options=(): kind_of_reading(lang, list(options)))
+    rotation.orientation_report = counted(engine.orientation_report, lambda: READING_KINDS["orientation_report"])
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        indexes = pages if pages is not None else list(range(len(document)))
+        sizes = {i: (document[i].get_size(), scan_dpi(document[i])) for i in indexes}
+    finally:
+        document.close()
+    total = sum(_timed(_our_ocr, pdf, i, *sizes[i][0], sizes[i][1])[1] for i in indexes)
+    print(f"\nwhere our CPU goes ({pdf.name}, pages {','.join(str(i + 1) for i in indexes)}, one reading):")
+    print(f"{'reading':<42}{'runs':>6}{'images':>8}{'Mpx':>8}{'CPU s':>8}{'share':>7}")
+    for label, (runs, images, mpx, cpu) in sorted(spent.items(), key=lambda item: -item[1][3]):
+        if not images:
+            continue  # a kind of reading these pages did not need
+        print(f"{label:<42}{runs:>6.0f}{images:>8.0f}{mpx:>8.1f}{cpu:>8.2f}{cpu / total:>7.0%}")
+    rest = total - sum(row[3] for row in spent.values())
+    print(f"{'the rest (render, light, letters, grid, mosaics)':<42}{'':>22}{rest:>8.2f}{rest / total:>7.0%}")
+
+
 def _cost_line(label: str, alone: tuple[float, ...], ours: tuple[float, ...]) -> str:
     return (f"{label}  {alone[0]:>10.2f}{ours[0]:>10.2f}{ours[0] / alone[0]:>6.2f}×  "
             f"{alone[1]:>10.2f}{ours[1]:>10.2f}{ours[1] / alone[1]:>6.2f}×")
@@ -196,16 +268,20 @@ def _cost_line(label: str, alone: tuple[float, ...], ours: tuple[float, ...]) ->
 
 def _timed(work: Callable[..., object], *args: object) -> tuple[float, float]:
     """Wall and CPU seconds of `work(*args)`: this process and the child processes it waited for."""
-    import resource
     import time
 
-    def cpu() -> float:
-        usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-        return sum(u.ru_utime + u.ru_stime for u in usage)
-
-    wall, used = time.perf_counter(), cpu()
+    wall, used = time.perf_counter(), _cpu_seconds()
     work(*args)
-    return time.perf_counter() - wall, cpu() - used
+    return time.perf_counter() - wall, _cpu_seconds() - used
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (tesseract's library reads in it) and of the children it waited
+    for (tesseract runs of the command)."""
+    import resource
+
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 def _tesseract_alone(pdf: Path, index: int, dpi: int) -> None:
@@ -257,11 +333,15 @@ def main() -> int:
     parser.add_argument("--corpus-only", action="store_true", help="only the corpus targets (issue 12)")
     parser.add_argument("--ocr-cost", type=Path, metavar="SCAN", help="time our OCR against tesseract alone")
     parser.add_argument("--pages", help="with --ocr-cost: 1-based pages, comma-separated (default: all)")
+    parser.add_argument("--where", action="store_true", help="with --ocr-cost: where our OCR's CPU goes")
     parser.add_argument("--validation-only", action="store_true", help="only the CPU of the validation stage")
     args = parser.parse_args()
     if args.ocr_cost:
         pages = [int(p) - 1 for p in args.pages.split(",")] if args.pages else None
-        return 0 if ocr_cost(args.ocr_cost, pages, args.repeat) else 1
+        met = ocr_cost(args.ocr_cost, pages, args.repeat)
+        if args.where:
+            ocr_cpu_by_kind(args.ocr_cost, pages)
+        return 0 if met else 1
     if args.validation_only:
         validation_cost(args.samples or sorted((REPO / "samples").glob("*.pdf")), args.repeat)
         return 0

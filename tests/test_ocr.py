@@ -488,6 +488,7 @@ def test_images_read_in_one_tesseract_run_read_as_each_alone(monkeypatch: pytest
     read on its own (a page of the run), with the words, boxes and confidences it has alone."""
     from extractor.ocr import engine, read
 
+    monkeypatch.setattr(engine, "_library", lambda: None)  # the command, as without the library
     images = [_figure_image("57.4%", []), _figure_image("1,084", []), np.full((40, 160), 255, np.uint8)]
     alone = [read.tesseract(image, psm=read.PSM_CELL, lang=read.DIGITS_LANG) for image in images]
     runs: list[list[str]] = []
@@ -503,6 +504,32 @@ def test_images_read_in_one_tesseract_run_read_as_each_alone(monkeypatch: pytest
     assert [[w.text for w in words] for words in together] == [["57.4%"], ["1,084"], []]
     assert together == alone
     assert read.tesseract_each([], psm=read.PSM_CELL) == [] and len(runs) == 1, "nothing to read: no run"
+
+
+def test_the_library_reads_word_for_word_what_the_command_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process (engine._Library) tesseract gives the words, boxes and confidences of the
+    command's run, whatever the options, and the command's orientation report."""
+    from extractor.ocr import engine, read
+
+    if engine._library() is None:
+        pytest.skip("no tesseract library here: the command is all there is")
+    import cv2
+
+    table = _shadowed_table(200, 0.0)  # a ruled table of codes: layout analysis and OSD have lines to read
+    images = [_figure_image("57.4%", [(22, 22)]), _figure_image("1,084", []), table, np.full((40, 160), 255, np.uint8)]
+    kinds = [
+        {"psm": read.PSM_CELL, "lang": read.LANG},
+        {"psm": read.PSM_CELL, "lang": read.DIGITS_LANG},
+        {"psm": read.PSM_CELL, "lang": read.DIGITS_LANG, "chars": read.FIGURE_CHARS},
+        {"psm": read.PSM_PAGE, "lang": read.LANG},
+    ]
+    in_process = [read.tesseract_each(images, **kind) for kind in kinds]
+    turned = cv2.rotate(table, cv2.ROTATE_90_CLOCKWISE)
+    reports = [engine.orientation_report(image) for image in (table, turned)]
+    monkeypatch.setattr(engine, "_library", lambda: None)
+    assert in_process == [read.tesseract_each(images, **kind) for kind in kinds]
+    assert any(w.text == "57.4%" for w in in_process[1][0]), "the figure is read at all"
+    assert reports == [engine.orientation_report(image) for image in (table, turned)]
 
 
 def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:

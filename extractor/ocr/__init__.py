@@ -7,7 +7,7 @@ The chain, each step a small pure function on a grayscale numpy image (pdfplumbe
 
 one file per concern: `image.py` (render, turn, deskew, ink, despeckle), `rotation.py` (which
 way up), `grid.py` (ruling lines and the cells they close), `read.py` (mosaics, digit re-reads),
-`engine.py` (tesseract runs, many images each); this module runs the chain.
+`engine.py` (tesseract: its library in this process, or runs of many images each); this module runs the chain.
 
 `ocr_page` runs the chain for one page and returns a `PageContent` like `pdf.py` does for a text
 page (``source="ocr"``); `ocr_pages` runs it for many pages in a process pool.
@@ -15,8 +15,9 @@ page (``source="ocr"``); `ocr_pages` runs it for many pages in a process pool.
 Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200 dpi):
 - Ruling lines are erased before OCR: with them, tesseract reads a ruled table as noise.
 - When a grid is found every cell is read on its own (`--psm 6`), the cells pasted one under the
-  other into a few tall "mosaic" images, and all the mosaics of a page read in one tesseract run
-  (`engine.py`: a tesseract start costs as much as reading a dozen cells). Whole-page
+  other into a few tall "mosaic" images, read by tesseract's library in this process, each
+  model loaded once (`engine.py`: a start of the command costs as much as reading a dozen cells;
+  without the library, all the mosaics of a page go to one run). Whole-page
   `--psm 6` mixed the lines of wrapped cells with their neighbours and glued values across
   erased lines (81% of cells right); per cell, 100%, and every word lies inside its cell.
 - A scan is rendered at its own resolution (150-300 dpi), and every region's print is scaled
