@@ -520,7 +520,7 @@ def test_the_library_reads_word_for_word_what_the_command_reads(monkeypatch: pyt
     kinds = [
         {"psm": read.PSM_CELL, "lang": read.LANG},
         {"psm": read.PSM_CELL, "lang": read.DIGITS_LANG},
-        {"psm": read.PSM_CELL, "lang": read.DIGITS_LANG, "chars": read.FIGURE_CHARS},
+        {"psm": read.PSM_CELL, "lang": read.DIGITS_LANG, "chars": read.figure_chars()},
         {"psm": read.PSM_PAGE, "lang": read.LANG},
     ]
     in_process = [read.tesseract_each(images, **kind) for kind in kinds]
