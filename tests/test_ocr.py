@@ -568,6 +568,8 @@ def _shadowed_table(dpi: int, strength: float) -> np.ndarray:
     for top in rows[:-1]:
         for left in columns[:-1]:
             draw.text((left + 12, top + 20), "SS.01.02", font=font, fill=20)
+    if strength <= 0:
+        return np.array(pil, np.uint8)
     reach = 25 / 25.4 * dpi * strength
     dark = 170 * strength * np.exp(-np.arange(width, dtype=np.float32) / (reach / 3))
     return np.clip(np.array(pil, np.float32) - dark[None, :], 0, 255).astype(np.uint8)
