@@ -317,3 +317,48 @@ def test_a_percent_sign_lost_at_a_cells_end_is_put_back_when_the_row_prints_it()
     assert out[1].get("baseline_value") == "5,323"
     assert out[2].get("progress_2025") == "104.2", "a column never printed with % gains none"
     assert _figures([shares], ocr=False)[0].get("baseline_value") == "48.2"
+
+
+def test_a_context_code_is_not_given_against_the_legible_digits_of_the_print() -> None:
+    """Seed 34 (267 dpi bitonal, heavy dropout): "1SS.03.02.02.01" was given ISS.03.01.02.03, the
+    sibling the rows above expected, which contradicts three of the print's legible digits; the
+    character likeness of two codes of one level (separators, zeros) had counted for it."""
+    values = {"baseline_year": "2020", "baseline_value": "12.0", "expected_2021": "14.0", "obtained_2021": "13.0"}
+    raws = [
+        _band("OP.03", "Fortalecer la disponibilidad"),
+        _band("IOP.03.01", "Densidad de recursos humanos", **values),
+        _band("LN.03.01", "Incrementar la dotación"),
+        _band("SS.03.01.01", "Servicio de asignación de plazas"),
+        _band("ISS.03.01.01.01", "Número de plazas", **values),
+        _band("SS.03.01.02", "Servicio de incentivos"),
+        _band("ISS.03.01.02.01", "Porcentaje de personal", **values),
+        _band("ISS.03.01.02.02", "Tasa de rotación", **values),
+        _band("1SS.03.02.02.01", "Número de agentes comunitarios", **values),
+    ]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert rows[-1].code != "ISS.03.01.02.03"
+    assert rows[-1].code in ("ISS.03.02.02.01", "1SS.03.02.02.01"), "read as printed, or kept as printed"
+
+
+def test_legible_codes_under_an_erased_service_are_read_as_printed() -> None:
+    """Seed 34 (267 dpi bitonal, heavy dropout), its last page as read: legible indicator codes
+    ("1§S.04.02.01.01") under a service whose code dropout erased stayed as printed, because the
+    codes the rows above expected, two and more digits off the print, still looked 75% alike to
+    it and scored within the margin."""
+    values = {"baseline_year": "2020", "baseline_value": "12.0", "expected_2021": "14.0", "obtained_2021": "13.0"}
+    raws = [
+        _band("LN.03.03", "Me orartas condiciones de habitabilidad"),
+        _band("0P.04", "Mejorar la gobernanza y la articulación"),
+        _band("10P.04.01", "Putientar e juniernos regionales que imp", **values),
+        _band("¿5 94.01", "Forta.». +\" ys espacios de articulación"),
+        _band("55.04.01.01", "Servicio de asistencia técnica a q: e no"),
+        _band("(SS.04.01.01.01", "Porcentaje de gobiernos fe: oca... asist", **values),
+        _band("§5.04.01.02", "Servicio de vigilancia cos:..:*::*.:\":."),
+        _band("18.04.01 2 UL", "Número de comités comu” «te vigilancia e", **values),
+        _band("LN Os 62", "“n4e.07ar los sistemas de info\"=» ación", baseline_value="1"),
+        _band("/95Ud 02 C1", "ers de implementación de la historia clí"),
+        _band("1§S.04.02.01.01", "Porcentaje de establecimientos de salud", **values),
+        _band("1SS.04.02.01.02", "Número de est.:?..:»mientos de salu: «.1", **values),
+    ]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows[-2:]] == ["ISS.04.02.01.01", "ISS.04.02.01.02"]

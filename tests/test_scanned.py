@@ -167,6 +167,24 @@ def test_a_sheet_cut_inside_the_scan_is_closed_where_its_rules_end_but_a_toner_s
     assert _column_cells(ocr.find_grid(streaked, dpi=dpi), 150 * pt + 1) == 4
 
 
+def test_a_faint_patch_ending_rules_in_one_line_is_no_cut_sheet() -> None:
+    """Toner dropout's faint patch takes the first stretch of three row rules, in one line, the
+    border beside them surviving (or only the code the cell holds): no sheet's cut there, the
+    rules are mended to the border instead of closed by a rule through the codes."""
+    dpi, pt = 200, 72 / 200
+    for keep_border in (True, False):
+        image = _ruled_table(height=360)
+        image[70:170, 32:72] = 245  # the patch: rules 80, 120, 160 start at 72 px
+        if not keep_border:
+            image[70:170, 26:32] = 245  # the border went with it …
+            for y in (88, 128):
+                cv2.putText(image, "SS.01", (36, y + 22), cv2.FONT_HERSHEY_PLAIN, 0.9, 20, 1)  # … the codes stayed
+        verticals = [e for e in ocr.find_grid(image, dpi=dpi) if e.orientation == "v"]
+        assert not any(40 < e.pos / pt < 100 for e in verticals), [round(e.pos / pt) for e in verticals]
+        if keep_border:
+            assert _column_cells(ocr.find_grid(image, dpi=dpi), 150 * pt + 1) == 4
+
+
 def _mend(lines: list) -> list:
     return bridge_broken_lines(lines, tolerance=5, max_gap=150, long=40)
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from extractor.geometry import Box, Edge, Orientation, grid_cells
-from extractor.ocr.image import DEFAULT_DPI, background_of, ink_mask, px
+from extractor.ocr.image import DEFAULT_DPI, DUST_PT, background_of, ink_mask, px
 
 MIN_LINE_PT = 15.0  # shorter runs are letters (an "l" of 11 pt body text is ~8 pt tall)
 MAX_LINE_THICKNESS_PT = 2.5  # thicker runs are bold strokes of big titles or shading
@@ -70,7 +70,8 @@ def _ruling_lines(
     snap, join = px(SNAP_PT, dpi), px(JOIN_PT, dpi)
     lines = _merge_lines(lines, snap=snap, join=join)
     frame = frame if frame is not None else np.ones(ink.shape, bool)
-    lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance, ink=ink)
+    lines = close_cut_lines(lines, frame, reach=px(EDGE_REACH_PT, dpi), tolerance=tolerance, ink=ink,
+                            dust=px(DUST_PT, dpi))
     lines += [e for e in fill_edges if _crossings(e, lines, tolerance) >= 2]
     lines = _merge_lines(lines, snap=snap, join=join)
     lines = bridge_broken_lines(lines, tolerance=tolerance, max_gap=px(MAX_BRIDGE_PT, dpi), long=px(LONG_LINE_PT, dpi))
@@ -256,7 +257,8 @@ def _structural(lines: list[Edge], *, tolerance: float, long: float, min_span: f
 
 
 def close_cut_lines(
-    lines: list[Edge], frame: np.ndarray, *, reach: int, tolerance: float, ink: np.ndarray | None = None
+    lines: list[Edge], frame: np.ndarray, *, reach: int, tolerance: float, ink: np.ndarray | None = None,
+    dust: int = 1,
 ) -> list[Edge]:
     """Rules cut off by the edge of the scan, closed by a line drawn along that edge.
 
@@ -271,7 +273,9 @@ def close_cut_lines(
     as blank as paper, so the rules end short of the image's edge. Given the page's `ink`, open
     ends with nothing but specks beyond them up to the scan's edge (a streak of worn toner breaks
     rules too, but leaves their pieces beyond it, mended later by `bridge_broken_lines`), in one
-    line within `tolerance`, MIN_SHEET_EDGE_RULES or more of one table, are closed the same way.
+    line within `tolerance`, MIN_SHEET_EDGE_RULES or more of one table, are closed the same way,
+    unless print bigger than `dust` (px) lies beyond them beside the run: a faint patch of toner
+    dropout ends a few rules in one line too, with the table's border or text beyond.
     """
     out = list(lines)
     for orientation, at_start in (("h", True), ("h", False), ("v", True), ("v", False)):
@@ -287,7 +291,7 @@ def close_cut_lines(
         sheet = [ln for ln in open_ends if ln not in cut and _blank_beyond(ln, at_start, ink, frame, tolerance)]
         for level in _level_ends(sheet, at_start, tolerance):
             for run in _runs(level, across, tolerance):
-                if len(run) >= MIN_SHEET_EDGE_RULES:
+                if len(run) >= MIN_SHEET_EDGE_RULES and not _print_beyond(run, at_start, ink, frame, tolerance, dust):
                     out = [ln for ln in out if ln not in run] + _closed_run(run, at_start)
     return out
 
@@ -308,6 +312,25 @@ def _blank_beyond(line: Edge, at_start: bool, ink: np.ndarray, frame: np.ndarray
     if hi - lo < width:
         return True  # the scan's edge is right there
     return float(band[:, lo:hi].any(axis=0).mean()) <= LID_INK_SHARE
+
+
+def _print_beyond(run: list[Edge], at_start: bool, ink: np.ndarray, frame: np.ndarray, tolerance: float,
+                  dust: int) -> bool:
+    """Whether anything bigger than dust lies beyond the run's open ends, beside the run, inside
+    the scan: past a sheet's cut lies the blank lid, so print there (the table's border, the
+    rest of a rule, the code its cell holds) says a faint patch, not the cut, ended these rules.
+    Each rule's own band beyond may look blank all the same: the patch took that stretch whole."""
+    orientation = run[0].orientation
+    end = min(ln.start for ln in run) if at_start else max(ln.end for ln in run)
+    lo, hi = max(round(run[0].pos - tolerance), 0), round(run[-1].pos + tolerance) + 1
+    cut = round(end - tolerance) if at_start else round(end + tolerance) + 1
+    region = (ink & frame).astype(np.uint8)
+    region = region[lo:hi] if orientation == "h" else region[:, lo:hi].T
+    region = region[:, : max(cut, 0)] if at_start else region[:, cut:]
+    if not region.size:
+        return False
+    count, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(region), connectivity=8)
+    return bool(np.any((stats[1:count, cv2.CC_STAT_WIDTH] > dust) | (stats[1:count, cv2.CC_STAT_HEIGHT] > dust)))
 
 
 def _level_ends(lines: list[Edge], at_start: bool, tolerance: float) -> list[list[Edge]]:

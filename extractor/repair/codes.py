@@ -25,6 +25,9 @@ from extractor.values import parse_value
 CODE_SEPARATOR = re.compile(r"\s*[.,:;]+\s*|\s+")
 MAX_READINGS = 256  # OCR readings tried for one code prefix; prefixes are 1-4 characters
 CATALOG_NAME_MATCH = 95  # % token-set likeness at which a catalog row's name is this row's
+# digits of a legible print that a context candidate may contradict: one misread digit ("91" for a
+# faded "01") is OCR's; more is another code ("ISS.03.01.02.04" for a printed "1SS.04.02.01.02")
+MAX_MISREAD_DIGITS = 1
 
 
 # ---- what the row says about its level ------------------------------------------------------------
@@ -397,6 +400,21 @@ def _fuzzy_evidence(printed: str, code: str, cfg: RepairConfig) -> float:
         return 0.0
     if len(code.split(".")) not in _printed_parts(printed, cfg):
         return w.other_level
+    if _digits_against(printed, code, cfg) > MAX_MISREAD_DIGITS:
+        return w.other_level
     support = (fuzz.ratio(printed, code) - w.alike_neutral) / w.alike_span
     return max(w.other_level, min(w.printed_exact, support))
 
+
+
+def _digits_against(printed: str, code: str, cfg: RepairConfig) -> int:
+    """How many digits of the print's groups, read as digits (`_ocr.yaml`), differ from the code's
+    groups in place; 0 when the print's groups cannot be read. Character likeness alone counts
+    the separators and zeros every code of a level shares, so a context code three groups off
+    the print still looked 75% alike."""
+    groups = code.split(".")[1:]
+    tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
+    split = split_groups(tokens, len(groups), cfg) or regrouped(tokens, len(groups), cfg)
+    if split is None:
+        return 0
+    return sum(a != b for read, own in zip(split[1], groups, strict=True) for a, b in zip(read, own, strict=True))
