@@ -25,6 +25,11 @@ Some findings rest on cells rather than on one printed line, and say so the same
   than the rows whose code, or whose counted progress, the scan left in doubt — a row of a
   page whose scan shows no column of the counted progress at all (a binding shadow or a
   cropped edge hid it) is blank there whatever the print says, so it is in doubt too.
+A cell of a scan that lies mostly inside an area the scan burnt solid black (a semaphore fill
+or a binding shadow a photocopy thresholded; `PageContent.blacked`, found by the OCR stage) and
+reads blank or as no value was not read, whatever the print says there: a finding resting on it —
+a figure computed from it, a parent's figure rolled up from it, a count by its progress — is a
+warning that names the cell ("cell blacked out in the scan, page N").
 A row whose code the print did not give (read from its context or parted by the hierarchy, the
 row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
 it, is a warning that names the assumption.
@@ -34,11 +39,11 @@ An error whose readings are all sure stays an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from extractor.frames import to_stored_frame
-from extractor.model import LOW_OCR_CONFIDENCE, CellBox, Finding, PageContent, Row, Word
+from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, Word
 from extractor.reconcile.claims import numbered_subject
 from extractor.reconcile.counts import recounted
 from extractor.validate import checked_kind
@@ -59,16 +64,21 @@ NAMED = 3  # doubtful rows a note names
 NARRATIVE = "narrative_mismatch"
 UNREADABLE = "?"  # the unit `parse_value` gives a text that is no value
 INFERRED_CODE = ("code_from_context:", "code_by_hierarchy:")  # assumptions: a code the print did not give
+BLACKED_SHARE = 0.5  # a cell this much inside areas the scan burnt black was not read
+BLACKED = "cell blacked out in the scan"
 
 
 def flag_doubtful(
-    findings: Sequence[Finding], pages: Iterable[PageContent], rows: Sequence[Row] = ()
+    findings: Sequence[Finding],
+    pages: Iterable[PageContent],
+    rows: Sequence[Row] = (),
+    number_words: Mapping[str, int] | None = None,  # counts the text writes as words ("cuatro": 4)
 ) -> list[Finding]:
     """`findings` with every error resting on a doubtful OCR reading made a warning that names
     the reading (see the module docstring for what makes a reading doubtful)."""
     ocr_pages = [p for p in pages if p.source == "ocr"]
     read = {p.number: p.words for p in ocr_pages}
-    doubt = Doubt(findings, ocr_pages, rows)
+    doubt = Doubt(findings, ocr_pages, rows, number_words)
     inferred = _inferred_codes(rows)
     out = []
     for finding in findings:
@@ -76,6 +86,7 @@ def flag_doubtful(
             note = (
                 _low_confidence_note(finding, read.get(finding.page, []))
                 or _repaired_note(finding, doubt.repaired, doubt.below)
+                or doubt.blacked_note(finding)
                 or doubt.cell_note(finding)
                 or doubt.format_note(finding)
                 or doubt.parent_note(finding)
@@ -94,8 +105,16 @@ class Doubt:
     """What an OCR'd report's readings leave in doubt: repaired figures, weak cells, codes OCR
     could not read."""
 
-    def __init__(self, findings: Sequence[Finding], ocr_pages: Sequence[PageContent], rows: Sequence[Row]) -> None:
+    def __init__(
+        self,
+        findings: Sequence[Finding],
+        ocr_pages: Sequence[PageContent],
+        rows: Sequence[Row],
+        number_words: Mapping[str, int] | None = None,
+    ) -> None:
         self.pages = {p.number for p in ocr_pages}
+        self.number_words = {k.lower(): v for k, v in (number_words or {}).items()}
+        self.blacked = {p.number: [_stored(p, b) for b in p.blacked] for p in ocr_pages}
         self.repaired = repaired_figures(findings, self.pages)
         self.below = _descendants(rows)
         self.rows = [r for r in rows if r.page in self.pages]
@@ -116,6 +135,30 @@ class Doubt:
             if w.conf is not None and DIGIT.search(w.text) and _centre_in(at, box)
         ]
         return min(inside, key=lambda w: w.conf or 0.0) if inside else None
+
+    def blacked_cell(self, row: Row, field: str) -> str:
+        """Why the row's `field` was not read, if it reads blank or as no value and lies mostly
+        inside an area the scan burnt black; else ""."""
+        if _read_as_value(row.get(field)):
+            return ""
+        for box in row.boxes.get(field, []):
+            if _covered_share(box, self.blacked.get(box.page, [])) >= BLACKED_SHARE:
+                return f"{BLACKED}, page {box.page}"
+        return ""
+
+    def blacked_note(self, finding: Finding) -> str:
+        """A row's figure computed from a cell the scan blacked out: its own cell, the cells of its
+        year it is computed from, or those of a row below it it rolls up from."""
+        row = self.by_code.get(finding.code)
+        if row is None or not finding.field.startswith(FIGURE_COLUMNS) or not any(self.blacked.values()):
+            return ""
+        for code in [row.code, *self.below.get(row.code, [])]:
+            under = self.by_code.get(code)
+            for field in _inputs_of(finding.field) if under else []:
+                why = self.blacked_cell(under, field)
+                if why:
+                    return f"{code} {field}: {why}"
+        return ""
 
     def cell_note(self, finding: Finding) -> str:
         """A row's figure found doubtful in its own cell, or in a cell it is computed from."""
@@ -144,14 +187,22 @@ class Doubt:
         of the counted level whose counted progress is doubtful."""
         if finding.rule not in COUNT_RULES or finding.code or "." not in finding.field:
             return ""
-        printed, recount = parse_value(finding.printed).value, parse_value(finding.recomputed).value
+        printed, recount = self.count_value(finding.printed), self.count_value(finding.recomputed)
         if printed is None or recount is None:
             return ""
         counted = recounted(finding)
-        doubtful = list(self.unread_codes) + (self.doubtful_cells(*counted) if counted else [])
+        # the counted cells first, the ones the scan blacked out leading: the surest reason a
+        # row's progress was not read is the one the note names
+        cells = sorted(self.doubtful_cells(*counted) if counted else [], key=lambda c: BLACKED not in c)
+        doubtful = cells + list(self.unread_codes)
         if not doubtful or abs(printed - recount) > len(doubtful):
             return ""
         return f"rows whose code or counted progress the scan left in doubt: {_listed(doubtful)}"
+
+    def count_value(self, text: str) -> float | None:
+        """A count as printed: a figure, or a word the text writes counts with ("cuatro")."""
+        value = parse_value(text).value
+        return value if value is not None else self.number_words.get(text.strip().lower())
 
     def numbering_note(self, finding: Finding) -> str:
         """A text's "S.21" is found by counting the units in order: a row whose code the scan
@@ -164,14 +215,19 @@ class Doubt:
     def doubtful_cells(self, level: str, field: str) -> list[str]:
         """The level's rows whose `field` was read with low confidence, repaired, read as no
         value of its column at all ("e" for "27"), read as nothing where the column reads figures
-        on the same page (dropout, or a tile tesseract dropped), or not read because the scan of
-        its page shows no such column (a binding shadow or a cropped edge can hide a whole column).
+        on the same page (dropout, or a tile tesseract dropped), read as nothing or no value inside
+        an area the scan burnt black, or not read because the scan of its page shows no such
+        column (a binding shadow or a cropped edge can hide a whole column).
         A column that reads blank in every row of a page is taken as printed blank."""
         out = []
         unseen = self.pages_without_column(field)
         # pages where the column reads figures: a blank cell among them may be a tile the scan lost
         read = {r.page for r in self.rows if r.get(field)}
         for row in (r for r in self.rows if r.level == level):
+            blacked = self.blacked_cell(row, field)
+            if blacked:
+                out.append(f"{row.code} {field} ({blacked})")
+                continue
             if row.page in unseen and not row.get(field):
                 out.append(f"{row.code} {field} (no such column read on page {row.page})")
                 continue
@@ -199,8 +255,24 @@ def _inputs_of(field: str) -> list[str]:
     return [field, f"expected_{year}", f"obtained_{year}"] if field.startswith("progress_") else [field]
 
 
-def _stored(page: PageContent, word: Word) -> CellBox:
+def _stored(page: PageContent, word: Word | Box) -> CellBox:
     return to_stored_frame(page, word.x0, word.top, word.x1, word.bottom)
+
+
+def _read_as_value(text: str) -> bool:
+    return bool(text.strip()) and parse_value(text).unit != UNREADABLE
+
+
+def _covered_share(cell: CellBox, areas: Sequence[CellBox]) -> float:
+    """Share of the cell's area inside `areas` (disjoint boxes, so their overlaps add up)."""
+    size = (cell.x1 - cell.x0) * (cell.bottom - cell.top)
+    if size <= 0 or not areas:
+        return 0.0
+    inside = sum(
+        max(0.0, min(cell.x1, a.x1) - max(cell.x0, a.x0)) * max(0.0, min(cell.bottom, a.bottom) - max(cell.top, a.top))
+        for a in areas
+    )
+    return min(inside / size, 1.0)
 
 
 def _centre_in(box: CellBox, cell: CellBox) -> bool:

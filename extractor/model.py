@@ -92,6 +92,15 @@ class PageContent:
     rotation: int = 0  # degrees the page image was turned to read it upright
     skew: float = 0.0  # degrees the upright image was then turned about its centre to level it
     image_coverage: float = 0.0  # share of the page covered by its largest image (scans ≈ 1)
+    # areas of a scan that were solid ink (a fill or a shadow the copy burnt black), as disjoint
+    # boxes in the frame the words are in: what was printed under them the scan did not give
+    blacked: list[Box] = field(default_factory=list)
+
+    def __setstate__(self, state: tuple[object, dict[str, object]]) -> None:
+        # pages pickled before a field existed leave its slot unset: they get its default
+        self.blacked = []
+        for name, value in (state[1] or {}).items():
+            setattr(self, name, value)
 
 
 @dataclass(frozen=True, slots=True)

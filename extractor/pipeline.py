@@ -72,7 +72,7 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     if source_read_by_ocr(pages):
         from extractor.confidence import flag_doubtful
 
-        findings = flag_doubtful(findings, pages, rows)
+        findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words)
     report.findings = sort_findings(findings)
     return report
 

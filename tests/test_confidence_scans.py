@@ -5,10 +5,11 @@ in doubt. Each case is built twice: once with the doubtful reading, once without
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 from extractor.confidence import LOW_CONFIDENCE_NOTE, flag_doubtful
-from extractor.model import CellBox, Finding, PageContent, Row, Word
+from extractor.model import Box, CellBox, Finding, PageContent, Row, Word
 from extractor.reconcile.counts import recount_text
 
 MATRIX, TEXT = 2, 9  # the matrix page and a narrative page
@@ -111,3 +112,63 @@ def test_a_count_is_in_doubt_when_the_scan_shows_no_column_of_the_counted_progre
     shown = [replace(r, boxes=blank) for r in hidden]
     assert flag_doubtful([count], pages, shown) == [count], "the column was read and is blank: a sure count"
     assert flag_doubtful([count], [_page(1, [], "text"), _page(MATRIX, [], "text")], hidden) == [count]
+
+
+def _blacked_page(number: int, *areas: Box) -> PageContent:
+    page = _page(number, [])
+    page.blacked = list(areas)
+    return page
+
+
+def test_a_count_resting_on_cells_the_scan_blacked_out_is_a_warning_that_says_so() -> None:
+    """scan103: a photocopy burnt the semaphore-coloured progress cells solid black, so they read
+    blank, and the summary's "ND: 2" recounts as more. Every progress cell of the page reads
+    blank, so nothing else puts them in doubt: only the area the OCR stage found solid does."""
+    message = f"Summary table, Indicadores de servicios / ND: printed 0; {recount_text('ISS', 2025)} 2"
+    count = Finding("summary_count_mismatch", "error", message, "", "Indicadores de servicios.nd", "0", "2", 1)
+    boxes = [{"progress_2025": [CellBox(MATRIX, 690, top, 740, top + 12)]} for top in (300, 320)]
+    rows = [Row(f"ISS.01.01.0{n}.01", "ISS", "SS", {}, page=MATRIX, boxes=b) for n, b in enumerate(boxes, 1)]
+    column = Box(692, 738, 296, 334)  # the progress column's fills, burnt black
+    (flagged,) = flag_doubtful([count], [_page(1, []), _blacked_page(MATRIX, column)], rows)
+    assert flagged.severity == "warning" and "cell blacked out in the scan, page 2" in flagged.message
+    assert flag_doubtful([count], [_page(1, []), _page(MATRIX, [])], rows) == [count], "read and blank: sure"
+    beside = Box(600, 660, 296, 334)  # a solid area elsewhere on the page does not hide the cells
+    assert flag_doubtful([count], [_page(1, []), _blacked_page(MATRIX, beside)], rows) == [count]
+    read = [replace(r, fields={"progress_2025": "ND"}) for r in rows]  # the cells were read after all
+    assert flag_doubtful([count], [_page(1, []), _blacked_page(MATRIX, column)], read) == [count]
+
+
+def test_a_figure_computed_from_a_blacked_out_cell_is_a_warning_and_a_read_one_stays_an_error() -> None:
+    obtained = {"obtained_2025": [CellBox(MATRIX, 650, 300, 690, 312)]}
+    child = Row("ISS.01.01.01.01", "ISS", "SS.01.01.01", {}, page=MATRIX, boxes=obtained)
+    parent = Row("OP.01", "OP", "", {"progress_2025": "40.0"}, page=MATRIX)
+    child = replace(child, parent="OP.01")
+    blacked = [_blacked_page(MATRIX, Box(640, 700, 290, 320))]
+    rollup = Finding("rollup_mismatch", "error", "OP.01 progress_2025 …", "OP.01", "progress_2025", "40.0", "55.0",
+                     MATRIX)
+    (flagged,) = flag_doubtful([rollup], blacked, [parent, child])
+    assert flagged.severity == "warning"
+    assert "ISS.01.01.01.01 obtained_2025: cell blacked out in the scan, page 2" in flagged.message
+    own = Finding("progress_mismatch", "error", "…", "ISS.01.01.01.01", "progress_2025", "90.0", "0.0", MATRIX)
+    assert flag_doubtful([own], blacked, [parent, child])[0].severity == "warning"
+    sure = replace(child, fields={"obtained_2025": "51.2"})
+    assert flag_doubtful([rollup, own], blacked, [parent, sure]) == [rollup, own], "every cell was read"
+
+
+def test_a_count_the_text_writes_as_a_word_is_in_doubt_past_unreadable_codes() -> None:
+    count = Finding("narrative_mismatch", "error", "The text counts cuatro OP rows", "", "OP.count", "cuatro", "3",
+                    TEXT)
+    pages = [_page(MATRIX, [])]
+    words = {"tres": 3, "cuatro": 4}
+    flagged = flag_doubtful([count, _grammar("LN paa")], pages, number_words=words)[0]
+    assert flagged.severity == "warning" and "LN paa" in flagged.message
+    assert flag_doubtful([count], pages, number_words=words) == [count], "no unreadable code: a sure count"
+
+
+def test_a_page_pickled_before_the_blacked_areas_were_kept_loads_with_none() -> None:
+    page = _blacked_page(MATRIX, Box(1, 2, 3, 4))
+    state = page.__reduce_ex__(2)[2]
+    old = PageContent.__new__(PageContent)
+    old.__setstate__((state[0], {k: v for k, v in state[1].items() if k != "blacked"}))
+    assert old.blacked == [] and old.number == MATRIX
+    assert pickle.loads(pickle.dumps(page)).blacked == [Box(1, 2, 3, 4)]

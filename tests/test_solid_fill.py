@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from extractor.ocr.grid import find_grid
-from extractor.ocr.image import invert_solid_fills
+from extractor.ocr.image import area_boxes, invert_solid_fills, solid_fill_areas
 
 DPI = 200
 COLUMNS_PX = [40, 175, 890, 1040, 1170]  # a table's column rules (x, pixels at 200 dpi)
@@ -55,3 +55,19 @@ def test_a_page_without_solid_ink_is_returned_as_it_is() -> None:
     page[290:395, 41:1170] = 255
     page[1100:, :] = 255
     assert invert_solid_fills(page, DPI) is page
+
+
+def test_the_blacked_out_areas_are_kept_as_boxes_in_points_and_print_is_not_one() -> None:
+    page = photocopied_table()
+    boxes = area_boxes(solid_fill_areas(page, DPI), DPI)
+    to_pt = 72 / DPI
+
+    def covered(x: float, y: float) -> bool:
+        return any(b.x0 <= x * to_pt <= b.x1 and b.top <= y * to_pt <= b.bottom for b in boxes)
+
+    assert covered(600, 340) and covered(650, 1150)  # the header fill, the shadow
+    assert not covered(300, 600) and not covered(100, 1000)  # a body cell's print, the blank margin
+    for a in boxes:  # disjoint, so a cell's share inside them adds up
+        assert not any(a is not b and a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+                       for b in boxes)
+    assert area_boxes(solid_fill_areas(np.full((400, 400), 255, np.uint8), DPI), DPI) == []

@@ -26,7 +26,8 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   than half the time). A narrative page costs ~3.5 s, a matrix ~6 s.
 - Uneven light and the shadow of a binding are divided out first (`image.flatten_light`); areas
   of solid ink (a grey fill or a shadow a photocopy burnt black) are inverted after the deskew
-  (`image.invert_solid_fills`), or the rules joined to them are lost with them.
+  (`image.invert_solid_fills`), or the rules joined to them are lost with them. The page keeps
+  those areas (`PageContent.blacked`): a cell under one is unread, not printed blank.
 - Rules broken by worn toner or a faint patch are mended: pieces whose facing ends no crossing
   rule closes are one rule (`grid.bridge_broken_lines`).
 - Where a piece of a rule is lost, the rules still close a wide cell over the small ones the
@@ -81,6 +82,7 @@ from extractor.model import PageContent, Word
 from extractor.ocr.grid import erase_lines, find_grid, table_cells
 from extractor.ocr.image import (
     DEFAULT_DPI,
+    area_boxes,
     blank,
     deskew,
     despeckle,
@@ -88,10 +90,11 @@ from extractor.ocr.image import (
     flatten_light,
     ink_box,
     ink_mask,
-    invert_solid_fills,
+    invert_areas,
     render,
     render_page,
     scan_frame,
+    solid_fill_areas,
     turn,
 )
 from extractor.ocr.read import (
@@ -161,7 +164,9 @@ def ocr_page(
     image = turn(image, rotation)
     skew = estimate_skew(image)
     frame = scan_frame(image.shape, skew)
-    image = invert_solid_fills(deskew(image, skew), dpi)
+    image = deskew(image, skew)
+    solid = solid_fill_areas(image, dpi)
+    image = invert_areas(image, solid)  # as invert_solid_fills, keeping the areas it found
     edges = find_grid(image, dpi=dpi, frame=frame)
     words = ocr_words(image, dpi=dpi, grid=edges)
     width, height = _upright_size(image, page_width_pt, page_height_pt)
@@ -175,6 +180,7 @@ def ocr_page(
         source="ocr",
         rotation=rotation,
         skew=skew,
+        blacked=area_boxes(solid, dpi),
     )
 
 

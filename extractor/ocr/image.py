@@ -141,15 +141,57 @@ def invert_solid_fills(image: np.ndarray, dpi: int) -> np.ndarray:
     alone. The holes white letters leave are taken into the area (a closing as wide), so they
     turn black with it.
     """
+    return invert_areas(image, solid_fill_areas(image, dpi))
+
+
+def solid_fill_areas(image: np.ndarray, dpi: int) -> np.ndarray:
+    """Mask of the page's areas of solid ink (see `invert_solid_fills`), the holes in them included."""
     size = px(SOLID_FILL_PT, dpi)
     kernel = np.ones((size, size), np.uint8)
     solid = cv2.morphologyEx(ink_mask(image).astype(np.uint8), cv2.MORPH_OPEN, kernel)
     if not solid.any():
+        return solid.astype(bool)
+    return cv2.morphologyEx(solid, cv2.MORPH_CLOSE, kernel).astype(bool)
+
+
+def invert_areas(image: np.ndarray, area: np.ndarray) -> np.ndarray:
+    if not area.any():
         return image
-    area = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, kernel).astype(bool)
     out = image.copy()
     out[area] = 255 - image[area]
     return out
+
+
+def area_boxes(area: np.ndarray, dpi: int) -> list[Box]:
+    """The mask as disjoint rectangles in PDF points (the frame words are given in): tiles of half
+    SOLID_FILL_PT, each taken when the mask covers most of it, joined along a line of tiles into
+    runs and runs of the same span down the page into one box. What lay under the area is known
+    to be lost to the scan: a later stage takes a blank cell there as unread, not as printed blank."""
+    if not area.any():
+        return []
+    tile = max(1, px(SOLID_FILL_PT / 2, dpi))
+    height, width = area.shape
+    rows, cols = -(-height // tile), -(-width // tile)
+    padded = np.zeros((rows * tile, cols * tile), bool)
+    padded[:height, :width] = area
+    cover = padded.reshape(rows, tile, cols, tile).mean(axis=(1, 3)) > 0.5
+    scale = 72 / dpi * tile
+    boxes: list[Box] = []
+    open_runs: dict[tuple[int, int], int] = {}  # (first col, last col) → first tile row
+    for r in range(rows + 1):
+        runs = set(_runs(cover[r])) if r < rows else set()
+        for run in [k for k in open_runs if k not in runs]:
+            start = open_runs.pop(run)
+            boxes.append(Box(run[0] * scale, (run[1] + 1) * scale, start * scale, r * scale))
+        for run in runs:
+            open_runs.setdefault(run, r)
+    return boxes
+
+
+def _runs(line: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in a boolean line."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], line.astype(np.int8), [0]))))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:
