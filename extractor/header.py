@@ -82,9 +82,7 @@ def header_from_anchor(
             bottom = max([bottom, *(c.box.bottom for c in subs)])
             columns += group_columns(group, split_subs(subs, group, rules_x), years)
     notes: list[str] = []
-    by_order = group_by_order(row, used, groups, read)
-    if by_order is not None:
-        g, i = by_order
+    for g, i in groups_by_order(row, used, groups, read):
         used.add(i)
         read[g] = row[i].box
         columns += group_columns(groups[g], split_subs(_subs_under(row[i], row), groups[g], rules_x), years)
@@ -98,30 +96,54 @@ def header_from_anchor(
     return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
 
 
-def group_by_order(
+def groups_by_order(
     row: Sequence[HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box]
-) -> tuple[int, int] | None:
-    """The one year group whose label no cell reads, found by its place among the groups read.
+) -> list[tuple[int, int]]:
+    """Year groups whose labels no cell reads, found by their place among the groups read.
 
-    The family's groups are printed in the rules' order. When exactly one year group is not
-    read, and exactly one unread cell with years under it lies between the groups read before
-    and after it, that cell is the group's label misread ("Lugano S882 ss" for "Logros
-    esperados"): (group, cell index).
+    The family's groups are printed in the rules' order. For each run of consecutive unread
+    groups, all of them year groups, between groups read before and after it (or one side and
+    the row's end), the unread cells with years under them that lie in that gap are the run's
+    labels misread ("Lugano S882 ss" for "Logros esperados"), in print order: but only when
+    there are exactly as many such cells as groups in the run. (group, cell index) pairs.
     """
-    missing = [g for g, group in enumerate(groups) if g not in read and group.get("years")]
-    if len(missing) != 1 or not read:
-        return None
-    g = missing[0]
-    left = max((box.x1 for k, box in read.items() if k < g), default=None)
-    right = min((box.x0 for k, box in read.items() if k > g), default=None)
-    if left is None and right is None:
-        return None
-    candidates = [
-        i for i, cell in enumerate(row)
-        if i not in used and (left is None or cell.box.x0 >= left - 1) and (right is None or cell.box.x1 <= right + 1)
-        and sum(1 for sub in _subs_under(cell, row) if YEAR.match(squash_label(sub.text))) >= 2
-    ]  # fmt: skip
-    return (g, candidates[0]) if len(candidates) == 1 else None
+    found: list[tuple[int, int]] = []
+    for run in _unread_runs(groups, read):
+        if not all(groups[g].get("years") for g in run):
+            continue
+        left = max((box.x1 for k, box in read.items() if k < run[0]), default=None)
+        right = min((box.x0 for k, box in read.items() if k > run[-1]), default=None)
+        if left is None and right is None:
+            continue
+        candidates = sorted(
+            (i for i, cell in enumerate(row)
+             if i not in used and _within(cell.box, left, right) and _year_subs(cell, row) >= 2),
+            key=lambda i: row[i].box.x0,
+        )  # fmt: skip
+        if len(candidates) == len(run):
+            found += zip(run, candidates, strict=True)
+    return found
+
+
+def _within(box: Box, left: float | None, right: float | None) -> bool:
+    return (left is None or box.x0 >= left - 1) and (right is None or box.x1 <= right + 1)
+
+
+def _year_subs(cell: HeaderCell, row: Sequence[HeaderCell]) -> int:
+    return sum(1 for sub in _subs_under(cell, row) if YEAR.match(squash_label(sub.text)))
+
+
+def _unread_runs(groups: Sequence[dict], read: dict[int, Box]) -> list[list[int]]:
+    """Runs of consecutive groups (rules order) that no cell reads."""
+    runs: list[list[int]] = []
+    for g in range(len(groups)):
+        if g in read:
+            continue
+        if runs and runs[-1][-1] == g - 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    return runs
 
 
 def _subs_under(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCell]:

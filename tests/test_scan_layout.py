@@ -140,7 +140,7 @@ def test_the_table_ends_where_most_column_rules_end_not_at_a_break_in_the_left_b
 
 
 def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups() -> None:
-    from extractor.header import HeaderCell, group_by_order
+    from extractor.header import HeaderCell, groups_by_order
 
     groups = [{"labels": ["Línea base"], "sub": {}}, {"labels": ["Logros esperados"], "years": "expected_{year}"},
               {"labels": ["Valores obtenidos"], "years": "obtained_{year}"}]
@@ -148,10 +148,29 @@ def test_the_one_year_group_no_cell_reads_is_found_by_its_place_among_the_groups
            HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"),
            *(HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
     read = {0: row[0].box, 2: row[2].box}
-    assert group_by_order(row, {0, 2}, groups, read) == (1, 1)
-    assert group_by_order(row, {0, 2}, groups, {0: row[0].box}) is None  # two year groups unread: no guess
+    assert groups_by_order(row, {0, 2}, groups, read) == [(1, 1)]
+    assert groups_by_order(row, {0, 2}, groups, {0: row[0].box}) == []  # two year groups unread, one cell: no guess
     years_gone = row[:3]  # no years under the misread cell: not a year group
-    assert group_by_order(years_gone, {0, 2}, groups, read) is None
+    assert groups_by_order(years_gone, {0, 2}, groups, read) == []
+
+
+def test_two_year_groups_no_cell_reads_take_the_two_cells_between_the_groups_read_in_order() -> None:
+    """Both year groups' labels garbled ("Layrus o, ms", "Maoras"), the baseline and progress
+    groups read: the two cells with years under them between those take the groups in print order."""
+    from extractor.header import HeaderCell, groups_by_order
+
+    groups = [{"labels": ["Línea base"], "sub": {}}, {"labels": ["Logros esperados"], "years": "expected_{year}"},
+              {"labels": ["Valores obtenidos"], "years": "obtained_{year}"},
+              {"labels": ["Avance Tipo 1 (%)"], "years": "progress_{year}"}]
+    years = [HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k % 5)) for k in range(10)]
+    row = [HeaderCell(Box(504, 552, 106, 131), "Línea base"), HeaderCell(Box(552, 672, 106, 131), "Layrus o, ms"),
+           HeaderCell(Box(672, 792, 106, 131), "Maoras"), HeaderCell(Box(792, 830, 106, 131), "Avance Tipo 1 (%)"),
+           *years, HeaderCell(Box(800, 824, 131, 142), "2025")]
+    read = {0: row[0].box, 3: row[3].box}
+    assert groups_by_order(row, {0, 3}, groups, read) == [(1, 1), (2, 2)]
+    one_gone = row[:9] + row[14:]  # no years under "Maoras"
+    assert groups_by_order(one_gone, {0, 3}, groups, read) == []  # two groups, one cell with years: no guess
+    assert groups_by_order(row, {0, 3}, groups, {0: row[0].box}) == []  # three groups unread, two cells
 
 
 def broken_header_page() -> PageContent:
