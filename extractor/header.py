@@ -71,7 +71,7 @@ def header_from_anchor(
             used.add(i)
     groups = header_rules.get("groups", [])
     read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
-    bottom = row_bottom - 1
+    sub_bottoms: list[float] = []
     for g, group in enumerate(groups):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
@@ -79,7 +79,7 @@ def header_from_anchor(
             used.add(i)
             read[g] = cell.box
             subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
-            bottom = max([bottom, *(c.box.bottom for c in subs)])
+            sub_bottoms += [c.box.bottom for c in subs]
             columns += group_columns(group, split_subs(subs, group, rules_x), years)
     notes: list[str] = []
     for g, i in groups_by_order(row, used, groups, read):
@@ -92,6 +92,7 @@ def header_from_anchor(
     if not _enough_labels(columns, len(read), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
+    bottom = max(row_bottom - 1, _agreed_bottom(sub_bottoms))
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
     return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
 
@@ -144,6 +145,14 @@ def _unread_runs(groups: Sequence[dict], read: dict[int, Box]) -> list[list[int]
         else:
             runs.append([g])
     return runs
+
+
+def _agreed_bottom(bottoms: list[float]) -> float:
+    """Where the groups' sub cells end: where most of them end. A sub cell reaching far below its
+    siblings ran into the body through a rule a scan lost under it; its bottom is no header's."""
+    if len(bottoms) < 3:
+        return max(bottoms, default=float("-inf"))
+    return sorted(bottoms)[len(bottoms) // 2]
 
 
 def _subs_under(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCell]:

@@ -224,3 +224,23 @@ def test_mending_joins_a_label_a_rule_fragment_cut_and_ignores_the_rules_specks(
     mended = mended_header_cells(cells, words, words[0], score, rules_x=[14, 63, 321, 386, 421])
     assert mended is not None
     assert sorted((round(c.x0), round(c.x1)) for c in mended) == [(14, 63), (63, 321), (321, 386), (386, 421)]
+
+
+def test_a_sub_cell_run_into_the_body_through_a_lost_rule_does_not_stretch_the_header() -> None:
+    """The rule under the progress year was lost: its sub cell reaches down over the first body
+    row. The header ends where the other groups' sub cells end, so that row stays a body row."""
+    from extractor.header import HeaderCell, header_from_anchor
+
+    header_rules = {
+        "columns": {"code": ["Código"], "name": ["Objetivo prioritario"]},
+        "groups": [{"labels": ["Logros esperados"], "years": "expected_{year}"},
+                   {"labels": ["Avance Tipo 1 (%)"], "years": "progress_{year}"}],
+    }
+    code = HeaderCell(Box(14, 63, 106, 142), "Código")
+    cells = [code, HeaderCell(Box(63, 235, 106, 142), "Objetivo prioritario"),
+             HeaderCell(Box(466, 646, 106, 131), "Logros esperados"),
+             *(HeaderCell(Box(466 + 30 * k, 496 + 30 * k, 131, 142), str(2019 + k)) for k in range(6)),
+             HeaderCell(Box(802, 828, 106, 131), "Avance Tipo 1 (%)"),
+             HeaderCell(Box(802, 828, 131, 191), "2024 67.3")]  # the progress year and OP.01's progress
+    header = header_from_anchor(code, cells, header_rules, 0.5)
+    assert header is not None and header.box.bottom == 142
