@@ -20,7 +20,10 @@ Some findings rest on cells rather than on one printed line, and say so the same
 - a cell of an OCR'd page that breaks its column's own format (a code off the grammar, a value
   that does not parse, a label outside the vocabulary): print almost never does, OCR often;
 - a parent missing from a scan whose other rows include codes OCR left unreadable: the parent
-  may be one of them;
+  may be one of them; so may a code of the parent's level the scan reads on two rows (one
+  of them is likely the parent misread as its neighbour: "LN.01.01" read "LN.01.02");
+- a unit the text names by its number ("S.04") is counted in row order: codes left unreadable,
+  or read twice, may have shifted the count;
 - a count of rows (the summary table's, the text's) that differs from the recount by no more
   than the rows whose code, or whose counted progress, the scan left in doubt — a row of a
   page whose scan shows no column of the counted progress at all (a binding shadow or a
@@ -124,6 +127,7 @@ class Doubt:
             f.code or f.printed for f in findings
             if f.page in self.pages and checked_kind(f) == "grammar" and (f.code or f.printed)
         ]
+        self.duplicated = duplicated_codes(self.rows)
 
     def weakest_cell(self, row: Row, fields: Iterable[str]) -> Word | None:
         """The least confident OCR word inside the row's cells of `fields`."""
@@ -177,9 +181,14 @@ class Doubt:
         return f"{finding.printed!r} breaks its column's format as the scan reads it"
 
     def parent_note(self, finding: Finding) -> str:
-        if finding.page not in self.pages or checked_kind(finding) != PARENT_CHECK or not self.unread_codes:
+        if finding.page not in self.pages or checked_kind(finding) != PARENT_CHECK:
             return ""
-        return f"the parent may be a row whose code the scan left unreadable: {_listed(self.unread_codes)}"
+        if self.unread_codes:
+            return f"the parent may be a row whose code the scan left unreadable: {_listed(self.unread_codes)}"
+        twins = [c for c in self.duplicated if _same_shape(c, finding.printed)]
+        if twins:
+            return f"the parent may be a row whose code the scan read as another row's: {_listed(twins)} read twice"
+        return ""
 
     def count_note(self, finding: Finding) -> str:
         """A recount that differs by no more rows than the scan left in doubt: rows whose code it
@@ -208,9 +217,14 @@ class Doubt:
         """A text's "S.21" is found by counting the units in order: a row whose code the scan
         left unreadable may have shifted the count."""
         subject = numbered_subject(finding)
-        if not subject or not self.unread_codes:
+        if not subject:
             return ""
-        return f"{subject} is counted in row order, past codes the scan left unreadable: {_listed(self.unread_codes)}"
+        if self.unread_codes:
+            unread = _listed(self.unread_codes)
+            return f"{subject} is counted in row order, past codes the scan left unreadable: {unread}"
+        if self.duplicated:
+            return f"{subject} is counted in row order, past codes the scan read twice: {_listed(self.duplicated)}"
+        return ""
 
     def doubtful_cells(self, level: str, field: str) -> list[str]:
         """The level's rows whose `field` was read with low confidence, repaired, read as no
@@ -247,6 +261,23 @@ class Doubt:
         column, so every row of the page is blank there whatever the print says."""
         with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
         return {r.page for r in self.rows} - with_column
+
+
+def duplicated_codes(rows: Sequence[Row]) -> list[str]:
+    """Codes the scan reads on more than one row, in document order: print gives each row its own
+    code, so one of the copies is likely a neighbour's code misread."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for row in (r for r in rows if r.code):
+        if row.code in seen and row.code not in out:
+            out.append(row.code)
+        seen.add(row.code)
+    return out
+
+
+def _same_shape(code: str, other: str) -> bool:
+    """Codes of one level by their look: the same prefix and as many groups ("LN.01.02", "LN.01.01")."""
+    return bool(code and other) and code.split(".")[0] == other.split(".")[0] and code.count(".") == other.count(".")
 
 
 def _inputs_of(field: str) -> list[str]:

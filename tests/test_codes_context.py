@@ -287,3 +287,53 @@ def test_a_gap_counts_no_more_services_than_unread_rows_stand_in_it() -> None:
     """.01 then .04 with one unread row between: one service was lost there, not two."""
     rows = [*_head(), _draft("SS.01.01.01", "Servicio de a"), _lost_service(), _draft("SS.01.01.04", "Servicio de d")]
     assert _numbers(rows)[3:] == ["1", "2", "3"]
+
+
+# ---- a code read twice: one copy is its neighbour's code misread ---------------------------------
+
+
+def _scanned(draft: Draft, printed: str | None = None, assumption: str = "") -> Draft:
+    draft.read_by_ocr = True
+    if printed is not None:
+        draft.code_texts = [printed]
+    if assumption:
+        draft.assumptions.append(assumption)
+    return draft
+
+
+def _read_twice() -> list[Draft]:
+    """s114's opening: "LN.01.01" read "LN.01.02", and the hierarchy vote moved the service below
+    ("§S.01.01.01") to fit it; the rows further down read their codes legibly."""
+    head = [_scanned(d) for d in _head()[:2]]
+    vote = "code_by_hierarchy:SS.01.02.01 over SS.01.01.01"
+    return [*head, _scanned(_draft("LN.01.02", "Ampliar algo")),
+            _scanned(_draft("SS.01.02.01", "Servicio de a"), "§S.01.01.01", vote),
+            _scanned(_draft("ISS.01.01.01.01", "Número", values=True)),
+            _scanned(_draft("SS.01.01.02", "Servicio de b")),
+            _scanned(_draft("ISS.01.01.02.01", "Número", values=True)),
+            _scanned(_draft("LN.01.02", "Ampliar otra")), _scanned(_draft("SS.01.02.01", "Servicio de c")),
+            _scanned(_draft("ISS.01.02.01.01", "Número", values=True))]
+
+
+def test_a_code_read_twice_is_the_missing_code_its_rows_below_name() -> None:
+    rows = _read_twice()
+    codes = _restored(rows)
+    assert codes[2:4] == ["LN.01.01", "SS.01.01.01"] and codes[7:9] == ["LN.01.02", "SS.01.02.01"]
+    assert any("'LN.01.02'" in a and "LN.01.01" in a for a in rows[2].assumptions)
+    assert [r.render() for r in rows[2].repairs] == ["code_ocr:LN.01.02->LN.01.01"]
+    assert [r.render() for r in rows[3].repairs] == ["code_ocr:§S.01.01.01->SS.01.01.01"]
+    assert not any(a.startswith("code_by_hierarchy") for a in rows[3].assumptions), "the vote was overruled"
+    assert _numbers(rows)[3:9] == ["1", "1", "2", "2", "", "3"]
+
+
+def test_a_code_read_twice_stays_when_its_rows_below_name_no_missing_code() -> None:
+    rows = _read_twice()
+    rows[4:7] = [_scanned(_draft("ISS.01.02.01.01", "Número", values=True))]
+    assert _restored(rows)[2] == "LN.01.02", "the rows below name the copy's own code"
+
+
+def test_a_code_printed_twice_is_the_report_s_own_when_the_print_is_a_text_layer() -> None:
+    rows = _read_twice()
+    for row in rows:
+        row.read_by_ocr = False
+    assert _restored(rows)[2] == "LN.01.02"

@@ -172,3 +172,34 @@ def test_a_page_pickled_before_the_blacked_areas_were_kept_loads_with_none() -> 
     old.__setstate__((state[0], {k: v for k, v in state[1].items() if k != "blacked"}))
     assert old.blacked == [] and old.number == MATRIX
     assert pickle.loads(pickle.dumps(page)).blacked == [Box(1, 2, 3, 4)]
+
+
+def _matrix_row(code: str, parent: str, top: float) -> Row:
+    box = CellBox(MATRIX, 40, top, 120, top + 10)
+    return Row(code, code.split(".")[0], parent, {}, page=MATRIX, boxes={"code": [box]})
+
+
+def test_a_missing_parent_may_be_a_code_of_its_level_the_scan_read_twice() -> None:
+    message = "expect_column_values_to_be_in_set on parent__present: every row …; offending rows: SS.01.01.02"
+    missing = Finding("expectation_failed", "error", message, "SS.01.01.02", "parent", "LN.01.01", "", MATRIX)
+    twice = [_matrix_row("LN.01.02", "OP.01", 100), _matrix_row("SS.01.01.02", "LN.01.01", 130),
+             _matrix_row("LN.01.02", "OP.01", 160)]
+    (flagged,) = flag_doubtful([missing], [_page(MATRIX, [])], twice)
+    assert flagged.severity == "warning" and "'LN.01.02' read twice" in flagged.message
+    once = [twice[0], twice[1], _matrix_row("LN.01.03", "OP.01", 160)]
+    assert flag_doubtful([missing], [_page(MATRIX, [])], once) == [missing], "each code read once"
+    other_level = [twice[1], _matrix_row("SS.01.03.01", "LN.01.03", 100), _matrix_row("SS.01.03.01", "LN.01.03", 160)]
+    assert flag_doubtful([missing], [_page(MATRIX, [])], other_level) == [missing], "a twin of another level"
+    assert flag_doubtful([missing], [_page(MATRIX, [], source="text")], twice) == [missing], "print is not in doubt"
+
+
+def test_a_unit_found_by_its_number_is_in_doubt_past_codes_read_twice() -> None:
+    claim = Finding(
+        "narrative_mismatch", "error", "The text says 114% for S.04 (ISS.01.02.02.01) progress_2025: …",
+        "ISS.01.02.02.01", "progress_2025", "114%", "101.7", page=TEXT,
+    )
+    pages = [_page(MATRIX, []), _page(TEXT, [])]
+    rows = [_matrix_row("SS.01.02.01", "LN.01.02", 100), _matrix_row("SS.01.02.01", "LN.01.02", 160)]
+    flagged = flag_doubtful([claim], pages, rows)[0]
+    assert flagged.severity == "warning" and "past codes the scan read twice: 'SS.01.02.01'" in flagged.message
+    assert flag_doubtful([claim], pages, rows[:1]) == [claim]

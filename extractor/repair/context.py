@@ -12,6 +12,13 @@ says its code was inferred.
 
 Everything comes from the family's code grammar (`codes.levels`: literals, groups, parents) and
 `rules/_ocr.yaml`; nothing here knows a level by name.
+
+A code read on two rows is in doubt the same way: print gives each row its own code, so one copy
+of a scan is likely a neighbour's code misread ("LN.01.01" read "LN.01.02"). The rows below a copy say
+which: when the codes read legibly under it all name, at its level, one code no row holds, and
+its print differs from that code in at most one group, the copy is that code (assumption
+`code_from_context`, and the code repair names both readings). A code the hierarchy vote gave a
+row under the misread copy is undone the same way, by the rows below it.
 """
 
 from __future__ import annotations
@@ -30,9 +37,10 @@ from extractor.repair.codes import (
     split_groups,
 )
 from extractor.repair.config import RepairConfig
-from extractor.repair.records import Draft
+from extractor.repair.records import Draft, Repair
 
 CONTEXT_ASSUMPTION = "code_from_context"
+INFERRED_CODE = (f"{CONTEXT_ASSUMPTION}:", "code_by_hierarchy:")  # assumptions: a code the print did not give
 MAX_SEQUENCES = 64  # readings of one run of lost codes; more and the context proves nothing
 MAX_RUN = 6  # lost codes in a row beyond which the rows around say too little to restore them
 
@@ -50,11 +58,76 @@ def restore_from_context(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     """Give a row whose code the print lost the one code its context allows, if exactly one."""
     if not cfg.shapes:
         return
+    mend_duplicates(drafts, cfg)
     restored = True
     while restored:  # a restored code anchors the runs next to it: look at them again
         restored = False
         for run in list(lost_runs(drafts, cfg)):
             restored = _restore_run(run, drafts, cfg) or restored
+
+
+def mend_duplicates(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
+    """Give a copy of a code read twice the code its rows below name, when they name one no row
+    holds (document order: a parent mended first lets its children be mended next)."""
+    for i, draft in enumerate(drafts):
+        held = [d.code for d in drafts if d.code and not d.named]
+        # print repeats a code only by the author's mistake, which the report should show
+        if draft.named or not draft.read_by_ocr or not draft.code or held.count(draft.code) < 2:
+            continue
+        named = _named_by_rows_below(drafts, i, cfg)
+        if named and named not in held and print_agrees(draft.printed_code, named, cfg):
+            _recode(draft, named, cfg)
+
+
+def _named_by_rows_below(drafts: Sequence[Draft], i: int, cfg: RepairConfig) -> str:
+    """The one code of row i's level that the legibly read codes of the rows under it (up to the
+    next row of its level or above) name as their ancestor; "" when they name none or several."""
+    level = drafts[i].level
+    named: set[str] = set()
+    held = [d.code for d in drafts if d.code]
+    for below in drafts[i + 1 :]:
+        if below.named or code_lost(below, cfg):
+            continue
+        if level not in _ancestor_levels(below.level, cfg):
+            break
+        if held.count(below.code) == 1 and not _code_inferred(below):
+            named.add(_ancestor_at(below.code, level, cfg))
+    return named.pop() if len(named) == 1 else ""
+
+
+def _ancestor_levels(level: str, cfg: RepairConfig) -> set[str]:
+    out: set[str] = set()
+    while (level := cfg.parent_level.get(level, "")) and level not in out:
+        out.add(level)
+    return out
+
+
+def _ancestor_at(code: str, level: str, cfg: RepairConfig) -> str:
+    parsed = cfg.rules.parse_code(code)
+    while parsed is not None and parsed.level != level:
+        parsed = cfg.rules.parse_code(parsed.parent) if parsed.parent else None
+    return parsed.code if parsed is not None else ""
+
+
+def _code_inferred(draft: Draft) -> bool:
+    return any(a.startswith(INFERRED_CODE) for a in draft.assumptions)
+
+
+def _recode(draft: Draft, code: str, cfg: RepairConfig) -> None:
+    """The row takes `code`: its code repair and assumption name both readings, and a hierarchy
+    vote that gave it the copy is dropped (the rows below overruled it)."""
+    parsed = cfg.rules.parse_code(code)
+    if parsed is None:
+        return
+    read = draft.code
+    draft.assumptions[:] = [a for a in draft.assumptions if not a.startswith(INFERRED_CODE)]
+    draft.assumptions.append(
+        f"{CONTEXT_ASSUMPTION}:{code} (printed {draft.printed_code!r}, read as {read} which another row holds; "
+        f"the rows below name {code})"
+    )
+    draft.repairs[:] = [r for r in draft.repairs if not (r.field == "code" and r.after == read)]
+    draft.repairs += [Repair("code_ocr", text, code, "code") for text in dict.fromkeys(draft.code_texts or [read])]
+    draft.code, draft.level, draft.parent = code, parsed.level, parsed.parent
 
 
 def lost_runs(drafts: Sequence[Draft], cfg: RepairConfig) -> Iterator[LostRun]:
