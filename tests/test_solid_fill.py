@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from extractor.ocr.grid import find_grid
-from extractor.ocr.image import area_boxes, invert_solid_fills, solid_fill_areas
+from extractor.ocr.image import area_boxes, invert_areas, solid_fill_areas
 
 DPI = 200
 COLUMNS_PX = [40, 175, 890, 1040, 1170]  # a table's column rules (x, pixels at 200 dpi)
@@ -35,7 +35,7 @@ def column_rules(image: np.ndarray) -> list[float]:
 def test_the_rules_a_blacked_out_header_swallowed_are_found_once_it_is_inverted() -> None:
     page = photocopied_table()
     assert len(column_rules(page)) < len(COLUMNS_PX)  # joined to the black block: one thick blob, dropped
-    found = column_rules(invert_solid_fills(page, DPI))
+    found = column_rules(invert_areas(page, solid_fill_areas(page, DPI)))
     assert len(found) == len(COLUMNS_PX) and all(abs(a - b) <= 2 for a, b in zip(found, COLUMNS_PX, strict=True))
 
 
@@ -43,7 +43,7 @@ def test_white_text_on_a_solid_fill_turns_black_and_print_elsewhere_stays() -> N
     page = photocopied_table()
     cv2.putText(page, "Codigo", (60, 350), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255,), 2)  # white label on the fill
     letters = page[320:360, 60:160] == 255
-    out = invert_solid_fills(page, DPI)
+    out = invert_areas(page, solid_fill_areas(page, DPI))
     assert (out[320:360, 60:160][letters] == 0).mean() > 0.9  # the label is dark print now
     assert (out[300:320, 300:800] == 255).all()  # the fill is paper
     assert (out[1150:, :] == 255).all()  # so is the shadow
@@ -54,7 +54,7 @@ def test_a_page_without_solid_ink_is_returned_as_it_is() -> None:
     page = photocopied_table()
     page[290:395, 41:1170] = 255
     page[1100:, :] = 255
-    assert invert_solid_fills(page, DPI) is page
+    assert invert_areas(page, solid_fill_areas(page, DPI)) is page
 
 
 def test_the_blacked_out_areas_are_kept_as_boxes_in_points_and_print_is_not_one() -> None:

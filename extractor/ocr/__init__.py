@@ -26,7 +26,7 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   than half the time). A narrative page costs ~3.5 s, a matrix ~6 s.
 - Uneven light and the shadow of a binding are divided out first (`image.flatten_light`); areas
   of solid ink (a grey fill or a shadow a photocopy burnt black) are inverted after the deskew
-  (`image.invert_solid_fills`), or the rules joined to them are lost with them. The page keeps
+  (`image.solid_fill_areas`, `image.invert_areas`), or the rules joined to them are lost with them. The page keeps
   those areas (`PageContent.blacked`): a cell under one is unread, not printed blank.
 - Rules broken by worn toner or a faint patch are mended: pieces whose facing ends no crossing
   rule closes are one rule (`grid.bridge_broken_lines`).
@@ -166,7 +166,7 @@ def ocr_page(
     frame = scan_frame(image.shape, skew)
     image = deskew(image, skew)
     solid = solid_fill_areas(image, dpi)
-    image = invert_areas(image, solid)  # as invert_solid_fills, keeping the areas it found
+    image = invert_areas(image, solid)
     edges = find_grid(image, dpi=dpi, frame=frame)
     words = ocr_words(image, dpi=dpi, grid=edges)
     width, height = _upright_size(image, page_width_pt, page_height_pt)

@@ -129,23 +129,18 @@ def _paper_of(small: np.ndarray, window: int) -> np.ndarray:
     return np.where(steep, closed, brightest)
 
 
-def invert_solid_fills(image: np.ndarray, dpi: int) -> np.ndarray:
-    """The page with its areas of solid ink inverted: a grey header fill a photocopy thresholded to
-    black (its dark text gone with it, or its white text left as holes), a binding shadow burnt
-    black.
+def solid_fill_areas(image: np.ndarray, dpi: int) -> np.ndarray:
+    """Mask of the page's areas of solid ink, the holes in them included: a grey header fill a
+    photocopy thresholded to black (its dark text gone with it, or its white text left as holes),
+    a binding shadow burnt black.
 
     Solid over SOLID_FILL_PT both ways, far thicker than any stroke of text or rule, such an area
     swallows the rules that run into it: the grid finder takes a column rule joined to it for one
-    thick blob and drops it, and tesseract reads its dither as words ("RRE aa EE SEA"). Inverted,
-    a blacked-out fill is paper, white text on it is black text, and the rules leaving it stand
-    alone. The holes white letters leave are taken into the area (a closing as wide), so they
-    turn black with it.
+    thick blob and drops it, and tesseract reads its dither as words ("RRE aa EE SEA").
+    `invert_areas` makes a blacked-out fill paper, white text on it black text, and the rules
+    leaving it stand alone. The holes white letters leave are taken into the area (a closing as
+    wide), so they turn black with it.
     """
-    return invert_areas(image, solid_fill_areas(image, dpi))
-
-
-def solid_fill_areas(image: np.ndarray, dpi: int) -> np.ndarray:
-    """Mask of the page's areas of solid ink (see `invert_solid_fills`), the holes in them included."""
     size = px(SOLID_FILL_PT, dpi)
     kernel = np.ones((size, size), np.uint8)
     solid = cv2.morphologyEx(ink_mask(image).astype(np.uint8), cv2.MORPH_OPEN, kernel)
@@ -177,21 +172,21 @@ def area_boxes(area: np.ndarray, dpi: int) -> list[Box]:
     cover = padded.reshape(rows, tile, cols, tile).mean(axis=(1, 3)) > 0.5
     scale = 72 / dpi * tile
     boxes: list[Box] = []
-    open_runs: dict[tuple[int, int], int] = {}  # (first col, last col) → first tile row
+    open_runs: dict[tuple[int, int], int] = {}  # (first col, col past the last) → first tile row
     for r in range(rows + 1):
-        runs = set(_runs(cover[r])) if r < rows else set()
+        runs = set(true_runs(cover[r])) if r < rows else set()
         for run in [k for k in open_runs if k not in runs]:
             start = open_runs.pop(run)
-            boxes.append(Box(run[0] * scale, (run[1] + 1) * scale, start * scale, r * scale))
+            boxes.append(Box(run[0] * scale, run[1] * scale, start * scale, r * scale))
         for run in runs:
             open_runs.setdefault(run, r)
     return boxes
 
 
-def _runs(line: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) index of each run of True in a boolean line."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], line.astype(np.int8), [0]))))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a boolean line, `end` past its last index."""
+    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(np.int8), 0]))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def scan_frame(shape: tuple[int, ...], angle: float) -> np.ndarray:

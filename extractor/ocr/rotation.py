@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from extractor.ocr.engine import orientation_report
-from extractor.ocr.image import DEFAULT_DPI, deskew, estimate_skew, ink_box, ink_mask, px, turn
+from extractor.ocr.image import DEFAULT_DPI, deskew, estimate_skew, ink_box, ink_mask, px, true_runs, turn
 from extractor.ocr.read import PSM_CELL, UPSCALE, OcrWord, tesseract_each
 
 OSD_MIN_CONFIDENCE = 2.0  # below this tesseract's OSD guesses (a title page gave "Greek", 0.6)
@@ -120,7 +120,7 @@ def letter_balance(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
     strip = px(LETTER_STRIP_PT, dpi)
     for x in range(0, letters.shape[1], strip):
         rows = letters[:, x : x + strip].sum(axis=1)
-        for start, end in _runs(rows > 0):
+        for start, end in true_runs(rows > 0):
             if end - start < px(LETTER_MIN_PT * 2, dpi):
                 continue  # a line of dots or a speck row has no bands to compare
             line = rows[start:end]
@@ -138,12 +138,6 @@ def _letters(image: np.ndarray, dpi: int) -> np.ndarray:
     letter = (heights >= px(LETTER_MIN_PT, dpi)) & (heights <= largest) & (widths <= largest)
     letter[0] = False  # the background
     return letter[labels]
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of each run of True in `flags`."""
-    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(np.int8), 0]))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def _rotation_sample(image: np.ndarray) -> np.ndarray | None:
