@@ -141,6 +141,20 @@ def measure_cpu(kind: str, pdf: Path, repeat: int) -> tuple[float, float, float]
     return statistics.median(walls), rss, statistics.median(cpus)
 
 
+def _page_sizes(pdf: Path, pages: list[int] | None) -> tuple[list[int], dict[int, tuple[tuple[float, float], int]]]:
+    """The pages to read (all when None) and each one's size in points and scan dpi."""
+    import pypdfium2 as pdfium
+
+    from extractor.ocr import scan_dpi  # sets OMP_THREAD_LIMIT=1 (read.py) for every tesseract run after
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        indexes = pages if pages is not None else list(range(len(document)))
+        return indexes, {i: (document[i].get_size(), scan_dpi(document[i])) for i in indexes}
+    finally:
+        document.close()
+
+
 def ocr_cost(pdf: Path, pages: list[int] | None, repeat: int) -> bool:
     """Our OCR of `pages` (0-based; None: all) against tesseract alone on the same pages; prints both.
 
@@ -157,17 +171,8 @@ def ocr_cost(pdf: Path, pages: list[int] | None, repeat: int) -> bool:
     """
     import os
 
-    import pypdfium2 as pdfium
-
     sys.path.insert(0, str(REPO))
-    from extractor.ocr import scan_dpi  # sets OMP_THREAD_LIMIT=1 (read.py) for every tesseract run after
-
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        indexes = pages if pages is not None else list(range(len(document)))
-        sizes = {i: (document[i].get_size(), scan_dpi(document[i])) for i in indexes}
-    finally:
-        document.close()
+    indexes, sizes = _page_sizes(pdf, pages)
     print(f"{pdf.name}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"median of {repeat}; tesseract alone: -l spa --psm 3 --oem 3, OMP_THREAD_LIMIT=1")
     print(f"{'page':>5}{'dpi':>5}  {'alone wall':>10}{'ours wall':>10}{'ratio':>7}  "
@@ -208,9 +213,7 @@ def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
     cells' passes by language, alone or in mosaics): runs, images, megapixels, CPU seconds."""
     import inspect
 
-    import pypdfium2 as pdfium
-
-    from extractor.ocr import engine, rotation, scan_dpi
+    from extractor.ocr import engine, rotation
     from extractor.ocr import read as ocr_read
 
     spent: dict[str, list[float]] = {}
@@ -244,12 +247,7 @@ def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
 
     ocr_read.read_images = counted(engine.read_images, lambda lang, options=(): kind_of_reading(lang, list(options)))
     rotation.orientation_report = counted(engine.orientation_report, lambda: READING_KINDS["orientation_report"])
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        indexes = pages if pages is not None else list(range(len(document)))
-        sizes = {i: (document[i].get_size(), scan_dpi(document[i])) for i in indexes}
-    finally:
-        document.close()
+    indexes, sizes = _page_sizes(pdf, pages)
     total = sum(_timed(_our_ocr, pdf, i, *sizes[i][0], sizes[i][1])[1] for i in indexes)
     print(f"\nwhere our CPU goes ({pdf.name}, pages {','.join(str(i + 1) for i in indexes)}, one reading):")
     print(f"{'reading':<42}{'runs':>6}{'images':>8}{'Mpx':>8}{'CPU s':>8}{'share':>7}")
