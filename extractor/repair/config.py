@@ -100,6 +100,7 @@ class RepairConfig:
     value_readings: dict[str, str]
     edge_glyphs: int  # non-digit glyphs an OCR'd value may lose at either end (`value_marks`)
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
+    inflection_letters: frozenset[str]  # `_ocr.yaml`: what the language's word endings differ by
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
     # producer may print the index row's name in capitals
     named_rows: list[tuple[str, str, re.Pattern[str]]]
@@ -143,6 +144,7 @@ class RepairConfig:
             value_readings=dict(values.readings),
             edge_glyphs=values.edge_glyphs,
             vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
+            inflection_letters=frozenset(ocr.inflection_letters),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},
             join_hyphen_wraps=rules.spec.text.join_hyphen_wraps,

@@ -122,7 +122,6 @@ def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
 # vocabulary too often ("rotación" → "relación", "formación" → "información", "Desarrollar" →
 # "Desarrollo"), printed once and so unknown to the document, but right
 NEAR_EDITS = ((5, 1),)
-INFLECTION = frozenset("aeos")  # the letters Spanish endings differ by: número, género ("-as", "-os", "-es")
 
 
 class Lexicon:
@@ -161,9 +160,12 @@ class Lexicon:
         forms = self._known_forms()
         near = process.extract(word.lower(), list(forms), scorer=Levenshtein.distance, score_cutoff=edits,
                                limit=None)
-        if len(near) != 1 or _inflected(word.lower(), near[0][0]) or _new_start(word.lower(), near[0][0]):
+        if len(near) != 1:
             return ""
-        return _cased(forms[near[0][0]], word, first=first)
+        read, found = word.lower(), near[0][0]
+        if _inflected(read, found, self.cfg.inflection_letters) or _new_start(read, found):
+            return ""
+        return _cased(forms[found], word, first=first)
 
     def _known_forms(self) -> dict[str, list[str]]:
         """Known words of NEAR_EDITS' shortest length, lower case → their printed forms, most printed first."""
@@ -355,11 +357,11 @@ def _accented_function_word(word: str, lexicon: Lexicon) -> str:
     return plain
 
 
-def _inflected(word: str, other: str) -> bool:
-    """Whether two words differ only in an ending of inflection letters ("parto"/"partos")."""
+def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
+    """Whether two words differ only in an ending of the language's inflection letters ("parto"/"partos")."""
     common = next((k for k, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
     a, b = word[common:], other[common:]
-    return len(a) <= 2 and len(b) <= 2 and set(a + b) <= INFLECTION
+    return len(a) <= 2 and len(b) <= 2 and set(a + b) <= letters
 
 
 def _new_start(word: str, other: str) -> bool:
