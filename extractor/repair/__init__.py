@@ -49,6 +49,7 @@ from extractor.repair.labels import read_labels
 from extractor.repair.numbering import number_rows
 from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
+from extractor.repair.sequence import resolve_sequence
 from extractor.repair.words import Lexicon, complete_cut_names, fix_words
 from extractor.rules import Rules
 
@@ -79,6 +80,7 @@ def repair(
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
     restore_from_context(drafts, cfg)
+    resolve_sequence(drafts, cfg)
     drop_level_strays(drafts, cfg)
     mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)
