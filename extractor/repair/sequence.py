@@ -41,16 +41,24 @@ from extractor.repair.codes import (
     content_of,
     content_score,
     interpret_code,
+    prefix_evidence,
 )
 from extractor.repair.config import RepairConfig
-from extractor.repair.context import CONTEXT_ASSUMPTION, fits_row, successors
+from extractor.repair.context import (
+    CONTEXT_ASSUMPTION,
+    INFERRED_CODE,
+    print_agrees,
+    printed_levels,
+    successors,
+)
 from extractor.repair.records import Draft, Repair
 
 # score units are the rules' weights (`printed_exact` = 1); these price the path's shape
 LOST_BAND = 2.0  # a code that follows the one above only past a code no row shows
 JUMP = 4.0  # a code of the row's own print that does not follow the code above at all
 NO_CODE = 2.5  # a row left without a code: dearer than an unlikely code, cheaper than a wrong one
-HELD_PRINT = 3.0  # the code the greedy pass gave a row (printed, or read with confidence)
+HELD_PRINT = 3.0  # the code a row prints cleanly (or one a text layer gives)
+REPAIRED_HOLD = 1.0  # the code the greedy pass read out of a damaged print: a reading, not proof
 LEGIBLE_DIGITS = 4  # digits a print must show for its number of groups to count
 BEAM = 80  # codes kept per row: more than a matrix's open branches ever need
 
@@ -61,6 +69,7 @@ class _Row:
     emit: dict[str, float | None] = field(default_factory=dict)  # code → score (None: refused)
     jumps: set[str] = field(default_factory=set)  # codes the print alone names
     open: bool = False  # the row's code is the sequence's to decide
+    bonus: float = 0.0  # for the code the greedy pass read out of the row's damaged print
 
 
 def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
@@ -73,18 +82,28 @@ def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     orphans = _orphans(rows, cfg)
     order = _Order(cfg)
     for row in rows:
-        row.open = _open(row.draft) or row.draft in orphans
+        row.open = _open(row.draft) or _repaired(row.draft, cfg) or row.draft in orphans
+        row.bonus = REPAIRED_HOLD if row.open and not row.draft.unrepaired and row.draft not in orphans else 0.0
         row.jumps = _print_codes(row, cfg)
     decided = _decide(rows, order, cfg)
+    final = [code or (r.draft.code if not r.draft.unrepaired else "") for r, code in zip(rows, decided, strict=True)]
     for row, code in zip(rows, decided, strict=True):
-        held = [d.code for d in drafts if d.code and not d.unrepaired and d is not row.draft]
-        if code and row.open and code != row.draft.code and code not in held:
+        # a code another row holds (or will hold) is no row's by inference: both stay in doubt
+        if code and row.open and code != row.draft.code and final.count(code) == 1:
             _assign(row.draft, code, cfg)
 
 
 def _open(draft: Draft) -> bool:
     """A row the earlier passes left without a code, read off a page image."""
     return bool(draft.unrepaired) and draft.read_by_ocr and not draft.named
+
+
+def _repaired(draft: Draft, cfg: RepairConfig) -> bool:
+    """An OCR'd row whose code the greedy pass read out of a damaged print ("\"5.03.02" as
+    LN.03.02): a reading the sequence may overrule, where it clearly says another code."""
+    if not draft.read_by_ocr or draft.unrepaired or not draft.code:
+        return False
+    return cfg.rules.parse_code(draft.printed_code) is None
 
 
 def _orphans(rows: list[_Row], cfg: RepairConfig) -> list[Draft]:
@@ -149,15 +168,55 @@ def _emission(row: _Row, code: str, cfg: RepairConfig) -> float | None:
     if code not in row.emit:
         if not row.open and row.draft.code:
             score = HELD_PRINT if row.draft.code == code else _held_against(row.draft, code, cfg)
-        elif fits_row(row.draft, code, cfg):
-            score = print_support(row.draft.printed_code, code, cfg)
+        elif _fits_content(row.draft, code, cfg) and print_agrees(row.draft.printed_code, code, cfg):
+            score = _sum(
+                print_support(row.draft.printed_code, code, cfg),
+                _prefix_support(row.draft.printed_code, code, cfg),
+                row.bonus if code == row.draft.code else 0.0,
+            )
         else:
-            score = None  # its values, head word or surviving prefix say another level
+            score = None  # its values or head word say another level, or its print another code
         if score is not None:
             parsed = cfg.rules.parse_code(code)
             score += content_score(parsed.level, content_of(row.draft.cells, cfg), cfg) if parsed else 0.0
         row.emit[code] = score
     return row.emit[code]
+
+
+def _sum(*scores: float | None) -> float | None:
+    """Scores added up; None (a veto) if any is."""
+    return None if any(s is None for s in scores) else sum(s for s in scores if s is not None)
+
+
+def _fits_content(draft: Draft, code: str, cfg: RepairConfig) -> bool:
+    parsed = cfg.rules.parse_code(code)
+    content = content_of(draft.cells, cfg)
+    if parsed is None:
+        return False
+    if content.indicator is not None and (parsed.level in cfg.indicator_levels) != content.indicator:
+        return False
+    return content.head_levels is None or parsed.level in content.head_levels
+
+
+def _prefix_support(printed: str, code: str, cfg: RepairConfig) -> float | None:
+    """The letters left before the print's groups: where they read whole as a level ("IN" as LN),
+    the row is of a level they read as; one they read as only when clipped ("¿5" as S…) is a hint for it and
+    against others, not a veto (it may as well be a faded LN)."""
+    parsed = cfg.rules.parse_code(code)
+    levels = printed_levels(printed, cfg)
+    if not levels or parsed is None:
+        return 0.0
+    whole = {lvl for lvl in levels if _prefix_reads_whole(printed, cfg.shapes[lvl].literal, cfg)}
+    if whole and parsed.level not in levels:
+        return None
+    return cfg.weights.prefix_read_clipped if parsed.level in levels else cfg.weights.other_level
+
+
+def _prefix_reads_whole(printed: str, literal: str, cfg: RepairConfig) -> bool:
+    tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
+    if not tokens or as_digits(tokens[0], cfg) is not None:
+        return False
+    return prefix_evidence(tokens[0], literal, cfg) >= cfg.weights.prefix_read
 
 
 def _held_against(draft: Draft, code: str, cfg: RepairConfig) -> float | None:
@@ -263,9 +322,14 @@ def _assign(draft: Draft, code: str, cfg: RepairConfig) -> None:
     parsed = cfg.rules.parse_code(code)
     if parsed is None:
         return
+    read = draft.code if not draft.unrepaired else ""
+    draft.assumptions[:] = [a for a in draft.assumptions if not a.startswith(INFERRED_CODE)]
     draft.assumptions.append(
-        f"{CONTEXT_ASSUMPTION}:{code} (printed {draft.printed_code!r}; the sequence of the matrix's codes)"
+        f"{CONTEXT_ASSUMPTION}:{code} (printed {draft.printed_code!r}"
+        + (f", read as {read}" if read else "")
+        + "; the sequence of the matrix's codes)"
     )
+    draft.repairs[:] = [r for r in draft.repairs if r.field != "code"]
     draft.repairs += [Repair("code_ocr", text, code, "code") for text in dict.fromkeys(draft.code_texts) if text]
     draft.code, draft.level, draft.parent = code, parsed.level, parsed.parent
     draft.unrepaired = ""
