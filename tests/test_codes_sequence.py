@@ -6,8 +6,11 @@ first 27 unresolved, each waiting on the row above it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractor import repair as rp
-from extractor.model import RawRow, Row
+from extractor.confidence import flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
 from extractor.rules import load_rules
 
 ROLES = ["code", "name", "responsible", "baseline_year", "baseline_value", "expected_2021", "obtained_2021"]
@@ -84,3 +87,19 @@ def test_the_sequence_passes_a_row_the_layout_lost() -> None:
     prints = [p for p in SEED_53 if p[1] != "SS.01.01.02"]
     rows = _repaired(prints)
     assert rows[6].code == "ISS.01.01.02.01"
+
+
+def test_a_count_off_by_rows_whose_code_was_inferred_at_its_level_is_a_warning() -> None:
+    """Seed 34: once every code was read, a band of the summary table under the matrix
+    ("Servicios en rojo", no code printed) counted as a 27th service, its code given by the rows
+    above; the text's 26 services stayed an error resting on that inferred code."""
+    count = Finding("narrative_mismatch", "error", "The text counts 26 SS rows", "", "SS.count", "26", "27", 9)
+    inferred = Row("SS.04.02.04", "SS", "LN.04.02", {"name": "Servicios en rojo"}, page=2,
+                   assumptions=["code_from_context:SS.04.02.04 (printed ''; the rows above)"])
+    read = Row("SS.04.02.03", "SS", "LN.04.02", {"name": "Servicio de reportes"}, page=2)
+    pages = [PageContent(2, 842.0, 595.0, [], source="ocr")]
+    (flagged,) = flag_doubtful([count], pages, [read, inferred])
+    assert flagged.severity == "warning" and "SS.04.02.04" in flagged.message
+    assert flag_doubtful([count], pages, [read, replace(inferred, assumptions=[])]) == [count]
+    other = replace(count, field="ISS.count", message="The text counts 26 ISS rows")
+    assert flag_doubtful([other], pages, [read, inferred]) == [other], "an inferred SS says nothing of ISS"
