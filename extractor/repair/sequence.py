@@ -47,11 +47,11 @@ from extractor.repair.config import RepairConfig
 from extractor.repair.context import (
     CONTEXT_ASSUMPTION,
     INFERRED_CODE,
-    print_agrees,
+    legible_readings,
     printed_levels,
     successors,
 )
-from extractor.repair.records import Draft, Repair
+from extractor.repair.records import Content, Draft, Repair
 
 # score units are the rules' weights (`printed_exact` = 1); these price the path's shape
 LOST_BAND = 2.0  # a code that follows the one above only past a code no row shows
@@ -66,6 +66,8 @@ BEAM = 80  # codes kept per row: more than a matrix's open branches ever need
 @dataclass(slots=True)
 class _Row:
     draft: Draft
+    content: Content  # what its cells say of its level (read once)
+    view: _Print  # what its print says (read once)
     emit: dict[str, float | None] = field(default_factory=dict)  # code → score (None: refused)
     jumps: set[str] = field(default_factory=set)  # codes the print alone names
     open: bool = False  # the row's code is the sequence's to decide
@@ -74,11 +76,10 @@ class _Row:
 
 def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     """Give rows the greedy pass left without a code the code the whole sequence decides."""
-    rows = [_Row(d) for d in drafts if not d.named]
-    if not cfg.shapes or not any(r.draft.read_by_ocr for r in rows):
+    coded = [d for d in drafts if not d.named]
+    if not cfg.shapes or not any(d.read_by_ocr for d in coded) or not any(_open(d) for d in coded):
         return
-    if not any(_open(r.draft) for r in rows):
-        return
+    rows = [_Row(d, content_of(d.cells, cfg), _Print.of(d.printed_code, cfg)) for d in coded]
     orphans = _orphans(rows, cfg)
     order = _Order(cfg)
     for row in rows:
@@ -126,7 +127,7 @@ def _print_codes(row: _Row, cfg: RepairConfig) -> set[str]:
     if not row.open and cfg.rules.parse_code(draft.code):
         return {draft.code}
     floor = cfg.weights.prefix_read
-    return {c.code for c in interpret_code(draft.printed_code, cfg) if c.evidence >= floor}
+    return {code for code, evidence in row.view.readings.items() if evidence >= floor}
 
 
 # ---- the path -------------------------------------------------------------------------------------
@@ -166,21 +167,55 @@ def _moves(state: State, row: _Row, order: _Order, cfg: RepairConfig) -> list[tu
 
 def _emission(row: _Row, code: str, cfg: RepairConfig) -> float | None:
     if code not in row.emit:
-        if not row.open and row.draft.code:
-            score = HELD_PRINT if row.draft.code == code else _held_against(row.draft, code, cfg)
-        elif _fits_content(row.draft, code, cfg) and print_agrees(row.draft.printed_code, code, cfg):
+        parsed = cfg.rules.parse_code(code)
+        if parsed is None:
+            score = None
+        elif not row.open and row.draft.code:
+            score = HELD_PRINT if row.draft.code == code else _held_against(row, code, cfg)
+        elif _fits_content(row, parsed.level, cfg) and _print_agrees(row.view, parsed.level, code):
             score = _sum(
-                print_support(row.draft.printed_code, code, cfg),
-                _prefix_support(row.draft.printed_code, code, cfg),
+                print_support(row.view, code, cfg),
+                _prefix_support(row.view, parsed.level, cfg),
                 row.bonus if code == row.draft.code else 0.0,
             )
         else:
             score = None  # its values or head word say another level, or its print another code
-        if score is not None:
-            parsed = cfg.rules.parse_code(code)
-            score += content_score(parsed.level, content_of(row.draft.cells, cfg), cfg) if parsed else 0.0
+        if score is not None and parsed is not None:
+            score += content_score(parsed.level, row.content, cfg)
         row.emit[code] = score
     return row.emit[code]
+
+
+@dataclass(frozen=True, slots=True)
+class _Print:
+    """What a printed code says, read once per row (the path asks it of many codes)."""
+
+    text: str
+    core: str  # without specks at its ends, separators as dots
+    readings: dict[str, float]  # grammar codes it reads as → evidence
+    legible: list[tuple[str, list[str]]]  # (level, groups) of readings with a legible prefix
+    levels: set[str]  # levels its prefix reads as (clipped or whole)
+    whole: set[str]  # levels its prefix reads as whole
+    parts: set[int]  # how many parts it may have
+    groups_legible: bool  # every token after the prefix reads as digits, `LEGIBLE_DIGITS` at least
+
+    @classmethod
+    def of(cls, printed: str, cfg: RepairConfig) -> _Print:
+        core = code_core(printed.strip(), cfg)
+        tokens = [t for t in CODE_SEPARATOR.split(core) if t]
+        digits = [as_digits(t, cfg) for t in tokens[1:]]
+        prefix = tokens[0] if tokens and as_digits(tokens[0], cfg) is None else ""
+        return cls(
+            text=printed,
+            core=CODE_SEPARATOR.sub(".", core),
+            readings={c.code: c.evidence for c in interpret_code(printed, cfg)},
+            legible=legible_readings(printed, cfg),
+            levels=printed_levels(printed, cfg),
+            whole={lvl for lvl, shape in cfg.shapes.items()
+                   if prefix and prefix_evidence(prefix, shape.literal, cfg) >= cfg.weights.prefix_read},
+            parts=_printed_parts(printed, cfg),
+            groups_legible=all(digits) and sum(len(d or "") for d in digits) >= LEGIBLE_DIGITS,
+        )
 
 
 def _sum(*scores: float | None) -> float | None:
@@ -188,73 +223,60 @@ def _sum(*scores: float | None) -> float | None:
     return None if any(s is None for s in scores) else sum(s for s in scores if s is not None)
 
 
-def _fits_content(draft: Draft, code: str, cfg: RepairConfig) -> bool:
-    parsed = cfg.rules.parse_code(code)
-    content = content_of(draft.cells, cfg)
-    if parsed is None:
+def _fits_content(row: _Row, level: str, cfg: RepairConfig) -> bool:
+    content = row.content
+    if content.indicator is not None and (level in cfg.indicator_levels) != content.indicator:
         return False
-    if content.indicator is not None and (parsed.level in cfg.indicator_levels) != content.indicator:
-        return False
-    return content.head_levels is None or parsed.level in content.head_levels
+    return content.head_levels is None or level in content.head_levels
 
 
-def _prefix_support(printed: str, code: str, cfg: RepairConfig) -> float | None:
+def _print_agrees(view: _Print, level: str, code: str) -> bool:
+    """context.print_agrees on the row's reading: a legible print of the level differs from the
+    code in at most one numeric group; one of another level, or two groups off, is another code."""
+    groups = code.split(".")[1:]
+    return not view.legible or any(
+        lvl == level and sum(a != b for a, b in zip(read, groups, strict=True)) <= 1 for lvl, read in view.legible
+    )
+
+
+def _prefix_support(view: _Print, level: str, cfg: RepairConfig) -> float | None:
     """The letters left before the print's groups: where they read whole as a level ("IN" as LN),
-    the row is of a level they read as; one they read as only when clipped ("¿5" as S…) is a hint for it and
-    against others, not a veto (it may as well be a faded LN)."""
-    parsed = cfg.rules.parse_code(code)
-    levels = printed_levels(printed, cfg)
-    if not levels or parsed is None:
+    the row is of a level they read as; one they read as only when clipped ("¿5" as S…) is a hint
+    for it and against others, not a veto (it may as well be a faded LN)."""
+    if not view.levels:
         return 0.0
-    whole = {lvl for lvl in levels if _prefix_reads_whole(printed, cfg.shapes[lvl].literal, cfg)}
-    if whole and parsed.level not in levels:
+    if view.whole & view.levels and level not in view.levels:
         return None
-    return cfg.weights.prefix_read_clipped if parsed.level in levels else cfg.weights.other_level
+    return cfg.weights.prefix_read_clipped if level in view.levels else cfg.weights.other_level
 
 
-def _prefix_reads_whole(printed: str, literal: str, cfg: RepairConfig) -> bool:
-    tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
-    if not tokens or as_digits(tokens[0], cfg) is not None:
-        return False
-    return prefix_evidence(tokens[0], literal, cfg) >= cfg.weights.prefix_read
-
-
-def _held_against(draft: Draft, code: str, cfg: RepairConfig) -> float | None:
+def _held_against(row: _Row, code: str, cfg: RepairConfig) -> float | None:
     """A row that holds a code may stand for another only as a misread (for the path's sake;
     it keeps its own): never when its code was printed cleanly."""
-    if cfg.rules.parse_code(draft.printed_code):
+    if cfg.rules.parse_code(row.draft.printed_code):
         return None
-    support = print_support(draft.printed_code, code, cfg)
+    support = print_support(row.view, code, cfg)
     return None if support is None else support - HELD_PRINT
 
 
-def print_support(printed: str, code: str, cfg: RepairConfig) -> float | None:
+def print_support(view: _Print, code: str, cfg: RepairConfig) -> float | None:
     """How far a printed code agrees with `code`, in the rules' weights; None when it
     contradicts it in more than one legible digit (another code, never this one)."""
     w = cfg.weights
-    core = CODE_SEPARATOR.sub(".", code_core(printed.strip(), cfg))
-    if not core:
+    if not view.core:
         return 0.0
-    if _digits_against(printed, code, cfg) > MAX_MISREAD_DIGITS:
+    against = _digits_against(view.text, code, cfg)
+    if against > MAX_MISREAD_DIGITS:
         return None
-    readings = {c.code: c.evidence for c in interpret_code(printed, cfg)}
-    if code in readings:
-        return w.printed_exact + readings[code]
-    alike = (fuzz.ratio(core.upper(), code) - 50) / 50  # half alike says nothing
+    if code in view.readings:
+        return w.printed_exact + view.readings[code]
+    alike = (fuzz.ratio(view.core.upper(), code) - 50) / 50  # half alike says nothing
     support = max(w.other_level, min(w.printed_exact, alike))
-    if _digits_against(printed, code, cfg):
+    if against:
         support += w.other_level  # one legible digit misread: possible, but the print's word is against
-    if _groups_legible(printed, cfg) and len(code.split(".")) not in _printed_parts(printed, cfg):
+    if view.groups_legible and len(code.split(".")) not in view.parts:
         support += w.other_level  # the print has another number of groups: another level
     return support
-
-
-def _groups_legible(printed: str, cfg: RepairConfig) -> bool:
-    """Whether every token after the prefix reads as digits, with `LEGIBLE_DIGITS` at least: only
-    then does the print's number of groups say something ("185.02.03.uici" may hide two)."""
-    tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
-    digits = [as_digits(t, cfg) for t in tokens[1:]]
-    return all(digits) and sum(len(d or "") for d in digits) >= LEGIBLE_DIGITS
 
 
 def _decide(rows: list[_Row], order: _Order, cfg: RepairConfig) -> list[str]:
