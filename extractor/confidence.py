@@ -267,8 +267,8 @@ class Doubt:
 
     def count_note(self, finding: Finding) -> str:
         """A recount that differs by no more rows than the scan left in doubt: rows whose code it
-        could not read (any of them may belong to the count), and, for a count by progress, rows
-        of the counted level whose counted progress is doubtful."""
+        could not read (any of them may belong to the count) or inferred at the counted level, and,
+        for a count by progress, rows of the counted level whose counted progress is doubtful."""
         if finding.rule not in COUNT_RULES or finding.code or "." not in finding.field:
             return ""
         printed, recount = self.count_value(finding.printed), self.count_value(finding.recomputed)
@@ -278,10 +278,16 @@ class Doubt:
         # the counted cells first, the ones the scan blacked out leading: the surest reason a
         # row's progress was not read is the one the note names
         cells = sorted(self.doubtful_cells(*counted) if counted else [], key=lambda c: BLACKED not in c)
-        doubtful = cells + list(self.unread_codes)
+        doubtful = cells + list(self.unread_codes) + self.inferred_of_level(finding.field.split(".")[0])
         if not doubtful or abs(printed - recount) > len(doubtful):
             return ""
         return f"rows whose code or counted progress the scan left in doubt: {_listed(doubtful)}"
+
+    def inferred_of_level(self, level: str) -> list[str]:
+        """Rows of `level` whose code the scan lost and the rows around it gave: the level is
+        inferred too, so any of them may be a row of another level (or none of the matrix)."""
+        return [r.code for r in self.rows if r.level == level and any(
+            a.startswith(INFERRED_CODE) for a in r.assumptions)]
 
     def count_value(self, text: str) -> float | None:
         """A count as printed: a figure, or a word the text writes counts with ("cuatro")."""
