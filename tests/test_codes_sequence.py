@@ -103,3 +103,36 @@ def test_a_count_off_by_rows_whose_code_was_inferred_at_its_level_is_a_warning()
     assert flag_doubtful([count], pages, [read, replace(inferred, assumptions=[])]) == [count]
     other = replace(count, field="ISS.count", message="The text counts 26 ISS rows")
     assert flag_doubtful([other], pages, [read, inferred]) == [other], "an inferred SS says nothing of ISS"
+
+
+CLEAN = [
+    ("OP.01", False, "Mejorar el acceso de la población rural"),
+    ("IOP.01.01", True, "Porcentaje de la población rural"),
+    ("LN.01.01", False, "Ampliar la oferta de servicios"),
+    ("SS.01.01.01", False, "Servicio de atención itinerante"),
+    ("ISS.01.01.01.01", True, "Número de atenciones brindadas"),
+    ("SS.01.01.02", False, "Servicio de teleconsulta"),
+    ("ISS.01.01.02.01", True, "Número de teleconsultas"),
+]
+
+
+def _clean_repaired(prints: list[str], source: str = "ocr") -> list[Row]:
+    raws = [_band(p, name, values=ind, source=source) for p, (_, ind, name) in zip(prints, CLEAN, strict=True)]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if source == "ocr" else set())
+    return rows
+
+
+def test_a_clean_looking_code_that_leaps_ten_numbers_by_one_misread_digit_is_the_code_the_sequence_calls_for() -> None:
+    """Seed 135 read the first indicator of SS.01.01.01 as 'ISS.01.01.01.91': a numbering gap is an
+    item or two removed, never ninety, and one digit makes it ISS.01.01.01.01."""
+    prints = [code for code, _, _ in CLEAN]
+    prints[4] = "ISS.01.01.01.91"
+    rows = _clean_repaired(prints)
+    assert rows[4].code == "ISS.01.01.01.01"
+    assert any(a.startswith("code_from_context:") for a in rows[4].assumptions)
+    # a gap of one (an item removed from the policy) is the author's numbering, and stays
+    prints[4] = "ISS.01.01.01.02"
+    assert _clean_repaired(prints)[4].code == "ISS.01.01.01.02"
+    # and a text layer's leap is what the author typed
+    prints[4] = "ISS.01.01.01.91"
+    assert _clean_repaired(prints, source="text")[4].code == "ISS.01.01.01.91"

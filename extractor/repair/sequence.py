@@ -16,6 +16,10 @@ sibling of it or of an ancestor). So the best codes of all rows are found togeth
   head word of its name);
 - a code the print contradicts in more than one legible digit is never a row's (`_digits_against`).
 
+A clean-looking code on an OCR'd row that leaps ten numbers or more past the code that should
+follow the row above, one misread digit from it ("ISS.01.01.01.91" for the first indicator of
+SS.01.01.01), is decided by the sequence too: a numbering gap is an item or two removed, not ten.
+
 A row whose code the greedy pass left unread takes the sequence's code only when every path
 within `margin` of the best gives it that code, no other row holds it, and the print does not
 contradict it; the row records the code as inferred (`code_from_context`, and `code_ocr` naming
@@ -60,6 +64,7 @@ NO_CODE = 2.5  # a row left without a code: dearer than an unlikely code, cheape
 HELD_PRINT = 3.0  # the code a row prints cleanly (or one a text layer gives)
 REPAIRED_HOLD = 1.0  # the code the greedy pass read out of a damaged print: a reading, not proof
 LEGIBLE_DIGITS = 4  # digits a print must show for its number of groups to count
+FAR_JUMP = 10  # numbers a code may not leap past the expected one: a gap is an item or two removed
 BEAM = 80  # codes kept per row: more than a matrix's open branches ever need
 
 
@@ -77,11 +82,14 @@ class _Row:
 def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     """Give rows the greedy pass left without a code the code the whole sequence decides."""
     coded = [d for d in drafts if not d.named]
-    if not cfg.shapes or not any(d.read_by_ocr for d in coded) or not any(_open(d) for d in coded):
+    if not cfg.shapes or not any(d.read_by_ocr for d in coded):
+        return
+    order = _Order(cfg)
+    leaps = _far_jumps(coded, order, cfg)
+    if not leaps and not any(_open(d) for d in coded):
         return
     rows = [_Row(d, content_of(d.cells, cfg), _Print.of(d.printed_code, cfg)) for d in coded]
-    orphans = _orphans(rows, cfg)
-    order = _Order(cfg)
+    orphans = _orphans(rows, cfg) + leaps
     for row in rows:
         row.open = _open(row.draft) or _repaired(row.draft, cfg) or row.draft in orphans
         row.bonus = REPAIRED_HOLD if row.open and not row.draft.unrepaired and row.draft not in orphans else 0.0
@@ -119,6 +127,35 @@ def _orphans(rows: list[_Row], cfg: RepairConfig) -> list[Draft]:
         if parsed and parsed.parent and parsed.parent not in held and draft.printed_code != draft.code:
             out.append(draft)
     return out
+
+
+def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Draft]:
+    """OCR'd rows whose clean-looking code leaps `FAR_JUMP` or more numbers past the code that
+    should follow the row above, where one misread digit makes it that code ("ISS.01.01.01.91" as
+    the first indicator of SS.01.01.01): a numbering gap is a removed item or two, never ten, so
+    the print is a misread the sequence may overrule."""
+    out = []
+    above = ""
+    for draft in drafts:
+        if not draft.code or draft.unrepaired:
+            continue
+        leaps = bool(above) and draft.code not in order.after(above) | order.past_one(above)
+        if draft.read_by_ocr and leaps and any(_one_digit_far(draft.code, nxt, cfg) for nxt in order.after(above)):
+            out.append(draft)
+        above = draft.code
+    return out
+
+
+def _one_digit_far(code: str, expected: str, cfg: RepairConfig) -> bool:
+    """Whether `code` is `expected` with one digit misread, leaping a group `FAR_JUMP` or more."""
+    read, meant = cfg.rules.parse_code(code), cfg.rules.parse_code(expected)
+    if read is None or meant is None or read.level != meant.level:
+        return False
+    pairs = [(a, b) for a, b in zip(read.parts.values(), meant.parts.values(), strict=True) if a != b]
+    if len(pairs) != 1 or len(pairs[0][0]) != len(pairs[0][1]):
+        return False
+    a, b = pairs[0]
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and abs(int(a) - int(b)) >= FAR_JUMP
 
 
 def _print_codes(row: _Row, cfg: RepairConfig) -> set[str]:
