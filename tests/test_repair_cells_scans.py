@@ -175,3 +175,41 @@ def test_a_speck_between_two_words_the_document_prints_parts_them() -> None:
     read = _names([*names, "Servicio de salud.para zonas:rurales con CDC-MINSA y 1.5 zonas"])
     assert read[-1] == "Servicio de salud para zonas rurales con CDC-MINSA y 1.5 zonas"
     assert _names([*names, "Servicio de salud.para"], ocr=False)[-1] == "Servicio de salud.para"
+
+
+def test_specks_read_as_short_words_after_a_names_last_word_are_dropped() -> None:
+    """s117/s21/s8: "… rurales E", "… dispersas INES", "… rurales zo", "… programadas ALAN 2",
+    "… vivos) o" were specks right of the name; an acronym the document prints, a figure, a
+    bracket and a lower-case word of four letters printed once are print."""
+    names = ["Servicio de vigilancia en centros poblados rurales E", "Servicio de salud en comunidades dispersas INES",
+             "Servicio de parto en establecimientos rurales zo", "Servicio de casas respecto a las programadas ALAN 2",
+             "Servicio de traslado (minutos) o", "Servicio de plazas de los quintiles 1 y 2",
+             "Servicio de afiliación al SIS", "Servicio de reembolso del SIS", "Servicio de controles para su edad",
+             "Servicio de registro en el módulo (RETA)", "Servicio de plazas de pobreza 23"]
+    read = _names(names)
+    assert read[:5] == ["Servicio de vigilancia en centros poblados rurales",
+                        "Servicio de salud en comunidades dispersas", "Servicio de parto en establecimientos rurales",
+                        "Servicio de casas respecto a las programadas",
+                        "Servicio de traslado (minutos)"]
+    assert read[5:] == names[5:]
+    row = rp.repair([RawRow(1, 0.0, 1.0, {"code": "SS.01.01.01", "name": names[0]}, source="ocr")],
+                    load_rules("policy-matrix"), ocr_pages={1})[0][0]
+    assert "stray:E->" in row.repairs
+    assert _names(names, ocr=False)[0] == names[0], "a text layer is typed"
+
+
+def test_a_final_stop_is_a_speck_only_where_the_document_ends_its_names_bare() -> None:
+    bare = [f"Servicio de salud rural número {i}" for i in range(9)]
+    assert _names([*bare, "Servicio de salud del ámbito rural."])[-1] == "Servicio de salud del ámbito rural"
+    assert _names([*bare, "Servicio de salud del ámbito rural."], ocr=False)[-1].endswith("rural.")
+    # trata ends a third of its names with a stop: a stop there is print
+    stops = [f"Servicio de salud rural número {i}." for i in range(4)] + bare[:5]
+    assert _names([*stops, "Servicio de salud del ámbito rural."])[-1] == "Servicio de salud del ámbito rural."
+    # an abbreviation keeps its stop
+    assert _names([*bare, "Servicio de salud etc."])[-1] == "Servicio de salud etc."
+
+
+def test_a_full_stop_inside_a_name_before_a_lower_case_word_is_a_speck() -> None:
+    """s117: "área. rural", "originarias. que"; "aprox. el" (an abbreviation) stays."""
+    names = ["Servicio del área rural", "Servicio de salud del área. rural", "Servicio aprox. el ámbito"]
+    assert _names(names)[1:] == ["Servicio de salud del área rural", "Servicio aprox. el ámbito"]

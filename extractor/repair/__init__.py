@@ -49,7 +49,7 @@ from extractor.repair.labels import read_labels
 from extractor.repair.numbering import number_rows
 from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
-from extractor.repair.words import Lexicon, complete_cut_names, fix_words
+from extractor.repair.words import Lexicon, complete_cut_names, fix_words, names_end_bare
 from extractor.rules import Rules
 
 __all__ = ["Content", "RepairConfig", "provisional_code", "repair"]
@@ -89,8 +89,9 @@ def repair(
         cfg,
     )
     read_labels(drafts, cfg, ocr_pages, known=lexicon.known)
+    stopless = names_end_bare(d.name for d in drafts)
     for draft in drafts:
-        fix_words(draft, cfg, lexicon)
+        fix_words(draft, cfg, lexicon, stopless_names=stopless)
     number_rows(drafts, cfg)
     columns = field_columns(raw_rows, cfg)
     rows = [to_row(d, columns) for d in drafts]

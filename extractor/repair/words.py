@@ -191,15 +191,84 @@ class Lexicon:
         return plural or self.in_vocabulary(word) or self.count(word) >= 3
 
 
-def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
+def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon, *, stopless_names: bool = False) -> None:
+    """`stopless_names`: the document ends (almost) none of its names with a full stop."""
     for role in sorted(cfg.text_columns):
         text = draft.cells.get(role, "")
         if text:
+            specks: list[tuple[str, str]] = []
+            if draft.read_by_ocr and role == "name":
+                text, specks = drop_trailing_specks(text, lexicon, stopless=stopless_names)
             text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns, read_by_ocr=draft.read_by_ocr)
+            marks = specks + marks
             fixed, repairs = fix_text(text, lexicon, read_by_ocr=draft.read_by_ocr)
             draft.cells[role] = fixed
             draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
+
+
+# ---- specks at the end of a name read off a page image --------------------------------------------
+
+# a document whose names end in a full stop this rarely prints them without one: the few read with
+# one on a scan carry a speck (salud: none of 80; trata prints 41 of 115 with one, and keeps them)
+STOPLESS_SHARE = 0.15
+MAX_SPECK_TOKENS = 3  # specks read as short words after a name's last word ("… rurales E", "… ALAN 2")
+# a speck read as letters is this short: "zo", "coo", "Als" in lower or title case, "INES" in
+# capitals; a lower-case word of four letters printed once ("edad") is as likely a word
+MAX_SPECK_LETTERS = 3
+MAX_SPECK_CAPITALS = 4
+FINAL_STOP = re.compile(r"(?:[a-záéíóúüñ]{4,}|\d+|.*\))\.")  # "rural." "35." "vivos).": no abbreviation
+
+
+def names_end_bare(names: Iterable[str]) -> bool:
+    """Whether a document ends at most STOPLESS_SHARE of its names with a full stop."""
+    names = [n for n in names if n]
+    return bool(names) and sum(n.endswith(".") for n in names) <= STOPLESS_SHARE * len(names)
+
+
+def drop_trailing_specks(text: str, lexicon: Lexicon, *, stopless: bool) -> tuple[str, list[tuple[str, str]]]:
+    """A name read off a page image without what specks past its last word were read as: short
+    glyph runs no word of the document ("… rurales E", "… dispersas INES", "… rurales zo"), a
+    function word no name ends with ("… vivos). o"), a figure among them ("… ALAN 2"); and,
+    in a document whose names end bare (`stopless`), a final full stop ("… cultural."). The
+    fixes as (printed, fixed)."""
+    tokens = text.split(" ")
+    kinds = [_speck_kind(t, lexicon) for t in tokens[-MAX_SPECK_TOKENS:]]
+    n = 0
+    for size in range(1, len(kinds) + 1):
+        tail = kinds[-size:]
+        if "" in tail or len(tokens) - size < 2:
+            break
+        if "figure" not in tail or "glyphs" in tail:
+            n = size
+    fixes = [(t, "") for t in tokens[len(tokens) - n :]] if n else []
+    kept = tokens[: len(tokens) - n]
+    if stopless and kept and FINAL_STOP.fullmatch(kept[-1]):
+        fixes.append((kept[-1], kept[-1][:-1]))
+        kept[-1] = kept[-1][:-1]
+    return " ".join(kept), fixes
+
+
+def _speck_kind(token: str, lexicon: Lexicon) -> str:
+    """"glyphs": letters no word of the document; "function": a function word (no name ends with
+    one); "figure": a number; "": a word, or anything else."""
+    if any(c in token for c in "()[]"):
+        return ""  # "(RETA)": a bracket is print
+    core = "".join(c for c in token if c.isalnum() or c == "%")
+    if not core or core.strip("%").isdigit():
+        return "figure" if core else "glyphs"
+    if not core.isalpha() or len(core) > (MAX_SPECK_CAPITALS if core.isupper() else MAX_SPECK_LETTERS):
+        return ""
+    function = core.lower() in lexicon.cfg.function_words
+    if core.islower():
+        if token.endswith("."):
+            return ""  # "etc.": an abbreviation
+        return "function" if function else ("" if lexicon.known(core) else "glyphs")
+    # capitals: an acronym the document prints elsewhere ("SIS") is print; a function word or a
+    # short word in capitals after the name's last word is no part of a name ("Es", "ALAN")
+    if lexicon.counts[core] >= 2 and not (function or lexicon.in_vocabulary(core.lower())):
+        return ""
+    return "glyphs"
 
 
 def fix_marks(
@@ -258,12 +327,20 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
     if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
         return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
+    if trailing and trailing[2] == "." and following[:1].islower() and _stop_is_speck(trailing[1], lexicon):
+        return trailing[1]  # "área. rural": no sentence ends inside a name; "aprox. el" stays
     leading = IMAGE_LEADING_MARK.fullmatch(token)
     # a quote with no partner, or a stop or comma glued before a function word (".de")
     quote = leading and leading[1] in QUOTE_MARKS and not quoted and lexicon.real(leading[2])
     if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
         return leading[2]
     return token
+
+
+def _stop_is_speck(word: str, lexicon: Lexicon) -> bool:
+    """A full stop after a word the document prints elsewhere too, in lower case and too long for
+    an abbreviation ("área.", "originarias."), read before a lower-case word: a speck."""
+    return word.islower() and len(word) >= 4 and lexicon.count(word) >= 2
 
 
 def _words_apart(token: str, pieces: list[str], pairs: list[tuple[str, str]], lexicon: Lexicon) -> bool:
