@@ -213,3 +213,19 @@ def test_a_full_stop_inside_a_name_before_a_lower_case_word_is_a_speck() -> None
     """s117: "área. rural", "originarias. que"; "aprox. el" (an abbreviation) stays."""
     names = ["Servicio del área rural", "Servicio de salud del área. rural", "Servicio aprox. el ámbito"]
     assert _names(names)[1:] == ["Servicio de salud del área rural", "Servicio aprox. el ámbito"]
+
+
+def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists() -> None:
+    """s117: "ascencente" three times on one page (the same glyph misread) beside 29 "ascendente";
+    s102: "INEi" twice beside "INEI". A label printed often that the vocabulary does not list
+    ("no acumulado" is listed; a body like "MINSA" is never a misread of another) stays."""
+    directions = ["ascendente"] * 12 + ["descendente"] * 2 + ["ascencente"] * 3
+    read = _labelled("direction", directions)
+    assert read == ["ascendente"] * 12 + ["descendente"] * 2 + ["ascendente"] * 3
+    assert "ocr_label:ascencente->ascendente" in _indicators([{"direction": d} for d in directions])[-1].repairs
+    assert _labelled("responsible", ["INEI", "INEi", "INEi", "MINSA", "MINSA"]) == ["INEI"] * 3 + ["MINSA"] * 2
+    assert _labelled("responsible", ["MINSA", "MINSA", "MINSA", "MIMSA", "MIMSA"])[3:] == ["MIMSA"] * 2
+    assert _labelled("direction", directions, ocr=False)[-1] == "ascencente", "a text layer is what was typed"
+    # trata prints "Ministerio Publico" 7 times and "Ministerio Público" once: the author's spelling
+    bodies = ["Ministerio Publico"] * 3 + ["Ministerio Público"]
+    assert _labelled("responsible", bodies) == bodies
