@@ -229,3 +229,14 @@ def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists
     # trata prints "Ministerio Publico" 7 times and "Ministerio Público" once: the author's spelling
     bodies = ["Ministerio Publico"] * 3 + ["Ministerio Público"]
     assert _labelled("responsible", bodies) == bodies
+
+
+def test_a_glyph_a_scan_lost_to_a_gap_inside_a_word_is_put_back_when_one_glyph_makes_a_known_word() -> None:
+    """s102 (150 dpi): "sa ud", "pr mer", "vigil ncia", "implementac ón"; two words stay apart."""
+    known = ["Servicio de salud del primer nivel", "Servicio de salud y vigilancia del primer nivel",
+             "Servicio de vigilancia de la implementación", "Servicio de implementación rural"]
+    read = _names([*known, "Servicio de sa ud del pr mer nivel", "Servicio de vigil ncia y implementac ón",
+                   "Servicio de salud la rural"])
+    assert read[-3:] == ["Servicio de salud del primer nivel", "Servicio de vigilancia y implementación",
+                         "Servicio de salud la rural"]
+    assert _names([*known, "Servicio de sa ud"], ocr=False)[-1] == "Servicio de sa ud", "a text layer is typed"

@@ -233,7 +233,10 @@ def drop_trailing_specks(text: str, lexicon: Lexicon, *, stopless: bool) -> tupl
     in a document whose names end bare (`stopless`), a final full stop ("… cultural."). The
     fixes as (printed, fixed)."""
     tokens = text.split(" ")
-    kinds = [_speck_kind(t, lexicon) for t in tokens[-MAX_SPECK_TOKENS:]]
+    start = max(len(tokens) - MAX_SPECK_TOKENS, 0)
+    # a piece of a word whose glyph the scan lost ("implementac ón") is no speck
+    kinds = ["" if k and _gap_join(tokens, k - 1, lexicon) else _speck_kind(tokens[k], lexicon)
+             for k in range(start, len(tokens))]
     n = 0
     for size in range(1, len(kinds) + 1):
         tail = kinds[-size:]
@@ -367,8 +370,11 @@ def fix_text(
     i = 0
     while i < len(tokens):
         joined = _wrap_join(tokens, i, lexicon)
+        kind = "wrap_join"
+        if not joined and read_by_ocr:
+            joined, kind = _gap_join(tokens, i, lexicon), "ocr_letter"
         if joined:
-            repairs.append(("wrap_join", f"{tokens[i]} {tokens[i + 1]}", joined))
+            repairs.append((kind, f"{tokens[i]} {tokens[i + 1]}", joined))
             out.append(joined)
             i += 2
             continue
@@ -399,6 +405,27 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
         return None  # "principal es", "en torno": either piece a word, no word was broken
     joined = a + core_b
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
+
+
+GAP_GLYPHS = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
+
+
+def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
+    """Off a page image, a word whose faint glyph the scan lost, leaving a gap: "sa ud", "pr mer",
+    "vigil ncia", "rural s", "implementac ón". The two pieces, one of them no word, joined with
+    the one glyph that makes a word the document prints (twice, or listed) of at least
+    NEAR_EDITS' length."""
+    if i + 1 >= len(tokens):
+        return None
+    a, b = tokens[i], tokens[i + 1]
+    core_b = b.rstrip(".,;:)")
+    if not (a.isalpha() and core_b.isalpha() and core_b[:1].islower()):
+        return None
+    if lexicon.real(a) and lexicon.real(core_b):
+        return None  # two words
+    words = {a + glyph + core_b for glyph in GAP_GLYPHS}
+    found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
+    return found[0] + b[len(core_b) :] if len(found) == 1 else None
 
 
 def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
