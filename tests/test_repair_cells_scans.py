@@ -240,3 +240,20 @@ def test_a_glyph_a_scan_lost_to_a_gap_inside_a_word_is_put_back_when_one_glyph_m
     assert read[-3:] == ["Servicio de salud del primer nivel", "Servicio de vigilancia y implementación",
                          "Servicio de salud la rural"]
     assert _names([*known, "Servicio de sa ud"], ocr=False)[-1] == "Servicio de sa ud", "a text layer is typed"
+
+
+def test_a_function_word_with_a_speck_read_alike_on_a_few_rows_is_still_the_function_word() -> None:
+    """s117/s42: "dé" on two or three rows of a scan that prints "de" on every row."""
+    names = [f"Servicio de salud de la zona {i}" for i in range(8)] + ["Servicio dé salud", "Servicio dé agua"]
+    assert _names(names)[-2:] == ["Servicio de salud", "Servicio de agua"]
+
+
+def test_a_long_word_two_glyphs_off_inside_is_the_word_the_document_prints() -> None:
+    """s117: "demiastrativas" (printed "demostrativas" twice); s21 "gestarites" ("ri" for "n");
+    "desarrollados" is another form of a printed "desarrollando", not a misreading of it."""
+    known = ["Servicio de sesiones demostrativas", "Número de sesiones demostrativas de gestantes",
+             "Servicio de gestantes", "Desarrollando capacidades", "Servicio desarrollando capacidades"]
+    read = _names([*known, "Servicio de sesiones demiastrativas", "Servicio para gestarites",
+                   "Servicio de planes desarrollados"])
+    assert read[-3:] == ["Servicio de sesiones demostrativas", "Servicio para gestantes",
+                         "Servicio de planes desarrollados"]

@@ -121,7 +121,10 @@ def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
 # it was printed as ("mencs", "trastado"). One only: two reach another word of a report's own
 # vocabulary too often ("rotación" → "relación", "formación" → "información", "Desarrollar" →
 # "Desarrollo"), printed once and so unknown to the document, but right
-NEAR_EDITS = ((5, 1),)
+# A long word may be two glyphs away ("demiastrativas" → "demostrativas"): two real words that
+# long are seldom that near but for an inflection, which `_inflected` tells apart.
+NEAR_EDITS = ((13, 2), (5, 1))
+EDGE = 3  # two glyphs misread inside a long word: its first and last EDGE letters read right
 
 
 class Lexicon:
@@ -165,6 +168,8 @@ class Lexicon:
         read, found = word.lower(), near[0][0]
         if _inflected(read, found, self.cfg.inflection_letters) or _new_start(read, found):
             return ""
+        if near[0][1] > 1 and (read[:EDGE] != found[:EDGE] or read[-EDGE:] != found[-EDGE:]):
+            return ""  # two glyphs at a word's end are another form of it ("desarrollados", "desarrollando")
         return _cased(forms[found], word, first=first)
 
     def _known_forms(self) -> dict[str, list[str]]:
@@ -407,6 +412,8 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
 
 
+ALIKE_SHARE = 0.25  # an accented function word printed this share of the plain one at most is a speck
+
 GAP_GLYPHS = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
 
 
@@ -454,11 +461,13 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
 
 def _accented_function_word(word: str, lexicon: Lexicon) -> str:
     """The function word a short OCR'd word is with a speck read as an accent ("dé", "cón", "lá"),
-    unless the document prints the accented word itself (twice)."""
+    unless the document prints the accented word itself (twice) and more than ALIKE_SHARE as
+    often as the function word: a speck read alike on a few rows of a scan is no spelling."""
     plain = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
-    if plain == word or plain.lower() not in lexicon.cfg.function_words or lexicon.known(word):
+    if plain == word or plain.lower() not in lexicon.cfg.function_words:
         return ""
-    return plain
+    printed = lexicon.known(word) and lexicon.count(word) > ALIKE_SHARE * lexicon.count(plain)
+    return "" if printed else plain
 
 
 def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
