@@ -257,3 +257,15 @@ def test_a_long_word_two_glyphs_off_inside_is_the_word_the_document_prints() -> 
                    "Servicio de planes desarrollados"])
     assert read[-3:] == ["Servicio de sesiones demostrativas", "Servicio para gestantes",
                          "Servicio de planes desarrollados"]
+
+
+def test_two_words_a_scan_glued_are_parted_where_the_document_prints_them() -> None:
+    """s117 "deasistencia", "institucioneseducativas"; s8 "docenteen"; a verb with its pronoun
+    ("fortalecerla") is one word."""
+    known = ["Servicio de asistencia técnica", "Servicio de asistencia en instituciones educativas",
+             "Servicio docente de instituciones educativas", "Servicio docente rural", "Fortalecer la asistencia",
+             "Fortalecer la salud"]
+    read = _names([*known, "Servicio deasistencia rural", "Servicio en institucioneseducativas",
+                   "Servicio docenteen salud", "Servicio para fortalecerla"])
+    assert read[-4:] == ["Servicio de asistencia rural", "Servicio en instituciones educativas",
+                         "Servicio docente en salud", "Servicio para fortalecerla"]

@@ -387,10 +387,38 @@ def fix_text(
         i += 1
     for k, token in enumerate(out):
         fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
+        if fixed == token and read_by_ocr:
+            fixed = _glued_apart(token, lexicon)
         if fixed != token:
             repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
     return " ".join(out), list(dict.fromkeys(repairs))
+
+
+# pronouns a verb takes glued after it ("fortalecerla"): a word, never two glued by a scan
+ENCLITICS = frozenset({"la", "las", "lo", "los", "le", "les", "se", "nos"})
+MIN_GLUED_PIECE = 5  # the content word of a glued pair is at least this long ("asistencia", "docente")
+
+
+def _glued_apart(token: str, lexicon: Lexicon) -> str:
+    """Off a page image, two words a lost space glued ("deasistencia", "docenteen",
+    "institucioneseducativas"): a word the document does not know, the one way to part it into a
+    function word and a word it knows, or two words it knows, none shorter than MIN_GLUED_PIECE
+    but the function word. A pronoun glued after a verb is one word."""
+    word = token.rstrip(".,;:)")
+    if not word.isalpha() or lexicon.known(word) or len(word) < MIN_GLUED_PIECE + 2:
+        return token
+    function = lexicon.cfg.function_words
+
+    def content(piece: str) -> bool:
+        return len(piece) >= MIN_GLUED_PIECE and lexicon.known(piece)
+
+    parts = [
+        (a, b) for a, b in ((word[:k], word[k:]) for k in range(1, len(word)))
+        if (a.lower() in function and content(b)) or (content(a) and b in function - ENCLITICS)
+        or (content(a) and content(b))
+    ]
+    return f"{parts[0][0]} {parts[0][1]}{token[len(word):]}" if len(parts) == 1 else token
 
 
 def _core(token: str, read_by_ocr: bool = False) -> str:
