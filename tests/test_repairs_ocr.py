@@ -111,6 +111,10 @@ def test_a_year_column_is_repaired_only_into_a_year() -> None:
     assert _read("baseline_year", "2021)").get("baseline_year") == "2021"
     # "202" is a number but no year: the misread stays for validation to flag
     assert _read("baseline_year", "202).").get("baseline_year") == "202)."
+    # s117, s21: a speck before a year read as a point; a number may print one (".255" stays)
+    assert _read("baseline_year", ".2020").get("baseline_year") == "2020"
+    assert _read("expected_2021", ".255").get("expected_2021") == ".255"
+    assert _read("baseline_year", ".2020", ocr=False).get("baseline_year") == ".2020"
 
 
 def test_a_text_layer_value_is_not_repaired_by_ocr_rules() -> None:

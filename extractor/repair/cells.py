@@ -155,6 +155,8 @@ def _value_readings(
     digits = _value_digits(stripped, cfg)
     yield stripped
     yield digits
+    if ocr and cfg.grammar(role) == "year":
+        yield digits.strip(".,")  # ".2020": a year prints no separator, a speck read as one
     if ocr and not cfg.fits(role, stripped) and not cfg.fits(role, digits):
         for core in edge_cuts(stripped, cfg.edge_glyphs):
             yield core
