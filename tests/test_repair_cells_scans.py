@@ -269,3 +269,14 @@ def test_two_words_a_scan_glued_are_parted_where_the_document_prints_them() -> N
                    "Servicio docenteen salud", "Servicio para fortalecerla"])
     assert read[-4:] == ["Servicio de asistencia rural", "Servicio en instituciones educativas",
                          "Servicio docente en salud", "Servicio para fortalecerla"]
+
+
+def test_a_quote_with_no_partner_and_a_mark_glued_to_a_function_word_are_specks() -> None:
+    """s117: "“Garantizar … al' Seguro" and "a' un … «de atención" hold no pair of quotes; s21/s8:
+    "de.incentivos", "las-condiciones"; a pair of quotes is punctuation."""
+    names = ["Garantizar el acceso al seguro", "Servicio de la atención y el seguro",
+             "“Garantizar el acceso al' seguro", "Servicio de.incentivos y las-condiciones a' la «de atención",
+             "Servicio de “Programa Juntos” al' seguro"]
+    read = _names(names)
+    assert read[2:] == ["Garantizar el acceso al seguro", "Servicio de incentivos y las condiciones a la de atención",
+                        names[4]]

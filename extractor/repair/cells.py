@@ -14,9 +14,9 @@ from extractor.model import RawRow
 from extractor.repair.codes import content_of, head_levels, provisional_code
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
+from extractor.repair.words import QUOTE_PARTNERS
 from extractor.values import NOT_AVAILABLE, parse_value
 
-QUOTES = "\"'“”‘’«»`´"
 MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
@@ -117,8 +117,9 @@ def _unglue(token: str, text: str, cfg: RepairConfig, marks: list[str], *, at_st
 
 
 def _partner_in(mark: str, text: str) -> bool:
-    """Whether `text` holds the other half of a pair the mark may belong to (quotes of any kind)."""
-    return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
+    """Whether `text` holds the other half of a pair the mark may belong to (a quote: one that pairs
+    with it, `QUOTE_PARTNERS`; "“Garantizar … al' Seguro" holds none)."""
+    return any(q in text for q in QUOTE_PARTNERS[mark]) if mark in QUOTE_PARTNERS else mark in text
 
 
 def _read_value(

@@ -30,6 +30,9 @@ IMAGE_INNER_MARKS = re.compile(rf"[{_ALNUM}]+(?:[{IMAGE_MARK}][{_ALNUM}]+)+")
 IMAGE_TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([-.:'’‘“”\"«»])")
 IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«».,:])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
 QUOTE_MARKS = "'’‘“”\"«»"
+# a quote → the marks that pair with it: only a pair is punctuation (a "'" and a "«" are two specks)
+QUOTE_PARTNERS = {"“": "”\"", "”": "“\"", '"': '"“”', "«": "»", "»": "«", "‘": "’'", "’": "‘'", "'": "'’‘",
+                  "`": "´'", "´": "`'"}
 
 
 # ---- cut names -------------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ def fix_marks(
     function word (`_unmark_image`); the fixes as (printed, fixed)."""
     tokens = text.split(" ")
     fixes = []
-    quoted = sum(text.count(q) for q in QUOTE_MARKS) > 1  # a pair of quotes is punctuation
+    quoted = paired_quotes(text)  # a pair of quotes is punctuation
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         fixed = _unmark(token, following, lexicon, label=label)
@@ -314,6 +317,11 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
     return token
 
 
+def paired_quotes(text: str) -> bool:
+    """Whether the text holds a quote and, after it, a mark that pairs with it (`QUOTE_PARTNERS`)."""
+    return any(c in QUOTE_PARTNERS and any(p in text[i + 1 :] for p in QUOTE_PARTNERS[c]) for i, c in enumerate(text))
+
+
 def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool) -> str:
     """Inside a cell read off a page image, a mark no author prints beside a function word:
     "de-la", "de-salud:en", "de.36", "personal'de" are words apart; "a’ 35", "área: rural" (a
@@ -322,7 +330,9 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     function = lexicon.cfg.function_words
 
     def piece(word: str) -> bool:
-        return word.isdigit() or lexicon.real(word)
+        # beside a function word, any lower-case word: no author glues "de" to it ("de.incentivos")
+        lower_word = word.isalpha() and word.islower() and len(word) >= 4
+        return word.isdigit() or word.lower() in function or lexicon.real(word) or lower_word
 
     if IMAGE_INNER_MARKS.fullmatch(token):
         pieces = re.split(f"[{re.escape(IMAGE_MARK)}]", token)
@@ -512,9 +522,12 @@ def _new_start(word: str, other: str) -> bool:
 
 def _cased(forms: list[str], read: str, *, first: bool) -> str:
     """The printed form of a known word that the read word's first letter agrees with, else the
-    most printed one; capitalised where it opens the cell as read."""
+    most printed one; capitalised where it opens the cell as read, and in lower case inside the
+    cell as read when the document prints it capitalised only where a cell opens ("Expedientes")."""
     form = next((f for f in forms if f[:1].isupper() == read[:1].isupper()), forms[0])
-    return form[:1].upper() + form[1:] if first and read[:1].isupper() else form
+    if first and read[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form.lower() if not first and read.islower() and form.istitle() else form
 
 
 def _word_variants(word: str, cfg: RepairConfig, *, last: bool, read_by_ocr: bool) -> set[str]:
