@@ -280,3 +280,14 @@ def test_a_quote_with_no_partner_and_a_mark_glued_to_a_function_word_are_specks(
     read = _names(names)
     assert read[2:] == ["Garantizar el acceso al seguro", "Servicio de incentivos y las condiciones a la de atención",
                         names[4]]
+
+
+def test_a_label_a_scan_cut_at_one_end_is_the_one_label_it_starts_or_ends_like() -> None:
+    """s42 (bitonal, toner dropout): "no acum:.", "noacun", "ascend: o", "Cober* 3"; a piece two
+    labels share, or too short a piece, stays as read."""
+    assert nearest_label("no acum:.", ["no acumulado", "acumulado"]) == "no acumulado"
+    assert nearest_label("ascend: o", ["ascendente", "descendente"]) == "ascendente"
+    assert nearest_label("Cober* 3", ["Cobertura", "Calidad"]) == "Cobertura"
+    assert nearest_label("Cobo", ["Cobertura", "Calidad"]) == ""
+    assert nearest_label("acumul", ["no acumulado", "acumulado"]) == ""
+    assert nearest_label("MIN", ["MINSA", "MIMP"]) == "", "an acronym cut is another acronym's start"

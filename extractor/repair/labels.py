@@ -109,10 +109,29 @@ def nearest_label(text: str, labels: Sequence[str]) -> str:
     size = len(letters_of(label))
     allowed = 0 if size <= SHORT_LABEL else int(EDIT_SHARE * size)
     if best > allowed or (runner_up is not None and runner_up <= best):
-        return ""
+        return "" if best <= allowed else _cut_label(read, labels)
     if sum(read in letters_of(other) for other in labels) > 1:
         return ""
     return label
+
+
+CUT_SHARE = 0.5  # a label cut at one end by toner dropout keeps at least this share of its letters
+MIN_CUT = 5  # …and at least this many ("no acum", "ascend: o", "Cober* 3")
+
+
+def _cut_label(read: str, labels: Sequence[str]) -> str:
+    """The one label whose first or last letters (spaces aside) the cell reads, within one edit:
+    a label a scan cut at one end ("no acum:.", "ascend: o"), never a short label (an acronym
+    cut is another acronym's start)."""
+    cut = "".join(c for c in read if c.isalpha())
+    hits = set()
+    for label in labels:
+        full = "".join(c for c in letters_of(label) if c.isalpha())
+        if len(full) <= SHORT_LABEL or not max(MIN_CUT, CUT_SHARE * len(full)) <= len(cut) < len(full):
+            continue
+        if min(Levenshtein.distance(cut, full[: len(cut)]), Levenshtein.distance(cut, full[-len(cut) :])) <= 1:
+            hits.add(label)
+    return hits.pop() if len(hits) == 1 else ""
 
 
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:
