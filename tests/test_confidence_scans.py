@@ -235,3 +235,21 @@ def test_the_index_is_in_doubt_when_a_cell_of_the_objectives_indicators_is() -> 
     assert flagged(12.0).severity == "warning"
     assert "IOP.01.01 progress_2025 '91.9'" in flagged(12.0).message
     assert flagged(96.0).severity == "error"
+
+
+def test_a_progress_one_commonly_confused_digit_from_agreeing_is_a_warning() -> None:
+    cells = {"expected_2025": "52.4%", "obtained_2025": "73.5%", "progress_2025": "117.8"}
+    word = Word("117.8", 700, 730, 300, 308, 96.0)
+    row = Row("ISS.02.01.02.02", "ISS", "SS.02.01.02", cells, page=MATRIX)
+    mismatch = Finding("progress_mismatch", "error", "ISS.02.01.02.02 progress_2025 …", "ISS.02.01.02.02",
+                       "progress_2025", "117.8", "140.3", MATRIX)
+
+    def flagged(confusions: list[tuple[str, str]], printed: str = "117.8") -> Finding:
+        pages = [_page(MATRIX, [replace(word, text=printed)])]
+        return flag_doubtful([replace(mismatch, printed=printed)], pages, [row], None, confusions)[0]
+
+    expected_misread = flagged([("5", "6")])  # 73.5 / 62.4 = 117.8: the expected value read 6 → 5
+    assert expected_misread.severity == "warning"
+    assert "expected_2025 '52.4%' may be '62.4%' misread" in expected_misread.message
+    assert flagged([("1", "7")]).severity == "error"  # no 1/7 misread explains it
+    assert flagged([("4", "7")], printed="170.3").severity == "warning"  # the printed 140.3 read 170.3
