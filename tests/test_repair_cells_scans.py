@@ -175,3 +175,119 @@ def test_a_speck_between_two_words_the_document_prints_parts_them() -> None:
     read = _names([*names, "Servicio de salud.para zonas:rurales con CDC-MINSA y 1.5 zonas"])
     assert read[-1] == "Servicio de salud para zonas rurales con CDC-MINSA y 1.5 zonas"
     assert _names([*names, "Servicio de salud.para"], ocr=False)[-1] == "Servicio de salud.para"
+
+
+def test_specks_read_as_short_words_after_a_names_last_word_are_dropped() -> None:
+    """s117/s21/s8: "… rurales E", "… dispersas INES", "… rurales zo", "… programadas ALAN 2",
+    "… vivos) o" were specks right of the name; an acronym the document prints, a figure, a
+    bracket and a lower-case word of four letters printed once are print."""
+    names = ["Servicio de vigilancia en centros poblados rurales E", "Servicio de salud en comunidades dispersas INES",
+             "Servicio de parto en establecimientos rurales zo", "Servicio de casas respecto a las programadas ALAN 2",
+             "Servicio de traslado (minutos) o", "Servicio de plazas de los quintiles 1 y 2",
+             "Servicio de afiliación al SIS", "Servicio de reembolso del SIS", "Servicio de controles para su edad",
+             "Servicio de registro en el módulo (RETA)", "Servicio de plazas de pobreza 23"]
+    read = _names(names)
+    assert read[:5] == ["Servicio de vigilancia en centros poblados rurales",
+                        "Servicio de salud en comunidades dispersas", "Servicio de parto en establecimientos rurales",
+                        "Servicio de casas respecto a las programadas",
+                        "Servicio de traslado (minutos)"]
+    assert read[5:] == names[5:]
+    row = rp.repair([RawRow(1, 0.0, 1.0, {"code": "SS.01.01.01", "name": names[0]}, source="ocr")],
+                    load_rules("policy-matrix"), ocr_pages={1})[0][0]
+    assert "stray:E->" in row.repairs
+    assert _names(names, ocr=False)[0] == names[0], "a text layer is typed"
+
+
+def test_a_final_stop_is_a_speck_only_where_the_document_ends_its_names_bare() -> None:
+    bare = [f"Servicio de salud rural número {i}" for i in range(9)]
+    assert _names([*bare, "Servicio de salud del ámbito rural."])[-1] == "Servicio de salud del ámbito rural"
+    assert _names([*bare, "Servicio de salud del ámbito rural."], ocr=False)[-1].endswith("rural.")
+    # trata ends a third of its names with a stop: a stop there is print
+    stops = [f"Servicio de salud rural número {i}." for i in range(4)] + bare[:5]
+    assert _names([*stops, "Servicio de salud del ámbito rural."])[-1] == "Servicio de salud del ámbito rural."
+    # an abbreviation keeps its stop
+    assert _names([*bare, "Servicio de salud etc."])[-1] == "Servicio de salud etc."
+
+
+def test_a_full_stop_inside_a_name_before_a_lower_case_word_is_a_speck() -> None:
+    """s117: "área. rural", "originarias. que"; "aprox. el" (an abbreviation) stays."""
+    names = ["Servicio del área rural", "Servicio de salud del área. rural", "Servicio aprox. el ámbito"]
+    assert _names(names)[1:] == ["Servicio de salud del área rural", "Servicio aprox. el ámbito"]
+
+
+def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists() -> None:
+    """s117: "ascencente" three times on one page (the same glyph misread) beside 29 "ascendente";
+    s102: "INEi" twice beside "INEI". A label printed often that the vocabulary does not list
+    ("no acumulado" is listed; a body like "MINSA" is never a misread of another) stays."""
+    directions = ["ascendente"] * 12 + ["descendente"] * 2 + ["ascencente"] * 3
+    read = _labelled("direction", directions)
+    assert read == ["ascendente"] * 12 + ["descendente"] * 2 + ["ascendente"] * 3
+    assert "ocr_label:ascencente->ascendente" in _indicators([{"direction": d} for d in directions])[-1].repairs
+    assert _labelled("responsible", ["INEI", "INEi", "INEi", "MINSA", "MINSA"]) == ["INEI"] * 3 + ["MINSA"] * 2
+    assert _labelled("responsible", ["MINSA", "MINSA", "MINSA", "MIMSA", "MIMSA"])[3:] == ["MIMSA"] * 2
+    assert _labelled("direction", directions, ocr=False)[-1] == "ascencente", "a text layer is what was typed"
+    # trata prints "Ministerio Publico" 7 times and "Ministerio Público" once: the author's spelling
+    bodies = ["Ministerio Publico"] * 3 + ["Ministerio Público"]
+    assert _labelled("responsible", bodies) == bodies
+
+
+def test_a_glyph_a_scan_lost_to_a_gap_inside_a_word_is_put_back_when_one_glyph_makes_a_known_word() -> None:
+    """s102 (150 dpi): "sa ud", "pr mer", "vigil ncia", "implementac ón"; two words stay apart."""
+    known = ["Servicio de salud del primer nivel", "Servicio de salud y vigilancia del primer nivel",
+             "Servicio de vigilancia de la implementación", "Servicio de implementación rural"]
+    read = _names([*known, "Servicio de sa ud del pr mer nivel", "Servicio de vigil ncia y implementac ón",
+                   "Servicio de salud la rural"])
+    assert read[-3:] == ["Servicio de salud del primer nivel", "Servicio de vigilancia y implementación",
+                         "Servicio de salud la rural"]
+    assert _names([*known, "Servicio de sa ud"], ocr=False)[-1] == "Servicio de sa ud", "a text layer is typed"
+
+
+def test_a_function_word_with_a_speck_read_alike_on_a_few_rows_is_still_the_function_word() -> None:
+    """s117/s42: "dé" on two or three rows of a scan that prints "de" on every row."""
+    names = [f"Servicio de salud de la zona {i}" for i in range(8)] + ["Servicio dé salud", "Servicio dé agua"]
+    assert _names(names)[-2:] == ["Servicio de salud", "Servicio de agua"]
+
+
+def test_a_long_word_two_glyphs_off_inside_is_the_word_the_document_prints() -> None:
+    """s117: "demiastrativas" (printed "demostrativas" twice); s21 "gestarites" ("ri" for "n");
+    "desarrollados" is another form of a printed "desarrollando", not a misreading of it."""
+    known = ["Servicio de sesiones demostrativas", "Número de sesiones demostrativas de gestantes",
+             "Servicio de gestantes", "Desarrollando capacidades", "Servicio desarrollando capacidades"]
+    read = _names([*known, "Servicio de sesiones demiastrativas", "Servicio para gestarites",
+                   "Servicio de planes desarrollados"])
+    assert read[-3:] == ["Servicio de sesiones demostrativas", "Servicio para gestantes",
+                         "Servicio de planes desarrollados"]
+
+
+def test_two_words_a_scan_glued_are_parted_where_the_document_prints_them() -> None:
+    """s117 "deasistencia", "institucioneseducativas"; s8 "docenteen"; a verb with its pronoun
+    ("fortalecerla") is one word."""
+    known = ["Servicio de asistencia técnica", "Servicio de asistencia en instituciones educativas",
+             "Servicio docente de instituciones educativas", "Servicio docente rural", "Fortalecer la asistencia",
+             "Fortalecer la salud"]
+    read = _names([*known, "Servicio deasistencia rural", "Servicio en institucioneseducativas",
+                   "Servicio docenteen salud", "Servicio para fortalecerla"])
+    assert read[-4:] == ["Servicio de asistencia rural", "Servicio en instituciones educativas",
+                         "Servicio docente en salud", "Servicio para fortalecerla"]
+
+
+def test_a_quote_with_no_partner_and_a_mark_glued_to_a_function_word_are_specks() -> None:
+    """s117: "“Garantizar … al' Seguro" and "a' un … «de atención" hold no pair of quotes; s21/s8:
+    "de.incentivos", "las-condiciones"; a pair of quotes is punctuation."""
+    names = ["Garantizar el acceso al seguro", "Servicio de la atención y el seguro",
+             "“Garantizar el acceso al' seguro", "Servicio de.incentivos y las-condiciones a' la «de atención",
+             "Servicio de “Programa Juntos” al' seguro"]
+    read = _names(names)
+    assert read[2:] == ["Garantizar el acceso al seguro", "Servicio de incentivos y las condiciones a la de atención",
+                        names[4]]
+
+
+def test_a_label_a_scan_cut_at_one_end_is_the_one_label_it_starts_or_ends_like() -> None:
+    """s42 (bitonal, toner dropout): "no acum:.", "noacun", "ascend: o", "Cober* 3"; a piece two
+    labels share, or too short a piece, stays as read."""
+    assert nearest_label("no acum:.", ["no acumulado", "acumulado"]) == "no acumulado"
+    assert nearest_label("ascend: o", ["ascendente", "descendente"]) == "ascendente"
+    assert nearest_label("Cober* 3", ["Cobertura", "Calidad"]) == "Cobertura"
+    assert nearest_label("Cobo", ["Cobertura", "Calidad"]) == ""
+    assert nearest_label("acumul", ["no acumulado", "acumulado"]) == ""
+    assert nearest_label("MIN", ["MINSA", "MIMP"]) == "", "an acronym cut is another acronym's start"

@@ -111,6 +111,10 @@ def test_a_year_column_is_repaired_only_into_a_year() -> None:
     assert _read("baseline_year", "2021)").get("baseline_year") == "2021"
     # "202" is a number but no year: the misread stays for validation to flag
     assert _read("baseline_year", "202).").get("baseline_year") == "202)."
+    # s117, s21: a speck before a year read as a point; a number may print one (".255" stays)
+    assert _read("baseline_year", ".2020").get("baseline_year") == "2020"
+    assert _read("expected_2021", ".255").get("expected_2021") == ".255"
+    assert _read("baseline_year", ".2020", ocr=False).get("baseline_year") == ".2020"
 
 
 def test_a_text_layer_value_is_not_repaired_by_ocr_rules() -> None:
@@ -362,3 +366,19 @@ def test_legible_codes_under_an_erased_service_are_read_as_printed() -> None:
     ]
     rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
     assert [r.code for r in rows[-2:]] == ["ISS.04.02.01.01", "ISS.04.02.01.02"]
+
+
+def test_a_point_read_as_a_gap_or_a_comma_is_the_point_the_column_prints() -> None:
+    """s117: progress "91 9", "140 5", "97,1" in a column printed "68.7" … "113.6"; a gap or a comma
+    before three digits groups thousands, and a column printed in whole numbers keeps its gaps."""
+    printed = ["68.7", "91.9", "113.6", "45.5", "102.4", "99.0", "87.2", "110.1", "76.3", "120.0"]
+    rows = [{"progress_2025": p} for p in [*printed, "91 9", "140 5", "97,1", "1 234"]]
+    out = _figures(rows)
+    assert [r.get("progress_2025") for r in out[-4:]] == ["91.9", "140.5", "97.1", "1 234"]
+    assert "ocr_value:91 9->91.9" in out[-4].repairs
+    whole = [{"progress_2025": p} for p in ["100", "714", "1300", "95", "80", "97,1"]]
+    assert _figures(whole)[-1].get("progress_2025") == "97,1"
+    # a report printing its decimals with a comma keeps them
+    commas = [{"progress_2025": p} for p in ["68,7", "91,9", "113,6", "45,5", "70.2", "71.3", "72.4"]]
+    assert [r.get("progress_2025") for r in _figures(commas)][:4] == ["68,7", "91,9", "113,6", "45,5"]
+    assert _figures(rows, ocr=False)[-4].get("progress_2025") == "91 9", "a text layer is what was typed"

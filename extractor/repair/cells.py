@@ -14,9 +14,9 @@ from extractor.model import RawRow
 from extractor.repair.codes import content_of, head_levels, provisional_code
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
+from extractor.repair.words import QUOTE_PARTNERS
 from extractor.values import NOT_AVAILABLE, parse_value
 
-QUOTES = "\"'“”‘’«»`´"
 MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
@@ -117,8 +117,9 @@ def _unglue(token: str, text: str, cfg: RepairConfig, marks: list[str], *, at_st
 
 
 def _partner_in(mark: str, text: str) -> bool:
-    """Whether `text` holds the other half of a pair the mark may belong to (quotes of any kind)."""
-    return any(q in text for q in QUOTES) if mark in QUOTES else mark in text
+    """Whether `text` holds the other half of a pair the mark may belong to (a quote: one that pairs
+    with it, `QUOTE_PARTNERS`; "“Garantizar … al' Seguro" holds none)."""
+    return any(q in text for q in QUOTE_PARTNERS[mark]) if mark in QUOTE_PARTNERS else mark in text
 
 
 def _read_value(
@@ -155,6 +156,8 @@ def _value_readings(
     digits = _value_digits(stripped, cfg)
     yield stripped
     yield digits
+    if ocr and cfg.grammar(role) == "year":
+        yield digits.strip(".,")  # ".2020": a year prints no separator, a speck read as one
     if ocr and not cfg.fits(role, stripped) and not cfg.fits(role, digits):
         for core in edge_cuts(stripped, cfg.edge_glyphs):
             yield core
@@ -379,6 +382,8 @@ FIGURE = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?(?P<pct>
 LOST_POINT = re.compile(r"\d{2,}%?|\d{1,3}(?:,\d{3})+%?")  # no point: "885", "574%", "1,366"
 # a figure with a point, its "%" maybe followed by a digit: "48.21%", "48.29", "53.3%6"
 OVERLONG = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)\.(?P<dec>\d+)(?P<pct>%?)(?P<after>\d?)")
+# a figure whose point the scan lost to a gap ("91 9") or turned into a comma ("97,1")
+GAPPED = re.compile(r"(?P<int>\d+) (?P<dec>\d{1,2})(?P<pct>%?)")
 POINT_SHARE = 0.8  # this share of the peers print the same number of decimals: their way
 MIN_PEERS = 3  # fewer figures than this tell no way of printing
 MAGNITUDE_SPREAD = 3.0  # a figure this many times beyond its peers' range is out of their scale
@@ -396,12 +401,15 @@ def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: 
     `obtained_*` of the indicator). An `ocr_value` repair: a finding resting on it is a warning.
     """
     columns = _column_figures(drafts, cfg)
+    commas = Counter(r for d in drafts for r, t in d.cells.items() if t and DECIMALS[","].fullmatch(t))
     for draft in scanned:
         for role, text in list(draft.cells.items()):
             if not text or not cfg.is_value_column(role) or cfg.grammar(role) == "year":
                 continue
             if LOST_POINT.fullmatch(text):
                 _mend(draft, role, _with_point(text, _peers(draft, role, columns, cfg)), cfg)
+            elif GAPPED.fullmatch(text) or DECIMALS[","].fullmatch(text):
+                _mend(draft, role, _point_for_gap(text, columns.get(role, []), commas.get(role, 0)), cfg)
             elif OVERLONG.fullmatch(text):
                 # only a column's way in the whole document: a real report prints "7.20%" in a
                 # series of "7.8% 8.3% 8.9%" (trata's IOP.01.01)
@@ -441,6 +449,17 @@ def _without_misread_percent(text: str, peers: Sequence[str]) -> str:
     if m["after"]:  # "53.3%6": a digit after the "%"
         return f"{m['int']}.{decimals}%" if m["pct"] and len(decimals) == places else ""
     return f"{m['int']}.{decimals[:-1]}%" if len(decimals) == places + 1 else ""
+
+
+def _point_for_gap(text: str, column: Sequence[str], commas: int) -> str:
+    """"91 9" or "97,1" in a column whose figures print a point and that many decimals (POINT_SHARE
+    of them, the column's commas before decimals a minority as small): the figure with its point.
+    A gap or a comma before three digits is a thousands separator: no one way prints 3 decimals."""
+    m = GAPPED.fullmatch(text) or re.fullmatch(r"(?P<int>\d+),(?P<dec>\d{1,2})(?P<pct>%?)", text)
+    places = _usual_decimals(column)
+    if not m or not places or len(m["dec"]) != places or commas > (1 - POINT_SHARE) * (len(column) + commas):
+        return ""
+    return f"{m['int']}.{m['dec']}{m['pct']}"
 
 
 def _mend(draft: Draft, role: str, reading: str, cfg: RepairConfig) -> None:

@@ -23,6 +23,7 @@ from extractor.repair.records import Draft, Repair
 
 MIN_PRINTS = 2  # a label the column prints at least this many times is one of its labels
 EDIT_SHARE = 0.34  # at most this share of a label's letters misread (a third: "Cobartura", "ascendernie")
+ALIKE_SHARE = 0.25  # a misreading made alike on several rows is printed this share of its label at most
 SHORT_LABEL = 5  # an acronym this short ("INEI", "INEN") is one letter from another acronym:
 # only marks and case may differ from it, never a letter
 NOT_LETTER = re.compile(r"[^\w\s]|_")
@@ -37,7 +38,9 @@ def read_labels(
     word; a cell holding a known word its nearest label lacks names something else ("Gobiernos
     Locales", printed once, is no misread "Gobiernos Regionales")."""
     for role in sorted(cfg.label_columns):
-        labels = column_labels(drafts, role)
+        printed = column_labels(drafts, role)
+        prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
+        labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary)]
         if not labels:
             continue
         for draft in drafts:
@@ -45,7 +48,8 @@ def read_labels(
             if draft.page not in ocr_pages or not text or text in labels:
                 continue
             label = nearest_label(text, labels)
-            if label and not _other_words(text, label, known):
+            # a misreading made alike on several rows is "known" by those rows alone
+            if label and (text in printed or not _other_words(text, label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
                 draft.cells[role] = label
 
@@ -60,7 +64,35 @@ def column_labels(drafts: Sequence[Draft], role: str) -> list[str]:
         if letters_of(text):
             spellings.setdefault(letters_of(text), Counter())[text] += 1
     ranked = sorted(spellings.values(), key=lambda printed: -printed.total())
-    return [printed.most_common(1)[0][0] for printed in ranked if printed.total() >= MIN_PRINTS]
+    return [_usual_spelling(printed) for printed in ranked if printed.total() >= MIN_PRINTS]
+
+
+def _usual_spelling(printed: Counter[str]) -> str:
+    """The spelling most printed among those in a usual casing ("INEI", not "INEi": a scan turns
+    one glyph of an acronym to lower case, no author writes it so)."""
+    usual = [text for text, _ in printed.most_common() if _usual_casing(text)]
+    return usual[0] if usual else printed.most_common(1)[0][0]
+
+
+def _usual_casing(text: str) -> bool:
+    return all(w.islower() or w.isupper() or w.istitle() for w in re.findall(r"[^\W\d_]+", text))
+
+
+def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], vocabulary: Collection[str]) -> bool:
+    """Whether a label is a scan's misreading of another, made alike on several rows ("ascencente"
+    three times on one page, "ascendente" 29): a word of it no word the family's vocabulary lists,
+    the label it is nearest to (`nearest_label`) all words the vocabulary lists, and printed
+    ALIKE_SHARE as often at most. An author's own spelling is printed as often as the listed
+    one or more (trata: "Ministerio Publico" 7 times, "Ministerio Público" once)."""
+
+    def listed(text: str) -> bool:
+        return all(w in vocabulary for w in WORD.findall(text.casefold()))
+
+    if listed(label):
+        return False
+    nearest = nearest_label(label, [other for other in labels if other != label])
+    rare = prints[letters_of(label)] <= ALIKE_SHARE * prints[letters_of(nearest)] if nearest else False
+    return rare and listed(nearest) and bool(WORD.findall(nearest))
 
 
 def nearest_label(text: str, labels: Sequence[str]) -> str:
@@ -69,7 +101,7 @@ def nearest_label(text: str, labels: Sequence[str]) -> str:
     other label, and not a fragment that two labels hold alike ("umulado": "acumulado" or
     "no acumulado")."""
     read = letters_of(text)
-    if not read:
+    if not read or not labels:
         return ""
     ranked = sorted((Levenshtein.distance(read, letters_of(label)), n, label) for n, label in enumerate(labels))
     best, _, label = ranked[0]
@@ -77,10 +109,29 @@ def nearest_label(text: str, labels: Sequence[str]) -> str:
     size = len(letters_of(label))
     allowed = 0 if size <= SHORT_LABEL else int(EDIT_SHARE * size)
     if best > allowed or (runner_up is not None and runner_up <= best):
-        return ""
+        return "" if best <= allowed else _cut_label(read, labels)
     if sum(read in letters_of(other) for other in labels) > 1:
         return ""
     return label
+
+
+CUT_SHARE = 0.5  # a label cut at one end by toner dropout keeps at least this share of its letters
+MIN_CUT = 5  # …and at least this many ("no acum", "ascend: o", "Cober* 3")
+
+
+def _cut_label(read: str, labels: Sequence[str]) -> str:
+    """The one label whose first or last letters (spaces aside) the cell reads, within one edit:
+    a label a scan cut at one end ("no acum:.", "ascend: o"), never a short label (an acronym
+    cut is another acronym's start)."""
+    cut = "".join(c for c in read if c.isalpha())
+    hits = set()
+    for label in labels:
+        full = "".join(c for c in letters_of(label) if c.isalpha())
+        if len(full) <= SHORT_LABEL or not max(MIN_CUT, CUT_SHARE * len(full)) <= len(cut) < len(full):
+            continue
+        if min(Levenshtein.distance(cut, full[: len(cut)]), Levenshtein.distance(cut, full[-len(cut) :])) <= 1:
+            hits.add(label)
+    return hits.pop() if len(hits) == 1 else ""
 
 
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:

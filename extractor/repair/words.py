@@ -30,6 +30,9 @@ IMAGE_INNER_MARKS = re.compile(rf"[{_ALNUM}]+(?:[{IMAGE_MARK}][{_ALNUM}]+)+")
 IMAGE_TRAILING_MARK = re.compile(r"([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)([-.:'’‘“”\"«»])")
 IMAGE_LEADING_MARK = re.compile(r"(['’‘“”\"«».,:])([A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+)")
 QUOTE_MARKS = "'’‘“”\"«»"
+# a quote → the marks that pair with it: only a pair is punctuation (a "'" and a "«" are two specks)
+QUOTE_PARTNERS = {"“": "”\"", "”": "“\"", '"': '"“”', "«": "»", "»": "«", "‘": "’'", "’": "‘'", "'": "'’‘",
+                  "`": "´'", "´": "`'"}
 
 
 # ---- cut names -------------------------------------------------------------------------------------
@@ -121,7 +124,10 @@ def _consensus(phrases: list[list[str]], cfg: RepairConfig) -> str:
 # it was printed as ("mencs", "trastado"). One only: two reach another word of a report's own
 # vocabulary too often ("rotación" → "relación", "formación" → "información", "Desarrollar" →
 # "Desarrollo"), printed once and so unknown to the document, but right
-NEAR_EDITS = ((5, 1),)
+# A long word may be two glyphs away ("demiastrativas" → "demostrativas"): two real words that
+# long are seldom that near but for an inflection, which `_inflected` tells apart.
+NEAR_EDITS = ((13, 2), (5, 1))
+EDGE = 3  # two glyphs misread inside a long word: its first and last EDGE letters read right
 
 
 class Lexicon:
@@ -165,6 +171,8 @@ class Lexicon:
         read, found = word.lower(), near[0][0]
         if _inflected(read, found, self.cfg.inflection_letters) or _new_start(read, found):
             return ""
+        if near[0][1] > 1 and (read[:EDGE] != found[:EDGE] or read[-EDGE:] != found[-EDGE:]):
+            return ""  # two glyphs at a word's end are another form of it ("desarrollados", "desarrollando")
         return _cased(forms[found], word, first=first)
 
     def _known_forms(self) -> dict[str, list[str]]:
@@ -191,15 +199,87 @@ class Lexicon:
         return plural or self.in_vocabulary(word) or self.count(word) >= 3
 
 
-def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon) -> None:
+def fix_words(draft: Draft, cfg: RepairConfig, lexicon: Lexicon, *, stopless_names: bool = False) -> None:
+    """`stopless_names`: the document ends (almost) none of its names with a full stop."""
     for role in sorted(cfg.text_columns):
         text = draft.cells.get(role, "")
         if text:
+            specks: list[tuple[str, str]] = []
+            if draft.read_by_ocr and role == "name":
+                text, specks = drop_trailing_specks(text, lexicon, stopless=stopless_names)
             text, marks = fix_marks(text, lexicon, label=role in cfg.label_columns, read_by_ocr=draft.read_by_ocr)
+            marks = specks + marks
             fixed, repairs = fix_text(text, lexicon, read_by_ocr=draft.read_by_ocr)
             draft.cells[role] = fixed
             draft.repairs += [Repair("stray", b, a, role) for b, a in marks]
             draft.repairs += [Repair(k, b, a, role) for k, b, a in repairs]
+
+
+# ---- specks at the end of a name read off a page image --------------------------------------------
+
+# a document whose names end in a full stop this rarely prints them without one: the few read with
+# one on a scan carry a speck (salud: none of 80; trata prints 41 of 115 with one, and keeps them)
+STOPLESS_SHARE = 0.15
+MAX_SPECK_TOKENS = 3  # specks read as short words after a name's last word ("… rurales E", "… ALAN 2")
+# a speck read as letters is this short: "zo", "coo", "Als" in lower or title case, "INES" in
+# capitals; a lower-case word of four letters printed once ("edad") is as likely a word
+MAX_SPECK_LETTERS = 3
+MAX_SPECK_CAPITALS = 4
+FINAL_STOP = re.compile(r"(?:[a-záéíóúüñ]{4,}|\d+|.*\))\.")  # "rural." "35." "vivos).": no abbreviation
+
+
+def names_end_bare(names: Iterable[str]) -> bool:
+    """Whether a document ends at most STOPLESS_SHARE of its names with a full stop."""
+    names = [n for n in names if n]
+    return bool(names) and sum(n.endswith(".") for n in names) <= STOPLESS_SHARE * len(names)
+
+
+def drop_trailing_specks(text: str, lexicon: Lexicon, *, stopless: bool) -> tuple[str, list[tuple[str, str]]]:
+    """A name read off a page image without what specks past its last word were read as: short
+    glyph runs no word of the document ("… rurales E", "… dispersas INES", "… rurales zo"), a
+    function word no name ends with ("… vivos). o"), a figure among them ("… ALAN 2"); and,
+    in a document whose names end bare (`stopless`), a final full stop ("… cultural."). The
+    fixes as (printed, fixed)."""
+    tokens = text.split(" ")
+    start = max(len(tokens) - MAX_SPECK_TOKENS, 0)
+    # a piece of a word whose glyph the scan lost ("implementac ón") is no speck
+    kinds = ["" if k and _gap_join(tokens, k - 1, lexicon) else _speck_kind(tokens[k], lexicon)
+             for k in range(start, len(tokens))]
+    n = 0
+    for size in range(1, len(kinds) + 1):
+        tail = kinds[-size:]
+        if "" in tail or len(tokens) - size < 2:
+            break
+        if "figure" not in tail or "glyphs" in tail:
+            n = size
+    fixes = [(t, "") for t in tokens[len(tokens) - n :]] if n else []
+    kept = tokens[: len(tokens) - n]
+    if stopless and kept and FINAL_STOP.fullmatch(kept[-1]):
+        fixes.append((kept[-1], kept[-1][:-1]))
+        kept[-1] = kept[-1][:-1]
+    return " ".join(kept), fixes
+
+
+def _speck_kind(token: str, lexicon: Lexicon) -> str:
+    """"glyphs": letters no word of the document; "function": a function word (no name ends with
+    one); "figure": a number; "": a word, or anything else."""
+    if any(c in token for c in "()[]"):
+        return ""  # "(RETA)": a bracket is print
+    core = "".join(c for c in token if c.isalnum() or c == "%")
+    if not core or core.strip("%").isdigit():
+        return "figure" if core else "glyphs"
+    if not core.isalpha() or len(core) > (MAX_SPECK_CAPITALS if core.isupper() else MAX_SPECK_LETTERS):
+        return ""
+    function = core.lower() in lexicon.cfg.function_words
+    if core.islower():
+        if token.endswith("."):
+            return ""  # "etc.": an abbreviation
+        return "function" if function else ("" if lexicon.known(core) else "glyphs")
+    # capitals: an acronym the document prints elsewhere ("SIS") is print; a function word or a
+    # short word in capitals after the name's last word is no part of a name ("Es", "ALAN")
+    if lexicon.counts[core] >= 2 and not (function or lexicon.in_vocabulary(core.lower())):
+        return ""
+    return "glyphs"
 
 
 def fix_marks(
@@ -211,7 +291,7 @@ def fix_marks(
     function word (`_unmark_image`); the fixes as (printed, fixed)."""
     tokens = text.split(" ")
     fixes = []
-    quoted = sum(text.count(q) for q in QUOTE_MARKS) > 1  # a pair of quotes is punctuation
+    quoted = paired_quotes(text)  # a pair of quotes is punctuation
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         fixed = _unmark(token, following, lexicon, label=label)
@@ -237,6 +317,11 @@ def _unmark(token: str, following: str, lexicon: Lexicon, *, label: bool) -> str
     return token
 
 
+def paired_quotes(text: str) -> bool:
+    """Whether the text holds a quote and, after it, a mark that pairs with it (`QUOTE_PARTNERS`)."""
+    return any(c in QUOTE_PARTNERS and any(p in text[i + 1 :] for p in QUOTE_PARTNERS[c]) for i, c in enumerate(text))
+
+
 def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool) -> str:
     """Inside a cell read off a page image, a mark no author prints beside a function word:
     "de-la", "de-salud:en", "de.36", "personal'de" are words apart; "a’ 35", "área: rural" (a
@@ -245,7 +330,9 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     function = lexicon.cfg.function_words
 
     def piece(word: str) -> bool:
-        return word.isdigit() or lexicon.real(word)
+        # beside a function word, any lower-case word: no author glues "de" to it ("de.incentivos")
+        lower_word = word.isalpha() and word.islower() and len(word) >= 4
+        return word.isdigit() or word.lower() in function or lexicon.real(word) or lower_word
 
     if IMAGE_INNER_MARKS.fullmatch(token):
         pieces = re.split(f"[{re.escape(IMAGE_MARK)}]", token)
@@ -258,12 +345,20 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
     if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
         return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
+    if trailing and trailing[2] == "." and following[:1].islower() and _stop_is_speck(trailing[1], lexicon):
+        return trailing[1]  # "área. rural": no sentence ends inside a name; "aprox. el" stays
     leading = IMAGE_LEADING_MARK.fullmatch(token)
     # a quote with no partner, or a stop or comma glued before a function word (".de")
     quote = leading and leading[1] in QUOTE_MARKS and not quoted and lexicon.real(leading[2])
     if leading and (quote or (leading[1] not in QUOTE_MARKS and leading[2] in function)):
         return leading[2]
     return token
+
+
+def _stop_is_speck(word: str, lexicon: Lexicon) -> bool:
+    """A full stop after a word the document prints elsewhere too, in lower case and too long for
+    an abbreviation ("área.", "originarias."), read before a lower-case word: a speck."""
+    return word.islower() and len(word) >= 4 and lexicon.count(word) >= 2
 
 
 def _words_apart(token: str, pieces: list[str], pairs: list[tuple[str, str]], lexicon: Lexicon) -> bool:
@@ -290,8 +385,11 @@ def fix_text(
     i = 0
     while i < len(tokens):
         joined = _wrap_join(tokens, i, lexicon)
+        kind = "wrap_join"
+        if not joined and read_by_ocr:
+            joined, kind = _gap_join(tokens, i, lexicon), "ocr_letter"
         if joined:
-            repairs.append(("wrap_join", f"{tokens[i]} {tokens[i + 1]}", joined))
+            repairs.append((kind, f"{tokens[i]} {tokens[i + 1]}", joined))
             out.append(joined)
             i += 2
             continue
@@ -299,10 +397,38 @@ def fix_text(
         i += 1
     for k, token in enumerate(out):
         fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
+        if fixed == token and read_by_ocr:
+            fixed = _glued_apart(token, lexicon)
         if fixed != token:
             repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
     return " ".join(out), list(dict.fromkeys(repairs))
+
+
+# pronouns a verb takes glued after it ("fortalecerla"): a word, never two glued by a scan
+ENCLITICS = frozenset({"la", "las", "lo", "los", "le", "les", "se", "nos"})
+MIN_GLUED_PIECE = 5  # the content word of a glued pair is at least this long ("asistencia", "docente")
+
+
+def _glued_apart(token: str, lexicon: Lexicon) -> str:
+    """Off a page image, two words a lost space glued ("deasistencia", "docenteen",
+    "institucioneseducativas"): a word the document does not know, the one way to part it into a
+    function word and a word it knows, or two words it knows, none shorter than MIN_GLUED_PIECE
+    but the function word. A pronoun glued after a verb is one word."""
+    word = token.rstrip(".,;:)")
+    if not word.isalpha() or lexicon.known(word) or len(word) < MIN_GLUED_PIECE + 2:
+        return token
+    function = lexicon.cfg.function_words
+
+    def content(piece: str) -> bool:
+        return len(piece) >= MIN_GLUED_PIECE and lexicon.known(piece)
+
+    parts = [
+        (a, b) for a, b in ((word[:k], word[k:]) for k in range(1, len(word)))
+        if (a.lower() in function and content(b)) or (content(a) and b in function - ENCLITICS)
+        or (content(a) and content(b))
+    ]
+    return f"{parts[0][0]} {parts[0][1]}{token[len(word):]}" if len(parts) == 1 else token
 
 
 def _core(token: str, read_by_ocr: bool = False) -> str:
@@ -322,6 +448,29 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
         return None  # "principal es", "en torno": either piece a word, no word was broken
     joined = a + core_b
     return joined + b[len(core_b) :] if lexicon.known(joined, min_count=1) else None
+
+
+ALIKE_SHARE = 0.25  # an accented function word printed this share of the plain one at most is a speck
+
+GAP_GLYPHS = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
+
+
+def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
+    """Off a page image, a word whose faint glyph the scan lost, leaving a gap: "sa ud", "pr mer",
+    "vigil ncia", "rural s", "implementac ón". The two pieces, one of them no word, joined with
+    the one glyph that makes a word the document prints (twice, or listed) of at least
+    NEAR_EDITS' length."""
+    if i + 1 >= len(tokens):
+        return None
+    a, b = tokens[i], tokens[i + 1]
+    core_b = b.rstrip(".,;:)")
+    if not (a.isalpha() and core_b.isalpha() and core_b[:1].islower()):
+        return None
+    if lexicon.real(a) and lexicon.real(core_b):
+        return None  # two words
+    words = {a + glyph + core_b for glyph in GAP_GLYPHS}
+    found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
+    return found[0] + b[len(core_b) :] if len(found) == 1 else None
 
 
 def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
@@ -350,11 +499,13 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
 
 def _accented_function_word(word: str, lexicon: Lexicon) -> str:
     """The function word a short OCR'd word is with a speck read as an accent ("dé", "cón", "lá"),
-    unless the document prints the accented word itself (twice)."""
+    unless the document prints the accented word itself (twice) and more than ALIKE_SHARE as
+    often as the function word: a speck read alike on a few rows of a scan is no spelling."""
     plain = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
-    if plain == word or plain.lower() not in lexicon.cfg.function_words or lexicon.known(word):
+    if plain == word or plain.lower() not in lexicon.cfg.function_words:
         return ""
-    return plain
+    printed = lexicon.known(word) and lexicon.count(word) > ALIKE_SHARE * lexicon.count(plain)
+    return "" if printed else plain
 
 
 def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
@@ -371,9 +522,12 @@ def _new_start(word: str, other: str) -> bool:
 
 def _cased(forms: list[str], read: str, *, first: bool) -> str:
     """The printed form of a known word that the read word's first letter agrees with, else the
-    most printed one; capitalised where it opens the cell as read."""
+    most printed one; capitalised where it opens the cell as read, and in lower case inside the
+    cell as read when the document prints it capitalised only where a cell opens ("Expedientes")."""
     form = next((f for f in forms if f[:1].isupper() == read[:1].isupper()), forms[0])
-    return form[:1].upper() + form[1:] if first and read[:1].isupper() else form
+    if first and read[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form.lower() if not first and read.islower() and form.istitle() else form
 
 
 def _word_variants(word: str, cfg: RepairConfig, *, last: bool, read_by_ocr: bool) -> set[str]:
