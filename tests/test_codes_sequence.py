@@ -136,3 +136,13 @@ def test_a_clean_looking_code_that_leaps_ten_numbers_by_one_misread_digit_is_the
     # and a text layer's leap is what the author typed
     prints[4] = "ISS.01.01.01.91"
     assert _clean_repaired(prints, source="text")[4].code == "ISS.01.01.01.91"
+
+
+def test_a_leap_misread_on_a_service_is_no_anchor_for_its_indicators() -> None:
+    """Seed 102 read SS.02.02.01 as 'SS.02.62.01' and its indicator's print followed it: both are
+    the sequence's to decide, and the rows after them keep their printed codes."""
+    prints = [code for code, _, _ in CLEAN]
+    prints[3], prints[4] = "SS.01.61.01", "ISS.01.61.01.01"
+    rows = _clean_repaired(prints)
+    assert [r.code for r in rows] == [code for code, _, _ in CLEAN]
+    assert not any(a.startswith("code_from_context:") for r in rows[5:] for a in r.assumptions)

@@ -134,16 +134,25 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
     should follow the row above, where one misread digit makes it that code ("ISS.01.01.01.91" as
     the first indicator of SS.01.01.01): a numbering gap is a removed item or two, never ten, so
     the print is a misread the sequence may overrule."""
-    out = []
-    above = ""
+    out: list[Draft] = []
+    above = ""  # the last code that follows the sequence: a leap is no anchor for the rows below
     for draft in drafts:
         if not draft.code or draft.unrepaired:
             continue
-        leaps = bool(above) and draft.code not in order.after(above) | order.past_one(above)
-        if draft.read_by_ocr and leaps and any(_one_digit_far(draft.code, nxt, cfg) for nxt in order.after(above)):
+        # past one row: the row above may be one the earlier passes left without a code
+        near = order.after(above) | order.past_one(above) if above else frozenset()
+        leaps = draft.read_by_ocr and bool(near) and draft.code not in near
+        if leaps and (_under_leap(draft.code, out, cfg) or any(_one_digit_far(draft.code, n, cfg) for n in near)):
             out.append(draft)
+            continue
         above = draft.code
     return out
+
+
+def _under_leap(code: str, leapt: list[Draft], cfg: RepairConfig) -> bool:
+    """Whether `code` belongs to one a leap misread: its parent is that code."""
+    parsed = cfg.rules.parse_code(code)
+    return parsed is not None and any(parsed.parent == d.code for d in leapt)
 
 
 def _one_digit_far(code: str, expected: str, cfg: RepairConfig) -> bool:
