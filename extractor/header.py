@@ -89,7 +89,7 @@ def header_from_anchor(
         notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
-    if not _enough_labels(columns, len(read), header_rules, min_share):
+    if not _enough_labels(columns, _groups_placed(columns, groups), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
     bottom = max(row_bottom - 1, _agreed_bottom(sub_bottoms))
@@ -166,6 +166,20 @@ def _row_below(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCel
     reach (single labels printed in the top row over an empty cell, as a table without merged
     rows prints them): their tops meet the group's bottom."""
     return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
+
+
+def _groups_placed(columns: Sequence[Column], groups: Sequence[dict]) -> int:
+    """How many of the family's groups gave the header a column: a group label read over no sub
+    cell (the rules under it lost) places none of its values."""
+    return sum(1 for group in groups if any(in_group(c.role, group) for c in columns))
+
+
+def in_group(role: str, group: dict) -> bool:
+    """Whether a column role is one of the group's: a year of its template or one of its subs."""
+    template = group.get("years")
+    if template and role.startswith(template.split("{")[0]) and YEAR.match(role.rpartition("_")[2]):
+        return True
+    return role in (group.get("sub") or {})
 
 
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:

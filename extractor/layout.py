@@ -23,6 +23,7 @@ from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, leading_code_length
 from extractor.textheader import band_cells, header_bands, widen_to_body
 
+SEPARATORS = re.compile(r"[.:;,]+")  # a code's group separators, as OCR reads them (doubled where a word ended on one)
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
@@ -428,9 +429,11 @@ def split_spans_at_codes(
     """
     out: list[tuple[float, float]] = []
     for top, bottom in spans:
-        codes = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2
-                 and is_code(w.text)]
-        firsts = [line[0] for line in text_lines(codes)]
+        column = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2]
+        coded = [line[0] for line in text_lines([w for w in column if is_code(w.text)])]
+        pieces = [line[0] for line in text_lines(column)
+                  if not any(is_code(w.text) for w in line) and is_code(_dotted(line))]
+        firsts = sorted(coded + pieces, key=lambda w: w.top)
         if len(firsts) < 2:
             out.append((top, bottom))
             continue
@@ -438,6 +441,12 @@ def split_spans_at_codes(
         cuts = [top, *(_widest_gap(body, a.bottom, b.top) for a, b in itertools.pairwise(firsts)), bottom]
         out += list(itertools.pairwise(cuts))
     return out
+
+
+def _dotted(line: Sequence[Word]) -> str:
+    """A line of the code column read as one code whose separators a scan lost: a bitonal
+    threshold drops a code's dots, and OCR reads its groups as words ("ISS 02 01 03 01")."""
+    return SEPARATORS.sub(".", ".".join(w.text for w in line)).strip(".")
 
 
 def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:
