@@ -89,7 +89,7 @@ def header_from_anchor(
         notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
-    if not _enough_labels(columns, _groups_placed(columns, groups), header_rules, min_share):
+    if not _enough_labels(columns, len(read), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
     bottom = max(row_bottom - 1, _agreed_bottom(sub_bottoms))
@@ -168,10 +168,15 @@ def _row_below(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCel
     return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
 
 
-def _groups_placed(columns: Sequence[Column], groups: Sequence[dict]) -> int:
-    """How many of the family's groups gave the header a column: a group label read over no sub
-    cell (the rules under it lost) places none of its values."""
-    return sum(1 for group in groups if any(in_group(c.role, group) for c in columns))
+def places_enough(header: TableHeader, header_rules: dict, min_share: float) -> bool:
+    """Whether the header places columns for the share of the family's labels a header needs.
+
+    A header is the family's when it reads enough of its labels; a group label read over no sub
+    cell (a scan lost the rules under it) places none of its values. Such a header, with too few
+    columns for the family, is a header whose grid was broken: the mending paths are tried on
+    it, and it stands only when they find nothing better."""
+    placed = sum(1 for group in header_rules.get("groups", []) if any(in_group(c.role, group) for c in header.columns))
+    return _enough_labels(header.columns, placed, header_rules, min_share)
 
 
 def in_group(role: str, group: dict) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from extractor.brokengrid import MENDED_HEADER, header_labels, label_scorer, mended_header_cells
 from extractor.celltext import join_cell_text
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
-from extractor.header import HeaderCell, TableHeader, header_from_anchor
+from extractor.header import HeaderCell, TableHeader, header_from_anchor, places_enough
 from extractor.labels import LABEL_MATCH_MIN, label_score
 from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, leading_code_length
@@ -110,8 +110,9 @@ def column_borders(header: TableHeader) -> list[float]:
 def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[TableHeader]:
     """Every table header on the page, top to bottom.
 
-    `mend`: where the grid's cells give no header, try them mended by the text (a scan's
-    dropout broke the header's rules) before the text alone."""
+    `mend`: where the grid's cells give no header, or one with too few columns for the family
+    (`header.places_enough`), try them mended by the text (a scan's dropout broke the header's
+    rules) before the text alone."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = header_cells(page)
@@ -126,8 +127,8 @@ def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[Ta
         header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, vertical_rule_xs(page))
         if header:
             headers.append(header)
-    if mend and not headers:
-        headers = _headers_of_mended_grid(page, rules, cells)
+    if mend and not any(places_enough(h, header_rules, rules.spec.header.min_share) for h in headers):
+        headers = _headers_of_mended_grid(page, rules, cells) or headers
     return sorted(headers or _text_headers(page, rules, cells), key=lambda h: h.box.top)
 
 

@@ -467,3 +467,16 @@ def grid_without_joining(image: np.ndarray, dpi: int) -> list:
         return grid.find_grid(image, dpi=dpi)
     finally:
         grid.rule_masks = original
+
+
+def test_a_page_of_text_whose_letters_join_across_keeps_its_grid_as_found() -> None:
+    """Lines of small letters a bitonal scan set a pixel or two apart: joined along the line they
+    run across the page like dashed row rules, but nothing runs down it. No table's rules broke
+    there, so the page's grid is the one found without joining (seed 103's narrative pages)."""
+    dpi = 200
+    page = np.full((800, 600), 245, np.uint8)
+    for k in range(20):
+        y = 40 + 30 * k
+        for x in range(40, 560, 8):
+            page[y:y + 3, x:x + 6] = 20
+    assert ocr.find_grid(page, dpi=dpi) == grid_without_joining(page, dpi)

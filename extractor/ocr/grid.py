@@ -62,17 +62,21 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     two apart, none as long as a rule, so the page's grid is mostly lost. Joining each dash to
     the next along the rule's direction (over DASH_GAP_PT) is done only on evidence: where it at
     least doubles the length of the rules found (DASHED_GAIN) and of the page's longer side (on a
-    page without rules, a few letters joined make short runs). A page whose rules are whole
-    gains little from it (its letters, joined the same way, are too thick to pass for rules),
-    so its grid is left exactly as found.
+    page without rules, a few letters joined make short runs), and where the rules gained run
+    both ways, each way at least a page side long: a table's threshold breaks its column rules
+    as it breaks its row rules, while the lines of a page of text, their letters joined, only
+    run across. A page whose rules are whole gains little from it (its letters, joined the same
+    way, are too thick to pass for rules), so its grid is left exactly as found.
     """
     horizontal, vertical = line_masks(ink, dpi)
     binary, gap = ink.astype(np.uint8), px(DASH_GAP_PT, dpi)
     joined_h = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)), dpi)[0]
     joined_v = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)), dpi)[1]
-    found = _rule_length(horizontal, "h", dpi) + _rule_length(vertical, "v", dpi)
-    joined = _rule_length(joined_h, "h", dpi) + _rule_length(joined_v, "v", dpi)
-    if joined >= DASHED_GAIN * max(found, float(max(ink.shape))):
+    found_h, found_v = _rule_length(horizontal, "h", dpi), _rule_length(vertical, "v", dpi)
+    gained_h, gained_v = _rule_length(joined_h, "h", dpi) - found_h, _rule_length(joined_v, "v", dpi) - found_v
+    side = float(max(ink.shape))
+    doubled = found_h + found_v + gained_h + gained_v >= DASHED_GAIN * max(found_h + found_v, side)
+    if doubled and min(gained_h, gained_v) >= side:
         return joined_h, joined_v
     return horizontal, vertical
 
