@@ -33,6 +33,12 @@ or a binding shadow a photocopy thresholded; `PageContent.blacked`, found by the
 reads blank or as no value was not read, whatever the print says there: a finding resting on it —
 a figure computed from it, a parent's figure rolled up from it, a count by its progress — is a
 warning that names the cell ("cell blacked out in the scan, page N").
+A figure the text states on an OCR'd page that is one slip of the scan away from the matrix's
+("3%" for "67.3%": glyphs lost at the edge of a faded word; "100.1%" for "100.0%": one glyph misread)
+may be the scan's doing however sure tesseract was: the claim is a warning that names both.
+So is a printed progress that one digit a scan commonly misreads for another (`_ocr.yaml`
+`digit_confusions`: "62.4" read "52.4") would make agree, in the progress itself or in the
+expected or obtained value it is computed from.
 A row whose code the print did not give (read from its context or parted by the hierarchy, the
 row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
 it, is a warning that names the assumption.
@@ -45,17 +51,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from rapidfuzz.distance import Levenshtein
+
 from extractor.frames import to_stored_frame
 from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, Word
 from extractor.reconcile.claims import numbered_subject
 from extractor.reconcile.counts import recounted
 from extractor.validate import checked_kind
-from extractor.values import FIGURE_COLUMNS, parse_value
+from extractor.values import FIGURE_COLUMNS, Value, parse_value
 
 LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
+FIGURE_GLYPHS = re.compile(r"[^\d.,]")  # what a figure's reading keeps when compared glyph by glyph
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
 REPAIRED_LABEL = "ocr_label"  # … in a label cell, read as the column's label it was nearest to
 FORMULA_LABELS = ("direction", "aggregation")  # the label cells a progress is computed with
@@ -65,6 +74,8 @@ COUNT_RULES = ("summary_count_mismatch", "narrative_mismatch")  # a count findin
 ROW_COUNT = "count"  # the column of a count of one level's rows ("ISS.count")
 NAMED = 3  # doubtful rows a note names
 NARRATIVE = "narrative_mismatch"
+PROGRESS = "progress_mismatch"  # an indicator's printed progress against its expected and obtained values
+INDEX = "index_mismatch"  # the policy's index: the mean of its objectives, a finding with no row code
 UNREADABLE = "?"  # the unit `parse_value` gives a text that is no value
 INFERRED_CODE = ("code_from_context:", "code_by_hierarchy:")  # assumptions: a code the print did not give
 BLACKED_SHARE = 0.5  # a cell this much inside areas the scan burnt black was not read
@@ -76,12 +87,13 @@ def flag_doubtful(
     pages: Iterable[PageContent],
     rows: Sequence[Row] = (),
     number_words: Mapping[str, int] | None = None,  # counts the text writes as words ("cuatro": 4)
+    digit_confusions: Sequence[tuple[str, str]] = (),  # digits a scan reads one for the other (`_ocr.yaml`)
 ) -> list[Finding]:
     """`findings` with every error resting on a doubtful OCR reading made a warning that names
     the reading (see the module docstring for what makes a reading doubtful)."""
     ocr_pages = [p for p in pages if p.source == "ocr"]
     read = {p.number: p.words for p in ocr_pages}
-    doubt = Doubt(findings, ocr_pages, rows, number_words)
+    doubt = Doubt(findings, ocr_pages, rows, number_words, digit_confusions)
     inferred = _inferred_codes(rows)
     out = []
     for finding in findings:
@@ -96,6 +108,9 @@ def flag_doubtful(
                 or doubt.count_note(finding)
                 or doubt.numbering_note(finding)
                 or _inferred_note(finding, inferred, doubt.below)
+                or doubt.slip_note(finding)
+                or doubt.index_note(finding)
+                or doubt.confused_digit_note(finding)
             )
             if note:
                 message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
@@ -114,8 +129,13 @@ class Doubt:
         ocr_pages: Sequence[PageContent],
         rows: Sequence[Row],
         number_words: Mapping[str, int] | None = None,
+        digit_confusions: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.pages = {p.number for p in ocr_pages}
+        self.confused: dict[str, set[str]] = {}
+        for a, b in digit_confusions:
+            self.confused.setdefault(a, set()).add(b)
+            self.confused.setdefault(b, set()).add(a)
         self.number_words = {k.lower(): v for k, v in (number_words or {}).items()}
         self.blacked = {p.number: [_stored(p, b) for b in p.blacked] for p in ocr_pages}
         self.repaired = repaired_figures(findings, self.pages)
@@ -175,6 +195,61 @@ class Doubt:
         other = f" (read again as {weakest.other!r})" if weakest.other else ""
         return f"{row.code}: {weakest.text!r}{other}, {weakest.conf:.0f}%"
 
+    def index_note(self, finding: Finding) -> str:
+        """The index is the mean of every objective, each the mean of its own indicators: it rests
+        on all their cells of the year, and is in doubt when any of them is."""
+        if finding.rule != INDEX or not self.rows:
+            return ""
+        tops = {r.code for r in self.rows if r.code and not r.parent}
+        doubtful = []
+        for field in _inputs_of(finding.field):
+            # a level none of whose rows reads the figure (lineamientos) prints none
+            figured = {r.level for r in self.rows if r.get(field)}
+            under = [r for r in self.rows if r.parent in tops and r.level in figured]
+            doubtful += self.doubtful_cells_of(under, field)
+        return f"the objectives' indicators it rests on: {_listed(doubtful)}" if doubtful else ""
+
+    def confused_digit_note(self, finding: Finding) -> str:
+        """A printed progress one commonly confused digit away from agreeing: in the printed figure
+        itself, or in the expected or obtained value it is the ratio of (a progress is their
+        quotient, so a misread input scales it by the misread's own ratio)."""
+        row = self.by_code.get(finding.code)
+        if finding.rule != PROGRESS or row is None or not self.confused:
+            return ""
+        printed, recomputed = parse_value(finding.printed), parse_value(finding.recomputed)
+        if printed.value is None or not recomputed.value:
+            return ""
+        slack = 10.0 ** -printed.decimals  # the printed figure's last digit, and the rounding of ours
+        for other in self.confusions_of(finding.printed):
+            if other.value is not None and abs(other.value - recomputed.value) <= slack:
+                return f"printed {finding.printed!r} may be {other.raw!r} misread"
+        year = finding.field.rsplit("_", 1)[-1]
+        for field in (f"expected_{year}", f"obtained_{year}"):
+            read = parse_value(row.get(field))
+            for other in self.confusions_of(row.get(field)) if read.value else []:
+                if not other.value:
+                    continue
+                scale = other.value / read.value  # type: ignore[operator]
+                if min(abs(recomputed.value * s - printed.value) for s in (scale, 1 / scale)) <= slack:
+                    return f"{row.code} {field} {row.get(field)!r} may be {other.raw!r} misread"
+        return ""
+
+    def confusions_of(self, text: str) -> list[Value]:
+        """`text` with one digit read as a digit it is commonly confused with, each way it can be."""
+        return [
+            parse_value(text[:i] + other + text[i + 1 :])
+            for i, glyph in enumerate(text)
+            for other in sorted(self.confused.get(glyph, ()))
+        ]
+
+    def slip_note(self, finding: Finding) -> str:
+        """The text's figure, on an OCR'd page, one slip of the scan from the matrix's printed one."""
+        if finding.rule != NARRATIVE or finding.page not in self.pages:
+            return ""
+        if not one_slip_apart(finding.printed, finding.recomputed):
+            return ""
+        return f"the text's {finding.printed!r} is one OCR slip from the matrix's {finding.recomputed!r}"
+
     def format_note(self, finding: Finding) -> str:
         if finding.page not in self.pages or checked_kind(finding) not in FORMAT_CHECKS:
             return ""
@@ -192,8 +267,8 @@ class Doubt:
 
     def count_note(self, finding: Finding) -> str:
         """A recount that differs by no more rows than the scan left in doubt: rows whose code it
-        could not read (any of them may belong to the count), and, for a count by progress, rows
-        of the counted level whose counted progress is doubtful."""
+        could not read (any of them may belong to the count) or inferred at the counted level, and,
+        for a count by progress, rows of the counted level whose counted progress is doubtful."""
         if finding.rule not in COUNT_RULES or finding.code or "." not in finding.field:
             return ""
         printed, recount = self.count_value(finding.printed), self.count_value(finding.recomputed)
@@ -203,10 +278,16 @@ class Doubt:
         # the counted cells first, the ones the scan blacked out leading: the surest reason a
         # row's progress was not read is the one the note names
         cells = sorted(self.doubtful_cells(*counted) if counted else [], key=lambda c: BLACKED not in c)
-        doubtful = cells + list(self.unread_codes)
+        doubtful = cells + list(self.unread_codes) + self.inferred_of_level(finding.field.split(".")[0])
         if not doubtful or abs(printed - recount) > len(doubtful):
             return ""
         return f"rows whose code or counted progress the scan left in doubt: {_listed(doubtful)}"
+
+    def inferred_of_level(self, level: str) -> list[str]:
+        """Rows of `level` whose code the scan lost and the rows around it gave: the level is
+        inferred too, so any of them may be a row of another level (or none of the matrix)."""
+        return [r.code for r in self.rows if r.level == level and any(
+            a.startswith(INFERRED_CODE) for a in r.assumptions)]
 
     def count_value(self, text: str) -> float | None:
         """A count as printed: a figure, or a word the text writes counts with ("cuatro")."""
@@ -233,11 +314,15 @@ class Doubt:
         an area the scan burnt black, or not read because the scan of its page shows no such
         column (a binding shadow or a cropped edge can hide a whole column).
         A column that reads blank in every row of a page is taken as printed blank."""
+        return self.doubtful_cells_of([r for r in self.rows if r.level == level], field)
+
+    def doubtful_cells_of(self, rows: Sequence[Row], field: str) -> list[str]:
+        """`doubtful_cells` among `rows`."""
         out = []
         unseen = self.pages_without_column(field)
         # pages where the column reads figures: a blank cell among them may be a tile the scan lost
         read = {r.page for r in self.rows if r.get(field)}
-        for row in (r for r in self.rows if r.level == level):
+        for row in rows:
             blacked = self.blacked_cell(row, field)
             if blacked:
                 out.append(f"{row.code} {field} ({blacked})")
@@ -261,6 +346,21 @@ class Doubt:
         column, so every row of the page is blank there whatever the print says."""
         with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
         return {r.page for r in self.rows} - with_column
+
+
+def one_slip_apart(read: str, printed: str) -> bool:
+    """Whether a figure's glyphs as read could be `printed` as a scan misreads it: glyphs lost at
+    one edge ("3" of "67.3"), or one glyph misread, lost or added ("100.1" of "100.0")."""
+    a, b = _figure_glyphs(read), _figure_glyphs(printed)
+    if not a or not b or a == b:
+        return False
+    return b.endswith(a) or b.startswith(a) or Levenshtein.distance(a, b) == 1
+
+
+def _figure_glyphs(text: str) -> str:
+    """The digits and points of a figure ("67.3%" → "67.3"); "" for a text with no digit."""
+    glyphs = FIGURE_GLYPHS.sub("", text).strip(".,")  # a sentence's full stop is no glyph of it
+    return glyphs if DIGIT.search(glyphs) else ""
 
 
 def duplicated_codes(rows: Sequence[Row]) -> list[str]:

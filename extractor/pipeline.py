@@ -20,7 +20,14 @@ from extractor.pdf import (
     source_info,
 )
 from extractor.rows import read_matrix
-from extractor.rules import Rules, available_families, detect_family, load_rules, load_rules_file
+from extractor.rules import (
+    Rules,
+    available_families,
+    detect_family,
+    load_ocr_confusions,
+    load_rules,
+    load_rules_file,
+)
 from extractor.values import FIGURE_COLUMNS, document_decimal_separator
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -72,7 +79,8 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
     if source_read_by_ocr(pages):
         from extractor.confidence import flag_doubtful
 
-        findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words)
+        confusions = load_ocr_confusions().digit_confusions
+        findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words, confusions)
     report.findings = sort_findings(findings)
     return report
 

@@ -437,6 +437,11 @@ class OcrConfusions(Section):
         default_factory=NarrativeMarks, description="Specks in a scan's running text, read before its claims."
     )
     vocabulary: list[str] = Field(default_factory=list, description="Words a damaged document may never print intact.")
+    digit_confusions: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Digits a degraded scan reads one for the other however sure it is, both ways: a finding "
+        "one such misread of one of its figures explains is a warning on a scan, not an error.",
+    )
     inflection_letters: str = Field(
         "", description="Letters the language's word endings differ by (gender, number): an OCR'd word that "
         "differs from a known word only in such an ending is another form of it, not a misreading."

@@ -203,3 +203,53 @@ def test_a_unit_found_by_its_number_is_in_doubt_past_codes_read_twice() -> None:
     flagged = flag_doubtful([claim], pages, rows)[0]
     assert flagged.severity == "warning" and "past codes the scan read twice: 'SS.01.02.01'" in flagged.message
     assert flag_doubtful([claim], pages, rows[:1]) == [claim]
+
+
+def test_the_texts_figure_one_scan_slip_from_the_matrix_is_a_warning_however_sure_the_reading() -> None:
+    row, word = _row("OP.01", "67.3", 96.0, 300)
+
+    def claim(said: str, page_source: str = "ocr") -> Finding:
+        found = Finding("narrative_mismatch", "error", f"The text says {said} for OP.01 progress_2025", "OP.01",
+                        "progress_2025", said, "67.3%", page=TEXT)
+        pages = [_page(MATRIX, [word]), _page(TEXT, [Word(said, 100, 120, 50, 58, 95.0)], page_source)]
+        return flag_doubtful([found], pages, [row])[0]
+
+    lost_edge, one_glyph = claim("3%."), claim("67.8%")
+    assert lost_edge.severity == one_glyph.severity == "warning"
+    assert "one OCR slip from the matrix's '67.3%'" in lost_edge.message
+    assert claim("45.0%").severity == "error"  # no slip of a scan turns 67.3 into 45.0
+    assert claim("3%.", page_source="text").severity == "error"  # a text layer reads what is printed
+
+
+def test_the_index_is_in_doubt_when_a_cell_of_the_objectives_indicators_is() -> None:
+    objective = Row("OP.01", "OP", "", {"progress_2025": "70.6"}, page=MATRIX)
+    indicator, word = _row("IOP.01.01", "91.9", 12.0, 300)
+    indicator = replace(indicator, level="IOP", parent="OP.01")
+    index = Finding("index_mismatch", "error", "índice progress_2025 = mean of …", "", "progress_2025", "70.6",
+                    "69.6", MATRIX)
+
+    def flagged(conf: float) -> Finding:
+        pages = [_page(MATRIX, [replace(word, conf=conf)])]
+        return flag_doubtful([index], pages, [objective, indicator])[0]
+
+    assert flagged(12.0).severity == "warning"
+    assert "IOP.01.01 progress_2025 '91.9'" in flagged(12.0).message
+    assert flagged(96.0).severity == "error"
+
+
+def test_a_progress_one_commonly_confused_digit_from_agreeing_is_a_warning() -> None:
+    cells = {"expected_2025": "52.4%", "obtained_2025": "73.5%", "progress_2025": "117.8"}
+    word = Word("117.8", 700, 730, 300, 308, 96.0)
+    row = Row("ISS.02.01.02.02", "ISS", "SS.02.01.02", cells, page=MATRIX)
+    mismatch = Finding("progress_mismatch", "error", "ISS.02.01.02.02 progress_2025 …", "ISS.02.01.02.02",
+                       "progress_2025", "117.8", "140.3", MATRIX)
+
+    def flagged(confusions: list[tuple[str, str]], printed: str = "117.8") -> Finding:
+        pages = [_page(MATRIX, [replace(word, text=printed)])]
+        return flag_doubtful([replace(mismatch, printed=printed)], pages, [row], None, confusions)[0]
+
+    expected_misread = flagged([("5", "6")])  # 73.5 / 62.4 = 117.8: the expected value read 6 → 5
+    assert expected_misread.severity == "warning"
+    assert "expected_2025 '52.4%' may be '62.4%' misread" in expected_misread.message
+    assert flagged([("1", "7")]).severity == "error"  # no 1/7 misread explains it
+    assert flagged([("4", "7")], printed="170.3").severity == "warning"  # the printed 140.3 read 170.3

@@ -24,7 +24,12 @@ on the row it touched (`Row.repairs`, as `kind:before->after`) and as an `info` 
   assumption `code_by_hierarchy`. A code still without a clear winner is restored from its
   context (context.py) when every sequence of grammar codes that can stand between the codes read
   above and below, agreeing with each row's content and surviving prefix, gives it the same code:
-  assumption `code_from_context`. Otherwise it stays as printed, with an `unrepaired_code` warning.
+  assumption `code_from_context`. On a scan, rows still without a code (and OCR readings the
+  greedy pass took whose parent no row holds, or that the print did not give exactly) are then
+  decided over the whole matrix at once (sequence.py: the best path of codes in document order,
+  scored by print and content; a row takes its code only when every path within `margin` agrees),
+  assumption `code_from_context` and a `code_ocr` repair. Otherwise it stays as printed, with an
+  `unrepaired_code` warning.
 - service numbers (numbering.py): the rank of a service's code among the document's services, so a
   lost row shifts no number after it.
 - words (`wrap_join`, `ocr_letter`; words.py): a word broken by wrapping or misread by OCR,
@@ -49,6 +54,7 @@ from extractor.repair.labels import read_labels
 from extractor.repair.numbering import number_rows
 from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
+from extractor.repair.sequence import resolve_sequence
 from extractor.repair.words import Lexicon, complete_cut_names, fix_words
 from extractor.rules import Rules
 
@@ -79,6 +85,7 @@ def repair(
     note_split_rows(drafts)
     resolve_codes(drafts, cfg, catalog)
     restore_from_context(drafts, cfg)
+    resolve_sequence(drafts, cfg)
     drop_level_strays(drafts, cfg)
     mend_separators(drafts, cfg, ocr_pages)
     complete_cut_names(drafts, cfg, catalog)

@@ -274,6 +274,9 @@ def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) ->
             lineage.previous, lineage.after_lost = "", True
             continue
         draft.code, draft.level = best.code, best.level
+        if draft.read_by_ocr and best.evidence <= 0:
+            # nothing of the print gave it: the rows around it did, as context.py's restorations
+            draft.assumptions.append(f"code_from_context:{best.code} (printed {draft.printed_code!r}; the rows above)")
         parsed = cfg.rules.parse_code(best.code)
         draft.parent = parsed.parent if parsed else ""
         lineage.add(best.code)

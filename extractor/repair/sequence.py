@@ -1,0 +1,357 @@
+"""Codes decided by the whole sequence of a scanned matrix, not row by row (assumption
+`code_from_context`).
+
+A faint scan loses codes in long stretches ("ES" for OP.01, "AN |" for LN.01.01, "" on a row
+whose code cell dropped out), and the greedy reading of codes.py cannot decide a row whose
+neighbours it could not decide either; a run longer than context.py's `MAX_RUN`, or one whose
+ends are lost too, proves nothing there. The codes of a matrix are still a strict sequence: each
+row's code follows the one above in document order (`context.successors`: a first child, the next
+sibling of it or of an ancestor). So the best codes of all rows are found together, Viterbi-like:
+
+- a row may take a code that follows the code above, one that follows it with a row between
+  (a band the layout lost), or a reading of its own print out of sequence (a jump, which lets a
+  document whose numbering is not strict keep its printed codes), or no code at all;
+- each code is scored by how well the row's print agrees with it (digits and prefix through the
+  OCR readings of `rules/_ocr.yaml`) and by the row's content (values filled: an indicator; the
+  head word of its name);
+- a code the print contradicts in more than one legible digit is never a row's (`_digits_against`).
+
+A row whose code the greedy pass left unread takes the sequence's code only when every path
+within `margin` of the best gives it that code, no other row holds it, and the print does not
+contradict it; the row records the code as inferred (`code_from_context`, and `code_ocr` naming
+the print), so a finding resting on it is a warning. Rows read by a text layer only are never
+touched: nothing runs unless some row was read off a page image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from extractor.repair.codes import (
+    CODE_SEPARATOR,
+    MAX_MISREAD_DIGITS,
+    _digits_against,
+    _printed_parts,
+    as_digits,
+    code_core,
+    content_of,
+    content_score,
+    interpret_code,
+    prefix_evidence,
+)
+from extractor.repair.config import RepairConfig
+from extractor.repair.context import (
+    CONTEXT_ASSUMPTION,
+    INFERRED_CODE,
+    legible_readings,
+    printed_levels,
+    successors,
+)
+from extractor.repair.records import Content, Draft, Repair
+
+# score units are the rules' weights (`printed_exact` = 1); these price the path's shape
+LOST_BAND = 2.0  # a code that follows the one above only past a code no row shows
+JUMP = 4.0  # a code of the row's own print that does not follow the code above at all
+NO_CODE = 2.5  # a row left without a code: dearer than an unlikely code, cheaper than a wrong one
+HELD_PRINT = 3.0  # the code a row prints cleanly (or one a text layer gives)
+REPAIRED_HOLD = 1.0  # the code the greedy pass read out of a damaged print: a reading, not proof
+LEGIBLE_DIGITS = 4  # digits a print must show for its number of groups to count
+BEAM = 80  # codes kept per row: more than a matrix's open branches ever need
+
+
+@dataclass(slots=True)
+class _Row:
+    draft: Draft
+    content: Content  # what its cells say of its level (read once)
+    view: _Print  # what its print says (read once)
+    emit: dict[str, float | None] = field(default_factory=dict)  # code → score (None: refused)
+    jumps: set[str] = field(default_factory=set)  # codes the print alone names
+    open: bool = False  # the row's code is the sequence's to decide
+    bonus: float = 0.0  # for the code the greedy pass read out of the row's damaged print
+
+
+def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
+    """Give rows the greedy pass left without a code the code the whole sequence decides."""
+    coded = [d for d in drafts if not d.named]
+    if not cfg.shapes or not any(d.read_by_ocr for d in coded) or not any(_open(d) for d in coded):
+        return
+    rows = [_Row(d, content_of(d.cells, cfg), _Print.of(d.printed_code, cfg)) for d in coded]
+    orphans = _orphans(rows, cfg)
+    order = _Order(cfg)
+    for row in rows:
+        row.open = _open(row.draft) or _repaired(row.draft, cfg) or row.draft in orphans
+        row.bonus = REPAIRED_HOLD if row.open and not row.draft.unrepaired and row.draft not in orphans else 0.0
+        row.jumps = _print_codes(row, cfg)
+    decided = _decide(rows, order, cfg)
+    final = [code or (r.draft.code if not r.draft.unrepaired else "") for r, code in zip(rows, decided, strict=True)]
+    for row, code in zip(rows, decided, strict=True):
+        # a code another row holds (or will hold) is no row's by inference: both stay in doubt
+        if code and row.open and code != row.draft.code and final.count(code) == 1:
+            _assign(row.draft, code, cfg)
+
+
+def _open(draft: Draft) -> bool:
+    """A row the earlier passes left without a code, read off a page image."""
+    return bool(draft.unrepaired) and draft.read_by_ocr and not draft.named
+
+
+def _repaired(draft: Draft, cfg: RepairConfig) -> bool:
+    """An OCR'd row whose code the greedy pass read out of a damaged print ("\"5.03.02" as
+    LN.03.02): a reading the sequence may overrule, where it clearly says another code."""
+    if not draft.read_by_ocr or draft.unrepaired or not draft.code:
+        return False
+    return cfg.rules.parse_code(draft.printed_code) is None
+
+
+def _orphans(rows: list[_Row], cfg: RepairConfig) -> list[Draft]:
+    """OCR'd rows whose code was repaired (not printed) into one whose parent no row holds: a
+    misread the greedy pass took ("S5 0.02 0291.0)" as ISS.00.20.29.10), which would otherwise
+    stand in the sequence as if printed."""
+    held = {r.draft.code for r in rows if r.draft.code and not r.draft.unrepaired}
+    out = []
+    for row in rows:
+        draft = row.draft
+        parsed = cfg.rules.parse_code(draft.code) if draft.read_by_ocr and not draft.unrepaired else None
+        if parsed and parsed.parent and parsed.parent not in held and draft.printed_code != draft.code:
+            out.append(draft)
+    return out
+
+
+def _print_codes(row: _Row, cfg: RepairConfig) -> set[str]:
+    """Codes the row's print names on its own: the code chosen from it, or readings of it."""
+    draft = row.draft
+    if not row.open and cfg.rules.parse_code(draft.code):
+        return {draft.code}
+    floor = cfg.weights.prefix_read
+    return {code for code, evidence in row.view.readings.items() if evidence >= floor}
+
+
+# ---- the path -------------------------------------------------------------------------------------
+
+
+class _Order:
+    """The grammar's document order, memoised: what may follow a code directly or past one."""
+
+    def __init__(self, cfg: RepairConfig) -> None:
+        self._successors = lru_cache(maxsize=None)(lambda code: frozenset(successors(code, cfg)))
+
+    def after(self, code: str) -> frozenset[str]:
+        return self._successors(code)
+
+    def past_one(self, code: str) -> frozenset[str]:
+        out: set[str] = set()
+        for nxt in self.after(code):
+            out |= self.after(nxt)
+        return frozenset(out - self.after(code))
+
+
+def _moves(state: State, row: _Row, order: _Order, cfg: RepairConfig) -> list[tuple[str, float]]:
+    """(code, score) for each code the row may take after the path's `state`: past a row left
+    without a code, a code past one is as likely as the next (that row may have held either)."""
+    above, took = state
+    lost = LOST_BAND if took else 0.0
+    out: dict[str, float] = {}
+    for codes, cost in ((order.after(above), 0.0), (order.past_one(above), lost), (row.jumps, JUMP)):
+        for code in codes:
+            if code in out:
+                continue
+            emit = _emission(row, code, cfg)
+            if emit is not None:
+                out[code] = emit - cost
+    return list(out.items())
+
+
+def _emission(row: _Row, code: str, cfg: RepairConfig) -> float | None:
+    if code not in row.emit:
+        parsed = cfg.rules.parse_code(code)
+        if parsed is None:
+            score = None
+        elif not row.open and row.draft.code:
+            score = HELD_PRINT if row.draft.code == code else _held_against(row, code, cfg)
+        elif _fits_content(row, parsed.level, cfg) and _print_agrees(row.view, parsed.level, code):
+            score = _sum(
+                print_support(row.view, code, cfg),
+                _prefix_support(row.view, parsed.level, cfg),
+                row.bonus if code == row.draft.code else 0.0,
+            )
+        else:
+            score = None  # its values or head word say another level, or its print another code
+        if score is not None and parsed is not None:
+            score += content_score(parsed.level, row.content, cfg)
+        row.emit[code] = score
+    return row.emit[code]
+
+
+@dataclass(frozen=True, slots=True)
+class _Print:
+    """What a printed code says, read once per row (the path asks it of many codes)."""
+
+    text: str
+    core: str  # without specks at its ends, separators as dots
+    readings: dict[str, float]  # grammar codes it reads as → evidence
+    legible: list[tuple[str, list[str]]]  # (level, groups) of readings with a legible prefix
+    levels: set[str]  # levels its prefix reads as (clipped or whole)
+    whole: set[str]  # levels its prefix reads as whole
+    parts: set[int]  # how many parts it may have
+    groups_legible: bool  # every token after the prefix reads as digits, `LEGIBLE_DIGITS` at least
+
+    @classmethod
+    def of(cls, printed: str, cfg: RepairConfig) -> _Print:
+        core = code_core(printed.strip(), cfg)
+        tokens = [t for t in CODE_SEPARATOR.split(core) if t]
+        digits = [as_digits(t, cfg) for t in tokens[1:]]
+        prefix = tokens[0] if tokens and as_digits(tokens[0], cfg) is None else ""
+        return cls(
+            text=printed,
+            core=CODE_SEPARATOR.sub(".", core),
+            readings={c.code: c.evidence for c in interpret_code(printed, cfg)},
+            legible=legible_readings(printed, cfg),
+            levels=printed_levels(printed, cfg),
+            whole={lvl for lvl, shape in cfg.shapes.items()
+                   if prefix and prefix_evidence(prefix, shape.literal, cfg) >= cfg.weights.prefix_read},
+            parts=_printed_parts(printed, cfg),
+            groups_legible=all(digits) and sum(len(d or "") for d in digits) >= LEGIBLE_DIGITS,
+        )
+
+
+def _sum(*scores: float | None) -> float | None:
+    """Scores added up; None (a veto) if any is."""
+    return None if any(s is None for s in scores) else sum(s for s in scores if s is not None)
+
+
+def _fits_content(row: _Row, level: str, cfg: RepairConfig) -> bool:
+    content = row.content
+    if content.indicator is not None and (level in cfg.indicator_levels) != content.indicator:
+        return False
+    return content.head_levels is None or level in content.head_levels
+
+
+def _print_agrees(view: _Print, level: str, code: str) -> bool:
+    """context.print_agrees on the row's reading: a legible print of the level differs from the
+    code in at most one numeric group; one of another level, or two groups off, is another code."""
+    groups = code.split(".")[1:]
+    return not view.legible or any(
+        lvl == level and sum(a != b for a, b in zip(read, groups, strict=True)) <= 1 for lvl, read in view.legible
+    )
+
+
+def _prefix_support(view: _Print, level: str, cfg: RepairConfig) -> float | None:
+    """The letters left before the print's groups: where they read whole as a level ("IN" as LN),
+    the row is of a level they read as; one they read as only when clipped ("¿5" as S…) is a hint
+    for it and against others, not a veto (it may as well be a faded LN)."""
+    if not view.levels:
+        return 0.0
+    if view.whole & view.levels and level not in view.levels:
+        return None
+    return cfg.weights.prefix_read_clipped if level in view.levels else cfg.weights.other_level
+
+
+def _held_against(row: _Row, code: str, cfg: RepairConfig) -> float | None:
+    """A row that holds a code may stand for another only as a misread (for the path's sake;
+    it keeps its own): never when its code was printed cleanly."""
+    if cfg.rules.parse_code(row.draft.printed_code):
+        return None
+    support = print_support(row.view, code, cfg)
+    return None if support is None else support - HELD_PRINT
+
+
+def print_support(view: _Print, code: str, cfg: RepairConfig) -> float | None:
+    """How far a printed code agrees with `code`, in the rules' weights; None when it
+    contradicts it in more than one legible digit (another code, never this one)."""
+    w = cfg.weights
+    if not view.core:
+        return 0.0
+    against = _digits_against(view.text, code, cfg)
+    if against > MAX_MISREAD_DIGITS:
+        return None
+    if code in view.readings:
+        return w.printed_exact + view.readings[code]
+    alike = (fuzz.ratio(view.core.upper(), code) - 50) / 50  # half alike says nothing
+    support = max(w.other_level, min(w.printed_exact, alike))
+    if against:
+        support += w.other_level  # one legible digit misread: possible, but the print's word is against
+    if view.groups_legible and len(code.split(".")) not in view.parts:
+        support += w.other_level  # the print has another number of groups: another level
+    return support
+
+
+def _decide(rows: list[_Row], order: _Order, cfg: RepairConfig) -> list[str]:
+    """Each row's code on the best path, or "" where a path within `margin` gives it another
+    code or none (max-marginals of a forward and a backward pass over the rows)."""
+    forward = _forward(rows, order, cfg)
+    backward = _backward(rows, forward, order, cfg)
+    out = []
+    for i in range(len(rows)):
+        by_choice: dict[str, float] = {}
+        for state, score in forward[i].items():
+            key = state[0] if state[1] else ""
+            by_choice[key] = max(by_choice.get(key, float("-inf")), score + backward[i][state])
+        ranked = sorted(by_choice.items(), key=lambda kv: -kv[1])
+        if not ranked[0][0]:
+            out.append("")
+            continue
+        runner = ranked[1][1] if len(ranked) > 1 else float("-inf")
+        out.append(ranked[0][0] if ranked[0][1] - runner >= cfg.margin else "")
+    return out
+
+
+State = tuple[str, bool]  # (last code of the path after the row, whether the row took it)
+
+
+def _forward(rows: list[_Row], order: _Order, cfg: RepairConfig) -> list[dict[State, float]]:
+    out: list[dict[State, float]] = []
+    beam: dict[State, float] = {("", True): 0.0}
+    for row in rows:
+        states: dict[State, float] = {}
+        for state, score in beam.items():
+            _keep(states, (state[0], False), score - NO_CODE)
+            for code, gain in _moves(state, row, order, cfg):
+                _keep(states, (code, True), score + gain)
+        beam = dict(sorted(states.items(), key=lambda kv: -kv[1])[:BEAM])
+        out.append(beam)
+    return out
+
+
+def _backward(
+    rows: list[_Row], forward: list[dict[State, float]], order: _Order, cfg: RepairConfig
+) -> list[dict[State, float]]:
+    """For each row, the best score of the rows below given the path's state after it."""
+    out: list[dict[State, float]] = [{} for _ in rows]
+    out[-1] = dict.fromkeys(forward[-1], 0.0)
+    for i in range(len(rows) - 2, -1, -1):
+        below = out[i + 1]
+        for state in forward[i]:
+            best = below.get((state[0], False), float("-inf")) - NO_CODE
+            for code, gain in _moves(state, rows[i + 1], order, cfg):
+                best = max(best, gain + below.get((code, True), float("-inf")))
+            out[i][state] = best
+    return out
+
+
+def _keep(states: dict[State, float], key: State, score: float) -> None:
+    if score > states.get(key, float("-inf")):
+        states[key] = score
+
+
+# ---- recording ------------------------------------------------------------------------------------
+
+
+def _assign(draft: Draft, code: str, cfg: RepairConfig) -> None:
+    parsed = cfg.rules.parse_code(code)
+    if parsed is None:
+        return
+    read = draft.code if not draft.unrepaired else ""
+    draft.assumptions[:] = [a for a in draft.assumptions if not a.startswith(INFERRED_CODE)]
+    draft.assumptions.append(
+        f"{CONTEXT_ASSUMPTION}:{code} (printed {draft.printed_code!r}"
+        + (f", read as {read}" if read else "")
+        + "; the sequence of the matrix's codes)"
+    )
+    draft.repairs[:] = [r for r in draft.repairs if r.field != "code"]
+    draft.repairs += [Repair("code_ocr", text, code, "code") for text in dict.fromkeys(draft.code_texts) if text]
+    draft.code, draft.level, draft.parent = code, parsed.level, parsed.parent
+    draft.unrepaired = ""

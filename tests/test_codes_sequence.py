@@ -1,0 +1,105 @@
+"""Codes a faint scan lost, decided by the sequence of the whole matrix (repair/sequence.py).
+
+The prints are those seed 53 (200 dpi bitonal, toner dropout 0.93) gave tesseract on its first
+page: rows are all there, most codes are not, and the greedy row-by-row reading left 26 of the
+first 27 unresolved, each waiting on the row above it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extractor import repair as rp
+from extractor.confidence import flag_doubtful
+from extractor.model import Finding, PageContent, RawRow, Row
+from extractor.rules import load_rules
+
+ROLES = ["code", "name", "responsible", "baseline_year", "baseline_value", "expected_2021", "obtained_2021"]
+VALUES = {"baseline_year": "2020", "baseline_value": "45.4%", "expected_2021": "48.6%", "obtained_2021": "44.0%"}
+
+
+def _band(code: str, name: str, *, values: bool = False, source: str = "ocr") -> RawRow:
+    cells = {role: "" for role in ROLES} | {"code": code, "name": name} | (VALUES if values else {})
+    return RawRow(1, 0.0, 1.0, cells, source=source)
+
+
+# (print as OCR read it, the code printed, whether the row is an indicator, its name)
+SEED_53 = [
+    ("ES", "OP.01", False, "Mejorar al acceso de la población rural"),
+    ("OP.01.91 |", "IOP.01.01", True, "Porcentaje de la población rural"),
+    ("02 01.92", "IOP.01.02", True, "Razón de mortalidad materna"),
+    ("AN |", "LN.01.01", False, "Ampliar le, oferta de servicios"),
+    ("boi TLOL", "SS.01.01.01", False, "Servicio de atención itinerante"),
+    ("is9 1 1.01.01", "ISS.01.01.01.01", True, "Número de atenciones brindadas"),
+    ("4 il 1.02", "SS.01.01.02", False, "Servicio de wis 6 2 fteleconsulta"),
+    ("121 ,.91,02.01", "ISS.01.01.02.01", True, "Número co teraroa 0. zadas"),
+    ("1S8.01.91.02.02", "ISS.01.01.02.02", True, "Porcenta lips er stos de salud"),
+    ("‘TN.O1.02", "LN.01.02", False, "Adecuar culturalmente la prestación"),
+    ("§5.01.02.01", "SS.01.02.01", False, "Servicio de atención del parto vertical"),
+]
+
+
+def _repaired(prints: list[tuple[str, str, bool, str]]) -> list[Row]:
+    raws = [_band(printed, name, values=indicator) for printed, _, indicator, name in prints]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    return rows
+
+
+def test_codes_lost_in_a_row_are_recovered_from_the_print_and_the_hierarchy(monkeypatch) -> None:
+    rows = _repaired(SEED_53)
+    assert [r.code for r in rows] == [code for _, code, _, _ in SEED_53]
+    inferred = [r for r in rows if any(a.startswith("code_from_context:") for a in r.assumptions)]
+    assert len(inferred) >= 8, "codes the print did not give say they were inferred"
+    assert all(any(rep.startswith("code_ocr:") for rep in r.repairs) for r in inferred if r.code != "")
+    # without the sequence, the greedy pass leaves most of them unresolved
+    monkeypatch.setattr(rp, "resolve_sequence", lambda drafts, cfg: None)
+    assert sum(r.code == code for r, (_, code, _, _) in zip(_repaired(SEED_53), SEED_53, strict=True)) < 6
+
+
+def test_a_print_that_contradicts_the_sequence_in_two_legible_digits_stays_unresolved() -> None:
+    """'ISS.01.07.09.01' is another code than the ISS.01.01.01.01 the rows around it call for
+    (three legible digits off): it is not made into that code."""
+    prints = list(SEED_53)
+    prints[5] = ("IS.01.07.09.01", "ISS.01.01.01.01", True, "Número de atenciones brindadas")
+    rows = _repaired(prints)
+    assert rows[5].code != "ISS.01.01.01.01"
+    assert [r.code for r in rows[:5]] == [code for _, code, _, _ in SEED_53[:5]]
+
+
+def test_a_code_another_row_prints_cleanly_is_not_inferred_for_a_lost_one() -> None:
+    """The sequence would give the lost third row IOP.01.02, but a later row prints IOP.01.02
+    cleanly: a code is unique, so the lost row stays in doubt rather than copy it."""
+    prints = [*SEED_53[:3], ("IOP.01.02", "IOP.01.02", True, "Tasa de cobertura"), *SEED_53[3:]]
+    rows = _repaired(prints)
+    assert rows[2].code != "IOP.01.02" and rows[3].code == "IOP.01.02"
+
+
+def test_a_text_layer_is_left_to_the_greedy_pass() -> None:
+    """A text layer's codes are what the author typed: no sequence overrules or fills them."""
+    raws = [_band(printed, name, values=indicator, source="text") for printed, _, indicator, name in SEED_53]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert not any(a.startswith("code_from_context:") for r in rows for a in r.assumptions)
+    assert rows[0].code == "ES"
+
+
+def test_the_sequence_passes_a_row_the_layout_lost() -> None:
+    """A band the layout lost (SS.01.01.02 here) leaves a gap: the row below still takes the code
+    its print and content give, past it."""
+    prints = [p for p in SEED_53 if p[1] != "SS.01.01.02"]
+    rows = _repaired(prints)
+    assert rows[6].code == "ISS.01.01.02.01"
+
+
+def test_a_count_off_by_rows_whose_code_was_inferred_at_its_level_is_a_warning() -> None:
+    """Seed 34: once every code was read, a band of the summary table under the matrix
+    ("Servicios en rojo", no code printed) counted as a 27th service, its code given by the rows
+    above; the text's 26 services stayed an error resting on that inferred code."""
+    count = Finding("narrative_mismatch", "error", "The text counts 26 SS rows", "", "SS.count", "26", "27", 9)
+    inferred = Row("SS.04.02.04", "SS", "LN.04.02", {"name": "Servicios en rojo"}, page=2,
+                   assumptions=["code_from_context:SS.04.02.04 (printed ''; the rows above)"])
+    read = Row("SS.04.02.03", "SS", "LN.04.02", {"name": "Servicio de reportes"}, page=2)
+    pages = [PageContent(2, 842.0, 595.0, [], source="ocr")]
+    (flagged,) = flag_doubtful([count], pages, [read, inferred])
+    assert flagged.severity == "warning" and "SS.04.02.04" in flagged.message
+    assert flag_doubtful([count], pages, [read, replace(inferred, assumptions=[])]) == [count]
+    other = replace(count, field="ISS.count", message="The text counts 26 ISS rows")
+    assert flag_doubtful([other], pages, [read, inferred]) == [other], "an inferred SS says nothing of ISS"
