@@ -11,11 +11,13 @@ from it, and only where the labels say so:
   hold none, is cut under the label (the body's first row leaked into it);
 - neighbouring cells are joined where together they read as a label better than apart (a
   rule's fragment cut the label);
-- a cell holding two or more labels far apart is cut between them;
+- a cell holding two or more labels far apart is cut between them: on the rule between them
+  where its body's stretch survived, else where the body's text leaves the gap between columns;
 - words on the anchor's line that no cell holds become cells of their own.
 
 Distances are in letter heights (the page's median word height), so any dpi or font size reads
-alike. `layout.py` tries these cells only when the grid's own cells give no header.
+alike. `layout.py` tries these cells only when the grid's own cells give no header, or one
+with too few columns for the family (`header.places_enough`).
 """
 
 from __future__ import annotations
