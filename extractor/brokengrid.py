@@ -11,11 +11,13 @@ from it, and only where the labels say so:
   hold none, is cut under the label (the body's first row leaked into it);
 - neighbouring cells are joined where together they read as a label better than apart (a
   rule's fragment cut the label);
-- a cell holding two or more labels far apart is cut between them;
+- a cell holding two or more labels far apart is cut between them: on the rule between them
+  where its body's stretch survived, else where the body's text leaves the gap between columns;
 - words on the anchor's line that no cell holds become cells of their own.
 
 Distances are in letter heights (the page's median word height), so any dpi or font size reads
-alike. `layout.py` tries these cells only when the grid's own cells give no header.
+alike. `layout.py` tries these cells only when the grid's own cells give no header, or one
+with too few columns for the family (`header.places_enough`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from extractor.geometry import Box
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Word
-from extractor.textheader import YEAR
+from extractor.textheader import YEAR, cells_meet
 
 MENDED_HEADER = "header_cells_mended_from_text"  # the assumption rows under such a header carry
 LINE_BREAK_EM = 1.5  # lines of one cell's label stand closer than this (letter heights)
@@ -49,12 +51,17 @@ def mended_header_cells(cells: Sequence[Box], words: Sequence[Word], anchor: Wor
         return score(text) >= LABEL_MATCH_MIN
 
     tops = [_cut_under_label(cell, _inside(cell, words), em, is_label) for cell in crossing]
+    body = [w for w in words if w.top > anchor.bottom]
+
+    def cut(left: float, right: float) -> float:
+        return _cut_between(left, right, rules_x, body)
+
     mended: list[Box] = []
     for cell in _joined_where_a_label_was_split(tops, words, score):
-        mended += _cut_across(cell, _inside(cell, words), em, is_label, rules_x)
+        mended += _cut_across(cell, _inside(cell, words), em, is_label, cut)
     row_top = min(c.top for c in crossing)
     row_bottom = max(b.bottom for b in mended)
-    mended += _uncovered_cells(mended, cells, words, (row_top, row_bottom), em, is_label, rules_x)
+    mended += _uncovered_cells(mended, cells, words, (row_top, row_bottom), em, is_label, cut)
     if sorted(mended, key=_key) == sorted(crossing, key=_key):
         return None
     return [c for c in cells if c not in crossing] + mended
@@ -153,18 +160,18 @@ def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
 
 
 def _cut_across(cell: Box, inside: Sequence[Word], em: float, is_label: Callable[[str], bool],
-                rules_x: Sequence[float]) -> list[Box]:
+                cut: Callable[[float, float], float]) -> list[Box]:
     """The cell cut between the labels it holds, when it holds two or more far apart."""
     clusters = _x_clusters([w for w in inside if cell.contains(w)], em)
     if sum(1 for c in clusters if is_label(_text(c))) < 2:
         return [cell]
-    cuts = [_cut_between(max(w.x1 for w in a), min(w.x0 for w in b), rules_x) for a, b in itertools.pairwise(clusters)]
+    cuts = [cut(max(w.x1 for w in a), min(w.x0 for w in b)) for a, b in itertools.pairwise(clusters)]
     edges = [cell.x0, *cuts, cell.x1]
     return [Box(x0, x1, cell.top, cell.bottom) for x0, x1 in itertools.pairwise(edges)]
 
 
 def _uncovered_cells(mended: Sequence[Box], cells: Sequence[Box], words: Sequence[Word], row: tuple[float, float],
-                     em: float, is_label: Callable[[str], bool], rules_x: Sequence[float]) -> list[Box]:
+                     em: float, is_label: Callable[[str], bool], cut: Callable[[float, float], float]) -> list[Box]:
     """Cells for the labels on the header row that no cell holds, each reaching to its
     neighbours (a cell's edge, or the middle of the gap to the next label)."""
     top, bottom = row
@@ -181,13 +188,17 @@ def _uncovered_cells(mended: Sequence[Box], cells: Sequence[Box], words: Sequenc
         right = min([table_x1, *(c.x0 for c in mended if c.x0 >= x1 - 1)])
         found.append([x0, x1, left, right])
     for a, b in itertools.pairwise(found):
-        mid = _cut_between(a[1], b[0], rules_x)
+        mid = cut(a[1], b[0])
         a[3], b[2] = min(a[3], mid), max(b[2], mid)
     return [Box(min(left, x0), max(right, x1), top, bottom) for x0, x1, left, right in found]
 
 
-def _cut_between(left: float, right: float, rules_x: Sequence[float]) -> float:
-    """Where two neighbouring labels' cells meet: on the rule between them nearest the middle."""
+def _cut_between(left: float, right: float, rules_x: Sequence[float], body: Sequence[Word] = ()) -> float:
+    """Where two neighbouring labels' cells meet: on the rule between them nearest the middle;
+    where the scan lost that rule everywhere, where the body's text below leaves the gap between
+    its columns (textheader.cells_meet), else midway."""
     middle = (left + right) / 2
     between = [x for x in rules_x if left < x < right]
-    return min(between, key=lambda x: abs(x - middle)) if between else middle
+    if between:
+        return min(between, key=lambda x: abs(x - middle))
+    return cells_meet(left, right, body) if body else middle

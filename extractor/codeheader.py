@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from extractor.celltext import join_cell_text
 from extractor.geometry import Box, ExtentIndex
-from extractor.header import YEAR, HeaderCell, TableHeader, group_columns, header_from_anchor
+from extractor.header import YEAR, HeaderCell, TableHeader, group_columns, header_from_anchor, in_group
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.layout import header_cells, vertical_rule_xs
 from extractor.matrix_columns import column_rule_xs as column_rules_x
@@ -172,7 +172,7 @@ def _group_between(cell: HeaderCell, subs: Sequence[HeaderCell], columns: Sequen
                    groups: Sequence[dict]) -> int | None:
     """The group whose label the cell holds: the one unread group whose sub labels all stand under
     it, else the one unread year group between the groups read left and right with years under it."""
-    read = {g for g, group in enumerate(groups) for c in columns if _role_in_group(c.role, group)}
+    read = {g for g, group in enumerate(groups) for c in columns if in_group(c.role, group)}
     unread = [g for g in range(len(groups)) if g not in read]
     texts = [s.text for s in subs]
     by_subs = [g for g in unread if groups[g].get("sub") and all(
@@ -181,16 +181,10 @@ def _group_between(cell: HeaderCell, subs: Sequence[HeaderCell], columns: Sequen
         return by_subs[0]
     if sum(1 for t in texts if YEAR.match(squash_label(t))) < 2:
         return None
-    left = max((g for g in read for c in columns if _role_in_group(c.role, groups[g]) and c.x1 <= cell.box.x0 + 1),
+    left = max((g for g in read for c in columns if in_group(c.role, groups[g]) and c.x1 <= cell.box.x0 + 1),
                default=-1)
-    right = min((g for g in read for c in columns if _role_in_group(c.role, groups[g]) and c.x0 >= cell.box.x1 - 1),
+    right = min((g for g in read for c in columns if in_group(c.role, groups[g]) and c.x0 >= cell.box.x1 - 1),
                 default=len(groups))
     between = [g for g in unread if left < g < right and groups[g].get("years")]
     return between[0] if len(between) == 1 else None
 
-
-def _role_in_group(role: str, group: dict) -> bool:
-    template = group.get("years")
-    if template and role.startswith(template.split("{")[0]) and YEAR.match(role.rpartition("_")[2]):
-        return True
-    return role in (group.get("sub") or {})

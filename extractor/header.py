@@ -168,6 +168,25 @@ def _row_below(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCel
     return [c for c in cells if c.text and abs(c.box.top - group.box.bottom) <= 1.5]
 
 
+def places_enough(header: TableHeader, header_rules: dict, min_share: float) -> bool:
+    """Whether the header places columns for the share of the family's labels a header needs.
+
+    A header is the family's when it reads enough of its labels; a group label read over no sub
+    cell (a scan lost the rules under it) places none of its values. Such a header, with too few
+    columns for the family, is a header whose grid was broken: the mending paths are tried on
+    it, and it stands only when they find nothing better."""
+    placed = sum(1 for group in header_rules.get("groups", []) if any(in_group(c.role, group) for c in header.columns))
+    return _enough_labels(header.columns, placed, header_rules, min_share)
+
+
+def in_group(role: str, group: dict) -> bool:
+    """Whether a column role is one of the group's: a year of its template or one of its subs."""
+    template = group.get("years")
+    if template and role.startswith(template.split("{")[0]) and YEAR.match(role.rpartition("_")[2]):
+        return True
+    return role in (group.get("sub") or {})
+
+
 def _enough_labels(columns: list[Column], groups_found: int, header_rules: dict, min_share: float) -> bool:
     """Enough of the family's header labels (columns and groups) are printed in this header.
 

@@ -17,12 +17,13 @@ from dataclasses import replace
 from extractor.brokengrid import MENDED_HEADER, header_labels, label_scorer, mended_header_cells
 from extractor.celltext import join_cell_text
 from extractor.geometry import Box, Edge, ExtentIndex, grid_cells, text_lines
-from extractor.header import HeaderCell, TableHeader, header_from_anchor
+from extractor.header import HeaderCell, TableHeader, header_from_anchor, places_enough
 from extractor.labels import LABEL_MATCH_MIN, label_score
 from extractor.model import Column, Fill, PageContent, Word
 from extractor.rules import Rules, leading_code_length
 from extractor.textheader import band_cells, header_bands, widen_to_body
 
+SEPARATORS = re.compile(r"[.:;,]+")  # a code's group separators, as OCR reads them (doubled where a word ended on one)
 SNAP_TOLERANCE = 3.0  # ruling edges this close are one rule (a cell's own border beside its neighbour's)
 PAINTED_OVERLAP = 0.3  # a ruled cell overlapping a painted cell this much (IoU) is not a cell of its own
 SAME_CELL_OVERLAP = 0.7  # … and this much, it is the painted cell again
@@ -109,8 +110,9 @@ def column_borders(header: TableHeader) -> list[float]:
 def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[TableHeader]:
     """Every table header on the page, top to bottom.
 
-    `mend`: where the grid's cells give no header, try them mended by the text (a scan's
-    dropout broke the header's rules) before the text alone."""
+    `mend`: where the grid's cells give no header, or one with too few columns for the family
+    (`header.places_enough`), try them mended by the text (a scan's dropout broke the header's
+    rules) before the text alone."""
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = header_cells(page)
@@ -125,8 +127,8 @@ def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[Ta
         header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, vertical_rule_xs(page))
         if header:
             headers.append(header)
-    if mend and not headers:
-        headers = _headers_of_mended_grid(page, rules, cells)
+    if mend and not any(places_enough(h, header_rules, rules.spec.header.min_share) for h in headers):
+        headers = _headers_of_mended_grid(page, rules, cells) or headers
     return sorted(headers or _text_headers(page, rules, cells), key=lambda h: h.box.top)
 
 
@@ -428,9 +430,11 @@ def split_spans_at_codes(
     """
     out: list[tuple[float, float]] = []
     for top, bottom in spans:
-        codes = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2
-                 and is_code(w.text)]
-        firsts = [line[0] for line in text_lines(codes)]
+        column = [w for w in words if top <= w.ymid < bottom and code_col.x0 - 2 <= w.xmid <= code_col.x1 + 2]
+        coded = [line[0] for line in text_lines([w for w in column if is_code(w.text)])]
+        pieces = [line[0] for line in text_lines(column)
+                  if not any(is_code(w.text) for w in line) and is_code(_dotted(line))]
+        firsts = sorted(coded + pieces, key=lambda w: w.top)
         if len(firsts) < 2:
             out.append((top, bottom))
             continue
@@ -438,6 +442,12 @@ def split_spans_at_codes(
         cuts = [top, *(_widest_gap(body, a.bottom, b.top) for a, b in itertools.pairwise(firsts)), bottom]
         out += list(itertools.pairwise(cuts))
     return out
+
+
+def _dotted(line: Sequence[Word]) -> str:
+    """A line of the code column read as one code whose separators a scan lost: a bitonal
+    threshold drops a code's dots, and OCR reads its groups as words ("ISS 02 01 03 01")."""
+    return SEPARATORS.sub(".", ".".join(w.text for w in line)).strip(".")
 
 
 def _widest_gap(words: Sequence[Word], lo: float, hi: float) -> float:

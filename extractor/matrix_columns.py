@@ -226,16 +226,25 @@ def _noted(header: TableHeader, note: str) -> TableHeader:
 def header_on_page(page: PageContent, donor: TableHeader, labels: dict[str, list[str]]) -> TableHeader | None:
     """The donor's header laid over this page, if the page prints enough of its labels there."""
     mapping = map_by_rules(donor, column_rule_xs(page))
-    dy = vertical_shift(page, donor, mapping)
-    top, bottom = donor.box.top + dy, donor.box.bottom + dy
     columns = [Column(c.role, mapping(c.x0), mapping(c.x1), c.label) for c in donor.columns]
     index = ExtentIndex(page.words)
-    read = sum(1 for c in columns if _label_printed(c, join_cell_text(index.inside(Box(c.x0, c.x1, top, bottom))),
-                                                     labels))
+    # the table's top rule may be lost on this page (a rule lower down then passes for it): where
+    # the donor's header stood on its own sheet is the other reading, and the labels decide
+    # (labels read, the rule's reading first on a tie, shift)
+    read, _, dy = max((_labels_read(columns, index, donor.box.top + d, donor.box.bottom + d, labels), d == ruled, d)
+                      for ruled in [vertical_shift(page, donor, mapping)] for d in (ruled, 0.0))
+    top, bottom = donor.box.top + dy, donor.box.bottom + dy
     if read < max(MIN_SHARED, LABELS_SHARE * len(columns)):
         return None
     box = Box(columns[0].x0, columns[-1].x1, top, bottom)
     return TableHeader(box, columns, {t: list(ys) for t, ys in donor.years.items()})
+
+
+def _labels_read(columns: Sequence[Column], index: ExtentIndex, top: float, bottom: float,
+                 labels: dict[str, list[str]]) -> int:
+    """How many columns read their label (or year) in the band between top and bottom."""
+    return sum(1 for c in columns if _label_printed(c, join_cell_text(index.inside(Box(c.x0, c.x1, top, bottom))),
+                                                    labels))
 
 
 def _label_printed(column: Column, text: str, labels: dict[str, list[str]]) -> bool:

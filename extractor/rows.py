@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from extractor.blocks import BlockSpec, Heading, find_headings
+from extractor.brokengrid import MENDED_HEADER
 from extractor.celltext import line_text
 from extractor.codeheader import headers_over_codes, lent_over_codes
 from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
 from extractor.glued import split_glued_words
+from extractor.header import places_enough
 from extractor.layout import (
     SNAP_TOLERANCE,
     TableHeader,
@@ -498,11 +500,14 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
     headers = [find_headers(page, rules) for page in pages]
-    if not any(headers):
+    if not any(places_enough(h, rules.header, rules.spec.header.min_share) for found in headers for h in found):
         # Mended cells are the reading of last resort: a header the grid gave on one page is
         # placed on the pages whose rules dropout broke (matrix_columns.py), and reads truer.
+        # A header with too few columns for the family is such a broken grid's too (a bitonal
+        # scan's rules in dashes): it stands only where mending finds nothing.
         mended = [find_headers(page, rules, mend=True) for page in pages]
-        headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
+        if not any(headers) or any(MENDED_HEADER in h.assumptions for found in mended for h in found):
+            headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
     if not any(headers):
         # no cell read the anchor label on any page: the header over the body's codes
         headers = lent_over_codes(pages, [headers_over_codes(page, rules) for page in pages], rules)

@@ -126,6 +126,13 @@ def widen_to_body(
     return [Column(c.role, x0, x1, c.label) for c, x0, x1 in zip(ordered, lefts, rights, strict=True)]
 
 
+def cells_meet(left: float, right: float, body: Sequence[Word]) -> float:
+    """Where the cells of two labels meet, one's label ending at `left` and the next's starting at
+    `right`, as the `body`'s words below show it (the least covered stretch between them, at
+    its aligned end): for a header whose rule between the two was lost."""
+    return _meeting_point(Column("", left, left, ""), Column("", right, right, ""), body)
+
+
 def _bodies_alike(a: Column, b: Column, bodies: Sequence[tuple[Sequence[Column], Sequence[Word]]]) -> list[Word]:
     """The words under every header that prints the labels of `a` and `b` where this one does."""
     def placed(col: Column, columns: Sequence[Column]) -> bool:

@@ -244,3 +244,79 @@ def test_a_sub_cell_run_into_the_body_through_a_lost_rule_does_not_stretch_the_h
              HeaderCell(Box(802, 828, 131, 191), "2024 67.3")]  # the progress year and OP.01's progress
     header = header_from_anchor(code, cells, header_rules, 0.5)
     assert header is not None and header.box.bottom == 142
+
+
+# ---- a bitonal scan whose thin rules broke into dashes (seed 112) -----------------------------
+
+
+def test_a_header_whose_group_labels_place_no_column_is_too_few_for_the_family() -> None:
+    """The rules under the group labels were lost, so no year or sub cell stands under them: the
+    labels were read, but the header places none of their columns. Counted as the family's
+    header, it would stop the mending paths for a header of 4 columns out of 20 (seed 112)."""
+    from extractor.header import HeaderCell, header_from_anchor, places_enough
+    from extractor.rules import load_rules
+
+    rules = load_rules("policy-matrix")
+    code = HeaderCell(Box(14, 63, 106, 142), "Código")
+    named = [code, HeaderCell(Box(63, 321, 106, 142), "Indicador"),
+             HeaderCell(Box(321, 375, 106, 142), "Responsable de indicador"),
+             HeaderCell(Box(421, 461, 106, 142), "Sentido esperado"),
+             HeaderCell(Box(461, 504, 106, 142), "Tipo de agregación")]
+    groups = [HeaderCell(Box(504, 552, 106, 142), "Línea base"),
+              HeaderCell(Box(552, 672, 106, 142), "Logros esperados"),
+              HeaderCell(Box(672, 802, 106, 142), "Valores obtenidos"),
+              HeaderCell(Box(802, 828, 106, 142), "Avance Tipo 1 (%)")]
+    min_share = rules.spec.header.min_share
+    poor = header_from_anchor(code, named + groups, rules.header, min_share)
+    assert poor is not None and not places_enough(poor, rules.header, min_share)
+    years = [HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5)]
+    years += [HeaderCell(Box(672 + 26 * k, 698 + 26 * k, 131, 142), str(2021 + k)) for k in range(5)]
+    with_years = [*named, HeaderCell(Box(552, 672, 106, 131), "Logros esperados"),
+                  HeaderCell(Box(672, 802, 106, 131), "Valores obtenidos"), *years]
+    header = header_from_anchor(code, with_years, rules.header, min_share)
+    assert header is not None and places_enough(header, rules.header, min_share)
+    assert header.years == {"expected_{year}": [2021, 2022, 2023, 2024, 2025],
+                                                    "obtained_{year}": [2021, 2022, 2023, 2024, 2025]}
+
+
+def test_a_code_whose_dots_the_scan_lost_still_cuts_the_span() -> None:
+    """Thresholding dropped the code's dots: OCR reads its groups as words ("ISS 02 01 03 01")."""
+    code_col = Column("code", 14, 63)
+    words = [word("ISS", 16, 202), word("02", 34, 202), word("01", 46, 202), word("03", 58, 202),
+             word("01", 16, 211), word("Porcentaje", 70, 202), word("de", 70, 211),
+             word("OP", 16, 230), word("03", 30, 230), word("Fortalecer", 70, 230), word("la", 70, 239)]
+    words[3:5] = [Word("03", 46, 52, 202, 209), Word("01", 54, 60, 202, 209)]
+    spans = split_spans_at_codes(words, code_col, [(200, 250)], is_code)
+    assert len(spans) == 2 and 211 < spans[0][1] < 230
+    alone = [w for w in words if w.top < 220]  # one code alone keeps its span
+    assert split_spans_at_codes(alone, code_col, [(200, 250)], is_code) == [(200, 250)]
+
+
+def test_a_lost_rule_between_two_labels_is_placed_where_the_body_text_aligns() -> None:
+    """No stretch of the rule between "Código" and the name's label is left, in the header or the
+    body: the cells meet where the body's codes end and its names begin, not midway between the
+    two labels (which are centred in cells of very different widths)."""
+    from extractor.brokengrid import header_labels, label_scorer, mended_header_cells
+    from extractor.rules import load_rules
+
+    score = label_scorer(header_labels(load_rules("policy-matrix").header))
+    cells = [Box(14, 321, 106, 142), Box(321, 375, 106, 142)]
+    words = [Word("Código", 24, 50, 120, 127), Word("Indicador", 150, 185, 120, 127),
+             Word("Responsable", 323, 370, 120, 127)]
+    for k, code in enumerate(("OP.01", "IOP.01.01", "ISS.01.01.01.01", "SS.01.01.01")):
+        top, bottom = 150 + 20 * k, 157 + 20 * k
+        words += [Word(code, 16, 16 + 3 * len(code), top, bottom), Word("Porcentaje", 66, 100, top, bottom),
+                  Word("de", 102, 110, top, bottom), Word("establecimientos", 112 + 9 * k, 190 + 9 * k, top, bottom)]
+    mended = mended_header_cells(cells, words, words[0], score, rules_x=[14, 321, 375])
+    assert mended is not None
+    code_cell = min(mended, key=lambda c: c.x0)
+    assert code_cell.x0 == 14 and 16 + 3 * 15 <= code_cell.x1 <= 66  # midway between the labels would be 100
+
+
+def test_a_page_whose_top_rule_was_lost_gets_the_header_where_its_labels_are_printed() -> None:
+    """The table's top rule is gone; the rule under the header's first body row lies within
+    reach and would pass for it, putting the header one row low where no label is printed."""
+    page = sheet(0.0, labels=True)
+    page.edges = [e for e in page.edges if e.orientation == "v"] + [Edge.along("h", 142, 14, 495)]
+    placed = header_on_page(page, DONOR, LABELS)
+    assert placed is not None and abs(placed.box.top - DONOR.box.top) < 1

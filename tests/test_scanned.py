@@ -438,3 +438,45 @@ def test_a_wide_cell_over_small_ones_is_not_read_twice() -> None:
     wide = Box(420, 552, 106, 318)
     small = [Box(504, 552, 106, 131), Box(504, 552, 131, 142), Box(461, 504, 142, 152), Box(552, 576, 131, 142)]
     assert innermost_cells([wide, *small, small[0]]) == small
+
+
+def _dashed(image: np.ndarray, dash: int, gap: int) -> np.ndarray:
+    """The table with every rule thresholded into dashes `dash` px long, `gap` px apart (a thin,
+    faint rule in a bitonal scan); the text and the paper stay."""
+    out = image.copy()
+    rules = out < 128
+    period = np.arange(out.shape[1]) % (dash + gap) >= dash
+    out[rules & period[None, :]] = 245  # gaps along the horizontal rules …
+    out[rules & (np.arange(out.shape[0]) % (dash + gap) >= dash)[:, None]] = 245  # … and along the vertical ones
+    return out
+
+
+def test_rules_thresholded_into_dashes_are_joined_and_whole_rules_are_left_as_found() -> None:
+    dpi = 200
+    whole = _ruled_table()
+    dashed = _dashed(whole, dash=6, gap=2)
+    assert len(table_cells(ocr.find_grid(dashed, dpi=dpi))) == 16, "a dashed grid keeps its 16 cells"
+    assert ocr.find_grid(whole, dpi=dpi) == grid_without_joining(whole, dpi), "whole rules: the grid as found"
+
+
+def grid_without_joining(image: np.ndarray, dpi: int) -> list:
+    from extractor.ocr import grid
+    original = grid.rule_masks
+    grid.rule_masks = grid.line_masks
+    try:
+        return grid.find_grid(image, dpi=dpi)
+    finally:
+        grid.rule_masks = original
+
+
+def test_a_page_of_text_whose_letters_join_across_keeps_its_grid_as_found() -> None:
+    """Lines of small letters a bitonal scan set a pixel or two apart: joined along the line they
+    run across the page like dashed row rules, but nothing runs down it. No table's rules broke
+    there, so the page's grid is the one found without joining (seed 103's narrative pages)."""
+    dpi = 200
+    page = np.full((800, 600), 245, np.uint8)
+    for k in range(20):
+        y = 40 + 30 * k
+        for x in range(40, 560, 8):
+            page[y:y + 3, x:x + 6] = 20
+    assert ocr.find_grid(page, dpi=dpi) == grid_without_joining(page, dpi)

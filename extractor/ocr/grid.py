@@ -31,6 +31,8 @@ EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut 
 MIN_SHEET_EDGE_RULES = 3  # open rule ends in one line inside the scan that make a cut sheet's edge
 LID_INK_SHARE = 0.1  # beyond a cut sheet only specks: dust inks ~4% of a rule's band, a broken rule's rest far more
 MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
+DASH_GAP_PT = 1.0  # gaps a bitonal threshold leaves between the dashes of a thin, faint rule
+DASHED_GAIN = 2.0  # closing those gaps at least doubles the rules found: the page's rules are dashed
 
 
 def find_grid(image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | None = None) -> list[Edge]:
@@ -53,6 +55,37 @@ def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return horizontal, vertical
 
 
+def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """`line_masks` of the page, with its rules' dashes joined if its rules are dashed.
+
+    A thin, faint rule thresholded into a bitonal scan comes out as a row of dashes a pixel or
+    two apart, none as long as a rule, so the page's grid is mostly lost. Joining each dash to
+    the next along the rule's direction (over DASH_GAP_PT) is done only on evidence: where it at
+    least doubles the length of the rules found (DASHED_GAIN) and of the page's longer side (on a
+    page without rules, a few letters joined make short runs), and where the rules gained run
+    both ways, each way at least a page side long: a table's threshold breaks its column rules
+    as it breaks its row rules, while the lines of a page of text, their letters joined, only
+    run across. A page whose rules are whole gains little from it (its letters, joined the same
+    way, are too thick to pass for rules), so its grid is left exactly as found.
+    """
+    horizontal, vertical = line_masks(ink, dpi)
+    binary, gap = ink.astype(np.uint8), px(DASH_GAP_PT, dpi)
+    joined_h = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)), dpi)[0]
+    joined_v = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)), dpi)[1]
+    found_h, found_v = _rule_length(horizontal, "h", dpi), _rule_length(vertical, "v", dpi)
+    gained_h, gained_v = _rule_length(joined_h, "h", dpi) - found_h, _rule_length(joined_v, "v", dpi) - found_v
+    side = float(max(ink.shape))
+    doubled = found_h + found_v + gained_h + gained_v >= DASHED_GAIN * max(found_h + found_v, side)
+    if doubled and min(gained_h, gained_v) >= side:
+        return joined_h, joined_v
+    return horizontal, vertical
+
+
+def _rule_length(mask: np.ndarray, orientation: Orientation, dpi: int) -> float:
+    """Total length (px) of the thin runs in `mask`."""
+    return sum(s.end - s.start for s in _segments(mask, orientation, dpi))
+
+
 def _ruling_lines(
     ink: np.ndarray, dpi: int, frame: np.ndarray | None = None, fill_edges: Sequence[Edge] = ()
 ) -> list[Edge]:
@@ -63,7 +96,7 @@ def _ruling_lines(
     They come in after the rules cut by the scan's edge are closed: the border of a shading cut
     by the edge runs along it and would close some of them, splitting the table's edge in two.
     """
-    horizontal, vertical = line_masks(ink, dpi)
+    horizontal, vertical = rule_masks(ink, dpi)
     lines = _segments(horizontal, "h", dpi) + _segments(vertical, "v", dpi)
     lines = [ln for ln in lines if not _in_texture(ln, ink, dpi)]
     tolerance = px(CELL_TOLERANCE_PT, dpi)
