@@ -39,6 +39,9 @@ may be the scan's doing however sure tesseract was: the claim is a warning that 
 So is a printed progress that one digit a scan commonly misreads for another (`_ocr.yaml`
 `digit_confusions`: "62.4" read "52.4") would make agree, in the progress itself or in the
 expected or obtained value it is computed from.
+A failed check of the header's year columns (a year missing between printed ones, a progress
+year no group prints) on a matrix the scan read rests on year labels and columns OCR may have
+misread or lost.
 A row whose code the print did not give (read from its context or parted by the hierarchy, the
 row's `INFERRED_CODE` assumptions) is as doubtful: a finding on it, or on a row computed from
 it, is a warning that names the assumption.
@@ -57,7 +60,7 @@ from extractor.frames import to_stored_frame
 from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, Word
 from extractor.reconcile.claims import numbered_subject
 from extractor.reconcile.counts import recounted
-from extractor.validate import checked_kind
+from extractor.validate import checked_kind, checks_header_years
 from extractor.values import FIGURE_COLUMNS, Value, parse_value
 
 LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
@@ -111,6 +114,7 @@ def flag_doubtful(
                 or doubt.slip_note(finding)
                 or doubt.index_note(finding)
                 or doubt.confused_digit_note(finding)
+                or doubt.header_years_note(finding)
             )
             if note:
                 message = f"{finding.message} — {LOW_CONFIDENCE_NOTE} ({note})"
@@ -242,6 +246,15 @@ class Doubt:
             for other in sorted(self.confused.get(glyph, ()))
         ]
 
+    def header_years_note(self, finding: Finding) -> str:
+        """A year column missing from a header the scan read: a year label misread ("2075"), or a
+        column lost to a shadow or a cropped edge, leaves the same gap as one never printed."""
+        if not self.rows or not checks_header_years(finding):
+            return ""
+        pages = sorted({r.page for r in self.rows})
+        where = f"page{'s' if len(pages) > 1 else ''} {_pages(pages)}"
+        return f"the header's year columns as the scan of {where} reads them"
+
     def slip_note(self, finding: Finding) -> str:
         """The text's figure, on an OCR'd page, one slip of the scan from the matrix's printed one."""
         if finding.rule != NARRATIVE or finding.page not in self.pages:
@@ -346,6 +359,10 @@ class Doubt:
         column, so every row of the page is blank there whatever the print says."""
         with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
         return {r.page for r in self.rows} - with_column
+
+
+def _pages(pages: Sequence[int]) -> str:
+    return ", ".join(str(p) for p in pages[:NAMED]) + (", …" if len(pages) > NAMED else "")
 
 
 def one_slip_apart(read: str, printed: str) -> bool:

@@ -241,6 +241,7 @@ def years_table(report: Report, rules: Rules, spec: Spec) -> list[Record]:
                 ROW_LABEL: str(year),
                 ROW_FIELD: ", ".join(year_columns),
                 "year": year,
+                # the YEAR_CHECKS columns
                 f"printed{HELPER}in_all": all(year in s for s in printed) if in_printed else None,
                 f"printed{HELPER}step": step,
                 f"within{HELPER}printed": in_printed if any(year in s for s in within) else None,
@@ -381,6 +382,9 @@ class Outcome:
 
 
 _CHECKED = re.compile(rf" on \w+?{HELPER}(?P<kind>\w+):")
+_CHECKED_COLUMN = re.compile(rf" on (?P<column>\w+?{HELPER}\w+):")
+# the years table's helper columns: how the header's year columns are printed
+YEAR_CHECKS = frozenset({f"printed{HELPER}in_all", f"printed{HELPER}step", f"within{HELPER}printed"})
 
 
 def checked_kind(finding: Finding) -> str:
@@ -388,6 +392,12 @@ def checked_kind(finding: Finding) -> str:
     'parses' of `obtained_2024__parses`); '' for any other finding."""
     m = _CHECKED.search(finding.message) if finding.rule == RULE else None
     return m["kind"] if m else ""
+
+
+def checks_header_years(finding: Finding) -> bool:
+    """Whether a failed expectation is about the header's year columns (the years table)."""
+    m = _CHECKED_COLUMN.search(finding.message) if finding.rule == RULE else None
+    return bool(m) and m["column"] in YEAR_CHECKS
 
 
 def source_column(column: str) -> str:

@@ -253,3 +253,15 @@ def test_a_progress_one_commonly_confused_digit_from_agreeing_is_a_warning() -> 
     assert "expected_2025 '52.4%' may be '62.4%' misread" in expected_misread.message
     assert flagged([("1", "7")]).severity == "error"  # no 1/7 misread explains it
     assert flagged([("4", "7")], printed="170.3").severity == "warning"  # the printed 140.3 read 170.3
+
+
+def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
+    row, word = _row("ISS.01.01.01.01", "91.9", 96.0, 300)
+    message = ("expect_column_values_to_be_in_set on printed__step: the printed years must be contiguous; "
+               "a gap means a year column was lost; offending rows: 2025")
+    gap = Finding("expectation_failed", "error", message, "", "expected_2025, obtained_2025", "", "", 0)
+    scanned = flag_doubtful([gap], [_page(MATRIX, [word])], [row])[0]
+    assert scanned.severity == "warning" and "the header's year columns as the scan of page 2" in scanned.message
+    assert flag_doubtful([gap], [_page(MATRIX, [word], source="text")], [row])[0].severity == "error"
+    grammar = _grammar("ISS.01.01.01.O1", page=0)  # not about the header's years
+    assert flag_doubtful([grammar], [_page(MATRIX, [word])], [row])[0].severity == "error"
