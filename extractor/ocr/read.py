@@ -490,10 +490,29 @@ def _on_white(pixels: np.ndarray) -> np.ndarray:
     """
     if pixels.size == 0:
         return pixels
-    paper = float(np.percentile(pixels, TILE_PAPER_PERCENTILE))
+    paper = paper_level(pixels)
     if paper >= 250 or paper <= 0:
         return pixels
     return np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+
+
+def paper_level(pixels: np.ndarray) -> float:
+    """`np.percentile(pixels, TILE_PAPER_PERCENTILE)` of a uint8 tile, bit for bit (numpy's
+    linear rule), from its histogram: sorting the pixels of a page's ~600 tiles took 2% of its OCR."""
+    below = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
+    count = pixels.size
+
+    def value_at(rank: int) -> int:  # the rank-th smallest pixel (0-based)
+        return int(np.searchsorted(below, rank, side="right"))
+
+    virtual = (count - 1) * (TILE_PAPER_PERCENTILE / 100)
+    if virtual >= count - 1:
+        return float(value_at(count - 1))
+    rank = math.floor(virtual)
+    low, high, share = value_at(rank), value_at(rank + 1), virtual - rank
+    rise = high - low
+    # numpy's lerp, which takes the nearer end for its base
+    return high - rise * (1 - share) if share >= 0.5 else low + rise * share
 
 
 def _tile_at(tiles: list[_Tile], y: float) -> _Tile | None:
