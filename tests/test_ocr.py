@@ -613,3 +613,19 @@ def test_orienting_a_page_hands_on_the_skew_and_level_page_it_measured(
     turned = ocr.turn(ocr.turn(upright, 90 * quarters), found.rotation)
     assert found.skew == ocr.estimate_skew(turned)
     assert np.array_equal(found.level, ocr.deskew(turned, found.skew))
+
+
+def test_connected_marks_are_opencvs_in_16_bits_and_a_page_of_too_many_marks_still_labels() -> None:
+    import cv2
+
+    from extractor.ocr.image import connected_marks
+
+    rng = np.random.default_rng(3)
+    mask = (rng.random((300, 400)) < 0.3).astype(np.uint8)
+    count, labels, stats, centroids = connected_marks(mask)
+    expected = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    assert count == expected[0] and np.array_equal(stats, expected[2]) and np.array_equal(centroids, expected[3])
+    assert np.array_equal(labels, expected[1])
+    dots = np.zeros((600, 600), np.uint8)
+    dots[::2, ::2] = 1  # 90000 marks: past 16 bits
+    assert connected_marks(dots)[0] == 90_001  # and the background

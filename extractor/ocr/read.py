@@ -22,7 +22,7 @@ import numpy as np
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
 from extractor.ocr.engine import read_images
-from extractor.ocr.image import ink_box, ink_of, px
+from extractor.ocr.image import connected_marks, ink_box, ink_of, px
 from extractor.rules import load_ocr_confusions
 from extractor.values import parse_value
 
@@ -103,7 +103,7 @@ def reading_scale(ink: np.ndarray, dpi: int, *, table: bool = False) -> float:
 
 def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
     """Median height in px of the letter-sized marks in `ink` (None: no print)."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = connected_marks(ink.astype(np.uint8))
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     # letters, not specks, rules or pictures
@@ -279,7 +279,7 @@ def _paint_specks(image: np.ndarray, box: Box) -> None:
     x0, top = max(int(box.x0), 0), max(int(box.top), 0)
     x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
     crop = image[top:bottom, x0:x1]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_of(crop).astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = connected_marks(ink_of(crop).astype(np.uint8))
     if count < 3:
         return
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]

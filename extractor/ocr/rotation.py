@@ -14,7 +14,17 @@ import cv2
 import numpy as np
 
 from extractor.ocr.engine import orientation_report
-from extractor.ocr.image import DEFAULT_DPI, deskew, estimate_skew, ink_box, ink_mask, px, true_runs, turn
+from extractor.ocr.image import (
+    DEFAULT_DPI,
+    connected_marks,
+    deskew,
+    estimate_skew,
+    ink_box,
+    ink_mask,
+    px,
+    true_runs,
+    turn,
+)
 from extractor.ocr.read import PSM_CELL, UPSCALE, OcrWord, tesseract_each
 
 OSD_MIN_CONFIDENCE = 2.0  # below this tesseract's OSD guesses (a title page gave "Greek", 0.6)
@@ -122,7 +132,7 @@ def _upright_by_letters(image: np.ndarray, dpi: int) -> Upright | None:
 def letter_aspect(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
     """The share of letter-sized marks taller than wide less that of those wider than tall
     (-1..1; 0 when there are too few): positive when the lines of print lie level."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(image).astype(np.uint8), connectivity=8)
+    _, _, stats, _ = connected_marks(ink_mask(image).astype(np.uint8))
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     longer, shorter = np.maximum(heights, widths), np.minimum(heights, widths)
     # a quarter-turned letter is as big as an upright one: the limits bind its longer side
@@ -163,7 +173,7 @@ def _balance(level: np.ndarray, dpi: int) -> float:
 
 def _letters(image: np.ndarray, dpi: int) -> np.ndarray:
     """Boolean mask of the letter-sized connected marks of the ink."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink_mask(image).astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = connected_marks(ink_mask(image).astype(np.uint8))
     heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     largest = px(LETTER_MAX_PT, dpi)
     letter = (heights >= px(LETTER_MIN_PT, dpi)) & (heights <= largest) & (widths <= largest)
