@@ -2,7 +2,7 @@
 
 The chain, each step a small pure function on a grayscale numpy image (pdfplumber-style):
 
-    render_page → detect_rotation → turn → estimate_skew / deskew (+ scan_frame) → find_grid
+    render_page → orient (rotation; skew when it measured it) → turn → estimate_skew / deskew (+ scan_frame) → find_grid
     → ocr_words (erase rules → despeckle → read cells, then the rest of the page)
 
 one file per concern: `image.py` (render, turn, deskew, ink, despeckle), `rotation.py` (which
