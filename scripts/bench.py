@@ -15,7 +15,8 @@ the whole process tree (PSS sampled from /proc, tests/memwatch.py).
 reading the same page images (rendered at the same dpi, `-l spa --psm 3`, one call per page, the
 same thread limit): target ≤ OCR_COST_TARGET× on both (see `ocr_cost`). `--where` then reads the
 pages once more and says where our CPU goes: per kind of reading, its tesseract runs, images,
-megapixels and CPU, and the rest (render, light, rotation by the letters, grid, mosaics).
+megapixels and CPU; then each stage of the image work (render, light, rotation, skew, grid,
+specks, letter heights) and the rest (mosaics, tiles, words).
 """
 
 from __future__ import annotations
@@ -247,6 +248,7 @@ def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
 
     ocr_read.read_images = counted(engine.read_images, lambda lang, options=(): kind_of_reading(lang, list(options)))
     rotation.orientation_report = counted(engine.orientation_report, lambda: READING_KINDS["orientation_report"])
+    stages = _count_image_stages(spent)
     indexes, sizes = _page_sizes(pdf, pages)
     total = sum(_timed(_our_ocr, pdf, i, *sizes[i][0], sizes[i][1])[1] for i in indexes)
     print(f"\nwhere our CPU goes ({pdf.name}, pages {','.join(str(i + 1) for i in indexes)}, one reading):")
@@ -255,8 +257,42 @@ def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
         if not images:
             continue  # a kind of reading these pages did not need
         print(f"{label:<42}{runs:>6.0f}{images:>8.0f}{mpx:>8.1f}{cpu:>8.2f}{cpu / total:>7.0%}")
-    rest = total - sum(row[3] for row in spent.values())
-    print(f"{'the rest (render, light, letters, grid, mosaics)':<42}{'':>22}{rest:>8.2f}{rest / total:>7.0%}")
+    for label, cpu in sorted(stages.items(), key=lambda item: -item[1]):
+        print(f"{'image: ' + label:<42}{'':>22}{cpu:>8.2f}{cpu / total:>7.0%}")
+    rest = total - sum(row[3] for row in spent.values()) - sum(stages.values())
+    print(f"{'the rest (mosaics, tiles, words)':<42}{'':>22}{rest:>8.2f}{rest / total:>7.0%}")
+
+
+# the image work of `ocr_page` and `ocr_words`, by the name they call it under in extractor.ocr
+IMAGE_STAGES = {
+    "render": "render", "flatten_light": "light", "orient": "rotation by the letters",
+    "estimate_skew": "skew", "deskew": "skew", "solid_fill_areas": "solid fills",
+    "invert_areas": "solid fills", "find_grid": "grid", "table_cells": "grid",
+    "erase_lines": "rules erased, specks", "despeckle": "rules erased, specks",
+    "reading_scale": "letter heights", "ink_mask": "letter heights", "blank": "letter heights",
+}
+
+
+def _count_image_stages(spent: dict[str, list[float]]) -> dict[str, float]:
+    """CPU of each image stage of the OCR from now on, by IMAGE_STAGES label, less the tesseract
+    runs inside it (OSD in the rotation: already a kind of reading in `spent`)."""
+    import extractor.ocr as ocr
+
+    stages: dict[str, float] = {}
+
+    def counted(name: str, work: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            readings, before = sum(row[3] for row in spent.values()), _cpu_seconds()
+            result = work(*args, **kwargs)
+            inside = sum(row[3] for row in spent.values()) - readings
+            label = IMAGE_STAGES[name]
+            stages[label] = stages.get(label, 0.0) + _cpu_seconds() - before - inside
+            return result
+        return run
+
+    for name in IMAGE_STAGES:
+        setattr(ocr, name, counted(name, getattr(ocr, name)))
+    return stages
 
 
 def _cost_line(label: str, alone: tuple[float, ...], ours: tuple[float, ...]) -> str:

@@ -588,3 +588,44 @@ def test_a_rule_in_a_binding_shadow_is_found_after_the_light_is_evened() -> None
     first = min(verticals, key=lambda e: e.x0)
     assert abs(first.x0 - 56 * 72 / dpi) < 1.5
     assert first.bottom - first.top > 0.9 * (860 - 100) * 72 / dpi
+
+
+def test_a_tiles_paper_level_is_numpys_percentile_bit_for_bit() -> None:
+    from extractor.ocr.read import TILE_PAPER_PERCENTILE, paper_level
+
+    rng = np.random.default_rng(8)
+    tiles = [rng.integers(0, 256, (h, w), dtype=np.uint8) for h, w in rng.integers(1, 40, (300, 2))]
+    tiles += [rng.choice(np.array([40, 251, 254, 255], np.uint8), (h, w)) for h, w in rng.integers(1, 40, (300, 2))]
+    for tile in tiles:
+        assert paper_level(tile) == float(np.percentile(tile, TILE_PAPER_PERCENTILE)), tile.shape
+
+
+@pytest.mark.parametrize("quarters", [0, 3])  # upright, and lying on its side: turned back a quarter
+def test_orienting_a_page_hands_on_the_skew_and_level_page_it_measured(
+    table: tuple[list[Cell], Path], quarters: int
+) -> None:
+    from extractor.ocr import rotation
+
+    _, vector = table
+    upright = ocr.render_page(scan(vector, vector.with_name("orient.pdf")), 0, DPI)
+    found = rotation.orient(ocr.turn(upright, 90 * quarters), dpi=DPI)
+    assert found.rotation == (360 - 90 * quarters) % 360
+    turned = ocr.turn(ocr.turn(upright, 90 * quarters), found.rotation)
+    assert found.skew == ocr.estimate_skew(turned)
+    assert np.array_equal(found.level, ocr.deskew(turned, found.skew))
+
+
+def test_connected_marks_are_opencvs_in_16_bits_and_a_page_of_too_many_marks_still_labels() -> None:
+    import cv2
+
+    from extractor.ocr.image import connected_marks
+
+    rng = np.random.default_rng(3)
+    mask = (rng.random((300, 400)) < 0.3).astype(np.uint8)
+    count, labels, stats, centroids = connected_marks(mask)
+    expected = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    assert count == expected[0] and np.array_equal(stats, expected[2]) and np.array_equal(centroids, expected[3])
+    assert np.array_equal(labels, expected[1])
+    dots = np.zeros((600, 600), np.uint8)
+    dots[::2, ::2] = 1  # 90000 marks: past 16 bits
+    assert connected_marks(dots)[0] == 90_001  # and the background

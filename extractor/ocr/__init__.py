@@ -2,7 +2,7 @@
 
 The chain, each step a small pure function on a grayscale numpy image (pdfplumber-style):
 
-    render_page → detect_rotation → turn → estimate_skew / deskew (+ scan_frame) → find_grid
+    render_page → orient (rotation; skew when it measured it) → turn → estimate_skew / deskew (+ scan_frame) → find_grid
     → ocr_words (erase rules → despeckle → read cells, then the rest of the page)
 
 one file per concern: `image.py` (render, turn, deskew, ink, despeckle), `rotation.py` (which
@@ -107,7 +107,7 @@ from extractor.ocr.read import (
     split_at_lines,
     to_word,
 )
-from extractor.ocr.rotation import detect_rotation
+from extractor.ocr.rotation import detect_rotation, orient
 from extractor.raster import workers_within_budget
 
 __all__ = [
@@ -160,11 +160,13 @@ def ocr_page(
         return PageContent(page_index + 1, page_width_pt, page_height_pt, [], [], source="ocr")
     # uneven light and binding shadow are evened out before anything reads the page
     image, dpi = flatten_light(raster.image, raster.dpi), raster.dpi
-    rotation = detect_rotation(image, prior=stored_rotation, dpi=dpi)
+    upright = orient(image, prior=stored_rotation, dpi=dpi)
+    rotation = upright.rotation
     image = turn(image, rotation)
-    skew = estimate_skew(image)
+    # the letters' test has often measured the skew and deskewed this very image already
+    skew = estimate_skew(image) if upright.skew is None else upright.skew
     frame = scan_frame(image.shape, skew)
-    image = deskew(image, skew)
+    image = deskew(image, skew) if upright.level is None else upright.level
     solid = solid_fill_areas(image, dpi)
     image = invert_areas(image, solid)
     edges = find_grid(image, dpi=dpi, frame=frame)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from extractor.geometry import Box, Edge, Orientation, grid_cells
-from extractor.ocr.image import DEFAULT_DPI, DUST_PT, background_of, ink_mask, px
+from extractor.ocr.image import DEFAULT_DPI, DUST_PT, background_of, connected_marks, ink_mask, px
 
 MIN_LINE_PT = 15.0  # shorter runs are letters (an "l" of 11 pt body text is ~8 pt tall)
 MAX_LINE_THICKNESS_PT = 2.5  # thicker runs are bold strokes of big titles or shading
@@ -210,7 +210,7 @@ def _crossings(line: Edge, others: Iterable[Edge], tolerance: float) -> int:
 
 def _segments(mask: np.ndarray, orientation: Orientation, dpi: int) -> list[Edge]:
     """One segment per connected run in `mask`, dropping thick blobs (bold strokes, shading)."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, _, stats, _ = connected_marks(mask)
     max_thickness = px(MAX_LINE_THICKNESS_PT, dpi)
     found = []
     for x, y, w, h, _area in stats[1:count]:
@@ -362,7 +362,7 @@ def _print_beyond(run: list[Edge], at_start: bool, ink: np.ndarray, frame: np.nd
     region = region[:, : max(cut, 0)] if at_start else region[:, cut:]
     if not region.size:
         return False
-    count, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(region), connectivity=8)
+    count, _, stats, _ = connected_marks(np.ascontiguousarray(region))
     return bool(np.any((stats[1:count, cv2.CC_STAT_WIDTH] > dust) | (stats[1:count, cv2.CC_STAT_HEIGHT] > dust)))
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
 from extractor.ocr.engine import read_images
-from extractor.ocr.image import ink_box, ink_of, px
+from extractor.ocr.image import connected_marks, ink_box, ink_of, px
 from extractor.rules import load_ocr_confusions
 from extractor.values import parse_value
 
@@ -103,7 +103,7 @@ def reading_scale(ink: np.ndarray, dpi: int, *, table: bool = False) -> float:
 
 def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
     """Median height in px of the letter-sized marks in `ink` (None: no print)."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = connected_marks(ink.astype(np.uint8))
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     # letters, not specks, rules or pictures
@@ -279,7 +279,7 @@ def _paint_specks(image: np.ndarray, box: Box) -> None:
     x0, top = max(int(box.x0), 0), max(int(box.top), 0)
     x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
     crop = image[top:bottom, x0:x1]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_of(crop).astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = connected_marks(ink_of(crop).astype(np.uint8))
     if count < 3:
         return
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
@@ -490,10 +490,29 @@ def _on_white(pixels: np.ndarray) -> np.ndarray:
     """
     if pixels.size == 0:
         return pixels
-    paper = float(np.percentile(pixels, TILE_PAPER_PERCENTILE))
+    paper = paper_level(pixels)
     if paper >= 250 or paper <= 0:
         return pixels
     return np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+
+
+def paper_level(pixels: np.ndarray) -> float:
+    """`np.percentile(pixels, TILE_PAPER_PERCENTILE)` of a uint8 tile, bit for bit (numpy's
+    linear rule), from its histogram: sorting the pixels of a page's ~600 tiles took 2% of its OCR."""
+    below = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
+    count = pixels.size
+
+    def value_at(rank: int) -> int:  # the rank-th smallest pixel (0-based)
+        return int(np.searchsorted(below, rank, side="right"))
+
+    virtual = (count - 1) * (TILE_PAPER_PERCENTILE / 100)
+    if virtual >= count - 1:
+        return float(value_at(count - 1))
+    rank = math.floor(virtual)
+    low, high, share = value_at(rank), value_at(rank + 1), virtual - rank
+    rise = high - low
+    # numpy's lerp, which takes the nearer end for its base
+    return high - rise * (1 - share) if share >= 0.5 else low + rise * share
 
 
 def _tile_at(tiles: list[_Tile], y: float) -> _Tile | None:

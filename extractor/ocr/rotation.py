@@ -8,12 +8,23 @@ upside down and set /Rotate, or don't); /Rotate only breaks a tie.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from extractor.ocr.engine import orientation_report
-from extractor.ocr.image import DEFAULT_DPI, deskew, estimate_skew, ink_box, ink_mask, px, true_runs, turn
+from extractor.ocr.image import (
+    DEFAULT_DPI,
+    connected_marks,
+    deskew,
+    estimate_skew,
+    ink_box,
+    ink_mask,
+    px,
+    true_runs,
+    turn,
+)
 from extractor.ocr.read import PSM_CELL, UPSCALE, OcrWord, tesseract_each
 
 OSD_MIN_CONFIDENCE = 2.0  # below this tesseract's OSD guesses (a title page gave "Greek", 0.6)
@@ -34,9 +45,25 @@ LETTER_MIN_PT, LETTER_MAX_PT = 1.5, 12.0  # marks of this height (and width at m
 LETTER_STRIP_PT = 50.0  # text lines are followed in strips this wide: table columns sit at different heights
 
 
+@dataclass(frozen=True, slots=True)
+class Upright:
+    """How to turn a page upright, and what judging it measured on the way: the skew of the
+    page turned by `rotation` and that page deskewed, when the letters' test read them (None
+    otherwise). `ocr_page` needs both next; measuring them again cost ~3% of a page's OCR."""
+
+    rotation: int
+    skew: float | None = None
+    level: np.ndarray | None = None
+
+
 def detect_rotation(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI) -> int:
     """Degrees (0/90/180/270, clockwise) to turn the image so its text reads upright."""
-    by_letters = rotation_by_letters(image, dpi)
+    return orient(image, prior=prior, dpi=dpi).rotation
+
+
+def orient(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI) -> Upright:
+    """`detect_rotation`, with the skew and deskewed page the letters' test measured (`Upright`)."""
+    by_letters = _upright_by_letters(image, dpi)
     if by_letters is not None:
         return by_letters  # no tesseract run: OSD costs a quarter of reading the page
     # OSD misjudges quarter-turned 6.5 pt print at 200 dpi (confidence 0.2) but reads it at 2×
@@ -45,8 +72,8 @@ def detect_rotation(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI
         scaled = image if factor == 1 else cv2.resize(image, None, fx=factor, fy=factor)
         osd = _osd(scaled)
         if osd is not None and osd[1] >= OSD_MIN_CONFIDENCE:
-            return osd[0]
-    return _rotation_by_confidence(image, prior=prior, dpi=dpi)
+            return Upright(osd[0])
+    return Upright(_rotation_by_confidence(image, prior=prior, dpi=dpi))
 
 
 def _osd(image: np.ndarray) -> tuple[int, float] | None:
@@ -82,20 +109,30 @@ def _rotation_by_confidence(image: np.ndarray, *, prior: int, dpi: int) -> int:
 def rotation_by_letters(image: np.ndarray, dpi: int = DEFAULT_DPI) -> int | None:
     """The rotation the letters' shape shows when it is clear: which way the lines lie (tall
     marks), then which way up (ink above the lines' x-height band or below their baseline)."""
+    upright = _upright_by_letters(image, dpi)
+    return None if upright is None else upright.rotation
+
+
+def _upright_by_letters(image: np.ndarray, dpi: int) -> Upright | None:
+    """`rotation_by_letters`, with the skew and deskewed page it measured when the page needs no
+    half turn past the way its lines lie (turned upside down they would be measured anew)."""
     aspect = letter_aspect(image, dpi)
     if abs(aspect) < SURE_LETTER_ASPECT:
         return None
     lines_level = 0 if aspect > 0 else 90
-    balance = letter_balance(turn(image, lines_level), dpi)
+    turned = turn(image, lines_level)
+    skew = estimate_skew(turned)
+    level = deskew(turned, skew)
+    balance = _balance(level, dpi)
     if abs(balance) < SURE_LETTER_BALANCE:
         return None
-    return lines_level if balance > 0 else lines_level + 180
+    return Upright(lines_level, skew, level) if balance > 0 else Upright(lines_level + 180)
 
 
 def letter_aspect(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
     """The share of letter-sized marks taller than wide less that of those wider than tall
     (-1..1; 0 when there are too few): positive when the lines of print lie level."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(image).astype(np.uint8), connectivity=8)
+    _, _, stats, _ = connected_marks(ink_mask(image).astype(np.uint8))
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     longer, shorter = np.maximum(heights, widths), np.minimum(heights, widths)
     # a quarter-turned letter is as big as an upright one: the limits bind its longer side
@@ -114,8 +151,12 @@ def letter_balance(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
     neither skew nor columns at different heights blur the bands. `dpi` only sizes a letter; a
     rough value does (the limits are wide).
     """
-    image = deskew(image, estimate_skew(image))
-    letters = _letters(image, dpi)
+    return _balance(deskew(image, estimate_skew(image)), dpi)
+
+
+def _balance(level: np.ndarray, dpi: int) -> float:
+    """`letter_balance` of a page already deskewed."""
+    letters = _letters(level, dpi)
     above = below = 0
     strip = px(LETTER_STRIP_PT, dpi)
     for x in range(0, letters.shape[1], strip):
@@ -132,7 +173,7 @@ def letter_balance(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
 
 def _letters(image: np.ndarray, dpi: int) -> np.ndarray:
     """Boolean mask of the letter-sized connected marks of the ink."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink_mask(image).astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = connected_marks(ink_mask(image).astype(np.uint8))
     heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     largest = px(LETTER_MAX_PT, dpi)
     letter = (heights >= px(LETTER_MIN_PT, dpi)) & (heights <= largest) & (widths <= largest)
