@@ -629,3 +629,55 @@ def test_connected_marks_are_opencvs_in_16_bits_and_a_page_of_too_many_marks_sti
     dots = np.zeros((600, 600), np.uint8)
     dots[::2, ::2] = 1  # 90000 marks: past 16 bits
     assert connected_marks(dots)[0] == 90_001  # and the background
+
+
+def _levelled_hairline_table(angle: float, rows: list[int], columns: list[int]) -> np.ndarray:
+    """A table ruled in 1-px hairlines, scanned `angle`° askew and bitonal (fax-like threshold),
+    then levelled by the deskew as ocr_page does it."""
+    width, height = 1600, 700
+    pil = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(pil)
+    turn, cx, cy = np.radians(angle), width / 2, height / 2
+
+    def askew(x: float, y: float) -> tuple[float, float]:
+        x, y = x - cx, y - cy
+        return (cx + x * np.cos(turn) - y * np.sin(turn), cy + x * np.sin(turn) + y * np.cos(turn))
+
+    for y in rows:
+        draw.line([askew(columns[0], y), askew(columns[-1], y)], fill=0, width=1)
+    for x in columns:
+        draw.line([askew(x, rows[0]), askew(x, rows[-1])], fill=0, width=1)
+    bitonal = np.where(np.array(pil) < 200, 0, 255).astype(np.uint8)
+    return ocr.deskew(bitonal, ocr.estimate_skew(bitonal))
+
+
+@pytest.mark.parametrize("angle", [1.31, 1.9])
+def test_a_hairline_levelled_into_dashes_over_two_pixel_rows_is_one_rule(angle: float) -> None:
+    # A bitonal hairline scanned askew and levelled comes out as dashes alternating between two
+    # pixel rows, none as long as a rule: rules were lost and two table rows shared one band
+    # (salud-2025-scan131 page 1: ISS.01.02.01.01 lost, its name joined to the service above).
+    rows, columns = list(range(100, 601, 50)), [100, 300, 1400]
+    image = _levelled_hairline_table(angle, rows, columns)
+    found = sorted((e for e in ocr.find_grid(image, dpi=DPI) if e.orientation == "h"), key=lambda e: e.top)
+    scale = 72 / DPI
+    assert len(found) == len(rows)
+    for edge, y in zip(found, rows, strict=True):
+        assert abs(edge.top - y * scale) < 1.5
+        assert edge.x1 - edge.x0 > 0.95 * (columns[-1] - columns[0]) * scale
+
+
+def test_a_whole_rule_keeps_its_pixels_with_dashes_beside_it() -> None:
+    # the two-row reading adds only what a row's runs miss: a whole rule, with a letter's stroke
+    # touching it from above, is exactly the run it was
+    from extractor.ocr.grid import line_masks
+
+    whole = np.zeros((40, 400), bool)
+    whole[20, 10:390] = True  # a whole 1-px rule
+    whole[19, 100:104] = True  # a letter's foot on it
+    stepping = whole.copy()
+    stepping[30, 10:60] = stepping[31, 50:110] = stepping[30, 100:160] = True  # a rule stepping between two rows
+    alone, _ = line_masks(whole, DPI)
+    horizontal, _ = line_masks(stepping, DPI)
+    assert (horizontal[:25] == alone[:25]).all() and alone[20].sum() > 350 and not alone[19].any()
+    assert (horizontal[30] | horizontal[31])[12:158].all()
+    assert not horizontal[30, 62:98].any()  # only ink: the rule keeps its two rows' pixels

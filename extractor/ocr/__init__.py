@@ -39,6 +39,9 @@ Why it works this way (measured on 6–7 pt CEPLAN-like tables rasterised at 200
   shifted on the glass is cut inside the image (past the cut, the blank lid): rules ending in
   one line with only specks beyond them are closed there too, or the last column's values are
   left to the page pass, which drops them.
+- A bitonal scan's hairline, levelled by the deskew, comes out as dashes alternating between
+  two pixel rows, none as long as a rule in either row: rules are looked for over each row and
+  the next together too (`grid.with_stepped_runs`), or two table rows share one band.
 - Borders of shaded areas stand in for the rules shading printed over (a shaded row's top
   rule comes out a few grey levels dark): without them two rows read as one.
 - Lone specks (dust, paper noise) are painted over before reading, and what tesseract still

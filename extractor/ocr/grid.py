@@ -30,6 +30,8 @@ FILL_STEP = 12  # grey levels between a shaded cell and its neighbour (sample sh
 EDGE_REACH_PT = 3.0  # a rule ending this close to the edge of the scan was cut off by it
 MIN_SHEET_EDGE_RULES = 3  # open rule ends in one line inside the scan that make a cut sheet's edge
 LID_INK_SHARE = 0.1  # beyond a cut sheet only specks: dust inks ~4% of a rule's band, a broken rule's rest far more
+MAX_STEP_ROWS = 4  # a hairline stepping over two pixel rows, taken with the next row: no thicker
+HAIRLINE_CLEAR_INK = 0.25  # ink share over and under a hairline (letters touching it); a text line's stems: more
 MAX_BRIDGE_PT = 150.0  # the longest break in a rule mended: a faint patch of the scan ~2 inches wide
 DASH_GAP_PT = 1.0  # gaps a bitonal threshold leaves between the dashes of a thin, faint rule
 DASHED_GAIN = 2.0  # closing those gaps at least doubles the rules found: the page's rules are dashed
@@ -52,7 +54,57 @@ def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     length = px(MIN_LINE_PT, dpi)
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    return horizontal, vertical
+    reach = px(MAX_LINE_THICKNESS_PT, dpi)
+    return (with_stepped_runs(horizontal, binary, length, 0, reach),
+            with_stepped_runs(vertical, binary, length, 1, reach))
+
+
+def with_stepped_runs(runs: np.ndarray, binary: np.ndarray, length: int, axis: int, reach: int) -> np.ndarray:
+    """`runs` (long runs along rows, `axis` 0, or columns, 1) plus the ink of rules whose run
+    steps between two neighbouring pixel rows (columns).
+
+    A hairline of a bitonal scan, levelled by the deskew, comes out as dashes alternating between
+    two pixel rows, none as long as a rule in either: in one row each the rule is lost, and two
+    rows share a band (s131: a row's code and its name were cut off each other). Taken over the
+    union of each row with the next, the dashes are one run again. Nothing within `reach` (a
+    rule's thickness) across a run found already is added, so a whole rule keeps exactly its
+    pixels, and no blob beside it makes it too thick to count.
+    """
+    if axis == 1:
+        extra = _stepped_rows(np.ascontiguousarray(runs.T), np.ascontiguousarray(binary.T), length, reach)
+        return runs | np.ascontiguousarray(extra.T)
+    return runs | _stepped_rows(runs, binary, length, reach)
+
+
+def _stepped_rows(runs: np.ndarray, binary: np.ndarray, length: int, reach: int) -> np.ndarray:
+    """The ink of horizontal runs over two neighbouring rows that no row's `runs` holds."""
+    pair = binary.copy()
+    pair[1:] |= binary[:-1]
+    joined = cv2.morphologyEx(pair, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    before = np.zeros_like(joined)  # a pair's run is ink of its own row and of the row before it
+    before[:-1] = joined[1:]
+    beside = cv2.dilate(runs, np.ones((2 * reach + 1, 1), np.uint8))
+    stepped = (joined | before) & binary & (1 - beside)
+    return _hairlines(stepped, binary, length)
+
+
+def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int) -> np.ndarray:
+    """The pieces of `stepped` (two rows taken together) at least `length` long, thin, with
+    paper over and under them: a pixel or two a whole rule's run left out at its end is no
+    rule, and neither is a run through a line of fattened letters, whose stems go on above and
+    below it."""
+    paired = cv2.dilate(stepped, np.ones((2, 1), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(paired, connectivity=8)
+    keep = []
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        if w < length or h > MAX_STEP_ROWS:
+            continue
+        over = binary[max(y - 2, 0), x : x + w]
+        under = binary[min(y + h + 1, binary.shape[0] - 1), x : x + w]
+        if float((over | under).mean()) <= HAIRLINE_CLEAR_INK:
+            keep.append(label)
+    return (np.isin(labels, keep) & (stepped > 0)).astype(np.uint8)
 
 
 def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
