@@ -50,13 +50,16 @@ def find_grid(image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | 
 
 def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """Pixels belonging to long horizontal and to long vertical runs (morphological opening)."""
+    return line_mask(ink, dpi, 0), line_mask(ink, dpi, 1)
+
+
+def line_mask(ink: np.ndarray, dpi: int, axis: int) -> np.ndarray:
+    """`line_masks`' horizontal (`axis` 0) or vertical (1) one alone."""
     binary = ink.astype(np.uint8)
     length = px(MIN_LINE_PT, dpi)
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    reach = px(MAX_LINE_THICKNESS_PT, dpi)
-    return (with_stepped_runs(horizontal, binary, length, 0, reach),
-            with_stepped_runs(vertical, binary, length, 1, reach))
+    kernel = np.ones((1, length) if axis == 0 else (length, 1), np.uint8)
+    runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    return with_stepped_runs(runs, binary, length, axis, px(MAX_LINE_THICKNESS_PT, dpi))
 
 
 def with_stepped_runs(runs: np.ndarray, binary: np.ndarray, length: int, axis: int, reach: int) -> np.ndarray:
@@ -85,7 +88,7 @@ def _stepped_rows(runs: np.ndarray, binary: np.ndarray, length: int, reach: int)
     before[:-1] = joined[1:]
     beside = cv2.dilate(runs, np.ones((2 * reach + 1, 1), np.uint8))
     stepped = (joined | before) & binary & (1 - beside)
-    return _hairlines(stepped, binary, length)
+    return _hairlines(stepped, binary, length) if stepped.any() else stepped
 
 
 def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int) -> np.ndarray:
@@ -94,7 +97,7 @@ def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int) -> np.ndarr
     rule, and neither is a run through a line of fattened letters, whose stems go on above and
     below it."""
     paired = cv2.dilate(stepped, np.ones((2, 1), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(paired, connectivity=8)
+    count, labels, stats, _ = connected_marks(paired)
     keep = []
     for label in range(1, count):
         x, y, w, h, _ = stats[label]
@@ -104,7 +107,9 @@ def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int) -> np.ndarr
         under = binary[min(y + h + 1, binary.shape[0] - 1), x : x + w]
         if float((over | under).mean()) <= HAIRLINE_CLEAR_INK:
             keep.append(label)
-    return (np.isin(labels, keep) & (stepped > 0)).astype(np.uint8)
+    kept = np.zeros(count, bool)  # label → kept: a lookup, not a search per pixel
+    kept[keep] = True
+    return (kept[labels] & (stepped > 0)).astype(np.uint8)
 
 
 def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -122,8 +127,8 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """
     horizontal, vertical = line_masks(ink, dpi)
     binary, gap = ink.astype(np.uint8), px(DASH_GAP_PT, dpi)
-    joined_h = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)), dpi)[0]
-    joined_v = line_masks(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)), dpi)[1]
+    joined_h = line_mask(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)), dpi, 0)
+    joined_v = line_mask(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)), dpi, 1)
     found_h, found_v = _rule_length(horizontal, "h", dpi), _rule_length(vertical, "v", dpi)
     gained_h, gained_v = _rule_length(joined_h, "h", dpi) - found_h, _rule_length(joined_v, "v", dpi) - found_v
     side = float(max(ink.shape))
