@@ -12,9 +12,10 @@ reading it hangs. Two mechanisms cover it, on Linux:
 A worker killed this way takes its tesseract runs with it (their own parent-death signal).
 
 Ctrl-C is the main process's to handle: workers ignore SIGINT (the terminal sends it to the
-whole process group), and `process_pool` stops its workers and drops queued work when the
-block it guards fails or is interrupted, instead of waiting for every queued page (a Ctrl-C
-during OCR hung for minutes).
+whole process group) and are started with it blocked, so one that Ctrl-C catches while its
+interpreter starts, before it could ignore it, does not die printing a traceback; and
+`process_pool` stops its workers and drops queued work when the block it guards fails or is
+interrupted, instead of waiting for every queued page (a Ctrl-C during OCR hung for minutes).
 """
 
 from __future__ import annotations
@@ -45,13 +46,25 @@ def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
 @contextmanager
 def process_pool(workers: int, context: BaseContext) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers die with this process, stopped at once if the block fails."""
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = _Pool(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     except BaseException:
         stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+class _Pool(ProcessPoolExecutor):
+    """Workers start (on a submit, as they are needed) with SIGINT blocked: an exec'd child keeps
+    the mask, and the parent gets a Ctrl-C that came meanwhile as soon as the submit is done."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -325,3 +325,24 @@ def test_ctrl_c_ends_the_process_even_when_clean_up_hangs(tmp_path: Path) -> Non
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _blocked_signals() -> int:
+    import os
+
+    with open(f"/proc/{os.getpid()}/status") as status:
+        return next(int(line.split()[1], 16) for line in status if line.startswith("SigBlk"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the signal mask from /proc")
+def test_a_worker_starts_with_ctrl_c_blocked_and_the_caller_gets_it_back() -> None:
+    """A Ctrl-C that reaches a worker while its interpreter starts, before it can ignore SIGINT,
+    killed it with a traceback on the caller's stderr: workers start with SIGINT blocked."""
+    import multiprocessing
+    import signal
+
+    from extractor.lifeline import process_pool
+
+    with process_pool(1, multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_blocked_signals).result(timeout=60) & (1 << (signal.SIGINT - 1))
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
