@@ -137,6 +137,7 @@ class Lexicon:
         self.counts = counts
         self.cfg = cfg
         self._forms: dict[str, list[str]] | None = None
+        self._letters: frozenset[str] | None = None
 
     @classmethod
     def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
@@ -150,6 +151,13 @@ class Lexicon:
         # "nacionaL" is not "nacional": only the usual casings of a word count.
         usual = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
         return usual and word.lower() in self.cfg.vocabulary
+
+    def letters(self) -> frozenset[str]:
+        """The lower-case letters the document's words and the vocabulary are written in."""
+        if self._letters is None:
+            words = [*self.counts, *self.cfg.vocabulary]
+            self._letters = frozenset(c for w in words for c in w.lower() if c.isalpha())
+        return self._letters
 
     def known(self, word: str, min_count: int = 2) -> bool:
         return self.in_vocabulary(word) or self.count(word) >= min_count
@@ -436,14 +444,24 @@ def _core(token: str, read_by_ocr: bool = False) -> str:
     return m.group(0) if m else token
 
 
-def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
-    """"Superintendenc ia" → "Superintendencia": neither piece is a word, the joined one is."""
+def _broken_pieces(tokens: list[str], i: int) -> tuple[str, str, str] | None:
+    """Token `i` and the next (and the next without its closing marks) when they may be one word
+    broken in two: both letters, the second starting lower-case."""
     if i + 1 >= len(tokens):
         return None
     a, b = tokens[i], tokens[i + 1]
     core_b = b.rstrip(".,;:)")
     if not (a.isalpha() and core_b.isalpha() and core_b[:1].islower()):
         return None
+    return a, b, core_b
+
+
+def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
+    """"Superintendenc ia" → "Superintendencia": neither piece is a word, the joined one is."""
+    pieces = _broken_pieces(tokens, i)
+    if pieces is None:
+        return None
+    a, b, core_b = pieces
     if lexicon.real(a) or lexicon.real(core_b):
         return None  # "principal es", "en torno": either piece a word, no word was broken
     joined = a + core_b
@@ -452,23 +470,19 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
 
 ALIKE_SHARE = 0.25  # an accented function word printed this share of the plain one at most is a speck
 
-GAP_GLYPHS = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
-
 
 def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     """Off a page image, a word whose faint glyph the scan lost, leaving a gap: "sa ud", "pr mer",
     "vigil ncia", "rural s", "implementac ón". The two pieces, one of them no word, joined with
     the one glyph that makes a word the document prints (twice, or listed) of at least
     NEAR_EDITS' length."""
-    if i + 1 >= len(tokens):
+    pieces = _broken_pieces(tokens, i)
+    if pieces is None:
         return None
-    a, b = tokens[i], tokens[i + 1]
-    core_b = b.rstrip(".,;:)")
-    if not (a.isalpha() and core_b.isalpha() and core_b[:1].islower()):
-        return None
+    a, b, core_b = pieces
     if lexicon.real(a) and lexicon.real(core_b):
         return None  # two words
-    words = {a + glyph + core_b for glyph in GAP_GLYPHS}
+    words = {a + glyph + core_b for glyph in lexicon.letters()}
     found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
     return found[0] + b[len(core_b) :] if len(found) == 1 else None
 
