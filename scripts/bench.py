@@ -267,7 +267,7 @@ def ocr_cpu_by_kind(pdf: Path, pages: list[int] | None) -> None:
 IMAGE_STAGES = {
     "render": "render", "flatten_light": "light", "orient": "rotation by the letters",
     "estimate_skew": "skew", "deskew": "skew", "solid_fill_areas": "solid fills",
-    "invert_areas": "solid fills", "find_grid": "grid", "table_cells": "grid",
+    "invert_areas": "solid fills", "find_grid": "grid", "page_line_masks": "grid", "table_cells": "grid",
     "erase_lines": "rules erased, specks", "despeckle": "rules erased, specks",
     "reading_scale": "letter heights", "ink_mask": "letter heights", "blank": "letter heights",
 }

@@ -462,7 +462,7 @@ def test_rules_thresholded_into_dashes_are_joined_and_whole_rules_are_left_as_fo
 def grid_without_joining(image: np.ndarray, dpi: int) -> list:
     from extractor.ocr import grid
     original = grid.rule_masks
-    grid.rule_masks = grid.line_masks
+    grid.rule_masks = lambda masks, _dpi: (masks.horizontal, masks.vertical)
     try:
         return grid.find_grid(image, dpi=dpi)
     finally:

@@ -82,7 +82,7 @@ import pytesseract
 from extractor.geometry import Edge, text_lines
 from extractor.lifeline import process_pool, tesseract_dies_with_caller
 from extractor.model import PageContent, Word
-from extractor.ocr.grid import erase_lines, find_grid, table_cells
+from extractor.ocr.grid import LineMasks, erase_lines, find_grid, page_line_masks, table_cells
 from extractor.ocr.image import (
     DEFAULT_DPI,
     area_boxes,
@@ -172,8 +172,9 @@ def ocr_page(
     image = deskew(image, skew) if upright.level is None else upright.level
     solid = solid_fill_areas(image, dpi)
     image = invert_areas(image, solid)
-    edges = find_grid(image, dpi=dpi, frame=frame)
-    words = ocr_words(image, dpi=dpi, grid=edges)
+    masks = page_line_masks(image, dpi)  # once: the grid and the erasing of its rules read the same ink
+    edges = find_grid(image, dpi=dpi, frame=frame, masks=masks)
+    words = ocr_words(image, dpi=dpi, grid=edges, masks=masks)
     width, height = _upright_size(image, page_width_pt, page_height_pt)
     return PageContent(
         number=page_index + 1,
@@ -197,13 +198,15 @@ def ocr_words(
     lang: str = LANG,
     upscale: float | None = None,  # None: from the measured height of the letters
     per_cell: bool = True,  # False: the whole page in one reading (for measuring; worse on tables)
+    masks: LineMasks | None = None,  # the image's page_line_masks, when the caller has them
 ) -> list[Word]:
     """Words of an upright page image in PDF points, none straddling a vertical ruling line."""
+    masks = masks or page_line_masks(image, dpi)
     if grid is None:
-        grid = find_grid(image, dpi=dpi)
+        grid = find_grid(image, dpi=dpi, masks=masks)
     scale = 72 / dpi
     lines = [e.scaled(1 / scale) for e in grid]
-    clean = despeckle(erase_lines(image, lines, dpi), dpi)
+    clean = despeckle(erase_lines(image, lines, dpi, masks), dpi)
     cells = [box.scaled(1 / scale) for box in table_cells(grid)] if per_cell else []
     if len(cells) < MIN_GRID_CELLS:
         cells = []

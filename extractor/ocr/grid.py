@@ -9,7 +9,8 @@ thin and long as they are, are told from rules by what they touch.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -37,14 +38,32 @@ DASH_GAP_PT = 1.0  # gaps a bitonal threshold leaves between the dashes of a thi
 DASHED_GAIN = 2.0  # closing those gaps at least doubles the rules found: the page's rules are dashed
 
 
-def find_grid(image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | None = None) -> list[Edge]:
+@dataclass(frozen=True, slots=True)
+class LineMasks:
+    """A page's ink and its long runs each way (`line_masks`): the costliest image work of the
+    grid, done once per page and shared by `find_grid` and `erase_lines`, which read the same ink."""
+
+    ink: np.ndarray
+    horizontal: np.ndarray
+    vertical: np.ndarray
+
+
+def page_line_masks(image: np.ndarray, dpi: int) -> LineMasks:
+    ink = ink_mask(image)
+    return LineMasks(ink, *line_masks(ink, dpi))
+
+
+def find_grid(
+    image: np.ndarray, *, dpi: int = DEFAULT_DPI, frame: np.ndarray | None = None, masks: LineMasks | None = None
+) -> list[Edge]:
     """The page's long horizontal and vertical ruling lines, merged and snapped, in PDF points.
 
     `frame` (see `scan_frame`) marks the pixels that come from the scan; rules running into its
     edge were cut off by the scanner and are closed along it. Without a frame the image's own
-    edges are the scan's.
+    edges are the scan's. `masks` are the image's `page_line_masks`, when the caller has them.
     """
-    lines = _ruling_lines(ink_mask(image), dpi, frame, fill_edges=_fill_edges(image, dpi))
+    masks = masks or page_line_masks(image, dpi)
+    lines = _ruling_lines(masks, dpi, frame, fill_edges=_fill_edges(image, dpi))
     return [line.scaled(72 / dpi) for line in lines]
 
 
@@ -57,9 +76,13 @@ def line_mask(ink: np.ndarray, dpi: int, axis: int) -> np.ndarray:
     """`line_masks`' horizontal (`axis` 0) or vertical (1) one alone."""
     binary = ink.astype(np.uint8)
     length = px(MIN_LINE_PT, dpi)
-    kernel = np.ones((1, length) if axis == 0 else (length, 1), np.uint8)
-    runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones(_along(axis, length), np.uint8))
     return with_stepped_runs(runs, binary, length, axis, px(MAX_LINE_THICKNESS_PT, dpi))
+
+
+def _along(axis: int, size: int) -> tuple[int, int]:
+    """A kernel's shape `size` long along rows (`axis` 0) or along columns (1), one pixel across."""
+    return (1, size) if axis == 0 else (size, 1)
 
 
 def with_stepped_runs(runs: np.ndarray, binary: np.ndarray, length: int, axis: int, reach: int) -> np.ndarray:
@@ -73,46 +96,83 @@ def with_stepped_runs(runs: np.ndarray, binary: np.ndarray, length: int, axis: i
     rule's thickness) across a run found already is added, so a whole rule keeps exactly its
     pixels, and no blob beside it makes it too thick to count.
     """
-    if axis == 1:
-        extra = _stepped_rows(np.ascontiguousarray(runs.T), np.ascontiguousarray(binary.T), length, reach)
-        return runs | np.ascontiguousarray(extra.T)
-    return runs | _stepped_rows(runs, binary, length, reach)
+    return runs | _stepped_runs(runs, binary, length, axis, reach)
 
 
-def _stepped_rows(runs: np.ndarray, binary: np.ndarray, length: int, reach: int) -> np.ndarray:
-    """The ink of horizontal runs over two neighbouring rows that no row's `runs` holds."""
-    pair = binary.copy()
-    pair[1:] |= binary[:-1]
-    joined = cv2.morphologyEx(pair, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    before = np.zeros_like(joined)  # a pair's run is ink of its own row and of the row before it
-    before[:-1] = joined[1:]
-    beside = cv2.dilate(runs, np.ones((2 * reach + 1, 1), np.uint8))
+def _stepped_runs(runs: np.ndarray, binary: np.ndarray, length: int, axis: int, reach: int) -> np.ndarray:
+    """The ink of runs over two neighbouring rows (columns) that no row's (column's) `runs` holds."""
+    pair = _with_previous(binary, axis)
+    joined = cv2.morphologyEx(pair, cv2.MORPH_OPEN, np.ones(_along(axis, length), np.uint8))
+    before = _next_of(joined, axis)  # a pair's run is ink of its own row and of the row before it
+    beside = cv2.dilate(runs, np.ones(_along(1 - axis, 2 * reach + 1), np.uint8))
     stepped = (joined | before) & binary & (1 - beside)
-    return _hairlines(stepped, binary, length) if stepped.any() else stepped
+    return _hairlines(stepped, binary, length, axis) if stepped.any() else stepped
 
 
-def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int) -> np.ndarray:
+def _with_previous(mask: np.ndarray, axis: int) -> np.ndarray:
+    """Each row (`axis` 0) or column (1) of `mask` together with the one before it."""
+    pair = mask.copy()
+    if axis == 0:
+        pair[1:] |= mask[:-1]
+    else:
+        pair[:, 1:] |= mask[:, :-1]
+    return pair
+
+
+def _next_of(mask: np.ndarray, axis: int) -> np.ndarray:
+    """Each row (`axis` 0) or column (1) of `mask` replaced by the one after it."""
+    moved = np.zeros_like(mask)
+    if axis == 0:
+        moved[:-1] = mask[1:]
+    else:
+        moved[:, :-1] = mask[:, 1:]
+    return moved
+
+
+def _hairlines(stepped: np.ndarray, binary: np.ndarray, length: int, axis: int) -> np.ndarray:
     """The pieces of `stepped` (two rows taken together) at least `length` long, thin, with
     paper over and under them: a pixel or two a whole rule's run left out at its end is no
     rule, and neither is a run through a line of fattened letters, whose stems go on above and
-    below it."""
-    paired = cv2.dilate(stepped, np.ones((2, 1), np.uint8))
-    count, labels, stats, _ = connected_marks(paired)
-    keep = []
-    for label in range(1, count):
-        x, y, w, h, _ = stats[label]
-        if w < length or h > MAX_STEP_ROWS:
-            continue
-        over = binary[max(y - 2, 0), x : x + w]
-        under = binary[min(y + h + 1, binary.shape[0] - 1), x : x + w]
-        if float((over | under).mean()) <= HAIRLINE_CLEAR_INK:
-            keep.append(label)
-    kept = np.zeros(count, bool)  # label → kept: a lookup, not a search per pixel
-    kept[keep] = True
-    return (kept[labels] & (stepped > 0)).astype(np.uint8)
+    below it.
+
+    Labelled band by band: a piece lies inside one run of rows (columns) that all hold some of
+    `stepped`, and on most pages those runs are a small part of the page.
+    """
+    paired = cv2.dilate(stepped, np.ones(_along(1 - axis, 2), np.uint8))
+    kept = np.zeros_like(stepped)
+    for start, stop in _true_runs(paired.any(axis=1 - axis)):
+        band = paired[start:stop] if axis == 0 else np.ascontiguousarray(paired[:, start:stop])
+        count, labels, stats, _ = connected_marks(band)
+        keep = np.zeros(count, bool)  # label → kept: a lookup, not a search per pixel
+        for label in range(1, count):
+            x, y, w, h, _ = stats[label]
+            along, thick, at, lo = (w, h, y, x) if axis == 0 else (h, w, x, y)
+            if along < length or thick > MAX_STEP_ROWS:
+                continue
+            over = _pixel_line(binary, axis, max(start + at - 2, 0), lo, lo + along)
+            under = _pixel_line(binary, axis, min(start + at + thick + 1, binary.shape[axis] - 1), lo, lo + along)
+            keep[label] = float((over | under).mean()) <= HAIRLINE_CLEAR_INK
+        if keep.any():
+            piece = keep[labels].astype(np.uint8)
+            if axis == 0:
+                kept[start:stop] = piece & stepped[start:stop]
+            else:
+                kept[:, start:stop] = piece & stepped[:, start:stop]
+    return kept
 
 
-def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+def _true_runs(flags: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each run of True in a 1-d array."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    yield from zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)
+
+
+def _pixel_line(image: np.ndarray, axis: int, at: int, lo: int, hi: int) -> np.ndarray:
+    """Row `at` (`axis` 0) or column `at` (1) of `image`, from `lo` to `hi`."""
+    return image[at, lo:hi] if axis == 0 else image[lo:hi, at]
+
+
+def rule_masks(masks: LineMasks, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """`line_masks` of the page, with its rules' dashes joined if its rules are dashed.
 
     A thin, faint rule thresholded into a bitonal scan comes out as a row of dashes a pixel or
@@ -125,7 +185,7 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     run across. A page whose rules are whole gains little from it (its letters, joined the same
     way, are too thick to pass for rules), so its grid is left exactly as found.
     """
-    horizontal, vertical = line_masks(ink, dpi)
+    ink, horizontal, vertical = masks.ink, masks.horizontal, masks.vertical
     binary, gap = ink.astype(np.uint8), px(DASH_GAP_PT, dpi)
     joined_h = line_mask(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)), dpi, 0)
     joined_v = line_mask(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)), dpi, 1)
@@ -144,7 +204,7 @@ def _rule_length(mask: np.ndarray, orientation: Orientation, dpi: int) -> float:
 
 
 def _ruling_lines(
-    ink: np.ndarray, dpi: int, frame: np.ndarray | None = None, fill_edges: Sequence[Edge] = ()
+    masks: LineMasks, dpi: int, frame: np.ndarray | None = None, fill_edges: Sequence[Edge] = ()
 ) -> list[Edge]:
     """Thin long runs of ink that form rules, as merged line segments in pixels.
 
@@ -153,7 +213,8 @@ def _ruling_lines(
     They come in after the rules cut by the scan's edge are closed: the border of a shading cut
     by the edge runs along it and would close some of them, splitting the table's edge in two.
     """
-    horizontal, vertical = rule_masks(ink, dpi)
+    ink = masks.ink
+    horizontal, vertical = rule_masks(masks, dpi)
     lines = _segments(horizontal, "h", dpi) + _segments(vertical, "v", dpi)
     lines = [ln for ln in lines if not _in_texture(ln, ink, dpi)]
     tolerance = px(CELL_TOLERANCE_PT, dpi)
@@ -266,17 +327,24 @@ def _crossings(line: Edge, others: Iterable[Edge], tolerance: float) -> int:
 
 
 def _segments(mask: np.ndarray, orientation: Orientation, dpi: int) -> list[Edge]:
-    """One segment per connected run in `mask`, dropping thick blobs (bold strokes, shading)."""
-    count, _, stats, _ = connected_marks(mask)
+    """One segment per connected run in `mask`, dropping thick blobs (bold strokes, shading).
+
+    Labelled band by band: a run lies inside one run of rows (of columns, for vertical runs)
+    that all hold some of the mask, and a page's rules fill a small part of its rows and columns.
+    """
+    axis = 0 if orientation == "h" else 1
     max_thickness = px(MAX_LINE_THICKNESS_PT, dpi)
     found = []
-    for x, y, w, h, _area in stats[1:count]:
-        if (h if orientation == "h" else w) > max_thickness:
-            continue
-        if orientation == "h":
-            found.append(Edge.along("h", y + (h - 1) / 2, float(x), float(x + w - 1)))
-        else:
-            found.append(Edge.along("v", x + (w - 1) / 2, float(y), float(y + h - 1)))
+    for start, stop in _true_runs(mask.any(axis=1 - axis)):
+        band = mask[start:stop] if axis == 0 else np.ascontiguousarray(mask[:, start:stop])
+        count, _, stats, _ = connected_marks(band)
+        for x, y, w, h, _area in stats[1:count]:
+            if (h if orientation == "h" else w) > max_thickness:
+                continue
+            if orientation == "h":
+                found.append(Edge.along("h", start + y + (h - 1) / 2, float(x), float(x + w - 1)))
+            else:
+                found.append(Edge.along("v", start + x + (w - 1) / 2, float(y), float(y + h - 1)))
     return found
 
 
@@ -301,7 +369,8 @@ def _merge_lines(lines: Iterable[Edge], *, snap: float, join: float) -> list[Edg
     """Snap nearly collinear lines to their mean position, then join overlapping pieces."""
     merged: list[Edge] = []
     for orientation in ("h", "v"):
-        group = sorted((ln for ln in lines if ln.orientation == orientation), key=lambda ln: ln.pos)
+        # sorted whole, so the snapped positions do not depend on the order the runs were found in
+        group = sorted((ln for ln in lines if ln.orientation == orientation), key=lambda ln: (ln.pos, ln.start, ln.end))
         for cluster in _clusters(group, snap):
             pos = sum(ln.pos * (ln.end - ln.start + 1) for ln in cluster) / sum(ln.end - ln.start + 1 for ln in cluster)
             merged.extend(_join(cluster, pos, join))
@@ -535,13 +604,14 @@ def innermost_cells(cells: Sequence[Box]) -> list[Box]:
     return [c for c in dict.fromkeys(cells) if c in chosen]  # in the order the grid gave them
 
 
-def erase_lines(image: np.ndarray, lines: Sequence[Edge], dpi: int) -> np.ndarray:
+def erase_lines(image: np.ndarray, lines: Sequence[Edge], dpi: int, masks: LineMasks | None = None) -> np.ndarray:
     """The image with the pixels of the given ruling lines painted white (and a pixel around).
 
     Only long runs near a ruling line of the grid go: the strokes of a big title letter are long
-    runs too, but `find_grid` did not take them for rules.
+    runs too, but `find_grid` did not take them for rules. `masks`: the image's `page_line_masks`.
     """
-    horizontal, vertical = line_masks(ink_mask(image), dpi)
+    masks = masks or page_line_masks(image, dpi)
+    horizontal, vertical = masks.horizontal, masks.vertical
     near = np.zeros_like(horizontal)
     reach = px(MAX_LINE_THICKNESS_PT, dpi)
     for line in lines:
