@@ -121,6 +121,8 @@ def parse_value(text: str) -> Value:
             digits = digits.replace(c, "")
     if sep:
         digits = digits.replace(sep, ".")
+    if digits.count(".") > 1:  # the decimal separator twice ("279.306.1333", a scan's misread): no number
+        return Value(raw, None, "?")
     number = float(digits)
     if m.group("sign") == "-":
         number = -number

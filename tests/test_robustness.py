@@ -151,6 +151,9 @@ def test_a_document_reads_ambiguous_figures_with_its_own_decimal_separator() -> 
         assert parse_value("1.081").value == 1081 and parse_value("47,9%").value == 47.9
     with decimal_separator("."):
         assert parse_value("1.081").value == 1.081 and parse_value("1,081").value == 1081
+        # a scan's misread with the decimal separator twice is no number, and no crash (s112)
+        assert parse_value("279.306.1333").unit == "?" and parse_value("279.306.1333").value is None
+    assert parse_value("1.234,5,6").value is None and parse_value("1.234.567").value == 1234567
 
 
 # ---- the fixed seed list: every producer prints each of these, the extractor reads them back --
