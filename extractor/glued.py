@@ -68,7 +68,7 @@ def _glyph_width(ch: str) -> float:
 def char_edges(word: Word) -> list[float]:
     """Estimated x of each character boundary of the word (len + 1 values)."""
     widths = [_glyph_width(c) for c in word.text]
-    scale = (word.x1 - word.x0) / sum(widths)
+    scale = (word.x1 - word.x0) / (sum(widths) or 1.0)  # a word with no text has one edge, its start
     edges = [word.x0]
     for w in widths:
         edges.append(edges[-1] + w * scale)
