@@ -67,6 +67,9 @@ LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
+# a second code's print left in a row's code cell ("(P02" of OP.02 after "SS.01.06.01.01"):
+# prefix glyphs, then digits and separators; a code's own groups spaced apart ("10P 01 02") have no prefix
+LEFTOVER_CODE = re.compile(r"[^\d\s.,:;]+[\d.,:;]*\d{2}[\d.,:;]*")
 FIGURE_GLYPHS = re.compile(r"[^\d.,]")  # what a figure's reading keeps when compared glyph by glyph
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
 REPAIRED_LABEL = "ocr_label"  # … in a label cell, read as the column's label it was nearest to
@@ -152,6 +155,7 @@ class Doubt:
             if f.page in self.pages and checked_kind(f) == "grammar" and (f.code or f.printed)
         ]
         self.duplicated = duplicated_codes(self.rows)
+        self.leftovers = leftover_codes(self.rows)
 
     def weakest_cell(self, row: Row, fields: Iterable[str]) -> Word | None:
         """The least confident OCR word inside the row's cells of `fields`."""
@@ -276,6 +280,10 @@ class Doubt:
         twins = [c for c in self.duplicated if _same_shape(c, finding.printed)]
         if twins:
             return f"the parent may be a row whose code the scan read as another row's: {_listed(twins)} read twice"
+        digits = "".join(DIGIT.findall(finding.printed))
+        merged = [f"{code} ('{left}')" for code, left in self.leftovers if "".join(DIGIT.findall(left)) == digits]
+        if digits and merged:
+            return f"the parent may be a row the scan merged into another whose code cell reads it: {_listed(merged)}"
         return ""
 
     def count_note(self, finding: Finding) -> str:
@@ -378,6 +386,20 @@ def _figure_glyphs(text: str) -> str:
     """The digits and points of a figure ("67.3%" → "67.3"); "" for a text with no digit."""
     glyphs = FIGURE_GLYPHS.sub("", text).strip(".,")  # a sentence's full stop is no glyph of it
     return glyphs if DIGIT.search(glyphs) else ""
+
+
+def leftover_codes(rows: Sequence[Row]) -> list[tuple[str, str]]:
+    """(row code, leftover) for each row whose code was read out of a print that goes on past it
+    with what reads as a second code ("SS.01.06.01.01 (P02"): two rows whose rule the scan lost,
+    one of them now inside the other."""
+    out = []
+    for row in rows:
+        for repair in row.repairs:
+            kind, _, change = repair.partition(":")
+            printed = change.rpartition("->")[0]
+            if kind in ("code_ocr", "code_prefix") and printed:
+                out += [(row.code, token) for token in printed.split()[1:] if LEFTOVER_CODE.fullmatch(token)]
+    return out
 
 
 def duplicated_codes(rows: Sequence[Row]) -> list[str]:

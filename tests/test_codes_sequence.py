@@ -146,3 +146,27 @@ def test_a_leap_misread_on_a_service_is_no_anchor_for_its_indicators() -> None:
     rows = _clean_repaired(prints)
     assert [r.code for r in rows] == [code for code, _, _ in CLEAN]
     assert not any(a.startswith("code_from_context:") for r in rows[5:] for a in r.assumptions)
+
+
+PARENT_AFTER = [  # trata seed 157: OP.02's own row lost, OP.03 read "OP.02" after OP.02's rows
+    ("OP.01", False, "Ampliar la vigilancia preventiva"),
+    ("IOP.01.01", True, "Porcentaje de casos"),
+    ("IOP.02.01", True, "Porcentaje de víctimas atendidas"),
+    ("LN.02.01", False, "Fortalecer los mecanismos de denuncia"),
+    ("OP.03", False, "Fortalecer la atención y la reintegración"),
+    ("IOP.03.01", True, "Porcentaje de NNA afectadas"),
+]
+
+
+def test_a_parent_read_after_rows_it_heads_is_the_code_the_sequence_calls_for() -> None:
+    """A parent comes before its rows: "OP.02" read after IOP.02.01 and LN.02.01 is OP.03 with one
+    digit misread, however clean it looks, and the row says its code was inferred."""
+    raws = [_band(code, name, values=ind) for code, ind, name in PARENT_AFTER]
+    raws[4] = _band("OP.02", PARENT_AFTER[4][2])
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows] == [code for code, _, _ in PARENT_AFTER]
+    assert any(a.startswith("code_from_context:") for a in rows[4].assumptions)
+    # a text layer's order is the author's
+    text = [_band(code, name, values=ind, source="text") for code, ind, name in PARENT_AFTER]
+    text[4] = _band("OP.02", PARENT_AFTER[4][2], source="text")
+    assert rp.repair(text, load_rules("policy-matrix"), ocr_pages=set())[0][4].code == "OP.02"

@@ -265,3 +265,20 @@ def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
     assert flag_doubtful([gap], [_page(MATRIX, [word], source="text")], [row])[0].severity == "error"
     grammar = _grammar("ISS.01.01.01.O1", page=0)  # not about the header's years
     assert flag_doubtful([grammar], [_page(MATRIX, [word])], [row])[0].severity == "error"
+
+
+def test_a_missing_parent_may_be_a_row_merged_into_one_whose_code_cell_reads_its_code_too() -> None:
+    """Trata seed 157: the scan lost the rule over OP.02's row, which went into the row above;
+    that row's code cell reads "SS.01.06.01.01 (P02": the parent of LN.02.01 is there."""
+    message = "expect_column_values_to_be_in_set on parent__present: every row …; offending rows: LN.02.01"
+    missing = Finding("expectation_failed", "error", message, "LN.02.01", "parent", "OP.02", "", MATRIX)
+    merged = replace(_matrix_row("ISS.01.06.01.01", "SS.01.06.01", 100),
+                     repairs=["code_ocr:SS.01.06.01.01 (P02->ISS.01.06.01.01"])
+    rows = [merged, _matrix_row("LN.02.01", "OP.02", 130)]
+    (flagged,) = flag_doubtful([missing], [_page(MATRIX, [])], rows)
+    assert flagged.severity == "warning" and "ISS.01.06.01.01 ('(P02')" in flagged.message
+    other = replace(missing, code="LN.03.01", printed="OP.03")
+    assert flag_doubtful([other], [_page(MATRIX, [])], rows) == [other], "the leftover reads another code"
+    spaced = replace(merged, repairs=["code_ocr:10P 01 02->IOP.01.02"])  # a code's own groups apart
+    first = replace(missing, printed="OP.01")
+    assert flag_doubtful([first], [_page(MATRIX, [])], [spaced, rows[1]]) == [first], "no second code there"

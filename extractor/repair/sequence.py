@@ -133,19 +133,27 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
     """OCR'd rows whose clean-looking code leaps `FAR_JUMP` or more numbers past the code that
     should follow the row above, where one misread digit makes it that code ("ISS.01.01.01.91" as
     the first indicator of SS.01.01.01): a numbering gap is a removed item or two, never ten, so
-    the print is a misread the sequence may overrule."""
+    the print is a misread the sequence may overrule. So is one digit misread into the code of a
+    row's parent after rows it heads ("OP.02" for OP.03, after LN.02.06): a parent comes first.
+    """
     out: list[Draft] = []
     above = ""  # the last code that follows the sequence: a leap is no anchor for the rows below
+    parents: set[str] = set()  # the parents of the codes read so far
     for draft in drafts:
         if not draft.code or draft.unrepaired:
             continue
         # past one row: the row above may be one the earlier passes left without a code
         near = order.after(above) | order.past_one(above) if above else frozenset()
         leaps = draft.read_by_ocr and bool(near) and draft.code not in near
-        if leaps and (_under_leap(draft.code, out, cfg) or any(_one_digit_far(draft.code, n, cfg) for n in near)):
+        behind = draft.code in parents  # a parent after its own rows: OP.03 read "OP.02" past LN.02.06
+        if leaps and (_under_leap(draft.code, out, cfg) or any(
+                _one_digit_far(draft.code, n, cfg, FAR_JUMP if not behind else 1) for n in near)):
             out.append(draft)
             continue
         above = draft.code
+        parsed = cfg.rules.parse_code(draft.code)
+        if parsed is not None and parsed.parent:
+            parents.add(parsed.parent)
     return out
 
 
@@ -155,8 +163,8 @@ def _under_leap(code: str, leapt: list[Draft], cfg: RepairConfig) -> bool:
     return parsed is not None and any(parsed.parent == d.code for d in leapt)
 
 
-def _one_digit_far(code: str, expected: str, cfg: RepairConfig) -> bool:
-    """Whether `code` is `expected` with one digit misread, leaping a group `FAR_JUMP` or more."""
+def _one_digit_far(code: str, expected: str, cfg: RepairConfig, far: int = FAR_JUMP) -> bool:
+    """Whether `code` is `expected` with one digit misread, leaping a group `far` or more."""
     read, meant = cfg.rules.parse_code(code), cfg.rules.parse_code(expected)
     if read is None or meant is None or read.level != meant.level:
         return False
@@ -164,7 +172,7 @@ def _one_digit_far(code: str, expected: str, cfg: RepairConfig) -> bool:
     if len(pairs) != 1 or len(pairs[0][0]) != len(pairs[0][1]):
         return False
     a, b = pairs[0]
-    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and abs(int(a) - int(b)) >= FAR_JUMP
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and abs(int(a) - int(b)) >= far
 
 
 def _print_codes(row: _Row, cfg: RepairConfig) -> set[str]:
