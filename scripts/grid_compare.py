@@ -71,7 +71,7 @@ def upright_page(pdf: Path, page_index: int, quarter: int) -> tuple[object, obje
 
     image = ocr.flatten_light(ocr.render_page(pdf, page_index, DPI), DPI)
     image = ocr.turn(image, (360 - quarter) % 360)  # the generator turned it `quarter` clockwise
-    skew = ocr.estimate_skew(image)
+    skew = ocr.estimate_skew(image, DPI)
     return ocr.deskew(image, skew), ocr.scan_frame(image.shape, skew)
 
 

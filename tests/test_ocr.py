@@ -640,7 +640,7 @@ def test_orienting_a_page_hands_on_the_skew_and_level_page_it_measured(
     found = rotation.orient(ocr.turn(upright, 90 * quarters), dpi=DPI)
     assert found.rotation == (360 - 90 * quarters) % 360
     turned = ocr.turn(ocr.turn(upright, 90 * quarters), found.rotation)
-    assert found.skew == ocr.estimate_skew(turned)
+    assert found.skew == ocr.estimate_skew(turned, DPI)
     assert np.array_equal(found.level, ocr.deskew(turned, found.skew))
 
 
@@ -710,3 +710,19 @@ def test_a_whole_rule_keeps_its_pixels_with_dashes_beside_it() -> None:
     assert (horizontal[:25] == alone[:25]).all() and alone[20].sum() > 350 and not alone[19].any()
     assert (horizontal[30] | horizontal[31])[12:158].all()
     assert not horizontal[30, 62:98].any()  # only ink: the rule keeps its two rows' pixels
+
+
+def test_the_skew_of_a_page_is_its_print_not_a_shadow_band_along_the_scan_edge() -> None:
+    """Trata seed 167: a binding shadow burnt black in a band across the top of the scan lies
+    level with the scanner; its rows of solid ink outweighed the page's rules and text, sloping
+    1.27°, and the page was read as level."""
+    dpi = 200
+    page = np.full((1200, 1700), 255, np.uint8)
+    for y in range(200, 1150, 80):  # a table's hairline row rules, a line of thin letters in each row
+        page[y : y + 1, 100:1600] = 0
+        for x in range(120, 1580, 18):
+            page[y + 14 : y + 24, x : x + 2] = 0
+    sloped = ocr.deskew(page, -1.2)  # sloping 1.2° down to the right
+    assert abs(ocr.estimate_skew(sloped, dpi) - 1.2) <= 0.1
+    sloped[:20] = 0  # the shadow band, level with the scanner
+    assert abs(ocr.estimate_skew(sloped, dpi) - 1.2) <= 0.1

@@ -167,7 +167,7 @@ def ocr_page(
     rotation = upright.rotation
     image = turn(image, rotation)
     # the letters' test has often measured the skew and deskewed this very image already
-    skew = estimate_skew(image) if upright.skew is None else upright.skew
+    skew = estimate_skew(image, dpi) if upright.skew is None else upright.skew
     frame = scan_frame(image.shape, skew)
     image = deskew(image, skew) if upright.level is None else upright.level
     solid = solid_fill_areas(image, dpi)

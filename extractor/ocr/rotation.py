@@ -121,7 +121,7 @@ def _upright_by_letters(image: np.ndarray, dpi: int) -> Upright | None:
         return None
     lines_level = 0 if aspect > 0 else 90
     turned = turn(image, lines_level)
-    skew = estimate_skew(turned)
+    skew = estimate_skew(turned, dpi)
     level = deskew(turned, skew)
     balance = _balance(level, dpi)
     if abs(balance) < SURE_LETTER_BALANCE:
@@ -151,7 +151,7 @@ def letter_balance(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
     neither skew nor columns at different heights blur the bands. `dpi` only sizes a letter; a
     rough value does (the limits are wide).
     """
-    return _balance(deskew(image, estimate_skew(image)), dpi)
+    return _balance(deskew(image, estimate_skew(image, dpi)), dpi)
 
 
 def _balance(level: np.ndarray, dpi: int) -> float:
