@@ -552,35 +552,6 @@ def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: py
     assert [[w.text for w in found] for found in words] == [["57.4%"], ["1,084"]]
 
 
-def test_a_name_with_a_number_has_only_its_number_read_again_a_figure_all_of_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The second reading (DIGITS_LANG) takes what holds digits: a figure cell whole, and of a
-    name only the words with digits, each from its own box; the name keeps its other words."""
-    from extractor.ocr import read
-
-    name = Image.new("L", (640, 40), 255)
-    ImageDraw.Draw(name).text((20, 12), "Porcentaje de niñas de 6 a 35 meses", fill=0,
-                              font=ImageFont.truetype(str(FONT), 18))
-    image = np.hstack([np.array(name), _figure_image("57.4%", [])])
-    boxes = [Box(0, 640, 0, 40), Box(640, 800, 0, 40)]
-    second: list[Box] = []
-    real = read._read_boxes
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("lang") == read.DIGITS_LANG and not kwargs.get("alone") and not kwargs.get("chars"):
-            second.extend(args[1])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(read, "_read_boxes", counted)
-    words = read.ocr_boxes(image, boxes, upscale=2.0, lang="spa")
-    assert boxes[1] in second, "the figure cell is read again whole"
-    in_name = [b for b in second if b.x1 <= 640]
-    assert in_name and all(b.x1 - b.x0 < 80 for b in in_name), "of the name, only its numbers"
-    assert [w.text for w in words[0]] == ["Porcentaje", "de", "niñas", "de", "6", "a", "35", "meses"]
-    assert [w.text for w in words[1]] == ["57.4%"]
-
-
 def _shadowed_table(dpi: int, strength: float) -> np.ndarray:
     """A ruled table whose first column lies in a binding shadow: the paper darkens towards the
     left edge as exp(-x / reach), down by 170 × strength grey levels at the edge (as a book's
