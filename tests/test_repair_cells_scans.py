@@ -291,3 +291,17 @@ def test_a_label_a_scan_cut_at_one_end_is_the_one_label_it_starts_or_ends_like()
     assert nearest_label("Cobo", ["Cobertura", "Calidad"]) == ""
     assert nearest_label("acumul", ["no acumulado", "acumulado"]) == ""
     assert nearest_label("MIN", ["MINSA", "MIMP"]) == "", "an acronym cut is another acronym's start"
+
+
+def test_a_mark_read_inside_a_word_stands_for_a_glyph_of_the_one_known_word_it_allows() -> None:
+    """s102/s106: "Servi:io", "salu:", "rural:=s", "pobla-:ión", ":onas", "Integra!" (a glyph
+    dropout broke, read as marks); a hyphen between words and a known word's speck stay."""
+    known = ["Servicio de salud en zonas rurales", "Servicio de salud de la población rural",
+             "Servicio Integral de salud en zonas rurales", "Servicio de población integral"]
+    read = _names([*known, "Servi:io de salu: en :onas rural:=s", "Servicio de la pobla-:ión Integra!",
+                   "Servicio socio-cultural de salud", "Servicio de sal:vo"])
+    assert read[-4:] == ["Servicio de salud en zonas rurales", "Servicio de la población Integral",
+                         "Servicio socio-cultural de salud", "Servicio de sal:vo"]
+    row = _names([*known, "Servi:io de salud"])
+    assert row[-1] == "Servicio de salud"
+    assert _names([*known, "Servi:io de salud"], ocr=False)[-1] == "Servi:io de salud", "a text layer is typed"

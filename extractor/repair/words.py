@@ -407,6 +407,8 @@ def fix_text(
         fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
         if fixed == token and read_by_ocr:
             fixed = _glued_apart(token, lexicon)
+        if fixed == token and read_by_ocr:
+            fixed = _marks_read_for_glyphs(token, lexicon, first=k == 0)
         if fixed != token:
             repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
@@ -437,6 +439,40 @@ def _glued_apart(token: str, lexicon: Lexicon) -> str:
         or (content(a) and content(b))
     ]
     return f"{parts[0][0]} {parts[0][1]}{token[len(word):]}" if len(parts) == 1 else token
+
+
+# Off a page image, a glyph toner dropout or a speck broke reads as a mark inside a word or at its
+# end: "Servi:io", "ale;adas", "Integra!", "salu:", "rural:=s", "pobla-:ión". No author prints a
+# mark there, so the word is misread; each mark stands for one glyph or for none (a speck beside
+# the print), and the word is the one known word that reading allows. A hyphen alone is print
+# ("socio-cultural", a word wrapped after its hyphen), and so is a bracket or a final stop or comma.
+GLYPH_MARKS = frozenset("!:;<>=*|¦'’‘“”«»¡¿`´^~_+.,-")
+OUTER_MARKS = re.compile(r"^(\(?)(.*?)([.,)]?)$")
+MIN_MARKED_LETTERS = 4  # letters read around the marks: fewer fit too many words
+
+
+def _marks_read_for_glyphs(token: str, lexicon: Lexicon, *, first: bool) -> str:
+    """The one word the document knows (printed twice, or listed; NEAR_EDITS' shortest length at
+    least) that an OCR'd token with marks inside it or at its ends reads as, each mark one glyph
+    or none, the letters as read; else the token. A known word with a speck after it ("área:")
+    is left to the marks' own repairs."""
+    outer = OUTER_MARKS.fullmatch(token)
+    if outer is None:
+        return token
+    opening, core, closing = outer.groups()
+    marks = {c for c in core if c in GLYPH_MARKS}
+    letters = "".join(c for c in core if c.isalpha())
+    if not marks or marks == {"-"} or len(letters) < MIN_MARKED_LETTERS:
+        return token
+    if any(not (c.isalpha() or c in GLYPH_MARKS) for c in core) or lexicon.known(core.strip("".join(GLYPH_MARKS))):
+        return token
+    glyph = "[^\\W\\d_]?"  # one letter, or none
+    pattern = re.compile("".join(glyph if c in GLYPH_MARKS else re.escape(c.lower()) for c in core))
+    forms = lexicon._known_forms()
+    found = [word for word in forms if pattern.fullmatch(word)]
+    if len(found) != 1:
+        return token
+    return opening + _cased(forms[found[0]], letters, first=first) + closing
 
 
 def _core(token: str, read_by_ocr: bool = False) -> str:
