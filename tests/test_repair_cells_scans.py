@@ -305,3 +305,15 @@ def test_a_mark_read_inside_a_word_stands_for_a_glyph_of_the_one_known_word_it_a
     row = _names([*known, "Servi:io de salud"])
     assert row[-1] == "Servicio de salud"
     assert _names([*known, "Servi:io de salud"], ocr=False)[-1] == "Servi:io de salud", "a text layer is typed"
+
+
+def test_a_named_row_with_a_speck_before_its_name_is_still_that_row() -> None:
+    """s106: the index row read "¡ Índice de gestión …" was taken for the name of the row above
+    going on, and its 86.4 dropped as a stray."""
+    raws = [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": "IOP.01.01", "name": "Porcentaje de hogares",
+                                                          "progress_2022": "91.0"}),
+            RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"name": "¡ Índice de gestión de la política nacional",
+                                                          "progress_2022": "86.4"})]
+    rows, _ = rp.repair([replace(r, source="ocr") for r in raws], load_rules("policy-matrix"), ocr_pages={1})
+    assert [(r.level, r.get("name"), r.get("progress_2022")) for r in rows] == [
+        ("IOP", "Porcentaje de hogares", "91.0"), ("INDEX", "Índice de gestión de la política nacional", "86.4")]

@@ -31,7 +31,8 @@ def clean_row(
     # layout's repairs first: a word glued across cells, cut apart into them
     repairs = [Repair("glued_split", cut.word, "|".join(cut.pieces), cut.role) for cut in raw.glued_cuts]
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
-    named = _named_row(cells.get("name", ""), cfg)
+    # a named row is told by its name as printed, without the specks a scan put before it ("¡ Índice …")
+    named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg)
     coded = bool(code_text) or named is not None  # a named row's values are its own
     for role, text in cells.items():
         if text and role in cfg.text_columns:
