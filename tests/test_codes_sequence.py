@@ -146,3 +146,23 @@ def test_a_leap_misread_on_a_service_is_no_anchor_for_its_indicators() -> None:
     rows = _clean_repaired(prints)
     assert [r.code for r in rows] == [code for code, _, _ in CLEAN]
     assert not any(a.startswith("code_from_context:") for r in rows[5:] for a in r.assumptions)
+
+
+def test_an_indicator_whose_broken_head_word_reads_as_an_infinitive_takes_the_sequence_code() -> None:
+    """s102: "Tier po promedio …" ("Tiempo" broken; "Tier" ends like an infinitive, as objectives
+    start) on a row that fills its values, print "1SS,02,01.03,01" one digit off: the values say
+    indicator, the sequence ISS.01.01.03.01 (ISS.02.01.03.01 is printed further down)."""
+    prints = [
+        ("OP.01", "OP.01", False, "Mejorar el acceso de la población rural"),
+        ("LN.01.01", "LN.01.01", False, "Ampliar la oferta de servicios"),
+        ("SS.01.01.01", "SS.01.01.01", False, "Servicio de atención itinerante"),
+        ("ISS.01.01.01.01", "ISS.01.01.01.01", True, "Número de atenciones brindadas"),
+        ("SS.01.01.02", "SS.01.01.02", False, "Servicio de telemedicina"),
+        ("ISS.01.01.02.01", "ISS.01.01.02.01", True, "Número de teleconsultas"),
+        ("§5.01.01.03", "SS.01.01.03", False, "Servicio de traslado de emergencia"),
+        ("1SS,02,01.03,01", "ISS.01.01.03.01", True, "Tier po promedio de traslado"),
+        ("LN.01.02", "LN.01.02", False, "Adecuar culturalmente la prestación"),
+    ]
+    rows = _repaired(prints)
+    assert [r.code for r in rows] == [code for _, code, _, _ in prints]
+    assert any(a.startswith("code_from_context:") for a in rows[7].assumptions), "the code says it was inferred"
