@@ -317,3 +317,10 @@ def test_a_named_row_with_a_speck_before_its_name_is_still_that_row() -> None:
     rows, _ = rp.repair([replace(r, source="ocr") for r in raws], load_rules("policy-matrix"), ocr_pages={1})
     assert [(r.level, r.get("name"), r.get("progress_2022")) for r in rows] == [
         ("IOP", "Porcentaje de hogares", "91.0"), ("INDEX", "Índice de gestión de la política nacional", "86.4")]
+    # s43: "Ínclice de gestión …", the "d" read as "cl" (a letter confusion of _ocr.yaml)
+    misread = replace(raws[1], cells=raws[1].cells | {"name": "Ínclice de gestión de la política nacional"})
+    rows, _ = rp.repair([replace(r, source="ocr") for r in (raws[0], misread)], load_rules("policy-matrix"),
+                        ocr_pages={1})
+    assert [(r.level, r.get("progress_2022")) for r in rows] == [("IOP", "91.0"), ("INDEX", "86.4")]
+    rows, _ = rp.repair([raws[0], misread], load_rules("policy-matrix"))
+    assert [r.level for r in rows] == ["IOP"], "a text layer's name is what was typed"

@@ -32,7 +32,7 @@ def clean_row(
     repairs = [Repair("glued_split", cut.word, "|".join(cut.pieces), cut.role) for cut in raw.glued_cuts]
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
     # a named row is told by its name as printed, without the specks a scan put before it ("¡ Índice …")
-    named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg)
+    named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg, ocr=ocr)
     coded = bool(code_text) or named is not None  # a named row's values are its own
     for role, text in cells.items():
         if text and role in cfg.text_columns:
@@ -256,9 +256,15 @@ def _scan_speck(text: str, cfg: RepairConfig, spellings: Sequence[str]) -> bool:
     return dash or (bool(cfg.rule_marks.fullmatch(text)) and not text.isdigit())
 
 
-def _named_row(name: str, cfg: RepairConfig) -> tuple[str, str] | None:
+def _named_row(name: str, cfg: RepairConfig, *, ocr: bool = False) -> tuple[str, str] | None:
+    """The (level, code) of the named row (`codes.named_rows`) whose name this is; off a page image
+    also with one of the letter confusions OCR makes undone ("Ínclice de gestión": "cl" for "d")."""
+    readings = [name]
+    if ocr:
+        readings += [name.replace(wrong, right) for wrong, right in cfg.confusions + cfg.image_confusions
+                     if wrong in name]
     for level, code, pattern in cfg.named_rows:
-        if pattern.search(name):
+        if any(pattern.search(text) for text in readings):
             return level, code
     return None
 
