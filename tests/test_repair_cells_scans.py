@@ -324,3 +324,13 @@ def test_a_named_row_with_a_speck_before_its_name_is_still_that_row() -> None:
     assert [(r.level, r.get("progress_2022")) for r in rows] == [("IOP", "91.0"), ("INDEX", "86.4")]
     rows, _ = rp.repair([raws[0], misread], load_rules("policy-matrix"))
     assert [r.level for r in rows] == ["IOP"], "a text layer's name is what was typed"
+
+
+def test_a_two_letter_word_no_text_prints_is_the_function_word_the_document_prints_most_near_it() -> None:
+    """s102/s135/s21: "ce", "Je" for "de" printed on most rows; a word the document prints
+    ("se" in its text), one letter, three letters ("dos") or a cell of one word stay."""
+    known = [f"Servicio de salud de la zona {i}" for i in range(24)] + ["Servicio que se presta en la zona"] * 2
+    read = _names([*known, "Servicio ce salud Je la zona", "Servicio que se presta", "Servicio de dos e tres"])
+    assert read[-3:] == ["Servicio de salud de la zona", "Servicio que se presta", "Servicio de dos e tres"]
+    assert _labelled("indicator_type", ["Calidad", "Calidad", "lu"])[-1] == "lu"
+    assert _names([*known, "Servicio ce salud"], ocr=False)[-1] == "Servicio ce salud", "a text layer is typed"

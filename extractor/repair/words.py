@@ -530,6 +530,11 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     word = m.group(0)
     if read_by_ocr and word == token and _accented_function_word(word, lexicon):
         return _accented_function_word(word, lexicon)
+    # a function word stands between words: a cell of one short word is a label or a speck
+    if read_by_ocr and word == token and not (first and last) and (word.islower() or (word.istitle() and not first)):
+        misread = _misread_function_word(word.lower(), lexicon)
+        if misread:
+            return misread
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -556,6 +561,30 @@ def _accented_function_word(word: str, lexicon: Lexicon) -> str:
         return ""
     printed = lexicon.known(word) and lexicon.count(word) > ALIKE_SHARE * lexicon.count(plain)
     return "" if printed else plain
+
+
+# A two-letter word off a page image that no text prints ("ce", "Je", "ve", "ei") is the function
+# word one glyph from it that the document prints this many times as often as the misread and
+# every other known word one glyph from it together ("de" on 78 rows; "se", "le" on a few).
+# Not one letter ("e", "y", "o" are words, and a speck reads as one), nor three: a word printed
+# once ("dos") is as often one glyph from a function word ("los") as a misread ("cor", "tas") is.
+FUNCTION_WORD_LEAD = 4
+SHORT_MISREAD = (2, 2)  # letters
+
+
+def _misread_function_word(word: str, lexicon: Lexicon) -> str:
+    """The function word a short OCR'd word that is no word is a misreading of (see
+    FUNCTION_WORD_LEAD), else ""."""
+    function = lexicon.cfg.function_words
+    if not SHORT_MISREAD[0] <= len(word) <= SHORT_MISREAD[1] or word in function or lexicon.in_vocabulary(word):
+        return ""
+    near = {w for w in lexicon.counts if Levenshtein.distance(w.lower(), word) == 1 and lexicon.known(w.lower())}
+    near = {w.lower() for w in near} | {f for f in function if Levenshtein.distance(f, word) == 1}
+    ranked = sorted(((lexicon.count(w), w) for w in near), reverse=True)
+    if not ranked or ranked[0][1] not in function:
+        return ""
+    rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
+    return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
 
 
 def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
