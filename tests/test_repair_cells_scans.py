@@ -334,3 +334,33 @@ def test_a_two_letter_word_no_text_prints_is_the_function_word_the_document_prin
     assert read[-3:] == ["Servicio de salud de la zona", "Servicio que se presta", "Servicio de dos e tres"]
     assert _labelled("indicator_type", ["Calidad", "Calidad", "lu"])[-1] == "lu"
     assert _names([*known, "Servicio ce salud"], ocr=False)[-1] == "Servicio ce salud", "a text layer is typed"
+
+
+def test_a_speck_read_as_a_digit_goes_where_the_figure_is_out_of_its_series_scale_without_it() -> None:
+    """s21, s43: "291.0%", "1017.9", "717%" among series of 29.0%, 107.9, 77% (a speck or a rule's
+    sliver read as "1"); a figure within its series' scale, or with two ways to drop one, stays."""
+    rows = [{"obtained_2021": "27.5%", "obtained_2022": "28.1%", "obtained_2023": "291.0%", "obtained_2024": "30.2%"},
+            {"obtained_2021": "112.3", "obtained_2022": "1017.9", "obtained_2023": "106.4", "obtained_2024": "86.9"},
+            {"obtained_2021": "73%", "obtained_2022": "75%", "obtained_2023": "717%", "obtained_2024": "79%"},
+            {"obtained_2021": "73%", "obtained_2022": "75%", "obtained_2023": "117%", "obtained_2024": "79%"},
+            {"obtained_2021": "7%", "obtained_2022": "8%", "obtained_2023": "711%", "obtained_2024": "9%"},
+            {"obtained_2021": "383", "obtained_2022": "450", "obtained_2023": "1750", "obtained_2024": "348"}]
+    out = _figure_rows(rows)
+    assert [r.get("obtained_2023") for r in out[:3]] == ["29.0%", "106.4", "77%"]
+    assert out[1].get("obtained_2022") == "107.9" and "ocr_value:1017.9->107.9" in out[1].repairs
+    assert out[3].get("obtained_2023") == "117%", "within its series' scale: a figure as printed"
+    assert out[4].get("obtained_2023") == "711%", "71% and 71% again: out of scale either way"
+    assert out[5].get("obtained_2023") in ("1750", "1,750"), "s102: a figure opens with print, not a speck"
+
+
+def test_a_digit_read_for_the_percent_sign_goes_where_its_series_prints_one_decimal_and_the_document_not_two() -> None:
+    """s21: "39.69%", "45.48%" in series printed "35.8% 41.8% 43.9%" in columns that mix whole and
+    one-decimal figures; a document that prints two decimals often (trata) keeps them."""
+    series = {"expected_2021": "35.8%", "expected_2022": "39.69%", "expected_2023": "41.8%", "expected_2024": "43.9%"}
+    whole = [{"expected_2021": f"{n}%", "expected_2022": f"{n + 2}%", "expected_2023": f"{n + 4}.5%"}
+             for n in range(10, 40)]
+    out = _figure_rows([series, *whole])
+    assert out[0].get("expected_2022") == "39.6%" and "ocr_value:39.69%->39.6%" in out[0].repairs
+    twos = [{"expected_2021": f"{n}.25%", "expected_2022": f"{n + 2}.5%"} for n in range(10, 20)]
+    out = _figure_rows([series, *whole, *twos])
+    assert out[0].get("expected_2022") == "39.69%", "a document printing two decimals often prints them"
