@@ -364,3 +364,16 @@ def test_a_digit_read_for_the_percent_sign_goes_where_its_series_prints_one_deci
     twos = [{"expected_2021": f"{n}.25%", "expected_2022": f"{n + 2}.5%"} for n in range(10, 20)]
     out = _figure_rows([series, *whole, *twos])
     assert out[0].get("expected_2022") == "39.69%", "a document printing two decimals often prints them"
+
+
+def test_a_long_word_split_by_a_gap_with_a_glyph_misread_is_the_one_known_word_that_near() -> None:
+    """s102, s106, s8: "Surv cio", "esta olecimientos", "Sery cio", "ater ciones" (a glyph lost to
+    the gap, another misread); a short word ("sah d") or two words ("pre natal") stay."""
+    known = ["Servicio de atenciones en establecimientos de salud", "Servicio de establecimientos rurales",
+             "Número de atenciones"]
+    known += ["Servicio oportuno de promedio", "Servicio oportuno", "Tiempo promedio"]
+    read = _names([*known, "Surv cio de atenciones en esta olecimientos", "Sery cio de ater ciones",
+                   "Servicio de sah d pre natal", "Servicio oportuna a la zona", "Tier po promedio"])
+    assert read[-5:] == ["Servicio de atenciones en establecimientos", "Servicio de atenciones",
+                         "Servicio de sah d pre natal", "Servicio oportuna a la zona", "Tier po promedio"]
+    assert _names([*known, "Surv cio de salud"], ocr=False)[-1] == "Surv cio de salud", "a text layer is typed"

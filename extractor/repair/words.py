@@ -520,7 +520,37 @@ def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
         return None  # two words
     words = {a + glyph + core_b for glyph in lexicon.letters()}
     found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
-    return found[0] + b[len(core_b) :] if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0] + b[len(core_b) :]
+    near = _near_gap_word(a, core_b, lexicon)
+    return near + b[len(core_b) :] if near else None
+
+
+# A long word split by a gap may have lost a glyph there and had another misread ("Surv cio",
+# "esta olecimientos", "hist aria", "aco npañamiento"): its pieces joined are this many edits at
+# most from the one known word of at least GAP_WORD_LETTERS letters that near, which starts and
+# ends as they do; a shorter word that near is as often another word.
+GAP_EDITS = 2
+GAP_WORD_LETTERS = 8
+
+
+def _near_gap_word(a: str, b: str, lexicon: Lexicon) -> str:
+    """The known word the pieces of a gapped word stand for (see GAP_EDITS), else "". Neither
+    piece is a word of its own ("oportuna a", "po promedio"), nor a lone glyph, and the word is
+    as long as its pieces at least: a gap splits a word, it adds no glyph to it."""
+    joined = (a + b).lower()
+    if len(joined) < GAP_WORD_LETTERS - 1 or len(a) < 2 or len(b) < 2 or lexicon.real(a) or lexicon.real(b):
+        return ""
+    forms = lexicon._known_forms()
+    long_enough = [w for w in forms if len(w) >= max(GAP_WORD_LETTERS, len(joined))]
+    near = process.extract(joined, long_enough, scorer=Levenshtein.distance, score_cutoff=GAP_EDITS, limit=None)
+    if not near:
+        return ""
+    best = min(d for _, d, _ in near)
+    found = [w for w, d, _ in near if d == best]
+    if len(found) != 1 or found[0][0] != joined[0] or found[0][-1] != joined[-1]:
+        return ""
+    return _cased(forms[found[0]], a + b, first=False)
 
 
 def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
