@@ -377,3 +377,13 @@ def test_a_long_word_split_by_a_gap_with_a_glyph_misread_is_the_one_known_word_t
     assert read[-5:] == ["Servicio de atenciones en establecimientos", "Servicio de atenciones",
                          "Servicio de sah d pre natal", "Servicio oportuna a la zona", "Tier po promedio"]
     assert _names([*known, "Surv cio de salud"], ocr=False)[-1] == "Surv cio de salud", "a text layer is typed"
+
+
+def test_a_label_a_gap_split_into_another_known_word_is_not_read_as_the_columns_label() -> None:
+    """s102: "Gobiernos Loca es" (the "l" lost to a gap) was read as "Gobiernos Regionales", the
+    column's label; joined, it is "Gobiernos Locales", a body of its own. A cell whose misread
+    letter makes a known word ("Oport Jnidad") is still the label."""
+    bodies = ["Gobiernos Regionales", "Gobiernos Regionales", "Gobiernos Locales", "Gobiernos Loca es"]
+    assert _labelled("responsible", bodies)[-1] == "Gobiernos Locales"
+    kinds = ["Oportunidad", "Oportunidad", "Calidad", "Oport Jnidad"]
+    assert _labelled("indicator_type", [*kinds, "Unidad de medida"])[3] == "Oportunidad"

@@ -507,6 +507,19 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
 ALIKE_SHARE = 0.25  # an accented function word printed this share of the plain one at most is a speck
 
 
+def join_gaps(text: str, lexicon: Lexicon) -> str:
+    """An OCR'd text with only its words a gap split joined (`_gap_join`: "Gobiernos Loca es" →
+    "Gobiernos Locales"); no letter of a word is changed."""
+    tokens = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined = _gap_join(tokens, i, lexicon)
+        out.append(joined or tokens[i])
+        i += 2 if joined else 1
+    return " ".join(out)
+
+
 def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     """Off a page image, a word whose faint glyph the scan lost, leaving a gap: "sa ud", "pr mer",
     "vigil ncia", "rural s", "implementac ón". The two pieces, one of them no word, joined with
