@@ -387,3 +387,16 @@ def test_a_label_a_gap_split_into_another_known_word_is_not_read_as_the_columns_
     assert _labelled("responsible", bodies)[-1] == "Gobiernos Locales"
     kinds = ["Oportunidad", "Oportunidad", "Calidad", "Oport Jnidad"]
     assert _labelled("indicator_type", [*kinds, "Unidad de medida"])[3] == "Oportunidad"
+
+
+def test_a_word_read_with_other_accents_than_the_spelling_the_document_prints_most_is_that_spelling() -> None:
+    """trata s8: "personás" (a speck read as an accent) and "victimas" (the accent lost) where the
+    document prints "personas" and "víctimas" on most rows; trata's own "Publico" (7 rows) and
+    "Público" (4) are the author's spellings and stay."""
+    known = [f"Servicio de atención a personas víctimas número {i}" for i in range(20)]
+    # read alike on three rows, so that the misread itself looks like a word the document prints
+    read = _names([*known, *[f"Servicio de personás y victimas {i}" for i in range(3)]])
+    assert read[-3:] == [f"Servicio de personas y víctimas {i}" for i in range(3)]
+    bodies = ["Servicio del Ministerio Publico"] * 7 + ["Servicio del Ministerio Público"] * 4
+    assert _names(bodies) == bodies
+    assert _names([*known, "Servicio de personás"], ocr=False)[-1] == "Servicio de personás", "a text layer is typed"

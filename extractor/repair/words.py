@@ -138,6 +138,7 @@ class Lexicon:
         self.cfg = cfg
         self._forms: dict[str, list[str]] | None = None
         self._letters: frozenset[str] | None = None
+        self._spellings: dict[str, Counter[str]] | None = None
 
     @classmethod
     def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
@@ -151,6 +152,18 @@ class Lexicon:
         # "nacionaL" is not "nacional": only the usual casings of a word count.
         usual = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
         return usual and word.lower() in self.cfg.vocabulary
+
+    def spellings(self, plain: str) -> dict[str, int]:
+        """How often the document prints each lower-case spelling of a word whose accent-free
+        lower case is `plain` (vocabulary words count once)."""
+        if self._spellings is None:
+            table: dict[str, Counter[str]] = {}
+            for word, n in self.counts.items():
+                table.setdefault(_unaccented_lower(word), Counter())[word.lower()] += n
+            for word in self.cfg.vocabulary:
+                table.setdefault(_unaccented_lower(word), Counter())[word] += 1
+            self._spellings = table
+        return dict(self._spellings.get(plain, {}))
 
     def letters(self) -> frozenset[str]:
         """The lower-case letters the document's words and the vocabulary are written in."""
@@ -573,6 +586,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     word = m.group(0)
     if read_by_ocr and word == token and _accented_function_word(word, lexicon):
         return _accented_function_word(word, lexicon)
+    if read_by_ocr and word == token and _accent_misread(word, lexicon):
+        return _accent_misread(word, lexicon)
     # a function word stands between words: a cell of one short word is a label or a speck
     if read_by_ocr and word == token and not (first and last) and (word.islower() or (word.istitle() and not first)):
         misread = _misread_function_word(word.lower(), lexicon)
@@ -628,6 +643,29 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
         return ""
     rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
     return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+
+
+ACCENT_WORD_LETTERS = 5  # shorter words differ by an accent alone in meaning ("esta", "está")
+
+
+def _accent_misread(word: str, lexicon: Lexicon) -> str:
+    """Off a page image, a word the document prints with other accents (a speck read as one,
+    "personás"; one the scan lost, "victimas") ALIKE_SHARE as often at most as the spelling it
+    prints most: that spelling. An author's own second spelling is printed more often (trata:
+    "Publico" 7 rows, "Público" 4: both stay)."""
+    if len(word) < ACCENT_WORD_LETTERS:
+        return ""
+    spellings = lexicon.spellings(_unaccented_lower(word))
+    best = max(spellings, key=spellings.__getitem__, default="")
+    if not best or best == word.lower() or not lexicon.known(best):
+        return ""
+    if spellings.get(word.lower(), 0) > ALIKE_SHARE * spellings[best]:
+        return ""
+    return best[:1].upper() + best[1:] if word[:1].isupper() else best
+
+
+def _unaccented_lower(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn")
 
 
 def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
