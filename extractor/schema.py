@@ -398,6 +398,11 @@ class ValueMarks(Section):
         0, ge=0, description="At most this many non-digit glyphs cut from either end of an OCR'd value that "
         "does not parse, when what is left does."
     )
+    speck_digits: list[str] = Field(
+        default_factory=list, description="Digits a speck or a sliver of an erased rule reads as inside an OCR'd "
+        "figure (\"1\" in \"291.0%\" for 29.0%): dropped where the figure is out of its peers' scale and one "
+        "fewer is in it."
+    )
     not_available: list[str] = Field(
         default_factory=list, description="Not-available marks a figure cell may print (\"ND\"): OCR reads a doubtful "
         "figure's cell again with only digits, separators, \"%\" and these marks' letters, and keeps such a mark."

@@ -170,3 +170,23 @@ def test_a_parent_read_after_rows_it_heads_is_the_code_the_sequence_calls_for() 
     text = [_band(code, name, values=ind, source="text") for code, ind, name in PARENT_AFTER]
     text[4] = _band("OP.02", PARENT_AFTER[4][2], source="text")
     assert rp.repair(text, load_rules("policy-matrix"), ocr_pages=set())[0][4].code == "OP.02"
+
+
+def test_an_indicator_whose_broken_head_word_reads_as_an_infinitive_takes_the_sequence_code() -> None:
+    """s102: "Tier po promedio …" ("Tiempo" broken; "Tier" ends like an infinitive, as objectives
+    start) on a row that fills its values, print "1SS,02,01.03,01" one digit off: the values say
+    indicator, the sequence ISS.01.01.03.01 (ISS.02.01.03.01 is printed further down)."""
+    prints = [
+        ("OP.01", "OP.01", False, "Mejorar el acceso de la población rural"),
+        ("LN.01.01", "LN.01.01", False, "Ampliar la oferta de servicios"),
+        ("SS.01.01.01", "SS.01.01.01", False, "Servicio de atención itinerante"),
+        ("ISS.01.01.01.01", "ISS.01.01.01.01", True, "Número de atenciones brindadas"),
+        ("SS.01.01.02", "SS.01.01.02", False, "Servicio de telemedicina"),
+        ("ISS.01.01.02.01", "ISS.01.01.02.01", True, "Número de teleconsultas"),
+        ("§5.01.01.03", "SS.01.01.03", False, "Servicio de traslado de emergencia"),
+        ("1SS,02,01.03,01", "ISS.01.01.03.01", True, "Tier po promedio de traslado"),
+        ("LN.01.02", "LN.01.02", False, "Adecuar culturalmente la prestación"),
+    ]
+    rows = _repaired(prints)
+    assert [r.code for r in rows] == [code for _, code, _, _ in prints]
+    assert any(a.startswith("code_from_context:") for a in rows[7].assumptions), "the code says it was inferred"

@@ -697,3 +697,28 @@ def test_the_skew_of_a_page_is_its_print_not_a_shadow_band_along_the_scan_edge()
     assert abs(ocr.estimate_skew(sloped, dpi) - 1.2) <= 0.1
     sloped[:20] = 0  # the shadow band, level with the scanner
     assert abs(ocr.estimate_skew(sloped, dpi) - 1.2) <= 0.1
+
+
+def test_print_the_page_pass_left_unread_is_found_but_not_specks_or_a_broken_rule() -> None:
+    """s106: a table whose rules a dropout took loses its cells to the page pass, which dropped
+    lone figures of the progress column; they are found as runs of ink one line tall."""
+    from extractor.ocr.read import unread_print
+
+    image = Image.new("L", (400, 120), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 18)
+    for x, y, text in [(20, 10, "117.8"), (200, 10, "97.1"), (20, 60, "80.8"), (200, 60, "Avance")]:
+        draw.text((x, y), text, fill=0, font=font)
+    pixels = np.array(image)
+    pixels[100:102, 10:390:12] = 0  # a broken rule: dashes 1 px long, 11 apart
+    pixels[[40, 90], [300, 150]] = 0  # specks
+    ink = pixels < 160
+    read = [OcrWord("117.8", 18, 70, 12, 30, 90.0), OcrWord("Avance", 198, 275, 62, 80, 95.0)]
+    boxes = unread_print(ink, read, 200)
+    assert sorted((round(b.x0 / 10), round(b.top / 10)) for b in boxes) == [(2, 6), (20, 1)]
+    # a line the page pass read word by word is read: each word covers a little of the run
+    line = Image.new("L", (400, 40), 255)
+    ImageDraw.Draw(line).text((10, 10), "Servicio de salud rural", fill=0, font=font)
+    words = [OcrWord(t, x0, x1, 12, 30, 90.0) for t, x0, x1 in [("Servicio", 10, 80), ("de", 88, 106),
+                                                                  ("salud", 113, 160), ("rural", 167, 205)]]
+    assert unread_print(np.array(line) < 160, words, 200) == []

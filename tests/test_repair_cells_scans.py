@@ -291,3 +291,112 @@ def test_a_label_a_scan_cut_at_one_end_is_the_one_label_it_starts_or_ends_like()
     assert nearest_label("Cobo", ["Cobertura", "Calidad"]) == ""
     assert nearest_label("acumul", ["no acumulado", "acumulado"]) == ""
     assert nearest_label("MIN", ["MINSA", "MIMP"]) == "", "an acronym cut is another acronym's start"
+
+
+def test_a_mark_read_inside_a_word_stands_for_a_glyph_of_the_one_known_word_it_allows() -> None:
+    """s102/s106: "Servi:io", "salu:", "rural:=s", "pobla-:ión", ":onas", "Integra!" (a glyph
+    dropout broke, read as marks); a hyphen between words and a known word's speck stay."""
+    known = ["Servicio de salud en zonas rurales", "Servicio de salud de la población rural",
+             "Servicio Integral de salud en zonas rurales", "Servicio de población integral"]
+    read = _names([*known, "Servi:io de salu: en :onas rural:=s", "Servicio de la pobla-:ión Integra!",
+                   "Servicio socio-cultural de salud", "Servicio de sal:vo"])
+    assert read[-4:] == ["Servicio de salud en zonas rurales", "Servicio de la población Integral",
+                         "Servicio socio-cultural de salud", "Servicio de sal:vo"]
+    row = _names([*known, "Servi:io de salud"])
+    assert row[-1] == "Servicio de salud"
+    assert _names([*known, "Servi:io de salud"], ocr=False)[-1] == "Servi:io de salud", "a text layer is typed"
+
+
+def test_a_named_row_with_a_speck_before_its_name_is_still_that_row() -> None:
+    """s106: the index row read "¡ Índice de gestión …" was taken for the name of the row above
+    going on, and its 86.4 dropped as a stray."""
+    raws = [RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"code": "IOP.01.01", "name": "Porcentaje de hogares",
+                                                          "progress_2022": "91.0"}),
+            RawRow(1, 0.0, 1.0, {r: "" for r in ROLES} | {"name": "¡ Índice de gestión de la política nacional",
+                                                          "progress_2022": "86.4"})]
+    rows, _ = rp.repair([replace(r, source="ocr") for r in raws], load_rules("policy-matrix"), ocr_pages={1})
+    assert [(r.level, r.get("name"), r.get("progress_2022")) for r in rows] == [
+        ("IOP", "Porcentaje de hogares", "91.0"), ("INDEX", "Índice de gestión de la política nacional", "86.4")]
+    # s43: "Ínclice de gestión …", the "d" read as "cl" (a letter confusion of _ocr.yaml)
+    misread = replace(raws[1], cells=raws[1].cells | {"name": "Ínclice de gestión de la política nacional"})
+    rows, _ = rp.repair([replace(r, source="ocr") for r in (raws[0], misread)], load_rules("policy-matrix"),
+                        ocr_pages={1})
+    assert [(r.level, r.get("progress_2022")) for r in rows] == [("IOP", "91.0"), ("INDEX", "86.4")]
+    rows, _ = rp.repair([raws[0], misread], load_rules("policy-matrix"))
+    assert [r.level for r in rows] == ["IOP"], "a text layer's name is what was typed"
+
+
+def test_a_two_letter_word_no_text_prints_is_the_function_word_the_document_prints_most_near_it() -> None:
+    """s102/s135/s21: "ce", "Je" for "de" printed on most rows; a word the document prints
+    ("se" in its text), one letter, three letters ("dos") or a cell of one word stay."""
+    known = [f"Servicio de salud de la zona {i}" for i in range(24)] + ["Servicio que se presta en la zona"] * 2
+    read = _names([*known, "Servicio ce salud Je la zona", "Servicio que se presta", "Servicio de dos e tres"])
+    assert read[-3:] == ["Servicio de salud de la zona", "Servicio que se presta", "Servicio de dos e tres"]
+    assert _labelled("indicator_type", ["Calidad", "Calidad", "lu"])[-1] == "lu"
+    assert _names([*known, "Servicio ce salud"], ocr=False)[-1] == "Servicio ce salud", "a text layer is typed"
+
+
+def test_a_speck_read_as_a_digit_goes_where_the_figure_is_out_of_its_series_scale_without_it() -> None:
+    """s21, s43: "291.0%", "1017.9", "717%" among series of 29.0%, 107.9, 77% (a speck or a rule's
+    sliver read as "1"); a figure within its series' scale, or with two ways to drop one, stays."""
+    rows = [{"obtained_2021": "27.5%", "obtained_2022": "28.1%", "obtained_2023": "291.0%", "obtained_2024": "30.2%"},
+            {"obtained_2021": "112.3", "obtained_2022": "1017.9", "obtained_2023": "106.4", "obtained_2024": "86.9"},
+            {"obtained_2021": "73%", "obtained_2022": "75%", "obtained_2023": "717%", "obtained_2024": "79%"},
+            {"obtained_2021": "73%", "obtained_2022": "75%", "obtained_2023": "117%", "obtained_2024": "79%"},
+            {"obtained_2021": "7%", "obtained_2022": "8%", "obtained_2023": "711%", "obtained_2024": "9%"},
+            {"obtained_2021": "383", "obtained_2022": "450", "obtained_2023": "1750", "obtained_2024": "348"}]
+    out = _figure_rows(rows)
+    assert [r.get("obtained_2023") for r in out[:3]] == ["29.0%", "106.4", "77%"]
+    assert out[1].get("obtained_2022") == "107.9" and "ocr_value:1017.9->107.9" in out[1].repairs
+    assert out[3].get("obtained_2023") == "117%", "within its series' scale: a figure as printed"
+    assert out[4].get("obtained_2023") == "711%", "71% and 71% again: out of scale either way"
+    assert out[5].get("obtained_2023") in ("1750", "1,750"), "s102: a figure opens with print, not a speck"
+
+
+def test_a_digit_read_for_the_percent_sign_goes_where_its_series_prints_one_decimal_and_the_document_not_two() -> None:
+    """s21: "39.69%", "45.48%" in series printed "35.8% 41.8% 43.9%" in columns that mix whole and
+    one-decimal figures; a document that prints two decimals often (trata) keeps them."""
+    series = {"expected_2021": "35.8%", "expected_2022": "39.69%", "expected_2023": "41.8%", "expected_2024": "43.9%"}
+    whole = [{"expected_2021": f"{n}%", "expected_2022": f"{n + 2}%", "expected_2023": f"{n + 4}.5%"}
+             for n in range(10, 40)]
+    out = _figure_rows([series, *whole])
+    assert out[0].get("expected_2022") == "39.6%" and "ocr_value:39.69%->39.6%" in out[0].repairs
+    twos = [{"expected_2021": f"{n}.25%", "expected_2022": f"{n + 2}.5%"} for n in range(10, 20)]
+    out = _figure_rows([series, *whole, *twos])
+    assert out[0].get("expected_2022") == "39.69%", "a document printing two decimals often prints them"
+
+
+def test_a_long_word_split_by_a_gap_with_a_glyph_misread_is_the_one_known_word_that_near() -> None:
+    """s102, s106, s8: "Surv cio", "esta olecimientos", "Sery cio", "ater ciones" (a glyph lost to
+    the gap, another misread); a short word ("sah d") or two words ("pre natal") stay."""
+    known = ["Servicio de atenciones en establecimientos de salud", "Servicio de establecimientos rurales",
+             "Número de atenciones"]
+    known += ["Servicio oportuno de promedio", "Servicio oportuno", "Tiempo promedio"]
+    read = _names([*known, "Surv cio de atenciones en esta olecimientos", "Sery cio de ater ciones",
+                   "Servicio de sah d pre natal", "Servicio oportuna a la zona", "Tier po promedio"])
+    assert read[-5:] == ["Servicio de atenciones en establecimientos", "Servicio de atenciones",
+                         "Servicio de sah d pre natal", "Servicio oportuna a la zona", "Tier po promedio"]
+    assert _names([*known, "Surv cio de salud"], ocr=False)[-1] == "Surv cio de salud", "a text layer is typed"
+
+
+def test_a_label_a_gap_split_into_another_known_word_is_not_read_as_the_columns_label() -> None:
+    """s102: "Gobiernos Loca es" (the "l" lost to a gap) was read as "Gobiernos Regionales", the
+    column's label; joined, it is "Gobiernos Locales", a body of its own. A cell whose misread
+    letter makes a known word ("Oport Jnidad") is still the label."""
+    bodies = ["Gobiernos Regionales", "Gobiernos Regionales", "Gobiernos Locales", "Gobiernos Loca es"]
+    assert _labelled("responsible", bodies)[-1] == "Gobiernos Locales"
+    kinds = ["Oportunidad", "Oportunidad", "Calidad", "Oport Jnidad"]
+    assert _labelled("indicator_type", [*kinds, "Unidad de medida"])[3] == "Oportunidad"
+
+
+def test_a_word_read_with_other_accents_than_the_spelling_the_document_prints_most_is_that_spelling() -> None:
+    """trata s8: "personás" (a speck read as an accent) and "victimas" (the accent lost) where the
+    document prints "personas" and "víctimas" on most rows; trata's own "Publico" (7 rows) and
+    "Público" (4) are the author's spellings and stay."""
+    known = [f"Servicio de atención a personas víctimas número {i}" for i in range(20)]
+    # read alike on three rows, so that the misread itself looks like a word the document prints
+    read = _names([*known, *[f"Servicio de personás y victimas {i}" for i in range(3)]])
+    assert read[-3:] == [f"Servicio de personas y víctimas {i}" for i in range(3)]
+    bodies = ["Servicio del Ministerio Publico"] * 7 + ["Servicio del Ministerio Público"] * 4
+    assert _names(bodies) == bodies
+    assert _names([*known, "Servicio de personás"], ocr=False)[-1] == "Servicio de personás", "a text layer is typed"

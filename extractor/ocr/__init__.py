@@ -105,6 +105,7 @@ from extractor.ocr.read import (
     LANG,
     PSM_PAGE,
     ocr_boxes,
+    read_unread_print,
     reading_order,
     reading_scale,
     split_at_lines,
@@ -218,6 +219,8 @@ def ocr_words(
     if rest_box is not None:
         scale_rest = reading_scale(rest_ink, dpi)
         loose = ocr_boxes(rest, [rest_box], upscale=scale_rest, lang=lang, psm=PSM_PAGE)[0]
+        if cells:  # a table's print the page pass left unread, read like its cells (read.unread_print)
+            loose += read_unread_print(rest, rest_ink, loose, dpi, upscale=upscale, lang=lang)
         verticals = [ln for ln in lines if ln.orientation == "v"]
         found += split_at_lines(loose, verticals, clean, upscale=upscale, lang=lang)
     return [to_word(w, scale) for w in reading_order(found)]

@@ -101,6 +101,62 @@ def reading_scale(ink: np.ndarray, dpi: int, *, table: bool = False) -> float:
     return min(max(target / height, MIN_READING_SCALE), MAX_READING_SCALE)
 
 
+# Print outside the grid that tesseract's layout analysis (`PSM_PAGE`) read no word of: a table
+# whose rules a toner dropout took loses its cells to the page pass, and that pass drops lone
+# figures of a column (s106: nine of eleven progress figures of a page). Such print is found as
+# runs of ink one line tall and read as tiles, like cells.
+# ink this close (in letter heights) along a line is one run: a figure's glyphs and its point, a word space
+UNREAD_JOIN_EM = 1.0
+UNREAD_MIN_HEIGHT, UNREAD_MAX_HEIGHT = 0.6, 1.8  # a run of print one line tall, in letter heights
+UNREAD_MIN_INK = 0.15  # of its box: less is a dotted or broken rule's remnant, a speck
+UNREAD_COVERED = 0.3  # a run a read word covers this share of is read already
+
+
+def unread_print(ink: np.ndarray, read: Sequence[OcrWord], dpi: int) -> list[Box]:
+    """Boxes of the runs of print in `ink` that no word of `read` covers (see UNREAD_JOIN_EM)."""
+    letter = _letter_height(ink, dpi)
+    if letter is None:
+        return []
+    join = max(1, round(UNREAD_JOIN_EM * letter))
+    joined = cv2.dilate(ink.astype(np.uint8), np.ones((1, join), np.uint8))
+    count, _, stats, _ = connected_marks(joined)
+    boxes = []
+    for k in range(1, count):
+        x, y, w, h = (int(v) for v in stats[k][:4])
+        if not UNREAD_MIN_HEIGHT * letter <= h <= UNREAD_MAX_HEIGHT * letter or w < letter:
+            continue
+        # the run as joined: its ink and a little white beside it (the reading trims it to its ink)
+        box = Box(float(x), float(x + w), float(y), float(y + h))
+        inked = int(ink[y : y + h, x : x + w].sum())
+        if inked < UNREAD_MIN_INK * w * h or _covered(box, read):
+            continue
+        boxes.append(box)
+    return boxes
+
+
+def read_unread_print(
+    image: np.ndarray, ink: np.ndarray, read: Sequence[OcrWord], dpi: int, *, upscale: float, lang: str
+) -> list[OcrWord]:
+    """The words of the print `read` left unread (`unread_print`), read like cells, each kept
+    doubtful (below DOUBTFUL_CONF): print the grid lost its frame to was worn (s106 read a sure
+    "143.5" for 140.5 there), so a finding resting on it is a warning."""
+    boxes = unread_print(ink, read, dpi)
+    found = [w for words in ocr_boxes(image, boxes, upscale=upscale, lang=lang) for w in words]
+    return [replace(w, conf=min(w.conf, DOUBTFUL_CONF - 1)) for w in found]
+
+
+def _covered(box: Box, words: Sequence[OcrWord]) -> bool:
+    """Whether the words read cover UNREAD_COVERED of the run together (a line of words is one run)."""
+    area = max((box.x1 - box.x0) * (box.bottom - box.top), 1.0)
+    covered = 0.0
+    for w in words:
+        dx = min(box.x1, w.x1) - max(box.x0, w.x0)
+        dy = min(box.bottom, w.bottom) - max(box.top, w.top)
+        if dx > 0 and dy > 0:
+            covered += dx * dy
+    return covered >= UNREAD_COVERED * area
+
+
 def _letter_height(ink: np.ndarray, dpi: int) -> float | None:
     """Median height in px of the letter-sized marks in `ink` (None: no print)."""
     _, _, stats, _ = connected_marks(ink.astype(np.uint8))

@@ -55,7 +55,7 @@ from extractor.repair.numbering import number_rows
 from extractor.repair.output import field_columns, findings_of, to_row
 from extractor.repair.records import Content, Draft
 from extractor.repair.sequence import resolve_sequence
-from extractor.repair.words import Lexicon, complete_cut_names, fix_words, names_end_bare
+from extractor.repair.words import Lexicon, complete_cut_names, fix_words, join_gaps, names_end_bare
 from extractor.rules import Rules
 
 __all__ = ["Content", "RepairConfig", "provisional_code", "repair"]
@@ -95,7 +95,7 @@ def repair(
         + list(document_text),
         cfg,
     )
-    read_labels(drafts, cfg, ocr_pages, known=lexicon.known)
+    read_labels(drafts, cfg, ocr_pages, known=lexicon.known, words=lambda text: join_gaps(text, lexicon))
     stopless = names_end_bare(d.name for d in drafts)
     for draft in drafts:
         fix_words(draft, cfg, lexicon, stopless_names=stopless)

@@ -31,7 +31,8 @@ def clean_row(
     # layout's repairs first: a word glued across cells, cut apart into them
     repairs = [Repair("glued_split", cut.word, "|".join(cut.pieces), cut.role) for cut in raw.glued_cuts]
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
-    named = _named_row(cells.get("name", ""), cfg)
+    # a named row is told by its name as printed, without the specks a scan put before it ("¡ Índice …")
+    named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg, ocr=ocr)
     coded = bool(code_text) or named is not None  # a named row's values are its own
     for role, text in cells.items():
         if text and role in cfg.text_columns:
@@ -255,9 +256,15 @@ def _scan_speck(text: str, cfg: RepairConfig, spellings: Sequence[str]) -> bool:
     return dash or (bool(cfg.rule_marks.fullmatch(text)) and not text.isdigit())
 
 
-def _named_row(name: str, cfg: RepairConfig) -> tuple[str, str] | None:
+def _named_row(name: str, cfg: RepairConfig, *, ocr: bool = False) -> tuple[str, str] | None:
+    """The (level, code) of the named row (`codes.named_rows`) whose name this is; off a page image
+    also with one of the letter confusions OCR makes undone ("Ínclice de gestión": "cl" for "d")."""
+    readings = [name]
+    if ocr:
+        readings += [name.replace(wrong, right) for wrong, right in cfg.confusions + cfg.image_confusions
+                     if wrong in name]
     for level, code, pattern in cfg.named_rows:
-        if pattern.search(name):
+        if any(pattern.search(text) for text in readings):
             return level, code
     return None
 
@@ -407,15 +414,39 @@ def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: 
             if not text or not cfg.is_value_column(role) or cfg.grammar(role) == "year":
                 continue
             if LOST_POINT.fullmatch(text):
-                _mend(draft, role, _with_point(text, _peers(draft, role, columns, cfg)), cfg)
+                peers = _peers(draft, role, columns, cfg)
+                _mend(draft, role, _with_point(text, peers) or _without_speck_digit(text, peers, cfg), cfg)
             elif GAPPED.fullmatch(text) or DECIMALS[","].fullmatch(text):
                 _mend(draft, role, _point_for_gap(text, columns.get(role, []), commas.get(role, 0)), cfg)
+            elif FIGURE.fullmatch(text) and _without_speck_digit(text, _peers(draft, role, columns, cfg), cfg):
+                _mend(draft, role, _without_speck_digit(text, _peers(draft, role, columns, cfg), cfg), cfg)
             elif OVERLONG.fullmatch(text):
-                # only a column's way in the whole document: a real report prints "7.20%" in a
-                # series of "7.8% 8.3% 8.9%" (trata's IOP.01.01)
-                column = columns.get(role, [])
-                _mend(draft, role, _without_misread_percent(text, column if _one_way(column) else []), cfg)
+                peers = _overlong_peers(draft, role, text, columns, cfg)
+                _mend(draft, role, _without_misread_percent(text, peers), cfg)
     _restore_lost_percents(scanned, columns, cfg)
+
+
+# a number of decimals a document prints on this share of its "%" figures at most is no way of its
+# own but a scan's misreading ("39.69%": the "%" ring read as a digit, 6 of ~230 on salud s21);
+# trata prints 36 of its 286 "%" figures with two decimals, "7.20%" among "7.8% 8.3% 8.9%"
+MISREAD_SHARE = 0.05
+
+
+def _overlong_peers(draft: Draft, role: str, text: str, columns: dict[str, list[str]], cfg: RepairConfig) -> list[str]:
+    """The figures that tell a figure with one decimal too many was misread: its column's in the
+    whole document when the column prints one way; else its row's series when that prints one
+    way and the document prints figures with as many decimals as this one almost nowhere
+    (MISREAD_SHARE); else none."""
+    column = columns.get(role, [])
+    if _one_way(column):
+        return column
+    series = _series(draft, role, cfg)
+    read = OVERLONG.fullmatch(text)
+    if not _one_way(series) or read is None:
+        return []
+    shares = [m for figures in columns.values() for m in map(FIGURE.fullmatch, figures) if m and m["pct"]]
+    alike = sum(1 for m in shares if len(m["dec"] or "") == len(read["dec"]))
+    return series if alike <= MISREAD_SHARE * len(shares) else []
 
 
 def _peers(draft: Draft, role: str, columns: dict[str, list[str]], cfg: RepairConfig) -> list[str]:
@@ -429,7 +460,9 @@ def _peers(draft: Draft, role: str, columns: dict[str, list[str]], cfg: RepairCo
     series = _series(draft, role, cfg)
     if _one_way(series) or not _is_evidence(role, cfg):
         return series
-    return [t for r, t in draft.cells.items() if r != role and t and _is_evidence(r, cfg) and FIGURE.fullmatch(t)]
+    # a year ("baseline_year") is no figure of the indicator: its scale is the calendar's
+    return [t for r, t in draft.cells.items()
+            if r != role and t and _is_evidence(r, cfg) and cfg.grammar(r) != "year" and FIGURE.fullmatch(t)]
 
 
 def _is_evidence(role: str, cfg: RepairConfig) -> bool:
@@ -517,6 +550,49 @@ def _usual_decimals(figures: Sequence[str]) -> int:
         return 0
     places, n = counts.most_common(1)[0]
     return places if n >= POINT_SHARE * sum(counts.values()) else 0
+
+
+def _peer_scale(peers: Sequence[str], places: int) -> tuple[float, float] | None:
+    """The range a figure of these peers may take: the bulk of those printed with `places`
+    decimals, widened MAGNITUDE_SPREAD times each way (None: too few of them)."""
+    usual = [m for m in map(FIGURE.fullmatch, peers) if m and len(m["dec"] or "") == places]
+    if len(usual) < MIN_PEERS:
+        return None
+    ranked = sorted(float(m["int"].replace(",", "") + "." + (m["dec"] or "0")) for m in usual)
+    cut = round(SCALE_PERCENTILE / 100 * (len(ranked) - 1))
+    return ranked[cut] / MAGNITUDE_SPREAD, ranked[-1 - cut] * MAGNITUDE_SPREAD
+
+
+def _printed_decimals(peers: Sequence[str]) -> int | None:
+    """The number of decimals (none counts) POINT_SHARE of the peers print, or None."""
+    counts = Counter(len(m["dec"] or "") for m in map(FIGURE.fullmatch, peers) if m)
+    if sum(counts.values()) < MIN_PEERS:
+        return None
+    places, n = counts.most_common(1)[0]
+    return places if n >= POINT_SHARE * sum(counts.values()) else None
+
+
+def _without_speck_digit(text: str, peers: Sequence[str], cfg: RepairConfig) -> str:
+    """An OCR'd figure out of its peers' scale that one speck digit (`value_marks.speck_digits`:
+    a speck or a rule's sliver read as "1") put there ("291.0%", "1017.9", "717%" among a series
+    of 29.0%, 107.9, 77%): the one figure without that digit (not its first), printed the peers'
+    way and within their scale. Two such figures, or none: ""."""
+    places = _printed_decimals(peers)
+    scale = _peer_scale(peers, places) if places is not None else None
+    m = FIGURE.fullmatch(text)
+    if scale is None or m is None or len(m["dec"] or "") != places:
+        return ""
+    low, high = scale
+
+    def value(figure: str) -> float:
+        return float(figure.rstrip("%").replace(",", ""))
+
+    if low <= value(text) <= high:
+        return ""
+    # never the first digit: a figure opens with print ("1,750" is no speck before "750")
+    fewer = {text[:i] + text[i + 1 :] for i, c in enumerate(text) if i and c in cfg.speck_digits}
+    fits = [f for f in fewer if FIGURE.fullmatch(f) and not re.match(r"0\d", f) and low <= value(f) <= high]
+    return fits[0] if len(fits) == 1 else ""
 
 
 def _with_point(text: str, peers: Sequence[str]) -> str:

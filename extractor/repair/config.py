@@ -99,6 +99,7 @@ class RepairConfig:
     value_strip: list[re.Pattern[str]]  # marks around an OCR'd value (`value_marks`)
     value_readings: dict[str, str]
     edge_glyphs: int  # non-digit glyphs an OCR'd value may lose at either end (`value_marks`)
+    speck_digits: frozenset[str]  # digits a speck reads as inside an OCR'd figure (`value_marks`)
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
     inflection_letters: frozenset[str]  # `_ocr.yaml`: what the language's word endings differ by
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
@@ -143,6 +144,7 @@ class RepairConfig:
             value_strip=[re.compile(p) for p in values.strip],
             value_readings=dict(values.readings),
             edge_glyphs=values.edge_glyphs,
+            speck_digits=frozenset(values.speck_digits),
             vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
             inflection_letters=frozenset(ocr.inflection_letters),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],

@@ -31,12 +31,17 @@ WORD = re.compile(r"[^\W\d_]{3,}")  # a word that can tell two labels apart ("Lo
 
 
 def read_labels(
-    drafts: Sequence[Draft], cfg: RepairConfig, ocr_pages: Collection[int], known: Callable[[str], bool]
+    drafts: Sequence[Draft],
+    cfg: RepairConfig,
+    ocr_pages: Collection[int],
+    known: Callable[[str], bool],
+    words: Callable[[str], str] = lambda text: text,
 ) -> None:
     """Each label cell of an OCR'd row that is no label of its column, read as the one label it
     is clearly a misreading of (see the module docstring). `known`: whether the document knows a
     word; a cell holding a known word its nearest label lacks names something else ("Gobiernos
-    Locales", printed once, is no misread "Gobiernos Regionales")."""
+    Locales", printed once, is no misread "Gobiernos Regionales"), also once the words a gap
+    split are joined (`words`: "Gobiernos Loca es", a glyph lost to the gap, is "Gobiernos Locales")."""
     for role in sorted(cfg.label_columns):
         printed = column_labels(drafts, role)
         prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
@@ -49,7 +54,7 @@ def read_labels(
                 continue
             label = nearest_label(text, labels)
             # a misreading made alike on several rows is "known" by those rows alone
-            if label and (text in printed or not _other_words(text, label, known)):
+            if label and (text in printed or not _other_words(words(text), label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
                 draft.cells[role] = label
 

@@ -281,6 +281,10 @@ def _fits_content(row: _Row, level: str, cfg: RepairConfig) -> bool:
     content = row.content
     if content.indicator is not None and (level in cfg.indicator_levels) != content.indicator:
         return False
+    if content.indicator and content.head_levels is not None and not content.head_levels & cfg.indicator_levels:
+        # a head word a scan broke may read as another level's ("Tier po" for "Tiempo": an
+        # infinitive, as objectives start); the values the row fills, several cells, outweigh it
+        return True
     return content.head_levels is None or level in content.head_levels
 
 

@@ -138,6 +138,7 @@ class Lexicon:
         self.cfg = cfg
         self._forms: dict[str, list[str]] | None = None
         self._letters: frozenset[str] | None = None
+        self._spellings: dict[str, Counter[str]] | None = None
 
     @classmethod
     def build(cls, units: Iterable[str], cfg: RepairConfig) -> Lexicon:
@@ -151,6 +152,18 @@ class Lexicon:
         # "nacionaL" is not "nacional": only the usual casings of a word count.
         usual = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
         return usual and word.lower() in self.cfg.vocabulary
+
+    def spellings(self, plain: str) -> dict[str, int]:
+        """How often the document prints each lower-case spelling of a word whose accent-free
+        lower case is `plain` (vocabulary words count once)."""
+        if self._spellings is None:
+            table: dict[str, Counter[str]] = {}
+            for word, n in self.counts.items():
+                table.setdefault(_unaccented_lower(word), Counter())[word.lower()] += n
+            for word in self.cfg.vocabulary:
+                table.setdefault(_unaccented_lower(word), Counter())[word] += 1
+            self._spellings = table
+        return dict(self._spellings.get(plain, {}))
 
     def letters(self) -> frozenset[str]:
         """The lower-case letters the document's words and the vocabulary are written in."""
@@ -407,6 +420,8 @@ def fix_text(
         fixed = _fix_token(token, lexicon, first=k == 0, last=k == len(out) - 1, read_by_ocr=read_by_ocr)
         if fixed == token and read_by_ocr:
             fixed = _glued_apart(token, lexicon)
+        if fixed == token and read_by_ocr:
+            fixed = _marks_read_for_glyphs(token, lexicon, first=k == 0)
         if fixed != token:
             repairs.append(("ocr_letter", _core(token, read_by_ocr), _core(fixed, read_by_ocr)))
             out[k] = fixed
@@ -437,6 +452,40 @@ def _glued_apart(token: str, lexicon: Lexicon) -> str:
         or (content(a) and content(b))
     ]
     return f"{parts[0][0]} {parts[0][1]}{token[len(word):]}" if len(parts) == 1 else token
+
+
+# Off a page image, a glyph toner dropout or a speck broke reads as a mark inside a word or at its
+# end: "Servi:io", "ale;adas", "Integra!", "salu:", "rural:=s", "pobla-:ión". No author prints a
+# mark there, so the word is misread; each mark stands for one glyph or for none (a speck beside
+# the print), and the word is the one known word that reading allows. A hyphen alone is print
+# ("socio-cultural", a word wrapped after its hyphen), and so is a bracket or a final stop or comma.
+GLYPH_MARKS = frozenset("!:;<>=*|¦'’‘“”«»¡¿`´^~_+.,-")
+OUTER_MARKS = re.compile(r"^(\(?)(.*?)([.,)]?)$")
+MIN_MARKED_LETTERS = 4  # letters read around the marks: fewer fit too many words
+
+
+def _marks_read_for_glyphs(token: str, lexicon: Lexicon, *, first: bool) -> str:
+    """The one word the document knows (printed twice, or listed; NEAR_EDITS' shortest length at
+    least) that an OCR'd token with marks inside it or at its ends reads as, each mark one glyph
+    or none, the letters as read; else the token. A known word with a speck after it ("área:")
+    is left to the marks' own repairs."""
+    outer = OUTER_MARKS.fullmatch(token)
+    if outer is None:
+        return token
+    opening, core, closing = outer.groups()
+    marks = {c for c in core if c in GLYPH_MARKS}
+    letters = "".join(c for c in core if c.isalpha())
+    if not marks or marks == {"-"} or len(letters) < MIN_MARKED_LETTERS:
+        return token
+    if any(not (c.isalpha() or c in GLYPH_MARKS) for c in core) or lexicon.known(core.strip("".join(GLYPH_MARKS))):
+        return token
+    glyph = "[^\\W\\d_]?"  # one letter, or none
+    pattern = re.compile("".join(glyph if c in GLYPH_MARKS else re.escape(c.lower()) for c in core))
+    forms = lexicon._known_forms()
+    found = [word for word in forms if pattern.fullmatch(word)]
+    if len(found) != 1:
+        return token
+    return opening + _cased(forms[found[0]], letters, first=first) + closing
 
 
 def _core(token: str, read_by_ocr: bool = False) -> str:
@@ -471,6 +520,19 @@ def _wrap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
 ALIKE_SHARE = 0.25  # an accented function word printed this share of the plain one at most is a speck
 
 
+def join_gaps(text: str, lexicon: Lexicon) -> str:
+    """An OCR'd text with only its words a gap split joined (`_gap_join`: "Gobiernos Loca es" →
+    "Gobiernos Locales"); no letter of a word is changed."""
+    tokens = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined = _gap_join(tokens, i, lexicon)
+        out.append(joined or tokens[i])
+        i += 2 if joined else 1
+    return " ".join(out)
+
+
 def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     """Off a page image, a word whose faint glyph the scan lost, leaving a gap: "sa ud", "pr mer",
     "vigil ncia", "rural s", "implementac ón". The two pieces, one of them no word, joined with
@@ -484,7 +546,37 @@ def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
         return None  # two words
     words = {a + glyph + core_b for glyph in lexicon.letters()}
     found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
-    return found[0] + b[len(core_b) :] if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0] + b[len(core_b) :]
+    near = _near_gap_word(a, core_b, lexicon)
+    return near + b[len(core_b) :] if near else None
+
+
+# A long word split by a gap may have lost a glyph there and had another misread ("Surv cio",
+# "esta olecimientos", "hist aria", "aco npañamiento"): its pieces joined are this many edits at
+# most from the one known word of at least GAP_WORD_LETTERS letters that near, which starts and
+# ends as they do; a shorter word that near is as often another word.
+GAP_EDITS = 2
+GAP_WORD_LETTERS = 8
+
+
+def _near_gap_word(a: str, b: str, lexicon: Lexicon) -> str:
+    """The known word the pieces of a gapped word stand for (see GAP_EDITS), else "". Neither
+    piece is a word of its own ("oportuna a", "po promedio"), nor a lone glyph, and the word is
+    as long as its pieces at least: a gap splits a word, it adds no glyph to it."""
+    joined = (a + b).lower()
+    if len(joined) < GAP_WORD_LETTERS - 1 or len(a) < 2 or len(b) < 2 or lexicon.real(a) or lexicon.real(b):
+        return ""
+    forms = lexicon._known_forms()
+    long_enough = [w for w in forms if len(w) >= max(GAP_WORD_LETTERS, len(joined))]
+    near = process.extract(joined, long_enough, scorer=Levenshtein.distance, score_cutoff=GAP_EDITS, limit=None)
+    if not near:
+        return ""
+    best = min(d for _, d, _ in near)
+    found = [w for w, d, _ in near if d == best]
+    if len(found) != 1 or found[0][0] != joined[0] or found[0][-1] != joined[-1]:
+        return ""
+    return _cased(forms[found[0]], a + b, first=False)
 
 
 def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool, read_by_ocr: bool) -> str:
@@ -494,6 +586,13 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     word = m.group(0)
     if read_by_ocr and word == token and _accented_function_word(word, lexicon):
         return _accented_function_word(word, lexicon)
+    if read_by_ocr and word == token and _accent_misread(word, lexicon):
+        return _accent_misread(word, lexicon)
+    # a function word stands between words: a cell of one short word is a label or a speck
+    if read_by_ocr and word == token and not (first and last) and (word.islower() or (word.istitle() and not first)):
+        misread = _misread_function_word(word.lower(), lexicon)
+        if misread:
+            return misread
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -520,6 +619,53 @@ def _accented_function_word(word: str, lexicon: Lexicon) -> str:
         return ""
     printed = lexicon.known(word) and lexicon.count(word) > ALIKE_SHARE * lexicon.count(plain)
     return "" if printed else plain
+
+
+# A two-letter word off a page image that no text prints ("ce", "Je", "ve", "ei") is the function
+# word one glyph from it that the document prints this many times as often as the misread and
+# every other known word one glyph from it together ("de" on 78 rows; "se", "le" on a few).
+# Not one letter ("e", "y", "o" are words, and a speck reads as one), nor three: a word printed
+# once ("dos") is as often one glyph from a function word ("los") as a misread ("cor", "tas") is.
+FUNCTION_WORD_LEAD = 4
+SHORT_MISREAD = (2, 2)  # letters
+
+
+def _misread_function_word(word: str, lexicon: Lexicon) -> str:
+    """The function word a short OCR'd word that is no word is a misreading of (see
+    FUNCTION_WORD_LEAD), else ""."""
+    function = lexicon.cfg.function_words
+    if not SHORT_MISREAD[0] <= len(word) <= SHORT_MISREAD[1] or word in function or lexicon.in_vocabulary(word):
+        return ""
+    near = {w for w in lexicon.counts if Levenshtein.distance(w.lower(), word) == 1 and lexicon.known(w.lower())}
+    near = {w.lower() for w in near} | {f for f in function if Levenshtein.distance(f, word) == 1}
+    ranked = sorted(((lexicon.count(w), w) for w in near), reverse=True)
+    if not ranked or ranked[0][1] not in function:
+        return ""
+    rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
+    return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+
+
+ACCENT_WORD_LETTERS = 5  # shorter words differ by an accent alone in meaning ("esta", "está")
+
+
+def _accent_misread(word: str, lexicon: Lexicon) -> str:
+    """Off a page image, a word the document prints with other accents (a speck read as one,
+    "personás"; one the scan lost, "victimas") ALIKE_SHARE as often at most as the spelling it
+    prints most: that spelling. An author's own second spelling is printed more often (trata:
+    "Publico" 7 rows, "Público" 4: both stay)."""
+    if len(word) < ACCENT_WORD_LETTERS:
+        return ""
+    spellings = lexicon.spellings(_unaccented_lower(word))
+    best = max(spellings, key=spellings.__getitem__, default="")
+    if not best or best == word.lower() or not lexicon.known(best):
+        return ""
+    if spellings.get(word.lower(), 0) > ALIKE_SHARE * spellings[best]:
+        return ""
+    return best[:1].upper() + best[1:] if word[:1].isupper() else best
+
+
+def _unaccented_lower(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn")
 
 
 def _inflected(word: str, other: str, letters: frozenset[str]) -> bool:
