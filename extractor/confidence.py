@@ -67,6 +67,7 @@ LOW_CONFIDENCE = LOW_OCR_CONFIDENCE
 LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
+EDGE_DIGITS = re.compile(r"([-+]?)(\d[\d.,]*\d|\d)(%?)")  # a figure: its sign, its digits, its unit
 # a second code's print left in a row's code cell ("(P02" of OP.02 after "SS.01.06.01.01"):
 # prefix glyphs, then digits and separators; a code's own groups spaced apart ("10P 01 02") have no prefix
 LEFTOVER_CODE = re.compile(r"[^\d\s.,:;]+[\d.,:;]*\d{2}[\d.,:;]*")
@@ -218,29 +219,42 @@ class Doubt:
         return f"the objectives' indicators it rests on: {_listed(doubtful)}" if doubtful else ""
 
     def confused_digit_note(self, finding: Finding) -> str:
-        """A printed progress one commonly confused digit away from agreeing: in the printed figure
-        itself, or in the expected or obtained value it is the ratio of (a progress is their
-        quotient, so a misread input scales it by the misread's own ratio)."""
+        """A printed progress one slip of the scan away from agreeing (`slips_of`: a commonly
+        confused digit, or a digit lost or added at either end): in the printed figure itself, or
+        in the expected or obtained value it is the ratio of (a progress is their quotient, so a
+        misread input scales it by the misread's own ratio). Seed 161 read an obtained 61.7% as
+        "1.7%" with full confidence: 56.7 / 1.7 made 3335.3 of a printed 91.9."""
         row = self.by_code.get(finding.code)
-        if finding.rule != PROGRESS or row is None or not self.confused:
+        if finding.rule != PROGRESS or row is None:
             return ""
         printed, recomputed = parse_value(finding.printed), parse_value(finding.recomputed)
         if printed.value is None or not recomputed.value:
             return ""
         slack = 10.0 ** -printed.decimals  # the printed figure's last digit, and the rounding of ours
-        for other in self.confusions_of(finding.printed):
+        for other in self.slips_of(finding.printed):
             if other.value is not None and abs(other.value - recomputed.value) <= slack:
                 return f"printed {finding.printed!r} may be {other.raw!r} misread"
         year = finding.field.rsplit("_", 1)[-1]
         for field in (f"expected_{year}", f"obtained_{year}"):
             read = parse_value(row.get(field))
-            for other in self.confusions_of(row.get(field)) if read.value else []:
+            for other in self.slips_of(row.get(field)) if read.value else []:
                 if not other.value:
                     continue
                 scale = other.value / read.value  # type: ignore[operator]
                 if min(abs(recomputed.value * s - printed.value) for s in (scale, 1 / scale)) <= slack:
                     return f"{row.code} {field} {row.get(field)!r} may be {other.raw!r} misread"
         return ""
+
+    def slips_of(self, text: str) -> list[Value]:
+        """`text` read back past one slip of the scan: a digit confused (`confusions_of`), or a
+        digit lost or added at either end of the figure (a faded edge, a speck read as a digit)."""
+        match = EDGE_DIGITS.fullmatch(text.strip())
+        if not match:
+            return self.confusions_of(text)
+        head, body, tail = match.group(1), match.group(2), match.group(3)
+        readings = [d + body for d in "123456789"] + [body + d for d in "0123456789"]
+        readings += [body[1:], body[:-1]] if len(body.replace(".", "").replace(",", "")) > 1 else []
+        return self.confusions_of(text) + [parse_value(head + r + tail) for r in readings if r[:1].isdigit()]
 
     def confusions_of(self, text: str) -> list[Value]:
         """`text` with one digit read as a digit it is commonly confused with, each way it can be."""

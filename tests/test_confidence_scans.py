@@ -255,6 +255,22 @@ def test_a_progress_one_commonly_confused_digit_from_agreeing_is_a_warning() -> 
     assert flagged([("4", "7")], printed="170.3").severity == "warning"  # the printed 140.3 read 170.3
 
 
+def test_a_progress_one_digit_lost_at_a_figures_edge_from_agreeing_is_a_warning() -> None:
+    """Seed 161: the obtained 61.7% read "1.7%" with full confidence; 56.7 / 1.7 gives 3335.3 for
+    a printed 91.9. With its first digit back (56.7 / 61.7) the row agrees: a warning that says
+    so. An error no lost or added digit explains stays an error."""
+    cells = {"expected_2025": "61.7%", "obtained_2025": "56.7%", "progress_2025": "91.9"}
+    word = Word("91.9", 700, 730, 300, 308, 96.0)
+    row = Row("IOP.01.01", "IOP", "OP.01", cells | {"expected_2025": "1.7%"}, page=MATRIX)
+    mismatch = Finding("progress_mismatch", "error", "IOP.01.01 progress_2025 …", "IOP.01.01", "progress_2025",
+                       "91.9", "3335.3", MATRIX)
+    flagged = flag_doubtful([mismatch], [_page(MATRIX, [word])], [row])[0]
+    assert flagged.severity == "warning" and "expected_2025 '1.7%' may be '61.7%' misread" in flagged.message
+    real = replace(row, fields=cells | {"obtained_2025": "46.7%"})  # 46.7 / 61.7 = 75.7: no slip gives 91.9
+    wrong = replace(mismatch, recomputed="75.7")
+    assert flag_doubtful([wrong], [_page(MATRIX, [word])], [real])[0].severity == "error"
+
+
 def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
     row, word = _row("ISS.01.01.01.01", "91.9", 96.0, 300)
     message = ("expect_column_values_to_be_in_set on printed__step: the printed years must be contiguous; "
