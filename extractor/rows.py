@@ -446,7 +446,7 @@ MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter toke
 MIN_DAMAGED_CODE_DIGITS = 4  # two of a code's two-digit groups: what dropout leaves of the shortest code
 
 
-SPECKS = "'\"“”‘’«»`´.,:;|()[]°"  # what specks beside a code read as (stripped before its shape is judged)
+SPECKS = "'\"“”‘’«»`´.,:;|()[]°!¡"  # what specks beside a code read as (stripped before its shape is judged)
 
 
 def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = False) -> bool:

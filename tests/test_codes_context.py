@@ -245,6 +245,9 @@ def test_a_degree_speck_beside_a_code_still_cuts_a_span_at_it() -> None:
     rules = load_rules("policy-matrix")
     token = re.compile(rules.spec.codes.token or "")
     assert _opens_code("OP.04°", rules, token, ocr=True)
+    # trata scan 167: "!OP.03" under "(S5.02.07.02.01", a rule's sliver read as "!" ("¡" in Spanish)
+    assert _opens_code("!OP.03", rules, token, ocr=True) and _opens_code("¡OP.01.01", rules, token, ocr=True)
+    assert not _opens_code("!!", rules, token, ocr=True)
 
 
 def test_an_accent_ocr_put_on_a_head_word_does_not_hide_it() -> None:
