@@ -25,12 +25,11 @@ from extractor.layout import header_cells, vertical_rule_xs
 from extractor.matrix_columns import column_rule_xs as column_rules_x
 from extractor.matrix_columns import map_by_rules, vertical_shift
 from extractor.model import Column, PageContent, Word
-from extractor.rules import Rules
+from extractor.rules import Rules, load_ocr_confusions
 
 CODE_COLUMN_HEADER = "header_code_column_from_body"  # the assumption rows under such a header carry
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
 SEPARATOR = re.compile(r"[.,]")
-SPECKS = "()[]{}'‘’\"“”|¡!§$£¥\\/_-—:;°* "  # glyphs a scan glues to a code's ends (rules, dust, a fattened letter)
 MIN_CODES = 3  # codes of the family's grammar under a cell that make it the code column's
 
 
@@ -57,9 +56,10 @@ def _code_shape(rules: Rules) -> Callable[[str], bool]:
     """Whether a word reads as a code: one of the grammar's, or (a scan misreads a code's letters:
     "155.01.02", "§8.01.02.03") the family's code token, separators and all, specks around it cut."""
     token = re.compile(rules.spec.codes.token or ANY_CODE_TOKEN)
+    specks = load_ocr_confusions().code_specks
 
     def shaped(text: str) -> bool:
-        core = text.strip(SPECKS)
+        core = text.strip(specks)
         if rules.parse_code(core) is not None:
             return True
         return bool(SEPARATOR.search(core)) and token.fullmatch(core) is not None

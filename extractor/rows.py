@@ -47,7 +47,7 @@ from extractor.model import (
     SummaryRow,
     Word,
 )
-from extractor.rules import Rules, SummaryColumn, normalize_label
+from extractor.rules import Rules, SummaryColumn, load_ocr_confusions, normalize_label
 from extractor.summary import continued_summary, find_summary_table
 
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
@@ -446,9 +446,6 @@ MIN_CODE_CHARS = 5  # a damaged code still this long ("1SS.02.03"); shorter toke
 MIN_DAMAGED_CODE_DIGITS = 4  # two of a code's two-digit groups: what dropout leaves of the shortest code
 
 
-SPECKS = "'\"“”‘’«»`´.,:;|()[]°!¡"  # what specks beside a code read as (stripped before its shape is judged)
-
-
 def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = False) -> bool:
     """A code of the grammar, or one damaged by OCR that still has a code's shape (specks read as
     marks at its ends, ":" for "." inside: ":1SS:01.03.02.01.").
@@ -460,7 +457,7 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
     """
     if rules.parse_code(text) is not None:
         return True
-    shape = re.sub(r"[:;]", ".", text.strip(SPECKS))
+    shape = re.sub(r"[:;]", ".", text.strip(load_ocr_confusions().code_specks))
     if len(shape) < MIN_CODE_CHARS:
         return False
     if token.fullmatch(shape) is not None:

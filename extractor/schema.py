@@ -428,6 +428,10 @@ class OcrConfusions(Section):
     code_digit_readings: dict[str, str] = Field(
         default_factory=dict, description="A character in a code's number → the digit it stands for."
     )
+    code_specks: str = Field(
+        "", description="Glyphs a scan glues to a code's ends (rules, dust, brackets), stripped before its shape is "
+        "judged."
+    )
     letter_confusions: list[tuple[str, str]] = Field(
         default_factory=list, description="Letters misread inside words: printed → meant."
     )

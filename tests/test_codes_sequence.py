@@ -116,8 +116,8 @@ CLEAN = [
 ]
 
 
-def _clean_repaired(prints: list[str], source: str = "ocr") -> list[Row]:
-    raws = [_band(p, name, values=ind, source=source) for p, (_, ind, name) in zip(prints, CLEAN, strict=True)]
+def _clean_repaired(prints: list[str], source: str = "ocr", table: list[tuple[str, bool, str]] = CLEAN) -> list[Row]:
+    raws = [_band(p, name, values=ind, source=source) for p, (_, ind, name) in zip(prints, table, strict=True)]
     rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if source == "ocr" else set())
     return rows
 
@@ -161,15 +161,13 @@ PARENT_AFTER = [  # trata seed 157: OP.02's own row lost, OP.03 read "OP.02" aft
 def test_a_parent_read_after_rows_it_heads_is_the_code_the_sequence_calls_for() -> None:
     """A parent comes before its rows: "OP.02" read after IOP.02.01 and LN.02.01 is OP.03 with one
     digit misread, however clean it looks, and the row says its code was inferred."""
-    raws = [_band(code, name, values=ind) for code, ind, name in PARENT_AFTER]
-    raws[4] = _band("OP.02", PARENT_AFTER[4][2])
-    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+    prints = [code for code, _, _ in PARENT_AFTER]
+    prints[4] = "OP.02"
+    rows = _clean_repaired(prints, table=PARENT_AFTER)
     assert [r.code for r in rows] == [code for code, _, _ in PARENT_AFTER]
     assert any(a.startswith("code_from_context:") for a in rows[4].assumptions)
     # a text layer's order is the author's
-    text = [_band(code, name, values=ind, source="text") for code, ind, name in PARENT_AFTER]
-    text[4] = _band("OP.02", PARENT_AFTER[4][2], source="text")
-    assert rp.repair(text, load_rules("policy-matrix"), ocr_pages=set())[0][4].code == "OP.02"
+    assert _clean_repaired(prints, source="text", table=PARENT_AFTER)[4].code == "OP.02"
 
 
 def test_an_indicator_whose_broken_head_word_reads_as_an_infinitive_takes_the_sequence_code() -> None:
