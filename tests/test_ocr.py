@@ -524,6 +524,10 @@ def test_the_library_reads_word_for_word_what_the_command_reads(monkeypatch: pyt
         {"psm": read.PSM_PAGE, "lang": read.LANG},
     ]
     in_process = [read.tesseract_each(images, **kind) for kind in kinds]
+    # one handle per language, its options set before each reading: none inherits the last one's
+    # whitelist or page mode, in whatever order they come
+    assert [read.tesseract_each(images, **kind) for kind in reversed(kinds)][::-1] == in_process
+    assert set(engine._library()._handles) <= {read.LANG, read.DIGITS_LANG, "osd"}
     turned = cv2.rotate(table, cv2.ROTATE_90_CLOCKWISE)
     reports = [engine.orientation_report(image) for image in (table, turned)]
     monkeypatch.setattr(engine, "_library", lambda: None)

@@ -9,7 +9,7 @@ cost more CPU than tesseract's reading of a small tile.
 
 Where tesseract's library can be loaded (it comes with the command: Debian's tesseract-ocr
 depends on libtesseract5), the runs happen in this process instead: one model per language and
-set of options, loaded once per process and kept (`_Library`). A start of the command cost
+its options set before each reading, loaded once per process and kept (`_Library`). A start of the command cost
 ~0.12 s of CPU, and a matrix page takes ~10 runs of different kinds, each waiting on the one
 before (re-reads of what the last run read doubtfully); the library call reads the same pixels
 with the same engine and settings, word for word what the command reads. Without the library
@@ -38,6 +38,7 @@ import pytesseract
 
 from extractor.lifeline import set_parent_death_signal
 
+DEFAULT_PSM = 3  # the command's page segmentation mode when no --psm is given
 TSV_COLUMNS = 12  # level page_num block_num par_num line_num word_num left top width height conf text
 
 
@@ -131,11 +132,17 @@ class _Library:
 
     def __init__(self, lib: ctypes.CDLL) -> None:
         self._lib = lib
-        self._handles: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._handles: dict[str, int] = {}
+        self._options: dict[str, tuple[str, ...]] = {}  # what each handle is set to now
+        self._defaults: dict[tuple[str, str], str] = {}  # a variable's value before we set it
         self._pixels = np.zeros((0, 0), np.uint8)
         lib.TessBaseAPICreate.restype = ctypes.c_void_p
         lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         lib.TessBaseAPISetVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPIGetStringVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.TessBaseAPIGetStringVariable.restype = ctypes.c_char_p
+        for kind in ("Int", "Bool", "Double"):
+            getattr(lib, f"TessBaseAPIGet{kind}Variable").argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
         lib.TessBaseAPISetPageSegMode.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPISetImage.argtypes = [ctypes.c_void_p, ctypes.c_void_p] + [ctypes.c_int] * 4
         lib.TessBaseAPIRecognize.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
@@ -154,6 +161,7 @@ class _Library:
             self._lib.TessBaseAPIEnd(handle)
             self._lib.TessBaseAPIDelete(handle)
         self._handles.clear()
+        self._options.clear()
 
     def read(self, image: np.ndarray, *, lang: str, options: tuple[str, ...]) -> list[TsvWord]:
         """The words of one grayscale image, as a run of the command with `options` reads them."""
@@ -193,8 +201,9 @@ class _Library:
         self._pixels = pixels  # tesseract reads the caller's buffer until the next image
 
     def _handle(self, lang: str, options: tuple[str, ...]) -> int:
-        key = (lang, options)
-        if key not in self._handles:
+        """The language's handle, set to `options`: one model per language, whatever the options
+        (each model loaded cost ~0.06 s of CPU, once per process and per set of options)."""
+        if lang not in self._handles:
             handle = self._lib.TessBaseAPICreate()
             if self._lib.TessBaseAPIInit3(handle, None, lang.encode()) != 0:
                 self._lib.TessBaseAPIDelete(handle)
@@ -202,13 +211,46 @@ class _Library:
             # what the command printed to its own stderr ("Estimating resolution as 158") would
             # reach the user's terminal from this process
             self._lib.TessBaseAPISetVariable(handle, b"debug_file", os.devnull.encode())
-            for name, value in _settings(options):
-                if name == "--psm":
-                    self._lib.TessBaseAPISetPageSegMode(handle, int(value))
-                elif not self._lib.TessBaseAPISetVariable(handle, name.encode(), value.encode()):
-                    raise pytesseract.TesseractError(1, f"tesseract has no setting {name!r}")
-            self._handles[key] = handle
-        return self._handles[key]
+            self._handles[lang] = handle
+            self._options[lang] = ()
+        handle = self._handles[lang]
+        if self._options[lang] != options:
+            self._apply(lang, handle, options)
+        return handle
+
+    def _apply(self, lang: str, handle: int, options: tuple[str, ...]) -> None:
+        """Set the handle to `options`: what the last options set and these do not goes back to
+        tesseract's default, so a reading never inherits the one before's whitelist."""
+        wanted = dict(_settings(options))
+        wanted.setdefault("--psm", str(DEFAULT_PSM))
+        for name, _ in _settings(self._options[lang]):
+            if name != "--psm" and name not in wanted:
+                wanted[name] = self._defaults[(lang, name)]
+        for name, value in wanted.items():
+            if name == "--psm":
+                self._lib.TessBaseAPISetPageSegMode(handle, int(value))
+                continue
+            if (lang, name) not in self._defaults:
+                self._defaults[(lang, name)] = self._value_of(handle, name)
+            if not self._lib.TessBaseAPISetVariable(handle, name.encode(), value.encode()):
+                raise pytesseract.TesseractError(1, f"tesseract has no setting {name!r}")
+        self._options[lang] = options
+
+
+    def _value_of(self, handle: int, name: str) -> str:
+        """A variable's current value as text, whatever its kind (string, number or flag)."""
+        key = name.encode()
+        text = self._lib.TessBaseAPIGetStringVariable(handle, key)
+        if text is not None:
+            return text.decode()
+        number, flag, real = ctypes.c_int(), ctypes.c_int(), ctypes.c_double()
+        if self._lib.TessBaseAPIGetIntVariable(handle, key, ctypes.byref(number)):
+            return str(number.value)
+        if self._lib.TessBaseAPIGetBoolVariable(handle, key, ctypes.byref(flag)):
+            return str(flag.value)
+        if self._lib.TessBaseAPIGetDoubleVariable(handle, key, ctypes.byref(real)):
+            return repr(real.value)
+        raise pytesseract.TesseractError(1, f"tesseract has no setting {name!r}")
 
 
 def _settings(options: Sequence[str]) -> list[tuple[str, str]]:
