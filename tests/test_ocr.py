@@ -536,6 +536,30 @@ def test_the_library_reads_word_for_word_what_the_command_reads(monkeypatch: pyt
     assert reports == [engine.orientation_report(image) for image in (table, turned)]
 
 
+def test_the_digit_model_reads_a_names_digit_lines_and_a_figure_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name's letters are the Spanish reading's: the English one gets only the bands of its
+    lines that hold digits (the cost of a reading goes with the letters read), in the name's place
+    among the tiles; a code or a figure is read whole."""
+    from extractor.ocr import read
+
+    def line(y: float, *texts: str) -> list[OcrWord]:
+        return [OcrWord(t, 10 + 60 * k, 60 + 60 * k, y, y + 12, 90) for k, t in enumerate(texts)]
+
+    name_box, code_box = Box(0, 300, 0, 80), Box(300, 400, 0, 80)
+    name = line(5, "Niñas", "y", "niños") + line(25, "de", "6", "a", "35", "meses") + line(45, "con", "anemia")
+    code = line(5, "1SS.03.05.01.01")
+    sent: list[list[Box]] = []
+    monkeypatch.setattr(read, "_read_boxes", lambda image, boxes, **kw: sent.append(list(boxes)) or [[] for _ in boxes])
+    read._digit_readings(np.full((80, 400), 255, np.uint8), [name_box, code_box], [name, code], upscale=2.0,
+                         psm=read.PSM_CELL)
+    pad = read.TILE_PAD_PX / 2
+    assert sent == [[Box(0, 300, 25 - pad, 37 + pad), code_box]]
+    # lines with digits that touch are one band; none, no band
+    two = line(5, "2023", "y") + line(18, "2024", "meses")
+    assert read._digit_lines(name_box, two) == [Box(0, 300, 5 - pad, 30 + pad)]
+    assert read._digit_lines(name_box, line(5, "sin", "cifras")) == []
+
+
 def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
     from extractor.ocr import read
 

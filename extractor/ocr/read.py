@@ -181,7 +181,8 @@ def ocr_boxes(
     if psm == PSM_PAGE:  # a page's worth of text: re-read only its words with digits
         return [_reread_digit_words(image, found, upscale=upscale) for found in words]
     numeric = [i for i, found in enumerate(words) if any(_has_digit(w.text) for w in found)]
-    reread = _read_boxes(image, [boxes[i] for i in numeric], upscale=upscale, lang=DIGITS_LANG, psm=psm)
+    reread = _digit_readings(image, [boxes[i] for i in numeric], [words[i] for i in numeric], upscale=upscale,
+                             psm=psm)
     # the readings disagree on a number ("1221" / "221", "11%" / "77%"): a mosaic's neighbours
     # sometimes mislead tesseract, so the box is read once more on its own (alone, a shaded
     # tile may read as nothing: then the mosaic's reading stands)
@@ -197,6 +198,50 @@ def ocr_boxes(
     despeckled = reread_misread_figures(image, words, upscale=upscale)
     second_opinion(image, boxes, words, upscale=upscale, skip=despeckled)
     return words
+
+
+def _digit_readings(
+    image: np.ndarray, boxes: Sequence[Box], words: Sequence[list[OcrWord]], *, upscale: float, psm: int
+) -> list[list[OcrWord]]:
+    """The DIGITS_LANG reading of each box: of the whole box where its words with digits are
+    most of its print (a figure, a code, a row of figures); of its lines that hold them where
+    they are a few words of a text (the line "6 a 35 meses" of a three-line name). A name's other
+    lines are the Spanish reading's to keep, and whole names were most of the second reading's
+    time (its cost goes with the letters read). The lines keep the box's place among the tiles
+    and their letters: how tesseract reads a small code ("IOP" or "10P") depends on the other
+    tiles of its mosaic, lower-case words among them."""
+    regions: list[tuple[int, Box]] = []
+    for k, (box, found) in enumerate(zip(boxes, words, strict=True)):
+        parts = [box] if _digits_are_most(found) else _digit_lines(box, found)
+        regions += [(k, part) for part in parts]
+    read = _read_boxes(image, [box for _, box in regions], upscale=upscale, lang=DIGITS_LANG, psm=psm)
+    readings: list[list[OcrWord]] = [[] for _ in boxes]
+    for (k, _), found in zip(regions, read, strict=True):
+        readings[k] += found
+    return [reading_order(found) for found in readings]
+
+
+def _digits_are_most(words: Sequence[OcrWord]) -> bool:
+    """Whether the words with digits are at least half the print of a box, by width."""
+    width = sum(w.x1 - w.x0 for w in words)
+    return 2 * sum(w.x1 - w.x0 for w in words if _has_digit(w.text)) >= width
+
+
+def _digit_lines(box: Box, words: Sequence[OcrWord]) -> list[Box]:
+    """The bands of `box` across its lines that hold a word with digits, the box's whole width,
+    padded by less than a line gap; bands that touch are one."""
+    pad = TILE_PAD_PX / 2
+    bands: list[Box] = []
+    for line in text_lines(words, "middle"):
+        if not any(_has_digit(w.text) for w in line):
+            continue
+        top = max(min(w.top for w in line) - pad, box.top)
+        bottom = min(max(w.bottom for w in line) + pad, box.bottom)
+        if bands and top <= bands[-1].bottom:
+            bands[-1] = Box(box.x0, box.x1, bands[-1].top, max(bottom, bands[-1].bottom))
+        else:
+            bands.append(Box(box.x0, box.x1, top, bottom))
+    return bands
 
 
 def second_opinion(
@@ -357,13 +402,19 @@ def _reread_digit_words(image: np.ndarray, words: list[OcrWord], *, upscale: flo
     numeric = [w for w in words if _has_digit(w.text)]
     if not numeric:
         return words
-    pad = TILE_PAD_PX / 2  # tesseract's boxes are tight; less than a space, so no neighbour
-    boxes = [Box(w.x0 - pad, w.x1 + pad, w.top - pad, w.bottom + pad) for w in numeric]
+    boxes = [_word_box(w) for w in numeric]
     reread = _read_boxes(image, boxes, upscale=upscale, lang=DIGITS_LANG, psm=PSM_CELL)
     out = [w for w in words if not _has_digit(w.text)]
     for word, second in zip(numeric, reread, strict=True):
         out += second if any(_has_digit(w.text) for w in second) else [word]
     return reading_order(out)
+
+
+def _word_box(word: OcrWord) -> Box:
+    """A word's box to read it again from: tesseract's boxes are tight, so padded by less than
+    a space, which takes in no neighbour."""
+    pad = TILE_PAD_PX / 2
+    return Box(word.x0 - pad, word.x1 + pad, word.top - pad, word.bottom + pad)
 
 
 def _has_digit(text: str) -> bool:
