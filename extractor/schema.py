@@ -419,6 +419,26 @@ class NarrativeMarks(Section):
     speck: Regex = Field(NEVER, description="A token of a small table's row that is a speck, not a cell.")
 
 
+class LookAlike(Section):
+    """Glyphs a degraded scan reads one for another (toner dropout, blur, specks): each step costs one."""
+
+    groups: list[str] = Field(
+        default_factory=list, description="Sets of letters any two of which a scan reads one for the other."
+    )
+    pairs: list[tuple[str, str]] = Field(
+        default_factory=list, description="Glyph runs read for another run, both ways (\"rn\" for \"m\")."
+    )
+    thin: str = Field("", description="Glyphs a scan loses or reads out of a speck: one may be missing or extra.")
+    max_steps: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(letters, steps): a word read with at least so many letters may be so many steps away.",
+    )
+    listed_from: int = Field(
+        8, ge=1, description="Letters a word read needs before the word list's words are candidates (shorter: only "
+        "the document's own words).",
+    )
+
+
 class OcrConfusions(Section):
     """The print and OCR confusions shared by every family (extractor/families/rules/_ocr.yaml)."""
 
@@ -454,6 +474,19 @@ class OcrConfusions(Section):
     inflection_letters: str = Field(
         "", description="Letters the language's word endings differ by (gender, number): an OCR'd word that "
         "differs from a known word only in such an ending is another form of it, not a misreading."
+    )
+    word_list: str = Field(
+        "", pattern=r"^([\w.-]+\.txt(\.gz)?)?$",
+        description="A file beside this one listing the language's words, one a line, lower case (gzip allowed): an "
+        "OCR'd word it does not list may be read back to the one listed word it looks like (`look_alike`).",
+    )
+    word_forms: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="(ending, other ending): forms of the word list's words it may not hold (\"o\" → \"as\").",
+    )
+    look_alike: LookAlike = Field(
+        default_factory=lambda: LookAlike(),
+        description="Glyphs a degraded scan reads one for another, for reading a word back to the language's word.",
     )
 
 

@@ -382,3 +382,45 @@ def test_a_point_read_as_a_gap_or_a_comma_is_the_point_the_column_prints() -> No
     commas = [{"progress_2025": p} for p in ["68,7", "91,9", "113,6", "45,5", "70.2", "71.3", "72.4"]]
     assert [r.get("progress_2025") for r in _figures(commas)][:4] == ["68,7", "91,9", "113,6", "45,5"]
     assert _figures(rows, ocr=False)[-4].get("progress_2025") == "91 9", "a text layer is what was typed"
+
+
+def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> None:
+    from extractor.repair.words import Lexicon, fix_text
+
+    cfg = rp.RepairConfig.from_rules(load_rules("policy-matrix"))
+    lexicon = Lexicon.build(["Número de médicos y del médico de familia", "Porcentaje de servicios",
+                             "Porcentaje de servicios", "Número de establecimientos"], cfg)
+
+    def read_back(word: str, first: bool = False) -> str:
+        return lexicon.look_alike_word(word, first=first)
+
+    # round glyphs, a lost thin glyph, "rn" for "m", "ri" for "n", a "d" without its ascender;
+    # "establecimientas" is as near, a form the list's endings make: the document prints "-os"
+    assert read_back("establecimientes") == "establecimientos"
+    assert read_back("mplementan") == "implementan"
+    assert read_back("hernoglobina") == "hemoglobina"
+    assert read_back("Prevalericia", first=True) == "Prevalencia"
+    assert read_back("conectividac") == "conectividad"
+    # a short word only to a word the document prints ("médico"), never to one only the list
+    # holds (a fragment "domic" of "domic liarias" is no "comic")
+    assert read_back("médicc") == "médico"
+    assert read_back("domic") == ""
+    # left as read: a word of the list ("niñas", "dosaje": s and p do not look alike), a form of
+    # one ("reembolsadas"), capitals inside a name (an acronym, a proper noun), a word printed twice
+    for word in ("niñas", "dosaje", "reembolsadas", "SERUMS", "Telesalud", "servicios"):
+        assert read_back(word) == "", word
+    # two list words as near and neither printed: no guess ("médicc": "médico" or "médica")
+    assert Lexicon.build(["Porcentaje"], cfg).look_alike_word("médicc", first=False) == ""
+    # the text layer's words are the producer's: only a page image's are read back
+    text = "Porcentaje de establecimientes con conectividac"
+    assert fix_text(text, lexicon, read_by_ocr=True)[0] == "Porcentaje de establecimientos con conectividad"
+    assert fix_text(text, lexicon, read_by_ocr=False)[0] == text
+
+
+def test_without_a_word_list_no_word_is_read_back() -> None:
+    from dataclasses import replace as changed
+
+    from extractor.repair.words import Lexicon
+
+    cfg = changed(rp.RepairConfig.from_rules(load_rules("policy-matrix")), word_list=None)
+    assert Lexicon.build(["Porcentaje"], cfg).look_alike_word("establecimientes", first=False) == ""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from extractor.rules import Rules, load_ocr_confusions
-from extractor.schema import NEVER, HeadWordSpec, Weights
+from extractor.rules import RULES_DIR, Rules, load_ocr_confusions
+from extractor.schema import NEVER, HeadWordSpec, LookAlike, Weights
 from extractor.values import fits_grammar
 
 
@@ -64,6 +65,39 @@ def _head_words(specs: list[HeadWordSpec]) -> list[HeadWord]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class LookAlikeSteps:
+    """`_ocr.yaml` `look_alike`, ready to use: the glyph runs a look-alike run may stand for (both
+    ways), by their first glyph; the glyphs a scan loses or adds; how many steps a word of so many
+    letters may take."""
+
+    runs: dict[str, list[tuple[str, list[str]]]]
+    thin: frozenset[str]
+    max_steps: tuple[tuple[int, int], ...]
+    listed_from: int  # letters a word needs for the word list's words to be candidates
+
+    @classmethod
+    def of(cls, spec: LookAlike) -> LookAlikeSteps:
+        swaps = {(a, b) for group in spec.groups for a in group for b in group if a != b}
+        swaps |= {pair for a, b in spec.pairs for pair in ((a, b), (b, a))}
+        meant: dict[str, list[str]] = {}
+        for read, other in sorted(swaps):
+            meant.setdefault(read, []).append(other)
+        runs: dict[str, list[tuple[str, list[str]]]] = {}
+        for read, others in meant.items():
+            runs.setdefault(read[0], []).append((read, others))
+        steps = tuple(sorted(((n, k) for n, k in spec.max_steps), reverse=True))
+        return cls(runs, frozenset(spec.thin), steps, spec.listed_from)
+
+    def swaps_from(self, word: str, at: int) -> list[tuple[str, list[str]]]:
+        """The runs of `word` starting at `at` that a look-alike run may stand for, with those runs."""
+        return [(run, others) for run, others in self.runs.get(word[at], []) if word.startswith(run, at)]
+
+    def allowed(self, letters: int) -> int:
+        """The steps a word read with this many letters may be from the word it was printed as."""
+        return next((k for n, k in self.max_steps if letters >= n), 0)
+
+
 @dataclass(slots=True)
 class RepairConfig:
     """Everything the repair stage reads from the family's rules and `rules/_ocr.yaml`."""
@@ -102,6 +136,9 @@ class RepairConfig:
     speck_digits: frozenset[str]  # digits a speck reads as inside an OCR'd figure (`value_marks`)
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
     inflection_letters: frozenset[str]  # `_ocr.yaml`: what the language's word endings differ by
+    word_list: Path | None  # `_ocr.yaml` `word_list`: the language's words (read by words.language_words)
+    word_forms: tuple[tuple[str, str], ...]  # `_ocr.yaml` `word_forms`: endings the list's words take
+    look_alike: LookAlikeSteps  # `_ocr.yaml` `look_alike`: glyphs a scan reads one for another
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
     # producer may print the index row's name in capitals
     named_rows: list[tuple[str, str, re.Pattern[str]]]
@@ -147,6 +184,9 @@ class RepairConfig:
             speck_digits=frozenset(values.speck_digits),
             vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
             inflection_letters=frozenset(ocr.inflection_letters),
+            word_list=RULES_DIR / ocr.word_list if ocr.word_list else None,
+            word_forms=tuple((a, b) for a, b in ocr.word_forms),
+            look_alike=LookAlikeSteps.of(ocr.look_alike),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},
             join_hyphen_wraps=rules.spec.text.join_hyphen_wraps,

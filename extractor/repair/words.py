@@ -3,17 +3,20 @@ changed into words the document itself (or the vocabulary of the rules) knows.""
 
 from __future__ import annotations
 
+import functools
+import gzip
 import itertools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from extractor.model import Row
-from extractor.repair.config import RepairConfig
+from extractor.repair.config import LookAlikeSteps, RepairConfig
 from extractor.repair.records import Draft, Repair
 from extractor.rules import normalize_label
 
@@ -130,6 +133,63 @@ NEAR_EDITS = ((13, 2), (5, 1))
 EDGE = 3  # two glyphs misread inside a long word: its first and last EDGE letters read right
 
 
+class LanguageWords:
+    """The language's words (`_ocr.yaml` `word_list`) with the forms its `inflections` make of
+    them (a list of lemmas lacks "reembolsadas"), by length for the nearest-word search."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self._by_length: dict[int, list[str]] = {}
+        for w in sorted(self.words):
+            self._by_length.setdefault(len(w), []).append(w)
+
+    def of_length(self, low: int, high: int) -> list[str]:
+        return [w for n in range(max(low, 1), high + 1) for w in self._by_length.get(n, [])]
+
+
+@functools.cache
+def language_words(path: Path | None, inflections: tuple[tuple[str, str], ...] = ()) -> LanguageWords:
+    """The word list at `path` (one word a line, gzip or plain), each word with its `inflections`
+    ((ending, other ending): "o" → "as" makes "reembolsadas" of "reembolsado"); none without one."""
+    if path is None:
+        return LanguageWords(())
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
+    words = {w for w in text.split() if w.isalpha()}
+    made = {w[: len(w) - len(end)] + other for w in words for end, other in inflections if w.endswith(end)}
+    return LanguageWords(words | made)
+
+
+def look_alike_variants(read: str, steps: LookAlikeSteps, limit: int) -> dict[str, int]:
+    """Every spelling `limit` `look_alike` steps or fewer from the word as read, with its fewest
+    steps: a glyph run read for a look-alike run, or a thin glyph lost or added."""
+    found = {read: 0}
+    frontier = [read]
+    for step in range(1, limit + 1):
+        reached = []
+        for word in frontier:
+            for variant in _one_step(word, steps):
+                if variant not in found:
+                    found[variant] = step
+                    reached.append(variant)
+        frontier = reached
+    return found
+
+
+def _one_step(word: str, steps: LookAlikeSteps) -> Iterable[str]:
+    for i in range(len(word) + 1):
+        head = word[:i]
+        for thin in steps.thin:
+            yield head + thin + word[i:]
+        if i == len(word):
+            break
+        if word[i] in steps.thin:
+            yield head + word[i + 1 :]
+        for run, others in steps.swaps_from(word, i):
+            for other in others:
+                yield head + other + word[i + len(run) :]
+
+
 class Lexicon:
     """Words the document knows: counted once per row (or paragraph), plus the vocabulary."""
 
@@ -195,6 +255,33 @@ class Lexicon:
         if near[0][1] > 1 and (read[:EDGE] != found[:EDGE] or read[-EDGE:] != found[-EDGE:]):
             return ""  # two glyphs at a word's end are another form of it ("desarrollados", "desarrollando")
         return _cased(forms[found], word, first=first)
+
+    def look_alike_word(self, word: str, *, first: bool) -> str:
+        """The one word of the language (`word_list`) or of the document that an OCR'd word which
+        is neither looks like: fewest `look_alike` steps away, within what its length allows; of
+        two as near, the one the document prints, if only one is. '' if there is none, or no one.
+
+        Only a word in lower case, or capitalised where it opens the cell: a capital inside a
+        name is a proper noun or an acronym, which no word list holds."""
+        words = language_words(self.cfg.word_list, self.cfg.word_forms)
+        allowed = self.cfg.look_alike.allowed(len(word))
+        lower = word.lower()
+        casing = word.islower() or (first and word[:1].isupper() and word[1:].islower())
+        if not allowed or not casing or not words.words or lower in words.words or self.known(word):
+            return ""
+        forms = self._known_forms()
+        # a short word is one the document prints: a fragment of a word a gap split ("domic
+        # liarias") is a step from too many short words of the language ("comic")
+        long = len(word) >= self.cfg.look_alike.listed_from
+        steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
+                 if k and (w in forms or (w in words.words and (long or self.count(w) >= 1)))}
+        fewest = min(steps.values(), default=0)
+        found = sorted(w for w, k in steps.items() if k == fewest)
+        if len(found) > 1:
+            found = [w for w in found if self.count(w) >= 1]
+        if len(found) != 1:
+            return ""
+        return _cased(self._known_forms().get(found[0], [found[0]]), word, first=first)
 
     def _known_forms(self) -> dict[str, list[str]]:
         """Known words of NEAR_EDITS' shortest length, lower case → their printed forms, most printed first."""
@@ -605,6 +692,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
         fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
     if not fixes and read_by_ocr and WORD.fullmatch(word):
         fixes = {lexicon.nearest_known(word, first=first)} - {""}
+    if not fixes and read_by_ocr and WORD.fullmatch(word):
+        fixes = {lexicon.look_alike_word(word, first=first)} - {""}
     if len(fixes) != 1:
         return token
     return token[: m.start()] + fixes.pop() + token[m.end() :]
