@@ -415,6 +415,10 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     text = "Porcentaje de establecimientes con conectividac"
     assert fix_text(text, lexicon, read_by_ocr=True)[0] == "Porcentaje de establecimientos con conectividad"
     assert fix_text(text, lexicon, read_by_ocr=False)[0] == text
+    # a word a gap split, joined where the list holds it or the word it looks like; two words stay
+    gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
+    assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (
+        "Comités de vigilancia y visitas domiciliarias en salud intercultural de la sede")
 
 
 def test_without_a_word_list_no_word_is_read_back() -> None:

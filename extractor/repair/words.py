@@ -635,8 +635,23 @@ def _gap_join(tokens: list[str], i: int, lexicon: Lexicon) -> str | None:
     found = [w for w in words if len(w) >= NEAR_EDITS[-1][0] and lexicon.known(w)]
     if len(found) == 1:
         return found[0] + b[len(core_b) :]
-    near = _near_gap_word(a, core_b, lexicon)
+    near = _near_gap_word(a, core_b, lexicon) or _listed_gap_word(a, core_b, lexicon, first=i == 0)
     return near + b[len(core_b) :] if near else None
+
+
+def _listed_gap_word(a: str, b: str, lexicon: Lexicon, *, first: bool) -> str:
+    """The word of the language's list a gapped word's pieces stand for, joined ("interguberna
+    mental") or read back by its look-alike glyphs ("vig laricia", "hist aria", "domic liarias"):
+    neither piece a word the document knows, one at least no word of the list, and the word of
+    `listed_from` letters at least (short pieces join into too many words)."""
+    words = language_words(lexicon.cfg.word_list, lexicon.cfg.word_forms).words
+    joined = a + b
+    if (len(joined) < lexicon.cfg.look_alike.listed_from or lexicon.real(a) or lexicon.real(b)
+            or (a.lower() in words and b.lower() in words)):
+        return ""
+    if joined.lower() in words:
+        return joined
+    return lexicon.look_alike_word(joined, first=first)
 
 
 # A long word split by a gap may have lost a glyph there and had another misread ("Surv cio",
