@@ -484,6 +484,11 @@ class OcrConfusions(Section):
         default_factory=list,
         description="(ending, other ending): forms of the word list's words it may not hold (\"o\" → \"as\").",
     )
+    accented_endings: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="(bare, accented): word endings the language always writes accented; an OCR'd word read with "
+        "the bare one lost its accent.",
+    )
     look_alike: LookAlike = Field(
         default_factory=lambda: LookAlike(),
         description="Glyphs a degraded scan reads one for another, for reading a word back to the language's word.",

@@ -428,3 +428,18 @@ def test_without_a_word_list_no_word_is_read_back() -> None:
 
     cfg = changed(rp.RepairConfig.from_rules(load_rules("policy-matrix")), word_list=None)
     assert Lexicon.build(["Porcentaje"], cfg).look_alike_word("establecimientes", first=False) == ""
+
+
+def test_an_ending_always_accented_gets_back_the_accent_a_scan_lost() -> None:
+    from extractor.repair.words import Lexicon, fix_text
+
+    cfg = rp.RepairConfig.from_rules(load_rules("policy-matrix"))
+    # printed bare on many rows: a scan loses accents on every row alike
+    lexicon = Lexicon.build(["la poblacion"] * 5 + ["Promocion y gestion"], cfg)
+    text = "Promocion de la gestion y prevencion en la poblacion"
+    assert fix_text(text, lexicon, read_by_ocr=True)[0] == "Promoción de la gestión y prevención en la población"
+    # capitals, a plural, a word that only ends in "ion" and a word the list holds bare stay as read;
+    # so does a text layer's word
+    for word in ("POBLACION", "poblaciones", "ion", "victimas", "Publico"):
+        assert lexicon.with_lost_accents(word, first=False) == "", word
+    assert fix_text(text, lexicon, read_by_ocr=False)[0] == text

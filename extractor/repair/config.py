@@ -137,6 +137,7 @@ class RepairConfig:
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
     inflection_letters: frozenset[str]  # `_ocr.yaml`: what the language's word endings differ by
     word_list: Path | None  # `_ocr.yaml` `word_list`: the language's words (read by words.language_words)
+    accented_endings: tuple[tuple[str, str], ...]  # `_ocr.yaml`: endings always written accented
     word_forms: tuple[tuple[str, str], ...]  # `_ocr.yaml` `word_forms`: endings the list's words take
     look_alike: LookAlikeSteps  # `_ocr.yaml` `look_alike`: glyphs a scan reads one for another
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
@@ -186,6 +187,7 @@ class RepairConfig:
             inflection_letters=frozenset(ocr.inflection_letters),
             word_list=RULES_DIR / ocr.word_list if ocr.word_list else None,
             word_forms=tuple((a, b) for a, b in ocr.word_forms),
+            accented_endings=tuple((a, b) for a, b in ocr.accented_endings),
             look_alike=LookAlikeSteps.of(ocr.look_alike),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},

@@ -139,9 +139,21 @@ class LanguageWords:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(words)
+        self._accented: dict[str, list[str]] | None = None
         self._by_length: dict[int, list[str]] = {}
         for w in sorted(self.words):
             self._by_length.setdefault(len(w), []).append(w)
+
+    def accented(self, plain: str) -> list[str]:
+        """The listed words that are `plain` with accents (a word the list holds bare has none)."""
+        if self._accented is None:
+            table: dict[str, list[str]] = {}
+            for w in sorted(self.words):
+                bare = _unaccented_lower(w)
+                if bare != w:
+                    table.setdefault(bare, []).append(w)
+            self._accented = table
+        return [] if plain in self.words else self._accented.get(plain, [])
 
     def of_length(self, low: int, high: int) -> list[str]:
         return [w for n in range(max(low, 1), high + 1) for w in self._by_length.get(n, [])]
@@ -255,6 +267,20 @@ class Lexicon:
         if near[0][1] > 1 and (read[:EDGE] != found[:EDGE] or read[-EDGE:] != found[-EDGE:]):
             return ""  # two glyphs at a word's end are another form of it ("desarrollados", "desarrollando")
         return _cased(forms[found], word, first=first)
+
+    def with_lost_accents(self, word: str, *, first: bool) -> str:
+        """An OCR'd word with an ending the language always writes accented, read bare
+        (`_ocr.yaml` `accented_endings`: "poblacion" → "población"), with its accent; else ''.
+        A scan loses accents on every row alike (a thin mark under a bitonal threshold), so this
+        holds however often the document prints the word bare; not in capitals (a heading may be
+        printed bare), and only an ending: a word list of web text holds "victimas" as often as "víctimas",
+        and an author may print "Publico" ("publico" is a word too)."""
+        casing = word.islower() or (word[:1].isupper() and word[1:].islower())
+        lower = word.lower()
+        for bare, accented in self.cfg.accented_endings if casing else ():
+            if lower.endswith(bare) and len(lower) > len(bare) + 1:
+                return _cased([lower[: -len(bare)] + accented], word, first=first)
+        return ""
 
     def look_alike_word(self, word: str, *, first: bool) -> str:
         """The one word of the language (`word_list`) or of the document that an OCR'd word which
@@ -690,6 +716,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
         return _accented_function_word(word, lexicon)
     if read_by_ocr and word == token and _accent_misread(word, lexicon):
         return _accent_misread(word, lexicon)
+    if read_by_ocr and WORD.fullmatch(word) and lexicon.with_lost_accents(word, first=first):
+        return token[: m.start()] + lexicon.with_lost_accents(word, first=first) + token[m.end() :]
     # a function word stands between words: a cell of one short word is a label or a speck
     if read_by_ocr and word == token and not (first and last) and (word.islower() or (word.istitle() and not first)):
         misread = _misread_function_word(word.lower(), lexicon)
