@@ -141,7 +141,7 @@ def _with_unread_labels(header: TableHeader, anchor: HeaderCell, cells: Sequence
         if subs:
             g = _group_between(cell, subs, columns, groups)
             if g is not None:
-                columns += group_columns(groups[g], subs, years)
+                columns += group_columns(groups[g], subs, years, notes)
                 notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
             continue
         role = _role_between(cell, columns, roles)

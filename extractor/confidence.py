@@ -57,7 +57,7 @@ from dataclasses import replace
 from rapidfuzz.distance import Levenshtein
 
 from extractor.frames import to_stored_frame
-from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, Word
+from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, SummaryRow, Word
 from extractor.reconcile.claims import numbered_subject
 from extractor.reconcile.counts import recounted
 from extractor.validate import checked_kind, checks_header_years
@@ -95,12 +95,14 @@ def flag_doubtful(
     rows: Sequence[Row] = (),
     number_words: Mapping[str, int] | None = None,  # counts the text writes as words ("cuatro": 4)
     digit_confusions: Sequence[tuple[str, str]] = (),  # digits a scan reads one for the other (`_ocr.yaml`)
+    summary: Sequence[SummaryRow] = (),  # the summary table's lines, as printed
+    total_column: str = "",  # the summary column that counts every row (rules `summary.columns`, `all`)
 ) -> list[Finding]:
     """`findings` with every error resting on a doubtful OCR reading made a warning that names
     the reading (see the module docstring for what makes a reading doubtful)."""
     ocr_pages = [p for p in pages if p.source == "ocr"]
     read = {p.number: p.words for p in ocr_pages}
-    doubt = Doubt(findings, ocr_pages, rows, number_words, digit_confusions)
+    doubt = Doubt(findings, ocr_pages, rows, number_words, digit_confusions, summary, total_column)
     inferred = _inferred_codes(rows)
     out = []
     for finding in findings:
@@ -112,6 +114,7 @@ def flag_doubtful(
                 or doubt.cell_note(finding)
                 or doubt.format_note(finding)
                 or doubt.parent_note(finding)
+                or doubt.summary_note(finding)
                 or doubt.count_note(finding)
                 or doubt.numbering_note(finding)
                 or _inferred_note(finding, inferred, doubt.below)
@@ -138,8 +141,12 @@ class Doubt:
         rows: Sequence[Row],
         number_words: Mapping[str, int] | None = None,
         digit_confusions: Sequence[tuple[str, str]] = (),
+        summary: Sequence[SummaryRow] = (),
+        total_column: str = "",
     ) -> None:
         self.pages = {p.number for p in ocr_pages}
+        self.summary = [line for line in summary if line.page in self.pages]
+        self.total_column = total_column
         self.confused: dict[str, set[str]] = {}
         for a, b in digit_confusions:
             self.confused.setdefault(a, set()).add(b)
@@ -299,6 +306,50 @@ class Doubt:
         if digits and merged:
             return f"the parent may be a row the scan merged into another whose code cell reads it: {_listed(merged)}"
         return ""
+
+    def summary_note(self, finding: Finding) -> str:
+        """A summary line of an OCR'd page that does not add up as the scan reads it, and would
+        with one slip of the scan in one of its cells (`slips_of`: "47" for a "4" and a speck):
+        a finding on that cell, or the line's failed total, rests on the misread."""
+        for line in self.summary:
+            slip = self.summary_slip(line)
+            if slip is None:
+                continue
+            column, read, meant = slip
+            counts = [self.count_value(v) for c, v in line.counts.items() if c != self.total_column]
+            on_cell = finding.field == f"{line.group}.{column}"
+            on_total = (finding.field == self.total_column and finding.code in ("", line.group)
+                        and self.count_value(finding.printed) == self.count_value(line.get(self.total_column))
+                        and self.count_value(finding.recomputed) == sum(c or 0 for c in counts))
+            if on_cell or on_total:
+                return (f"the summary line {line.group!r} does not add up as the scan of page {line.page} reads it; "
+                        f"reading {read!r} as {meant:g}, one slip of the scan away, would make it add up")
+        return ""
+
+    def summary_slip(self, line: SummaryRow) -> tuple[str, str, float] | None:
+        """The one cell of a summary line, and the value one slip of the scan away from its
+        reading, that makes the line's counts add up to its total; None if the line adds up as
+        read, or no one cell explains it."""
+        if not self.total_column or self.total_column not in line.counts:
+            return None
+        values = {c: self.count_value(v) for c, v in line.counts.items()}
+        if any(v is None for v in values.values()):
+            return None
+        total = values[self.total_column] or 0.0
+        others = sum(v or 0.0 for c, v in values.items() if c != self.total_column)
+        if others == total:
+            return None
+        found = []
+        for column, text in line.counts.items():
+            for slipped in self.slips_of(text):
+                if slipped.value is None:
+                    continue
+                fits = (others == slipped.value if column == self.total_column
+                        else others - (values[column] or 0.0) + slipped.value == total)
+                if fits:
+                    found.append((column, text, slipped.value))
+                    break
+        return found[0] if len(found) == 1 else None
 
     def count_note(self, finding: Finding) -> str:
         """A recount that differs by no more rows than the scan left in doubt: rows whose code it

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ def header_from_anchor(
     row = _innermost(row)
     columns: list[Column] = []
     years: dict[str, list[int]] = {}
+    notes: list[str] = []
     used: set[int] = set()
     for i, cell in enumerate(row):
         by_content = code_by_content and cell is anchor
@@ -80,12 +82,11 @@ def header_from_anchor(
             read[g] = cell.box
             subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
             sub_bottoms += [c.box.bottom for c in subs]
-            columns += group_columns(group, split_subs(subs, group, rules_x), years)
-    notes: list[str] = []
+            columns += group_columns(group, split_subs(subs, group, rules_x), years, notes)
     for g, i in groups_by_order(row, used, groups, read):
         used.add(i)
         read[g] = row[i].box
-        columns += group_columns(groups[g], split_subs(_subs_under(row[i], row), groups[g], rules_x), years)
+        columns += group_columns(groups[g], split_subs(_subs_under(row[i], row), groups[g], rules_x), years, notes)
         notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
@@ -273,12 +274,24 @@ def _cut_between(left: Sequence[Word], right: Sequence[Word], rules_x: Sequence[
     return min(between, key=lambda x: abs(x - (lo + hi) / 2)) if between else (lo + hi) / 2
 
 
-def group_columns(group: dict, subs: list[HeaderCell], years: dict[str, list[int]]) -> list[Column]:
+def group_columns(group: dict, subs: list[HeaderCell], years: dict[str, list[int]],
+                  notes: list[str] | None = None) -> list[Column]:
+    """The columns of a group's sub cells: a year of its template, or one of its sub labels.
+
+    A year group's years run one a column, left to right ("2021 … 2025"): where that run is what
+    most of the years read agree on (two at least), a cell a scan garbled ("2073", "202l") or
+    left blank takes its year in the run, and `notes` records it (`header_years_in_sequence`)."""
     columns = []
     template = group.get("years")
-    for sub in sorted(subs, key=lambda c: c.box.x0):
+    ordered = sorted(subs, key=lambda c: c.box.x0)
+    run = _year_run(ordered, group) if template else {}
+    for k, sub in enumerate(ordered):
         text = sub.text.strip()
         year = squash_label(text)  # an OCR'd year cell may carry a speck read as punctuation ("2021'")
+        if k in run:
+            if str(run[k]) != year and notes is not None:
+                notes.append(f"header_years_in_sequence:{template.format(year=run[k])} (printed {text!r})")
+            year = str(run[k])
         if template and YEAR.match(year):
             columns.append(Column(template.format(year=year), sub.box.x0, sub.box.x1, text))
             years.setdefault(template, []).append(int(year))
@@ -288,3 +301,36 @@ def group_columns(group: dict, subs: list[HeaderCell], years: dict[str, list[int
                 columns.append(Column(role, sub.box.x0, sub.box.x1, text))
                 break
     return columns
+
+
+MIN_RUN_VOTES = 2  # years read that must agree on a group's run before it fills or mends a cell
+WIDE_SLOT = 1.6  # a year cell this many times the median one's width spans two columns
+
+
+def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
+    """The year of each of a year group's cells (by position) where the group's years read agree
+    on one run of consecutive years: each year read votes for the run's first year (its year
+    less its place among the cells that may hold one); the run needs MIN_RUN_VOTES and more than
+    half of the years read, no year read inside its span may stand off its place, and no cell
+    may be as wide as two (WIDE_SLOT). A cell
+    holding one of the group's sub labels is no year's."""
+    labels = group.get("sub") or {}
+    slots = [k for k, sub in enumerate(subs)
+             if not any(label_score(sub.text, names) >= LABEL_MATCH_MIN for names in labels.values())
+             and not any(ch.isalpha() for ch in squash_label(sub.text).replace("l", "1").replace("O", "0"))]
+    widths = sorted(subs[k].box.x1 - subs[k].box.x0 for k in slots)
+    if not widths or widths[-1] > WIDE_SLOT * widths[len(widths) // 2]:
+        return {}  # a cell over two years' columns (a rule lost between them): places are off
+    read = [(place, int(squash_label(subs[k].text))) for place, k in enumerate(slots)
+            if YEAR.match(squash_label(subs[k].text))]
+    votes = Counter(year - place for place, year in read)
+    if not votes:
+        return {}
+    first, count = votes.most_common(1)[0]
+    last = first + len(slots) - 1
+    # a year read inside the run's span but off its place says a cell is missing or extra
+    # ("2021 2022 · 2024 2025": the run is not what the cells show); one outside it was garbled
+    off_place = any(first <= year <= last and year != first + place for place, year in read)
+    if count < MIN_RUN_VOTES or 2 * count <= len(read) or off_place:
+        return {}
+    return {k: first + place for place, k in enumerate(slots)}

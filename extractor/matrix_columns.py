@@ -54,16 +54,19 @@ class XMap:
 
 
 def complete_headers(
-    found: Sequence[Sequence[TableHeader]], numbers: Sequence[int], pages: Sequence[PageContent] | None = None
+    found: Sequence[Sequence[TableHeader]], numbers: Sequence[int], pages: Sequence[PageContent] | None = None,
+    lenders: Sequence[tuple[int, TableHeader]] = (),
 ) -> list[list[TableHeader]]:
     """Each page's headers (`found[i]` on page `numbers[i]`) with the columns they miss taken from
     the matching headers of the other pages: the nearest page first.
+
+    `lenders`: more headers (page, header) that only lend columns, read no page of their own.
 
     With the `pages`, a header's table reaches as far as the rules that bound its band run: a
     scan that lost the border of the last header cell (toner dropout, a cut sheet) still has
     the table's top rule, and the column beyond its last cell is borrowed there.
     """
-    donors = [(n, h) for n, headers in zip(numbers, found, strict=True) for h in headers]
+    donors = [(n, h) for n, headers in zip(numbers, found, strict=True) for h in headers] + list(lenders)
     out = []
     for i, (number, headers) in enumerate(zip(numbers, found, strict=True)):
         page = pages[i] if pages is not None else None

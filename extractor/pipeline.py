@@ -80,7 +80,9 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
         from extractor.confidence import flag_doubtful
 
         confusions = load_ocr_confusions().digit_confusions
-        findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words, confusions)
+        total = next((c.name for c in rules.spec.summary.columns if c.counts == "all"), "")
+        findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words, confusions,
+                                 report.summary, total)
     report.findings = sort_findings(findings)
     return report
 

@@ -497,6 +497,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
     headers = [find_headers(page, rules) for page in pages]
+    mended_used = False
     if not any(places_enough(h, rules.header, rules.spec.header.min_share) for found in headers for h in found):
         # Mended cells are the reading of last resort: a header the grid gave on one page is
         # placed on the pages whose rules dropout broke (matrix_columns.py), and reads truer.
@@ -505,12 +506,19 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
         mended = [find_headers(page, rules, mend=True) for page in pages]
         if not any(headers) or any(MENDED_HEADER in h.assumptions for found in mended for h in found):
             headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
+            mended_used = True
     if not any(headers):
         # no cell read the anchor label on any page: the header over the body's codes
         headers = lent_over_codes(pages, [headers_over_codes(page, rules) for page in pages], rules)
     found = agree_years(headers, numbers)
     found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))
+    if not mended_used and any(headers) and not all(headers):
+        # a page whose grid gave no header took another page's: the reading its own mended cells
+        # give lends that header the columns it lacks (year columns a scan garbled on the lender)
+        lenders = [(page.number, h) for page, own in zip(pages, headers, strict=True) if not own
+                   for h in find_headers(page, rules, mend=True)]
+        found = complete_headers(found, numbers, pages, lenders)
     one_table = not BlockSpec.from_rules(rules)
     last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)
     for page, headers in zip(pages, found, strict=True):

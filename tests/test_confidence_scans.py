@@ -298,3 +298,29 @@ def test_a_missing_parent_may_be_a_row_merged_into_one_whose_code_cell_reads_its
     spaced = replace(merged, repairs=["code_ocr:10P 01 02->IOP.01.02"])  # a code's own groups apart
     first = replace(missing, printed="OP.01")
     assert flag_doubtful([first], [_page(MATRIX, [])], [spaced, rows[1]]) == [first], "no second code there"
+
+
+def test_a_summary_line_one_slip_from_adding_up_makes_its_findings_warnings() -> None:
+    """s175 (179 dpi, bitonal): "Indicadores de servicios" read 47 · 4 · 19 · 3 for a total of
+    30; "47" is a 4 and a speck, and the line adds up with it. The failed total and the count of
+    that cell rest on the misread; the line's other counts, read right, stay errors."""
+    from extractor.model import SummaryRow
+
+    SUMMARY = 1
+    line = SummaryRow("Indicadores de servicios",
+                      {"low_0_75": "47", "mid_75_95": "4", "high_95": "19", "nd": "3", "total": "30"}, SUMMARY)
+    total = Finding("expectation_failed", "error", "the printed Total must equal the sum …; offending rows: "
+                    "Indicadores de servicios", "", "total", "30", "73", SUMMARY)
+    low = Finding("summary_count_mismatch", "error", "Summary table, Indicadores de servicios / [0-75%>: printed 47",
+                  "", "Indicadores de servicios.low_0_75", "47", "3", SUMMARY)
+    mid = Finding("summary_count_mismatch", "error", "Summary table, Indicadores de servicios / [75-95%>: printed 4",
+                  "", "Indicadores de servicios.mid_75_95", "4", "3", SUMMARY)
+    scan = [_page(SUMMARY, [])]
+    flagged = flag_doubtful([total, low, mid], scan, [], summary=[line], total_column="total")
+    assert [f.severity for f in flagged] == ["warning", "warning", "error"]
+    assert "reading '47' as 4" in flagged[0].message and LOW_CONFIDENCE_NOTE in flagged[1].message
+    # a line that adds up as read, one no slip explains, or a text layer's: nothing in doubt
+    adds_up = replace(line, counts={**line.counts, "low_0_75": "4"})
+    far = replace(line, counts={**line.counts, "low_0_75": "60"})
+    for other, pages in ((adds_up, scan), (far, scan), (line, [_page(SUMMARY, [], source="text")])):
+        assert flag_doubtful([total, low], pages, [], summary=[other], total_column="total") == [total, low]

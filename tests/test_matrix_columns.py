@@ -53,6 +53,20 @@ def test_each_page_takes_what_it_lost_from_the_pages_that_read_it() -> None:
     assert first.assumptions == ["header_columns_from_page:2:name"]
 
 
+def test_a_lender_completes_the_headers_and_reads_no_page_of_its_own() -> None:
+    """s176: page 2's grid gave the one header, its "Logros esperados" years garbled, and was
+    placed on pages 1 and 3; page 1's mended cells read those years, and lend them."""
+    cells = [(x0, x1) for _, x0, x1 in FULL]
+    poor = header(FULL, cells=cells, drop={"expected_2021", "expected_2022"})
+    mended = header(FULL, shift=1.0, drop={"progress_2022"})
+    placed = complete_headers([[poor], [poor]], [2, 3], lenders=[(1, mended)])
+    assert len(placed) == 2 and all(len(h) == 1 for h in placed)
+    roles = [c.role for c in placed[1][0].columns]
+    assert roles == [r for r, _, _ in FULL]
+    assert placed[0][0].assumptions == ["header_columns_from_page:1:expected_2021-2022"]
+    assert complete_headers([[poor], [poor]], [2, 3])[0][0] is poor  # no lender, nothing to take
+
+
 def test_another_tables_header_lends_nothing() -> None:
     other = header([("code", 30, 90), ("name", 90, 250), ("responsible", 250, 300), ("direction", 300, 380),
                     ("expected_2021", 380, 430)])

@@ -320,3 +320,34 @@ def test_a_page_whose_top_rule_was_lost_gets_the_header_where_its_labels_are_pri
     page.edges = [e for e in page.edges if e.orientation == "v"] + [Edge.along("h", 142, 14, 495)]
     placed = header_on_page(page, DONOR, LABELS)
     assert placed is not None and abs(placed.box.top - DONOR.box.top) < 1
+
+
+def test_a_year_groups_garbled_or_blank_years_take_their_place_in_the_run() -> None:
+    """s176/s174 (150 dpi, dropout): "221", "2073", "2028" or nothing under "Logros esperados";
+    the years read agree on one run, one a column, so each cell takes its year in it."""
+    from extractor.header import HeaderCell, group_columns
+
+    group = {"labels": ["Logros esperados"], "years": "expected_{year}"}
+
+    def cells(*texts: str, wide: int = -1) -> list[HeaderCell]:
+        out, x = [], 500.0
+        for k, text in enumerate(texts):
+            width = 48.0 if k == wide else 24.0
+            out.append(HeaderCell(Box(x, x + width, 130, 140), text))
+            x += width
+        return out
+
+    def years(subs: list[HeaderCell]) -> tuple[list[str], list[str]]:
+        notes: list[str] = []
+        return [c.role for c in group_columns(group, subs, {}, notes)], notes
+
+    roles, notes = years(cells("221", "2022", "2073", "", "2025"))
+    assert roles == [f"expected_{y}" for y in range(2021, 2026)]
+    assert len(notes) == 3 and notes[0].startswith("header_years_in_sequence:expected_2021")
+    # as read where the run is not sure: one year read, a year read off its place (a cell lost),
+    # a cell as wide as two columns
+    assert years(cells("221", "2022", "", ""))[0] == ["expected_2022"]
+    assert years(cells("2021", "2022", "2024", "2025", "2026"))[0] == [f"expected_{y}" for y in (2021, 2022, 2024,
+                                                                                                  2025, 2026)]
+    assert years(cells("221 | 2022", "2023", "2028", "2025", wide=0))[0] == ["expected_2023", "expected_2028",
+                                                                              "expected_2025"]
