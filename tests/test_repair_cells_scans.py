@@ -229,6 +229,12 @@ def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists
     # trata prints "Ministerio Publico" 7 times and "Ministerio Público" once: the author's spelling
     bodies = ["Ministerio Publico"] * 3 + ["Ministerio Público"]
     assert _labelled("responsible", bodies) == bodies
+    # s176 (150 dpi, bitonal): "n> acumulado" on six rows is no label however often, a glyph glued
+    # to a mark; "na acumulado" twice is as near to it as to "no acumulado" but is read as the
+    # listed label; a misreading printed more than a quarter as often stays as read
+    aggregation = (["no acumulado"] * 11 + ["n> acumulado"] * 6 + ["na acumulado"] * 2 + ["acumulado"] * 3
+                   + ["ro acumulado"] * 3)
+    assert _labelled("aggregation", aggregation) == ["no acumulado"] * 19 + ["acumulado"] * 3 + ["ro acumulado"] * 3
 
 
 def test_a_glyph_a_scan_lost_to_a_gap_inside_a_word_is_put_back_when_one_glyph_makes_a_known_word() -> None:

@@ -28,6 +28,9 @@ SHORT_LABEL = 5  # an acronym this short ("INEI", "INEN") is one letter from ano
 # only marks and case may differ from it, never a letter
 NOT_LETTER = re.compile(r"[^\w\s]|_")
 WORD = re.compile(r"[^\W\d_]{3,}")  # a word that can tell two labels apart ("Locales")
+LISTED_WORD = re.compile(r"[^\W\d_]{2,}")  # a word a label's spelling is checked by
+# a letter glued to a digit, or to a mark labels never print (they do print "." "-" "/" "()" "°")
+GLUED_GLYPH = re.compile(r"[^\W\d_](?:\d|[^\w\s.,/()°\-])|(?:\d|[^\w\s.,/()°\-])[^\W\d_]")
 
 
 def read_labels(
@@ -86,18 +89,24 @@ def _usual_casing(text: str) -> bool:
 def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], vocabulary: Collection[str]) -> bool:
     """Whether a label is a scan's misreading of another, made alike on several rows ("ascencente"
     three times on one page, "ascendente" 29): a word of it no word the family's vocabulary lists,
-    the label it is nearest to (`nearest_label`) all words the vocabulary lists, and printed
-    ALIKE_SHARE as often at most. An author's own spelling is printed as often as the listed
+    the label it is nearest to (`nearest_label`, among the labels of listed words) all words the
+    vocabulary lists, and printed ALIKE_SHARE as often at most; or, however often, a letter glued
+    to a digit or a mark no label prints (GLUED_GLYPH: "n> acumulado" on six rows). An author's own spelling is printed as often as the listed
     one or more (trata: "Ministerio Publico" 7 times, "Ministerio Público" once)."""
 
     def listed(text: str) -> bool:
-        return all(w in vocabulary for w in WORD.findall(text.casefold()))
+        # two letters are a word here: "na acumulado" on two rows is no label ("no" is listed)
+        return all(w in vocabulary for w in LISTED_WORD.findall(text.casefold()))
 
-    if listed(label):
+    if listed(label) and not GLUED_GLYPH.search(label):
         return False
-    nearest = nearest_label(label, [other for other in labels if other != label])
+    # what it may be a misreading of: a label of listed words, not another misreading
+    nearest = nearest_label(label, [other for other in labels if other != label and listed(other)
+                                    and not GLUED_GLYPH.search(other)])
     rare = prints[letters_of(label)] <= ALIKE_SHARE * prints[letters_of(nearest)] if nearest else False
-    return rare and listed(nearest) and bool(WORD.findall(nearest))
+    # a letter glued to a digit or to a mark no label prints ("n> acumulado", "n3 acumulado") is
+    # a misreading however often a scan made it
+    return (rare or bool(GLUED_GLYPH.search(label))) and listed(nearest) and bool(WORD.findall(nearest))
 
 
 def nearest_label(text: str, labels: Sequence[str]) -> str:
