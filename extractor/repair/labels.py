@@ -91,8 +91,9 @@ def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], voca
     three times on one page, "ascendente" 29): a word of it no word the family's vocabulary lists,
     the label it is nearest to (`nearest_label`, among the labels of listed words) all words the
     vocabulary lists, and printed ALIKE_SHARE as often at most; or, however often, a letter glued
-    to a digit or a mark no label prints (GLUED_GLYPH: "n> acumulado" on six rows). An author's own spelling is printed as often as the listed
-    one or more (trata: "Ministerio Publico" 7 times, "Ministerio Público" once)."""
+    to a digit or a mark no label prints (GLUED_GLYPH: "n> acumulado" on six rows). An author's
+    own spelling is printed as often as the listed one or more (trata: "Ministerio Publico" 7
+    times, "Ministerio Público" once)."""
 
     def listed(text: str) -> bool:
         # two letters are a word here: "na acumulado" on two rows is no label ("no" is listed)
