@@ -188,3 +188,26 @@ def test_an_indicator_whose_broken_head_word_reads_as_an_infinitive_takes_the_se
     rows = _repaired(prints)
     assert [r.code for r in rows] == [code for _, code, _, _ in prints]
     assert any(a.startswith("code_from_context:") for a in rows[7].assumptions), "the code says it was inferred"
+
+
+CHILD_BEFORE = [  # salud seed 182: IOP.01.02 read "IOP.02.02" under IOP.01.01, OP.02 further down
+    ("OP.01", False, "Mejorar el acceso de la población rural"),
+    ("IOP.01.01", True, "Porcentaje de la población rural"),
+    ("IOP.01.02", True, "Razón de mortalidad materna"),
+    ("LN.01.01", False, "Ampliar la oferta de servicios"),
+    ("OP.02", False, "Reducir la anemia"),
+    ("IOP.02.01", True, "Prevalencia de anemia"),
+    ("IOP.02.02", True, "Prevalencia de desnutrición crónica"),
+]
+
+
+def test_a_row_read_before_its_parent_is_the_code_the_sequence_calls_for() -> None:
+    """A child comes after its parent: "IOP.02.02" read under IOP.01.01, before OP.02, is IOP.01.02
+    with one digit misread; the real IOP.02.02 below keeps its code (before, the misread took it,
+    and the validation's "a row must follow its parent" was an error)."""
+    prints = [code for code, _, _ in CHILD_BEFORE]
+    prints[2] = "IOP.02.02"
+    rows = _clean_repaired(prints, table=CHILD_BEFORE)
+    assert [r.code for r in rows] == [code for code, _, _ in CHILD_BEFORE]
+    assert any(a.startswith("code_from_context:") for a in rows[2].assumptions)
+    assert _clean_repaired(prints, source="text", table=CHILD_BEFORE)[2].code == "IOP.02.02"

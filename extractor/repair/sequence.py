@@ -134,24 +134,30 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
     should follow the row above, where one misread digit makes it that code ("ISS.01.01.01.91" as
     the first indicator of SS.01.01.01): a numbering gap is a removed item or two, never ten, so
     the print is a misread the sequence may overrule. So is one digit misread into the code of a
-    row's parent after rows it heads ("OP.02" for OP.03, after LN.02.06): a parent comes first.
+    row's parent after rows it heads ("OP.02" for OP.03, after LN.02.06): a parent comes first;
+    and one misread into a code whose parent no row above holds ("IOP.02.02" for IOP.01.02 under
+    IOP.01.01): a child comes after its parent.
     """
     out: list[Draft] = []
     above = ""  # the last code that follows the sequence: a leap is no anchor for the rows below
     parents: set[str] = set()  # the parents of the codes read so far
+    seen: set[str] = set()  # the codes read so far
     for draft in drafts:
         if not draft.code or draft.unrepaired:
             continue
         # past one row: the row above may be one the earlier passes left without a code
         near = order.after(above) | order.past_one(above) if above else frozenset()
         leaps = draft.read_by_ocr and bool(near) and draft.code not in near
+        parsed = cfg.rules.parse_code(draft.code)
         behind = draft.code in parents  # a parent after its own rows: OP.03 read "OP.02" past LN.02.06
+        # a row before its parent: IOP.01.02 read "IOP.02.02" under IOP.01.01, OP.02 still to come
+        ahead = parsed is not None and bool(parsed.parent) and parsed.parent not in seen
         if leaps and (_under_leap(draft.code, out, cfg) or any(
-                _one_digit_far(draft.code, n, cfg, FAR_JUMP if not behind else 1) for n in near)):
+                _one_digit_far(draft.code, n, cfg, 1 if behind or ahead else FAR_JUMP) for n in near)):
             out.append(draft)
             continue
         above = draft.code
-        parsed = cfg.rules.parse_code(draft.code)
+        seen.add(draft.code)
         if parsed is not None and parsed.parent:
             parents.add(parsed.parent)
     return out
