@@ -235,8 +235,10 @@ def test_a_digit_inside_a_word_off_an_image_is_the_letter_the_document_prints_th
              "Servicio de 5 equipos", "Servicio de telesalud (razón 6n)"]
     assert _names(names, ocr=True)[:3] == ["Servicio de atención en el área rural",
                                            "Servicio de traslado del área rural", "Servicio de 5 equipos"]
-    # a word the document never prints elsewhere stays as read: "Raz6n" has no "Razón" to be
-    assert _names(["Raz6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Raz6n de mortalidad"
+    # a word the document never prints elsewhere is read back only to a word the language's list
+    # holds: "Raz6n" is "Razón"; "Tuk6n" is no word however its digit is read
+    assert _names(["Raz6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Razón de mortalidad"
+    assert _names(["Tuk6n de mortalidad", "Servicio de salud"], ocr=True)[0] == "Tuk6n de mortalidad"
     # a text layer's characters are what its producer wrote
     assert _names(names, ocr=False)[0] == "5ervicio de atención en el 4rea rural"
 
@@ -415,6 +417,11 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     text = "Porcentaje de establecimientes con conectividac"
     assert fix_text(text, lexicon, read_by_ocr=True)[0] == "Porcentaje de establecimientos con conectividad"
     assert fix_text(text, lexicon, read_by_ocr=False)[0] == text
+    # a digit read among letters is its letter where that makes a listed word, printed elsewhere or
+    # not: "6" an "ó" before an "o" (the rules' order), "4" an "á"; a lone figure is no word
+    assert fix_text("Raz6n de la 4rea", lexicon, read_by_ocr=True)[0] == "Razón de la área"
+    assert lexicon.listed_digit_reading("Raz6n") == "Razón" and lexicon.listed_digit_reading("2024") == ""
+    assert fix_text("Raz6n de la 4rea", lexicon, read_by_ocr=False)[0] == "Raz6n de la 4rea"
     # a word a gap split, joined where the list holds it or the word it looks like; two words stay
     gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
     assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (

@@ -133,6 +133,9 @@ NEAR_EDITS = ((13, 2), (5, 1))
 EDGE = 3  # two glyphs misread inside a long word: its first and last EDGE letters read right
 
 
+MIN_LETTERS_AROUND_DIGITS = 3  # a word read with digits needs this many letters to be read back
+
+
 class LanguageWords:
     """The language's words (`_ocr.yaml` `word_list`) with the forms its `inflections` make of
     them (a list of lemmas lacks "reembolsadas"), by length for the nearest-word search."""
@@ -267,6 +270,23 @@ class Lexicon:
         if near[0][1] > 1 and (read[:EDGE] != found[:EDGE] or read[-EDGE:] != found[-EDGE:]):
             return ""  # two glyphs at a word's end are another form of it ("desarrollados", "desarrollando")
         return _cased(forms[found], word, first=first)
+
+    def listed_digit_reading(self, word: str) -> str:
+        """A word read with digits among its letters ("Raz6n") as the language's word each digit
+        read as its letter makes (`image_letter_confusions`, tried in their order: a "6" is an
+        "ó" before an "o", its accent read as the 6's stroke); '' if none. No Spanish word holds
+        a digit, so one listed word is enough, printed elsewhere or not."""
+        words = language_words(self.cfg.word_list, self.cfg.word_forms).words
+        if sum(c.isalpha() for c in word) < MIN_LETTERS_AROUND_DIGITS:
+            return ""
+        readings = [""]
+        for glyph in word:
+            meant = [right for wrong, right in self.cfg.image_confusions if wrong == glyph]
+            meant = meant if glyph.isdigit() else [glyph]
+            if not meant:
+                return ""
+            readings = [r + m for r in readings for m in meant][:64]
+        return next((r for r in readings if WORD.fullmatch(r) and r.lower() in words), "")
 
     def with_lost_accents(self, word: str, *, first: bool) -> str:
         """An OCR'd word with an ending the language always writes accented, read bare
@@ -733,6 +753,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if len({c.lower() for c in fixes}) == 1 and len(fixes) > 1:
         # "5ervicio": "Servicio" opening the cell, "servicio" inside it
         fixes = {c for c in fixes if c[:1].isupper() == first} or fixes
+    if not fixes and read_by_ocr and seen == 1:
+        fixes = {lexicon.listed_digit_reading(word)} - {""}
     if not fixes and read_by_ocr and WORD.fullmatch(word):
         fixes = {lexicon.nearest_known(word, first=first)} - {""}
     if not fixes and read_by_ocr and WORD.fullmatch(word):
