@@ -422,6 +422,12 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     assert fix_text("Raz6n de la 4rea", lexicon, read_by_ocr=True)[0] == "Razón de la área"
     assert lexicon.listed_digit_reading("Raz6n") == "Razón" and lexicon.listed_digit_reading("2024") == ""
     assert fix_text("Raz6n de la 4rea", lexicon, read_by_ocr=False)[0] == "Raz6n de la 4rea"
+    # three letters one look-alike step from a function word the document prints four times as
+    # often: "cor" con, "dei" del (a glyph for a glyph before a thin one lost), "cle" de, "lia" la
+    common = Lexicon.build(["con la salud del personal de la zona de salud por la salud"] * 4, cfg)
+    assert fix_text("cor la sede dei área cle salud lia zona", common, read_by_ocr=True)[0] == (
+        "con la sede del área de salud la zona")
+    assert fix_text("los dos sus", common, read_by_ocr=True)[0] == "los dos sus"
     # a word a gap split, joined where the list holds it or the word it looks like; two words stay
     gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
     assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (

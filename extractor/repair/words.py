@@ -778,8 +778,9 @@ def _accented_function_word(word: str, lexicon: Lexicon) -> str:
 # A two-letter word off a page image that no text prints ("ce", "Je", "ve", "ei") is the function
 # word one glyph from it that the document prints this many times as often as the misread and
 # every other known word one glyph from it together ("de" on 78 rows; "se", "le" on a few).
-# Not one letter ("e", "y", "o" are words, and a speck reads as one), nor three: a word printed
-# once ("dos") is as often one glyph from a function word ("los") as a misread ("cor", "tas") is.
+# Not one letter ("e", "y", "o" are words, and a speck reads as one). Three letters only one
+# `look_alike` step from a function word ("cor", "dei", "cle"): any edit reaches too many ("dos"
+# is one glyph from "los"), and a word list of web text holds nearly every three letters.
 FUNCTION_WORD_LEAD = 4
 SHORT_MISREAD = (2, 2)  # letters
 
@@ -788,12 +789,29 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
     """The function word a short OCR'd word that is no word is a misreading of (see
     FUNCTION_WORD_LEAD), else ""."""
     function = lexicon.cfg.function_words
+    if len(word) == SHORT_MISREAD[1] + 1 and word not in function and not lexicon.in_vocabulary(word):
+        return _look_alike_function_word(word, lexicon)
     if not SHORT_MISREAD[0] <= len(word) <= SHORT_MISREAD[1] or word in function or lexicon.in_vocabulary(word):
         return ""
     near = {w for w in lexicon.counts if Levenshtein.distance(w.lower(), word) == 1 and lexicon.known(w.lower())}
     near = {w.lower() for w in near} | {f for f in function if Levenshtein.distance(f, word) == 1}
     ranked = sorted(((lexicon.count(w), w) for w in near), reverse=True)
     if not ranked or ranked[0][1] not in function:
+        return ""
+    rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
+    return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+
+
+def _look_alike_function_word(word: str, lexicon: Lexicon) -> str:
+    """The function word a three-letter OCR'd word that is no word is one `look_alike` step from
+    ("dei" for "del", "cle" and "lia" for "de" and "la", "eri" for "en"), printed FUNCTION_WORD_LEAD
+    times as often as the misread and the other such words together; a glyph read for another
+    before two read for one, or a thin one lost ("dei" is "del", not "de")."""
+    near = [w for w, k in look_alike_variants(word, lexicon.cfg.look_alike, 1).items()
+            if k == 1 and w in lexicon.cfg.function_words]
+    alike = [w for w in near if len(w) == len(word)] or near
+    ranked = sorted(((lexicon.count(w), w) for w in alike), reverse=True)
+    if not ranked:
         return ""
     rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
     return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
