@@ -428,6 +428,12 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     assert fix_text("cor la sede dei área cle salud lia zona", common, read_by_ocr=True)[0] == (
         "con la sede del área de salud la zona")
     assert fix_text("los dos sus", common, read_by_ocr=True)[0] == "los dos sus"
+    # an acronym tesseract read alone in lower case ("sis" in the responsible column, every row
+    # alike) where the document prints its capitals; a word among others needs them four times
+    bodies = Lexicon.build(["Población afiliada al SIS", "sis", "sis", "el sis"], cfg)
+    assert fix_text("sis", bodies, read_by_ocr=True)[0] == "SIS"
+    assert fix_text("afiliada al sis", bodies, read_by_ocr=True)[0] == "afiliada al sis"
+    assert fix_text("sis", bodies, read_by_ocr=False)[0] == "sis"
     # a word a gap split, joined where the list holds it or the word it looks like; two words stay
     gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
     assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (

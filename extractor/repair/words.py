@@ -743,6 +743,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
         misread = _misread_function_word(word.lower(), lexicon)
         if misread:
             return misread
+    if read_by_ocr and word.islower() and _acronym_read_small(word, lexicon, alone=first and last):
+        return token[: m.start()] + word.upper() + token[m.end() :]
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -800,6 +802,24 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
         return ""
     rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
     return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+
+
+ACRONYM_LETTERS = 6  # a cell of one lower-case word this short may be a body's acronym
+
+
+def _acronym_read_small(word: str, lexicon: Lexicon, *, alone: bool) -> bool:
+    """Whether an OCR'd lower-case word is an acronym the document prints in capitals: S, C, O,
+    V, X, Z are one glyph in either case, and tesseract reads a short cell of capitals alone in
+    lower case ("sis" for SIS in the responsible column, on every row alike). A cell of that one
+    word (`alone`, ACRONYM_LETTERS at most) where the document prints the capitals anywhere;
+    a word among others where it prints them FUNCTION_WORD_LEAD times as often. Never a
+    function word or one the vocabulary lists."""
+    if len(word) < 2 or word in lexicon.cfg.function_words or lexicon.in_vocabulary(word):
+        return False
+    capitals, small = lexicon.counts[word.upper()], lexicon.counts[word]
+    if alone and len(word) <= ACRONYM_LETTERS:
+        return capitals >= 1
+    return capitals >= FUNCTION_WORD_LEAD * max(small, 1)
 
 
 def _look_alike_function_word(word: str, lexicon: Lexicon) -> str:
