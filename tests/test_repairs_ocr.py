@@ -434,6 +434,13 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     assert fix_text("sis", bodies, read_by_ocr=True)[0] == "SIS"
     assert fix_text("afiliada al sis", bodies, read_by_ocr=True)[0] == "afiliada al sis"
     assert fix_text("sis", bodies, read_by_ocr=False)[0] == "sis"
+    # a misreading made alike on several rows is read back only to a word the document prints four
+    # times as often ("Porcertaje" thrice, "Porcentaje" 12 times); an author's second spelling
+    # printed that often is the author's (trata: "Publico" 7 rows, "Público" 4)
+    rows = ["Porcentaje de casos"] * 12 + ["Porcertaje de casos"] * 3 + ["Ministerio Publico"] * 7
+    alike = Lexicon.build(rows + ["Ministerio Público"] * 4, cfg)
+    assert fix_text("Porcertaje de casos", alike, read_by_ocr=True)[0] == "Porcentaje de casos"
+    assert fix_text("Ministerio Publico", alike, read_by_ocr=True)[0] == "Ministerio Publico"
     # a word a gap split, joined where the list holds it or the word it looks like; two words stay
     gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
     assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (

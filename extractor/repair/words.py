@@ -313,14 +313,21 @@ class Lexicon:
         allowed = self.cfg.look_alike.allowed(len(word))
         lower = word.lower()
         casing = word.islower() or (first and word[:1].isupper() and word[1:].islower())
-        if not allowed or not casing or not words.words or lower in words.words or self.known(word):
+        if not allowed or not casing or not words.words or lower in words.words:
             return ""
         forms = self._known_forms()
-        # a short word is one the document prints: a fragment of a word a gap split ("domic
-        # liarias") is a step from too many short words of the language ("comic")
-        long = len(word) >= self.cfg.look_alike.listed_from
-        steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
-                 if k and (w in forms or (w in words.words and (long or self.count(w) >= 1)))}
+        if self.known(word):
+            # a misreading made alike on several rows (the same glyph broken the same way,
+            # "Porcertaje" thrice): only to a word the document prints FUNCTION_WORD_LEAD times as often
+            lead = FUNCTION_WORD_LEAD * self.count(word)
+            steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
+                     if k and w in forms and sum(self.counts[f] for f in forms[w]) >= lead}
+        else:
+            # a short word is one the document prints: a fragment of a word a gap split ("domic
+            # liarias") is a step from too many short words of the language ("comic")
+            long = len(word) >= self.cfg.look_alike.listed_from
+            steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
+                     if k and (w in forms or (w in words.words and (long or self.count(w) >= 1)))}
         fewest = min(steps.values(), default=0)
         found = sorted(w for w, k in steps.items() if k == fewest)
         if len(found) > 1:
@@ -745,6 +752,10 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
             return misread
     if read_by_ocr and word.islower() and _acronym_read_small(word, lexicon, alone=first and last):
         return token[: m.start()] + word.upper() + token[m.end() :]
+    if read_by_ocr and WORD.fullmatch(word) and lexicon.real(word) and len(word) >= 4:
+        repeated = lexicon.look_alike_word(word, first=first)  # a misreading made alike on several rows
+        if repeated:
+            return token[: m.start()] + repeated + token[m.end() :]
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
