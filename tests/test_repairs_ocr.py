@@ -434,6 +434,9 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     assert fix_text("sis", bodies, read_by_ocr=True)[0] == "SIS"
     assert fix_text("afiliada al sis", bodies, read_by_ocr=True)[0] == "afiliada al sis"
     assert fix_text("sis", bodies, read_by_ocr=False)[0] == "sis"
+    # "ce" and "Je" for "de" on a few rows each: the other misreadings near "de" are no rivals of it
+    misreads = Lexicon.build(["Servicio de salud"] * 12 + ["salas ce salud"] * 3 + ["salas je salud"] * 3, cfg)
+    assert fix_text("salas Je acogida ce las", misreads, read_by_ocr=True)[0] == "salas de acogida de las"
     # a misreading made alike on several rows is read back only to a word the document prints four
     # times as often ("Porcertaje" thrice, "Porcentaje" 12 times); an author's second spelling
     # printed that often is the author's (trata: "Publico" 7 rows, "Público" 4)

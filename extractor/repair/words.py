@@ -811,7 +811,9 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
     ranked = sorted(((lexicon.count(w), w) for w in near), reverse=True)
     if not ranked or ranked[0][1] not in function:
         return ""
-    rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
+    # the other misreadings near it ("ce" and "Je" for "de" on a few rows each) are no rivals
+    real = [n for n, w in ranked[1:] if w in function or lexicon.in_vocabulary(w)]
+    rivals = lexicon.count(word) + sum(real)
     return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
 
 
