@@ -489,6 +489,9 @@ class OcrConfusions(Section):
         description="(bare, accented): word endings the language always writes accented; an OCR'd word read with "
         "the bare one lost its accent.",
     )
+    strokes: str = Field(
+        "", description="Glyphs that are one vertical stroke (I, l, 1, |): in an acronym a scan reads one for another.",
+    )
     look_alike: LookAlike = Field(
         default_factory=lambda: LookAlike(),
         description="Glyphs a degraded scan reads one for another, for reading a word back to the language's word.",

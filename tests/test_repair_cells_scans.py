@@ -229,6 +229,11 @@ def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists
     # trata prints "Ministerio Publico" 7 times and "Ministerio Público" once: the author's spelling
     bodies = ["Ministerio Publico"] * 3 + ["Ministerio Público"]
     assert _labelled("responsible", bodies) == bodies
+    # an acronym printed once, its stroke glyphs read one for another (s152, s175: "INEl", "INE]"
+    # for INEI); acronyms a letter tells apart, or only a stroke, stay as read
+    assert _labelled("responsible", ["INEI", "INEl", "INE]", "MINSA", "MINSA"]) == ["INEI"] * 3 + ["MINSA"] * 2
+    assert _labelled("responsible", ["INEN", "INEI", "MINSA"]) == ["INEN", "INEI", "MINSA"]
+    assert _labelled("responsible", ["INEI", "INEl"], ocr=False) == ["INEI", "INEl"]
     # s176 (150 dpi, bitonal): "n> acumulado" on six rows is no label however often, a glyph glued
     # to a mark; "na acumulado" twice is as near to it as to "no acumulado" but is read as the
     # listed label; a misreading printed more than a quarter as often stays as read

@@ -139,6 +139,7 @@ class RepairConfig:
     word_list: Path | None  # `_ocr.yaml` `word_list`: the language's words (read by words.language_words)
     accented_endings: tuple[tuple[str, str], ...]  # `_ocr.yaml`: endings always written accented
     word_forms: tuple[tuple[str, str], ...]  # `_ocr.yaml` `word_forms`: endings the list's words take
+    strokes: str  # `_ocr.yaml` `strokes`: glyphs that are one vertical stroke, read one for another
     look_alike: LookAlikeSteps  # `_ocr.yaml` `look_alike`: glyphs a scan reads one for another
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
     # producer may print the index row's name in capitals
@@ -188,6 +189,7 @@ class RepairConfig:
             word_list=RULES_DIR / ocr.word_list if ocr.word_list else None,
             word_forms=tuple((a, b) for a, b in ocr.word_forms),
             accented_endings=tuple((a, b) for a, b in ocr.accented_endings),
+            strokes=ocr.strokes,
             look_alike=LookAlikeSteps.of(ocr.look_alike),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},

@@ -49,13 +49,14 @@ def read_labels(
         printed = column_labels(drafts, role)
         prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
         labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary)]
+        values = sorted({d.cells.get(role, "") for d in drafts} - {""})
         if not labels:
             continue
         for draft in drafts:
             text = draft.cells.get(role, "")
             if draft.page not in ocr_pages or not text or text in labels:
                 continue
-            label = nearest_label(text, labels)
+            label = nearest_label(text, labels) or _stroke_label(text, values, cfg.strokes)
             # a misreading made alike on several rows is "known" by those rows alone
             if label and (text in printed or not _other_words(words(text), label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
@@ -128,6 +129,23 @@ def nearest_label(text: str, labels: Sequence[str]) -> str:
     if sum(read in letters_of(other) for other in labels) > 1:
         return ""
     return label
+
+
+def _stroke_label(text: str, values: Sequence[str], strokes: str) -> str:
+    """The one acronym in capitals the column prints (`values`, once is enough) that the cell
+    reads as once every glyph that is one vertical stroke (`_ocr.yaml` `strokes`: I, l, 1, |, ],
+    …) is taken for the same glyph: "INEl", "INE]" for INEI; never two acronyms that only a
+    stroke tells apart."""
+    if not strokes:
+        return ""
+
+    def shape(value: str) -> str:
+        return "".join("|" if c in strokes else c.upper() for c in value.strip() if not c.isspace())
+
+    read = shape(text)
+    hits = {v for v in values if v != text and v.isupper() and v.isalpha() and len(v) <= SHORT_LABEL
+            and shape(v) == read}
+    return hits.pop() if len(hits) == 1 else ""
 
 
 CUT_SHARE = 0.5  # a label cut at one end by toner dropout keeps at least this share of its letters
