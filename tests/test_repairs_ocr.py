@@ -444,6 +444,11 @@ def test_an_ocr_word_no_list_holds_is_read_back_to_the_word_it_looks_like() -> N
     alike = Lexicon.build(rows + ["Ministerio Público"] * 4, cfg)
     assert fix_text("Porcertaje de casos", alike, read_by_ocr=True)[0] == "Porcentaje de casos"
     assert fix_text("Ministerio Publico", alike, read_by_ocr=True)[0] == "Ministerio Publico"
+    # a stroke glued after a word is an "l" whose foot the scan lost where the document prints the
+    # word with it ("contro!", "de!"), else a speck after a word it knows ("rural!")
+    strokes = Lexicon.build(["Servicio de control del área rural", "área rural", "área rural"], cfg)
+    assert fix_text("el contro! de! área rural! y", strokes, read_by_ocr=True)[0] == "el control del área rural y"
+    assert fix_text("el contro! de!", strokes, read_by_ocr=False)[0] == "el contro! de!"
     # a word a gap split, joined where the list holds it or the word it looks like; two words stay
     gapped = "Comités de vig laricia y visitas domic liarias en salud intercultu ral de la sede"
     assert fix_text(gapped, lexicon, read_by_ocr=True)[0] == (

@@ -739,6 +739,8 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if not m:
         return token
     word = m.group(0)
+    if read_by_ocr and _stroke_after(token, word, lexicon):
+        return _stroke_after(token, word, lexicon)
     if read_by_ocr and word == token and _accented_function_word(word, lexicon):
         return _accented_function_word(word, lexicon)
     if read_by_ocr and word == token and _accent_misread(word, lexicon):
@@ -818,6 +820,21 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
 
 
 ACRONYM_LETTERS = 6  # a cell of one lower-case word this short may be a body's acronym
+
+
+def _stroke_after(token: str, word: str, lexicon: Lexicon) -> str:
+    """A word with a stroke glued after it that is no letter ("contro!", "persona!", "de!",
+    "rural!": `_ocr.yaml` `strokes`): the word with an "l" where the document prints that word
+    (an "l" whose foot the scan lost), else the word alone where it knows it (a speck); ''
+    otherwise. No name prints "!" or "|" after a word."""
+    mark = token[len(word) :] if token.startswith(word) else ""
+    if len(mark) != 1 or mark.isalnum() or mark not in lexicon.cfg.strokes or not word.isalpha():
+        return ""
+    with_l = word + "l"
+    if lexicon.count(with_l) >= 1 or lexicon.in_vocabulary(with_l):
+        return with_l
+    short = word.lower() in lexicon.cfg.function_words
+    return word if short or lexicon.known(word) else ""
 
 
 def _acronym_read_small(word: str, lexicon: Lexicon, *, alone: bool) -> bool:
