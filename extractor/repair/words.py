@@ -136,43 +136,18 @@ EDGE = 3  # two glyphs misread inside a long word: its first and last EDGE lette
 MIN_LETTERS_AROUND_DIGITS = 3  # a word read with digits needs this many letters to be read back
 
 
-class LanguageWords:
-    """The language's words (`_ocr.yaml` `word_list`) with the forms its `inflections` make of
-    them (a list of lemmas lacks "reembolsadas"), by length for the nearest-word search."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self.words = frozenset(words)
-        self._accented: dict[str, list[str]] | None = None
-        self._by_length: dict[int, list[str]] = {}
-        for w in sorted(self.words):
-            self._by_length.setdefault(len(w), []).append(w)
-
-    def accented(self, plain: str) -> list[str]:
-        """The listed words that are `plain` with accents (a word the list holds bare has none)."""
-        if self._accented is None:
-            table: dict[str, list[str]] = {}
-            for w in sorted(self.words):
-                bare = _unaccented_lower(w)
-                if bare != w:
-                    table.setdefault(bare, []).append(w)
-            self._accented = table
-        return [] if plain in self.words else self._accented.get(plain, [])
-
-    def of_length(self, low: int, high: int) -> list[str]:
-        return [w for n in range(max(low, 1), high + 1) for w in self._by_length.get(n, [])]
-
-
 @functools.cache
-def language_words(path: Path | None, inflections: tuple[tuple[str, str], ...] = ()) -> LanguageWords:
-    """The word list at `path` (one word a line, gzip or plain), each word with its `inflections`
-    ((ending, other ending): "o" → "as" makes "reembolsadas" of "reembolsado"); none without one."""
+def language_words(path: Path | None, inflections: tuple[tuple[str, str], ...] = ()) -> frozenset[str]:
+    """The word list at `path` (one word a line, gzip or plain; read once per process), each word
+    with the forms its `inflections` make ((ending, other ending): "o" → "as" makes
+    "reembolsadas" of "reembolsado": a list of lemmas lacks them); none without a list."""
     if path is None:
-        return LanguageWords(())
+        return frozenset()
     raw = path.read_bytes()
     text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
     words = {w for w in text.split() if w.isalpha()}
     made = {w[: len(w) - len(end)] + other for w in words for end, other in inflections if w.endswith(end)}
-    return LanguageWords(words | made)
+    return frozenset(words | made)
 
 
 def look_alike_variants(read: str, steps: LookAlikeSteps, limit: int) -> dict[str, int]:
@@ -228,6 +203,10 @@ class Lexicon:
         usual = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
         return usual and word.lower() in self.cfg.vocabulary
 
+    def listed(self) -> frozenset[str]:
+        """The language's words (`_ocr.yaml` `word_list` and `word_forms`)."""
+        return language_words(self.cfg.word_list, self.cfg.word_forms)
+
     def spellings(self, plain: str) -> dict[str, int]:
         """How often the document prints each lower-case spelling of a word whose accent-free
         lower case is `plain` (vocabulary words count once)."""
@@ -276,7 +255,7 @@ class Lexicon:
         read as its letter makes (`image_letter_confusions`, tried in their order: a "6" is an
         "ó" before an "o", its accent read as the 6's stroke); '' if none. No Spanish word holds
         a digit, so one listed word is enough, printed elsewhere or not."""
-        words = language_words(self.cfg.word_list, self.cfg.word_forms).words
+        words = self.listed()
         if sum(c.isalpha() for c in word) < MIN_LETTERS_AROUND_DIGITS:
             return ""
         readings = [""]
@@ -293,8 +272,8 @@ class Lexicon:
         (`_ocr.yaml` `accented_endings`: "poblacion" → "población"), with its accent; else ''.
         A scan loses accents on every row alike (a thin mark under a bitonal threshold), so this
         holds however often the document prints the word bare; not in capitals (a heading may be
-        printed bare), and only an ending: a word list of web text holds "victimas" as often as "víctimas",
-        and an author may print "Publico" ("publico" is a word too)."""
+        printed bare), and only an ending: a word list of web text holds "victimas" as often as
+        "víctimas", and an author may print "Publico" ("publico" is a word too)."""
         casing = word.islower() or (word[:1].isupper() and word[1:].islower())
         lower = word.lower()
         for bare, accented in self.cfg.accented_endings if casing else ():
@@ -309,32 +288,36 @@ class Lexicon:
 
         Only a word in lower case, or capitalised where it opens the cell: a capital inside a
         name is a proper noun or an acronym, which no word list holds."""
-        words = language_words(self.cfg.word_list, self.cfg.word_forms)
+        words = self.listed()
         allowed = self.cfg.look_alike.allowed(len(word))
         lower = word.lower()
         casing = word.islower() or (first and word[:1].isupper() and word[1:].islower())
-        if not allowed or not casing or not words.words or lower in words.words:
+        if not allowed or not casing or not words or lower in words:
             return ""
         forms = self._known_forms()
         if self.known(word):
             # a misreading made alike on several rows (the same glyph broken the same way,
             # "Porcertaje" thrice): only to a word the document prints FUNCTION_WORD_LEAD times as often
             lead = FUNCTION_WORD_LEAD * self.count(word)
-            steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
-                     if k and w in forms and sum(self.counts[f] for f in forms[w]) >= lead}
+
+            def candidate(w: str) -> bool:
+                return w in forms and sum(self.counts[f] for f in forms[w]) >= lead
         else:
             # a short word is one the document prints: a fragment of a word a gap split ("domic
             # liarias") is a step from too many short words of the language ("comic")
             long = len(word) >= self.cfg.look_alike.listed_from
-            steps = {w: k for w, k in look_alike_variants(lower, self.cfg.look_alike, allowed).items()
-                     if k and (w in forms or (w in words.words and (long or self.count(w) >= 1)))}
+
+            def candidate(w: str) -> bool:
+                return w in forms or (w in words and (long or self.count(w) >= 1))
+        variants = look_alike_variants(lower, self.cfg.look_alike, allowed)
+        steps = {w: k for w, k in variants.items() if k and candidate(w)}
         fewest = min(steps.values(), default=0)
         found = sorted(w for w, k in steps.items() if k == fewest)
         if len(found) > 1:
             found = [w for w in found if self.count(w) >= 1]
         if len(found) != 1:
             return ""
-        return _cased(self._known_forms().get(found[0], [found[0]]), word, first=first)
+        return _cased(forms.get(found[0], [found[0]]), word, first=first)
 
     def _known_forms(self) -> dict[str, list[str]]:
         """Known words of NEAR_EDITS' shortest length, lower case → their printed forms, most printed first."""
@@ -697,7 +680,7 @@ def _listed_gap_word(a: str, b: str, lexicon: Lexicon, *, first: bool) -> str:
     mental") or read back by its look-alike glyphs ("vig laricia", "hist aria", "domic liarias"):
     neither piece a word the document knows, one at least no word of the list, and the word of
     `listed_from` letters at least (short pieces join into too many words)."""
-    words = language_words(lexicon.cfg.word_list, lexicon.cfg.word_forms).words
+    words = lexicon.listed()
     joined = a + b
     if (len(joined) < lexicon.cfg.look_alike.listed_from or lexicon.real(a) or lexicon.real(b)
             or (a.lower() in words and b.lower() in words)):
@@ -739,14 +722,14 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
     if not m:
         return token
     word = m.group(0)
-    if read_by_ocr and _stroke_after(token, word, lexicon):
-        return _stroke_after(token, word, lexicon)
-    if read_by_ocr and word == token and _accented_function_word(word, lexicon):
-        return _accented_function_word(word, lexicon)
-    if read_by_ocr and word == token and _accent_misread(word, lexicon):
-        return _accent_misread(word, lexicon)
-    if read_by_ocr and WORD.fullmatch(word) and lexicon.with_lost_accents(word, first=first):
-        return token[: m.start()] + lexicon.with_lost_accents(word, first=first) + token[m.end() :]
+    if read_by_ocr and (stroked := _stroke_after(token, word, lexicon)):
+        return stroked
+    if read_by_ocr and word == token and (plain := _accented_function_word(word, lexicon)):
+        return plain
+    if read_by_ocr and word == token and (spelled := _accent_misread(word, lexicon)):
+        return spelled
+    if read_by_ocr and WORD.fullmatch(word) and (accented := lexicon.with_lost_accents(word, first=first)):
+        return token[: m.start()] + accented + token[m.end() :]
     # a function word stands between words: a cell of one short word is a label or a speck
     if read_by_ocr and word == token and not (first and last) and (word.islower() or (word.istitle() and not first)):
         misread = _misread_function_word(word.lower(), lexicon)
@@ -754,10 +737,10 @@ def _fix_token(token: str, lexicon: Lexicon, *, first: bool = False, last: bool,
             return misread
     if read_by_ocr and word.islower() and _acronym_read_small(word, lexicon, alone=first and last):
         return token[: m.start()] + word.upper() + token[m.end() :]
-    if read_by_ocr and WORD.fullmatch(word) and lexicon.real(word) and len(word) >= 4:
-        repeated = lexicon.look_alike_word(word, first=first)  # a misreading made alike on several rows
-        if repeated:
-            return token[: m.start()] + repeated + token[m.end() :]
+    # a misreading made alike on several rows, which they make a "real" word
+    if read_by_ocr and len(word) >= 4 and WORD.fullmatch(word) and lexicon.real(word) and (
+            repeated := lexicon.look_alike_word(word, first=first)):
+        return token[: m.start()] + repeated + token[m.end() :]
     if len(word) < 4 or word.isupper() or lexicon.real(word) or word != token.strip(".,;:()"):
         return token
     variants = _word_variants(word, lexicon.cfg, last=last, read_by_ocr=read_by_ocr)
@@ -814,12 +797,14 @@ def _misread_function_word(word: str, lexicon: Lexicon) -> str:
     if not ranked or ranked[0][1] not in function:
         return ""
     # the other misreadings near it ("ce" and "Je" for "de" on a few rows each) are no rivals
-    real = [n for n, w in ranked[1:] if w in function or lexicon.in_vocabulary(w)]
-    rivals = lexicon.count(word) + sum(real)
-    return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+    real = [(n, w) for n, w in ranked[1:] if w in function or lexicon.in_vocabulary(w)]
+    return _leading(ranked[0], lexicon.count(word), real)
 
 
-ACRONYM_LETTERS = 6  # a cell of one lower-case word this short may be a body's acronym
+def _leading(best: tuple[int, str], misread: int, rivals: Sequence[tuple[int, str]]) -> str:
+    """The word of `best` (prints, word) where it is printed FUNCTION_WORD_LEAD times as often as
+    the misread and its `rivals` together, else ''."""
+    return best[1] if best[0] >= FUNCTION_WORD_LEAD * max(misread + sum(n for n, _ in rivals), 1) else ""
 
 
 def _stroke_after(token: str, word: str, lexicon: Lexicon) -> str:
@@ -835,6 +820,9 @@ def _stroke_after(token: str, word: str, lexicon: Lexicon) -> str:
         return with_l
     short = word.lower() in lexicon.cfg.function_words
     return word if short or lexicon.known(word) else ""
+
+
+ACRONYM_LETTERS = 6  # a cell of one lower-case word this short may be a body's acronym
 
 
 def _acronym_read_small(word: str, lexicon: Lexicon, *, alone: bool) -> bool:
@@ -861,10 +849,7 @@ def _look_alike_function_word(word: str, lexicon: Lexicon) -> str:
             if k == 1 and w in lexicon.cfg.function_words]
     alike = [w for w in near if len(w) == len(word)] or near
     ranked = sorted(((lexicon.count(w), w) for w in alike), reverse=True)
-    if not ranked:
-        return ""
-    rivals = lexicon.count(word) + sum(n for n, _ in ranked[1:])
-    return ranked[0][1] if ranked[0][0] >= FUNCTION_WORD_LEAD * max(rivals, 1) else ""
+    return _leading(ranked[0], lexicon.count(word), ranked[1:]) if ranked else ""
 
 
 ACCENT_WORD_LETTERS = 5  # shorter words differ by an accent alone in meaning ("esta", "está")
