@@ -145,12 +145,14 @@ class Doubt:
         total_column: str = "",
     ) -> None:
         self.pages = {p.number for p in ocr_pages}
-        self.summary = [line for line in summary if line.page in self.pages]
         self.total_column = total_column
         self.confused: dict[str, set[str]] = {}
         for a, b in digit_confusions:
             self.confused.setdefault(a, set()).add(b)
             self.confused.setdefault(b, set()).add(a)
+        # the summary lines of a scan that one slip of one cell keeps from adding up, and the slip
+        self.slipped = [(line, slip) for line in summary if line.page in self.pages
+                        and (slip := self.summary_slip(line)) is not None]
         self.number_words = {k.lower(): v for k, v in (number_words or {}).items()}
         self.blacked = {p.number: [_stored(p, b) for b in p.blacked] for p in ocr_pages}
         self.repaired = repaired_figures(findings, self.pages)
@@ -311,11 +313,7 @@ class Doubt:
         """A summary line of an OCR'd page that does not add up as the scan reads it, and would
         with one slip of the scan in one of its cells (`slips_of`: "47" for a "4" and a speck):
         a finding on that cell, or the line's failed total, rests on the misread."""
-        for line in self.summary:
-            slip = self.summary_slip(line)
-            if slip is None:
-                continue
-            column, read, meant = slip
+        for line, (column, read, meant) in self.slipped:
             counts = [self.count_value(v) for c, v in line.counts.items() if c != self.total_column]
             on_cell = finding.field == f"{line.group}.{column}"
             on_total = (finding.field == self.total_column and finding.code in ("", line.group)

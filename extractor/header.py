@@ -18,6 +18,7 @@ from extractor.celltext import join_cell_text
 from extractor.geometry import Box
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
 from extractor.model import Column, Word
+from extractor.rules import load_ocr_confusions
 
 YEAR = re.compile(r"^(19|20)\d{2}$")
 
@@ -312,12 +313,13 @@ def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
     on one run of consecutive years: each year read votes for the run's first year (its year
     less its place among the cells that may hold one); the run needs MIN_RUN_VOTES and more than
     half of the years read, no year read inside its span may stand off its place, and no cell
-    may be as wide as two (WIDE_SLOT). A cell
-    holding one of the group's sub labels is no year's."""
+    may be as wide as two (WIDE_SLOT). A cell holding one of the group's sub labels, or letters
+    other than those a scan reads for digits (`_ocr.yaml` `code_digit_readings`), is no year's."""
     labels = group.get("sub") or {}
+    digit_glyphs = load_ocr_confusions().code_digit_readings  # letters a scan reads for digits ("202l")
     slots = [k for k, sub in enumerate(subs)
              if not any(label_score(sub.text, names) >= LABEL_MATCH_MIN for names in labels.values())
-             and not any(ch.isalpha() for ch in squash_label(sub.text).replace("l", "1").replace("O", "0"))]
+             and all(not ch.isalpha() or ch in digit_glyphs for ch in squash_label(sub.text))]
     widths = sorted(subs[k].box.x1 - subs[k].box.x0 for k in slots)
     if not widths or widths[-1] > WIDE_SLOT * widths[len(widths) // 2]:
         return {}  # a cell over two years' columns (a rule lost between them): places are off

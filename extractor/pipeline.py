@@ -21,6 +21,7 @@ from extractor.pdf import (
 )
 from extractor.rows import read_matrix
 from extractor.rules import (
+    ALL,
     Rules,
     available_families,
     detect_family,
@@ -80,7 +81,7 @@ def _run(path: Path, options: Options, validation: ValidationWorker) -> Report:
         from extractor.confidence import flag_doubtful
 
         confusions = load_ocr_confusions().digit_confusions
-        total = next((c.name for c in rules.spec.summary.columns if c.counts == "all"), "")
+        total = next((c.name for c in rules.summary_columns if c.counts == ALL), "")
         findings = flag_doubtful(findings, pages, rows, rules.spec.narrative.number_words, confusions,
                                  report.summary, total)
     report.findings = sort_findings(findings)

@@ -497,6 +497,7 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     # the matrix's header is one structure: what one page misread, another page printed
     numbers = [page.number for page in pages]
     headers = [find_headers(page, rules) for page in pages]
+    mended: list[list[TableHeader]] | None = None  # each page's headers read from mended cells
     mended_used = False
     if not any(places_enough(h, rules.header, rules.spec.header.min_share) for found in headers for h in found):
         # Mended cells are the reading of last resort: a header the grid gave on one page is
@@ -516,8 +517,8 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
     if not mended_used and any(headers) and not all(headers):
         # a page whose grid gave no header took another page's: the reading its own mended cells
         # give lends that header the columns it lacks (year columns a scan garbled on the lender)
-        lenders = [(page.number, h) for page, own in zip(pages, headers, strict=True) if not own
-                   for h in find_headers(page, rules, mend=True)]
+        lenders = [(page.number, h) for k, (page, own) in enumerate(zip(pages, headers, strict=True)) if not own
+                   for h in (mended[k] if mended is not None else find_headers(page, rules, mend=True))]
         found = complete_headers(found, numbers, pages, lenders)
     one_table = not BlockSpec.from_rules(rules)
     last_header = max((p.number for p, h in zip(pages, found, strict=True) if h), default=0)

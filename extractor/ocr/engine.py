@@ -8,12 +8,12 @@ cost one start. Images go as uncompressed PGM files: PNG's deflate (what pytesse
 cost more CPU than tesseract's reading of a small tile.
 
 Where tesseract's library can be loaded (it comes with the command: Debian's tesseract-ocr
-depends on libtesseract5), the runs happen in this process instead: one model per language and
-its options set before each reading, loaded once per process and kept (`_Library`). A start of the command cost
-~0.12 s of CPU, and a matrix page takes ~10 runs of different kinds, each waiting on the one
-before (re-reads of what the last run read doubtfully); the library call reads the same pixels
-with the same engine and settings, word for word what the command reads. Without the library
-(another system), the command runs as before.
+depends on libtesseract5), the runs happen in this process instead: one model per language,
+loaded once per process and kept, its options set before each reading (`_Library`). A start of
+the command cost ~0.12 s of CPU, and a matrix page takes ~10 runs of different kinds, each
+waiting on the one before (re-reads of what the last run read doubtfully); the library call
+reads the same pixels with the same engine and settings, word for word what the command reads.
+Without the library (another system), the command runs as before.
 
 Confidences are truncated to whole numbers, as pytesseract gave them.
 """
@@ -202,7 +202,7 @@ class _Library:
 
     def _handle(self, lang: str, options: tuple[str, ...]) -> int:
         """The language's handle, set to `options`: one model per language, whatever the options
-        (each model loaded cost ~0.06 s of CPU, once per process and per set of options)."""
+        (a model costs ~0.06 s of CPU to load; one per set of options loaded the same model again)."""
         if lang not in self._handles:
             handle = self._lib.TessBaseAPICreate()
             if self._lib.TessBaseAPIInit3(handle, None, lang.encode()) != 0:
@@ -235,7 +235,6 @@ class _Library:
             if not self._lib.TessBaseAPISetVariable(handle, name.encode(), value.encode()):
                 raise pytesseract.TesseractError(1, f"tesseract has no setting {name!r}")
         self._options[lang] = options
-
 
     def _value_of(self, handle: int, name: str) -> str:
         """A variable's current value as text, whatever its kind (string, number or flag)."""

@@ -49,9 +49,9 @@ def read_labels(
         printed = column_labels(drafts, role)
         prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
         labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary)]
-        values = sorted({d.cells.get(role, "") for d in drafts} - {""})
         if not labels:
             continue
+        values = sorted({d.cells.get(role, "") for d in drafts} - {""})
         for draft in drafts:
             text = draft.cells.get(role, "")
             if draft.page not in ocr_pages or not text or text in labels:
