@@ -492,6 +492,10 @@ class OcrConfusions(Section):
     strokes: str = Field(
         "", description="Glyphs that are one vertical stroke (I, l, 1, |): in an acronym a scan reads one for another.",
     )
+    stroke_letter: str = Field(
+        "", pattern=r"^\w?$", description="The lower-case letter that is one stroke: a stroke glued after a word "
+        "that is no letter (\"contro!\") may be it.",
+    )
     look_alike: LookAlike = Field(
         default_factory=lambda: LookAlike(),
         description="Glyphs a degraded scan reads one for another, for reading a word back to the language's word.",

@@ -140,6 +140,7 @@ class RepairConfig:
     accented_endings: tuple[tuple[str, str], ...]  # `_ocr.yaml`: endings always written accented
     word_forms: tuple[tuple[str, str], ...]  # `_ocr.yaml` `word_forms`: endings the list's words take
     strokes: str  # `_ocr.yaml` `strokes`: glyphs that are one vertical stroke, read one for another
+    stroke_letter: str  # `_ocr.yaml` `stroke_letter`: the lower-case letter such a stroke is
     look_alike: LookAlikeSteps  # `_ocr.yaml` `look_alike`: glyphs a scan reads one for another
     # `codes.named_rows`, matched case-insensitively (as reconcile.py does): a scan or another
     # producer may print the index row's name in capitals
@@ -190,6 +191,7 @@ class RepairConfig:
             word_forms=tuple((a, b) for a, b in ocr.word_forms),
             accented_endings=tuple((a, b) for a, b in ocr.accented_endings),
             strokes=ocr.strokes,
+            stroke_letter=ocr.stroke_letter,
             look_alike=LookAlikeSteps.of(ocr.look_alike),
             named_rows=[(n.level, n.code, re.compile(n.name_pattern, re.I)) for n in codes.named_rows],
             numbering=codes.numbering.model_dump() if codes.numbering else {},

@@ -809,15 +809,15 @@ def _leading(best: tuple[int, str], misread: int, rivals: Sequence[tuple[int, st
 
 def _stroke_after(token: str, word: str, lexicon: Lexicon) -> str:
     """A word with a stroke glued after it that is no letter ("contro!", "persona!", "de!",
-    "rural!": `_ocr.yaml` `strokes`): the word with an "l" where the document prints that word
-    (an "l" whose foot the scan lost), else the word alone where it knows it (a speck); ''
-    otherwise. No name prints "!" or "|" after a word."""
+    "rural!": `_ocr.yaml` `strokes`): the word with the letter a stroke is (`stroke_letter`, an
+    "l" whose foot the scan lost) where the document prints that word, else the word alone where
+    it knows it (a speck); '' otherwise. No name prints "!" or "|" after a word."""
     mark = token[len(word) :] if token.startswith(word) else ""
     if len(mark) != 1 or mark.isalnum() or mark not in lexicon.cfg.strokes or not word.isalpha():
         return ""
-    with_l = word + "l"
-    if lexicon.count(with_l) >= 1 or lexicon.in_vocabulary(with_l):
-        return with_l
+    with_letter = word + lexicon.cfg.stroke_letter
+    if lexicon.cfg.stroke_letter and (lexicon.count(with_letter) >= 1 or lexicon.in_vocabulary(with_letter)):
+        return with_letter
     short = word.lower() in lexicon.cfg.function_words
     return word if short or lexicon.known(word) else ""
 
