@@ -39,6 +39,7 @@ def register_fonts() -> None:
 
 
 def text_width(text: str, font: str, size: float) -> float:
+    register_fonts()  # the widths are the embedded fonts': measuring before a render needs them too
     return pdfmetrics.stringWidth(text, font, size)
 
 
