@@ -461,7 +461,10 @@ def leftover_codes(rows: Sequence[Row]) -> list[tuple[str, str]]:
             kind, _, change = repair.partition(":")
             printed = change.rpartition("->")[0]
             if kind in ("code_ocr", "code_prefix") and printed:
-                out += [(row.code, token) for token in printed.split()[1:] if LEFTOVER_CODE.fullmatch(token)]
+                rest = printed.split()[1:]
+                # the second code's print may come in pieces a gap cut apart ("o. 03" of OP.03)
+                pieces = [*rest, "".join(rest)] if len(rest) > 1 else rest
+                out += [(row.code, token) for token in dict.fromkeys(pieces) if LEFTOVER_CODE.fullmatch(token)]
     return out
 
 

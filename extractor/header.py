@@ -75,19 +75,26 @@ def header_from_anchor(
     groups = header_rules.get("groups", [])
     read: dict[int, Box] = {}  # group (rules order) → the cell read as its label
     sub_bottoms: list[float] = []
+    labelled = {g for g, group in enumerate(groups)
+                if any(label_score(c.text, group["labels"]) >= LABEL_MATCH_MIN for c in row)}
     for g, group in enumerate(groups):
         for i, cell in enumerate(row):
             if i in used or label_score(cell.text, group["labels"]) < LABEL_MATCH_MIN:
                 continue
             used.add(i)
+            if group.get("years"):
+                cell = _widened(cell, cells, row, group, header_rules, _open_sides(g, len(groups), labelled), notes)
             read[g] = cell.box
             subs = _subs_under(cell, row) or _subs_under(cell, _row_below(cell, cells))
             sub_bottoms += [c.box.bottom for c in subs]
             columns += group_columns(group, split_subs(subs, group, rules_x), years, notes)
-    for g, i in groups_by_order(row, used, groups, read):
+    by_order = groups_by_order(row, used, groups, read)
+    labelled |= {g for g, _ in by_order}
+    for g, i in by_order:
         used.add(i)
-        read[g] = row[i].box
-        columns += group_columns(groups[g], split_subs(_subs_under(row[i], row), groups[g], rules_x), years, notes)
+        cell = _widened(row[i], cells, row, groups[g], header_rules, _open_sides(g, len(groups), labelled), notes)
+        read[g] = cell.box
+        columns += group_columns(groups[g], split_subs(_subs_under(cell, row), groups[g], rules_x), years, notes)
         notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
@@ -161,6 +168,71 @@ def _subs_under(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCe
     return [
         c for c in cells if c.box.top >= group.box.bottom - 1 and group.box.x0 - 1 <= c.box.xmid <= group.box.x1 + 1
     ]
+
+
+def _open_sides(g: int, count: int, placed: set[int]) -> tuple[bool, bool]:
+    """Whether group `g` may widen left and right: not toward a group placed nowhere, as the cell
+    beside it may be that group's, its label misread."""
+    return (g == 0 or g - 1 in placed, g == count - 1 or g + 1 in placed)
+
+
+def _widened(
+    label: HeaderCell, cells: Sequence[HeaderCell], row: Sequence[HeaderCell], group: dict,
+    header_rules: dict, sides: tuple[bool, bool], notes: list[str],
+) -> HeaderCell:
+    """A year group's label cell with the cells beside it (on the open `sides`) that read no label
+    of the family and whose sub cells carry the years just past its own: a rule the scan put up
+    between them (a speck, a column rule drawn on) cut the label's cell, and the cut-off part
+    reads nothing, or a scrap of the label ("Mi"). `notes` records the widening."""
+    box = label.box
+    while (beside := _next_year_cell(box, cells, row, group, header_rules, sides)) is not None:
+        box = Box(min(box.x0, beside.x0), max(box.x1, beside.x1), box.top, box.bottom)
+    if box == label.box:
+        return label
+    notes.append(f"header_group_widened:{group['labels'][0]}")
+    return HeaderCell(box, label.text, label.words)
+
+
+ALIGN_CELL = 1.5  # points two cells' edges may stand apart and still meet
+
+
+def _next_year_cell(
+    box: Box, cells: Sequence[HeaderCell], row: Sequence[HeaderCell], group: dict, header_rules: dict,
+    sides: tuple[bool, bool],
+) -> Box | None:
+    """A cell of the label's band touching `box` whose subs continue the group's run of years."""
+    own = _subs_within(box, row)
+    for cell in cells:
+        if abs(cell.box.top - box.top) > ALIGN_CELL or abs(cell.box.bottom - box.bottom) > ALIGN_CELL:
+            continue
+        right = sides[1] and abs(cell.box.x0 - box.x1) <= ALIGN_CELL
+        left = sides[0] and abs(cell.box.x1 - box.x0) <= ALIGN_CELL
+        if not (right or left) or _reads_a_label(cell.text, header_rules):
+            continue
+        beyond = _subs_within(cell.box, row)
+        if not beyond:
+            continue
+        subs = own + beyond if right else beyond + own
+        run = _year_run(subs, group)
+        if len(run) == len(subs) and _years_read(own):
+            return cell.box
+    return None
+
+
+def _subs_within(box: Box, row: Sequence[HeaderCell]) -> list[HeaderCell]:
+    return sorted((c for c in row if c.box.top >= box.bottom - 1 and box.x0 - 1 <= c.box.xmid <= box.x1 + 1),
+                  key=lambda c: c.box.x0)
+
+
+def _years_read(subs: Sequence[HeaderCell]) -> bool:
+    return any(YEAR.match(squash_label(c.text)) for c in subs)
+
+
+def _reads_a_label(text: str, header_rules: dict) -> bool:
+    """Whether a header cell's text reads one of the family's column or group labels."""
+    if _single_column_role(text, header_rules.get("columns", {})):
+        return True
+    return any(label_score(text, g["labels"]) >= LABEL_MATCH_MIN for g in header_rules.get("groups", []))
 
 
 def _row_below(group: HeaderCell, cells: Sequence[HeaderCell]) -> list[HeaderCell]:

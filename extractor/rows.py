@@ -453,11 +453,15 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
     Read by OCR (`ocr`), a code's prefix may come out in lower case ("oP.03"), and toner dropout
     may take part of its glyphs ("155.0. 7.02:01" for ISS.02.07.02.01): a word of the code
     column with a code's length and MIN_DAMAGED_CODE_DIGITS digits or more is a code too, so
-    that the rule lost between two rows is found again between their codes.
+    that the rule lost between two rows is found again between their codes; and so is one of the
+    family's `codes.scanned_token` shape, its prefix misread as other glyphs ("0>.04", "o.03").
     """
     if rules.parse_code(text) is not None:
         return True
     shape = re.sub(r"[:;]", ".", text.strip(load_ocr_confusions().code_specks))
+    scanned = rules.spec.codes.scanned_token
+    if ocr and scanned is not None and re.fullmatch(scanned, shape) is not None:
+        return True  # a prefix misread whole ("0>.04", "o.03"): the grammar's digit groups stand
     if len(shape) < MIN_CODE_CHARS:
         return False
     if token.fullmatch(shape) is not None:

@@ -69,6 +69,10 @@ class Codes(Section):
     objective_level: str = Field("", description="Level whose progress averages its indicators.")
     numbering: Numbering | None = Field(None, description="A counter column (e.g. the service number).")
     token: Regex | None = Field(None, description="Loose shape of anything that looks like a code in damaged text.")
+    scanned_token: Regex | None = Field(
+        None, description="Shape of a code on a scan whose letters were misread as any glyph ('0>.04' for OP.04): "
+        "a word of the code column that opens a row."
+    )
 
 
 # ---- page reading -------------------------------------------------------------------------------
@@ -406,6 +410,10 @@ class ValueMarks(Section):
     not_available: list[str] = Field(
         default_factory=list, description="Not-available marks a figure cell may print (\"ND\"): OCR reads a doubtful "
         "figure's cell again with only digits, separators, \"%\" and these marks' letters, and keeps such a mark."
+    )
+    mark_readings: dict[str, str] = Field(
+        default_factory=dict, description="A letter of a not-available mark → the glyphs a scan reads it as (N → "
+        "\"HM\"): an OCR'd figure cell of no digit that reads as a mark through them, within one glyph, is the mark."
     )
 
 

@@ -295,6 +295,10 @@ def test_a_missing_parent_may_be_a_row_merged_into_one_whose_code_cell_reads_its
     assert flagged.severity == "warning" and "ISS.01.06.01.01 ('(P02')" in flagged.message
     other = replace(missing, code="LN.03.01", printed="OP.03")
     assert flag_doubtful([other], [_page(MATRIX, [])], rows) == [other], "the leftover reads another code"
+    # salud s182: OP.03's code came out in two pieces a gap cut apart, "o." and "03"
+    pieces = replace(merged, repairs=["code_ocr:‘1SS.02.03.03.01 o. 03->ISS.02.03.03.01"])
+    (cut,) = flag_doubtful([other], [_page(MATRIX, [])], [pieces, rows[1]])
+    assert cut.severity == "warning" and "('o.03')" in cut.message
     spaced = replace(merged, repairs=["code_ocr:10P 01 02->IOP.01.02"])  # a code's own groups apart
     first = replace(missing, printed="OP.01")
     assert flag_doubtful([first], [_page(MATRIX, [])], [spaced, rows[1]]) == [first], "no second code there"

@@ -580,6 +580,24 @@ def test_cells_whose_readings_disagree_are_read_alone_in_one_run(monkeypatch: py
     assert [[w.text for w in found] for found in words] == [["57.4%"], ["1,084"]]
 
 
+def test_faint_print_is_read_and_paper_noise_is_not() -> None:
+    """s174 (150 dpi, toner dropout 0.94): figures printed grey 150-200 on paper 240 were under
+    the fixed ink threshold and their cells read empty, beside cells of dark print in one mosaic.
+    A faint cell is read as print and darkened for tesseract; JPEG-like noise on paper is no print."""
+    from extractor.ocr import read
+
+    dark = _figure_image("57.4%", [])
+    faint = (240 - (255 - _figure_image("22.5%", [])) * 0.3).astype(np.uint8)  # print at grey 163
+    assert int((faint < 160).sum()) == 0, "all of it over the fixed threshold"
+    rng = np.random.default_rng(7)
+    noise = np.clip(240 + rng.normal(0, 6, dark.shape), 0, 255).astype(np.uint8)
+    image = np.hstack([dark, faint, noise])
+    boxes = [Box(0, 160, 0, 40), Box(160, 320, 0, 40), Box(320, 480, 0, 40)]
+    words = read.ocr_boxes(image, boxes, upscale=2.0, lang="spa")
+    assert [[w.text for w in found] for found in words] == [["57.4%"], ["22.5%"], []]
+    assert read._on_white(dark[:, 20:100]).min() == dark[:, 20:100].min(), "dark print is read as it is"
+
+
 def _shadowed_table(dpi: int, strength: float) -> np.ndarray:
     """A ruled table whose first column lies in a binding shadow: the paper darkens towards the
     left edge as exp(-x / reach), down by 170 × strength grey levels at the edge (as a book's

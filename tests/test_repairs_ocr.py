@@ -49,6 +49,26 @@ def test_glyphs_glued_to_an_ocr_value_are_cut_when_the_rest_is_a_value(printed: 
     assert f"ocr_value:{printed}->{read}" in row.repairs, "the repair is listed on its row"
 
 
+def test_a_not_available_mark_read_through_its_glyphs_look_alikes_is_the_mark_among_figures() -> None:
+    """salud s174-s176 (150 dpi, dropout): ND read "Ho", "AO", "MO", "ONO" in a row of figures.
+    On a band of no figures the same glyphs are specks: a service row gains no value."""
+    figures = {"baseline_value": "45.4%", "expected_2021": "48.6%", "expected_2022": "ND", "obtained_2021": "50.1%"}
+    for printed in ("Ho", "AO", "MO", "ONO"):
+        raws = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022=printed)]
+        (row,), _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+        assert row.get("obtained_2022") == "ND" and f"ocr_value:{printed}->ND" in row.repairs, printed
+    for printed in ("Tomo", "o", "Ha%"):  # too far from the mark, too short, a unit: no mark
+        raws = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022=printed)]
+        (row,), _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
+        assert row.get("obtained_2022") != "ND", printed
+    bare = [_band("LN.01.01", "Ampliar la oferta de servicios", obtained_2022="Ho")]
+    (row,), _ = rp.repair(bare, load_rules("policy-matrix"), ocr_pages={1})
+    assert row.get("obtained_2022") != "ND"
+    typed = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022="Ho")]
+    (row,), _ = rp.repair(typed, load_rules("policy-matrix"))
+    assert row.get("obtained_2022") == "Ho", "a text layer is what was typed"
+
+
 @pytest.mark.parametrize(
     "printed",
     [
@@ -256,6 +276,10 @@ def test_specks_beside_a_function_word_off_an_image_are_dropped_and_print_stays(
     assert fixed[2] == names[2], "a hyphen between two content words is print"
     assert fixed[4] == names[4], "a pair of quotes is punctuation"
     assert _names(names, ocr=False)[0] == names[0], "a text layer's marks are its author's"
+    # trata s157, s185: a body's name read "Ministerio de Trabajo y. Promoción del: Empleo"; no
+    # sentence ends on a function word, whatever the word after it; an initial ("A.") may
+    bodies = ["Servicio del Ministerio de Trabajo y. Promoción del: Empleo", "Servicio de Juan A. Pérez"]
+    assert _names(bodies, ocr=True) == ["Servicio del Ministerio de Trabajo y Promoción del Empleo", bodies[1]]
 
 
 def _figures(rows: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
@@ -263,6 +287,39 @@ def _figures(rows: list[dict[str, str]], *, ocr: bool = True) -> list[Row]:
             for i, cells in enumerate(rows)]
     out, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1} if ocr else ())
     return out
+
+
+def test_specks_apart_after_a_scanned_code_go_and_a_code_cell_of_a_few_letters_is_no_code() -> None:
+    """salud s182: the code cell of LN.03.03 read "(N.03.03 | '", a rule's sliver and a speck
+    after the code; the last line of the name above, "regiones", had "ol" in its code cell. The
+    first is LN.03.03, the second the previous row's name going on. A band of values keeps its
+    row whatever its code cell reads."""
+    values = {"baseline_year": "2020", "baseline_value": "12.0", "expected_2021": "14.0", "obtained_2021": "13.0"}
+    raws = [_band("LN.03.02", "Desarrollar las competencias"),
+            _band("SS.03.02.03", "Servicio de residentado médico"),
+            _band("ISS.03.02.03.01", "Número de médicos residentes con sede docente en", **values),
+            _band("ol", "regiones", page=2),
+            _band("(N.03.03 | '", "Mejorar las condiciones de habitabilidad", page=2),
+            _band("OP.04", "Mejorar la gobernanza", page=2),
+            _band("IOP.04.01", "Porcentaje de gobiernos regionales", page=2, **values),
+            _band("ol", "Porcentaje de gobiernos locales", page=2, **values)]
+    rows, _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1, 2})
+    assert [r.code for r in rows][:5] == ["LN.03.02", "SS.03.02.03", "ISS.03.02.03.01", "LN.03.03", "OP.04"]
+    assert rows[2].get("name").endswith("sede docente en regiones")
+    assert "stray:(N.03.03 | '->(N.03.03" in rows[3].repairs
+    assert len(rows) == 7, "the band of values is a row of its own"
+    text, _ = rp.repair(raws, load_rules("policy-matrix"))
+    assert len(text) == 8, "a text layer's code cell is what was typed"
+    # a sliver a scan reads for a digit ("|", "l" for 1) after a code whose last group is not whole
+    # may be that group's end: it stays
+    from extractor.repair.cells import _speck_after_code
+    from extractor.repair.config import RepairConfig
+    from extractor.rules import load_ocr_confusions
+
+    cfg, specks = RepairConfig.from_rules(load_rules("policy-matrix")), load_ocr_confusions().code_specks
+    assert _speck_after_code("|", "(N.03.03", specks, cfg) and _speck_after_code("'", "LN.03.0", specks, cfg)
+    assert not _speck_after_code("|", "ISS.03.02.03.0", specks, cfg)
+    assert not _speck_after_code("1", "ISS.03.02.03.01", specks, cfg), "a digit is print"
 
 
 def test_a_lost_thousands_separator_is_put_back_the_way_the_document_groups_its_numbers() -> None:
@@ -275,6 +332,27 @@ def test_a_lost_thousands_separator_is_put_back_the_way_the_document_groups_its_
     plain = [{"expected_2021": "1221", "expected_2022": "1,332"}, {"expected_2021": "1443"}]
     assert _figures(plain)[0].get("expected_2021") == "1221"
     assert _figures(rows, ocr=False)[0].get("obtained_2021") == "1084", "a text layer is what was typed"
+
+
+def test_a_point_read_for_a_thousands_comma_is_the_comma_where_the_document_groups_with_commas() -> None:
+    """s176 (150 dpi bitonal): a whole row read "2.039 2.548 2.281" for 2,039 …, and "1.750" beside
+    "420 499": the row's separators cannot tell, the document can. An index that prints three
+    decimals of its own ("0.587"), a document that prints three decimals often, or a row whose
+    other figures put the figure as read in their scale keep what was read."""
+    grouped = [{"expected_2021": "1,141", "expected_2022": "1,197", "obtained_2021": "1,084"},
+               {"expected_2021": "3,282", "expected_2022": "3,494", "obtained_2021": "12,167"}]
+    misread = {"baseline_value": "8,966", "expected_2021": "2.039", "expected_2022": "2.548", "obtained_2021": "930"}
+    out = _figures([*grouped, misread, {"baseline_value": "1.750", "expected_2021": "420", "expected_2022": "499"}])
+    assert [out[2].get("expected_2021"), out[2].get("expected_2022"), out[3].get("baseline_value")] == [
+        "2,039", "2,548", "1,750"]
+    assert "ocr_value:2.039->2,039" in out[2].repairs
+    index = {"baseline_value": "1.250", "expected_2021": "1.18", "expected_2022": "1.31", "obtained_2021": "1.22"}
+    assert _figures([*grouped, index])[2].get("baseline_value") == "1.250", "its row puts 1.250 in scale"
+    assert _figures([*grouped, {"expected_2021": "0.587"}])[2].get("expected_2021") == "0.587"
+    thousandths = [{"expected_2021": t} for t in ("0.512", "0.533", "0.547")]
+    assert _figures([*grouped, *thousandths, misread])[-1].get("expected_2021") == "2.039", (
+        "a document printing three decimals may mean them")
+    assert _figures([*grouped, misread], ocr=False)[2].get("expected_2021") == "2.039", "a text layer is what was typed"
 
 
 def test_a_year_later_than_every_year_reported_is_the_column_year_one_digit_away() -> None:
@@ -317,8 +395,13 @@ def test_a_percent_sign_lost_at_a_cells_end_is_put_back_when_the_row_prints_it()
     shares = {"baseline_value": "48.2", "expected_2021": "51.9%", "expected_2022": "55.2%", "obtained_2021": "50.1%"}
     counts = {"baseline_value": "5,323", "expected_2021": "6,657", "expected_2022": "7,101", "obtained_2021": "6,775"}
     bare = {"progress_2025": "104.2", "expected_2021": "12%", "expected_2022": "14%", "obtained_2021": "13%"}
-    other = {"baseline_value": "40.0%", "expected_2021": "41%", "expected_2022": "42%"}  # the column prints %
-    out = _figures([shares, counts, bare, other])
+    other = {"baseline_value": "40.0%", "expected_2021": "41%", "expected_2022": "42%", "expected_2023": "43%"}
+    # s174 (toner dropout 0.94): three of a row's eleven figures lost their "%"
+    worn = {"baseline_value": "48.3%", "expected_2021": "38", "expected_2022": "43", "expected_2023": "47",
+            "expected_2024": "52%", "expected_2025": "56%", "obtained_2021": "41.6%", "obtained_2022": "45.0%",
+            "obtained_2023": "49.1%", "obtained_2024": "51.0%", "obtained_2025": "53.3%"}
+    out = _figures([shares, counts, bare, other, worn])
+    assert [out[4].get(f"expected_{y}") for y in (2021, 2022, 2023)] == ["38%", "43%", "47%"]
     assert out[0].get("baseline_value") == "48.2%" and "ocr_value:48.2->48.2%" in out[0].repairs
     assert out[1].get("baseline_value") == "5,323"
     assert out[2].get("progress_2025") == "104.2", "a column never printed with % gains none"

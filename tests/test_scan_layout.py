@@ -53,6 +53,13 @@ def test_codes_dropout_damaged_still_cut_the_span_on_ocr_pages_only() -> None:
         assert not _opens_code(damaged, rules, token), damaged  # a text layer prints its codes whole
     for value in ("2021", "87.2", "ND", "o.", "¡RON"):
         assert not _opens_code(value, rules, token, ocr=True), value
+    # salud s175, s182: OP.04 read "0>.04" and OP.03 "o.03", the prefix misread whole; a wrapped
+    # code's tail too short for a code ("1.01", ".01") opens nothing
+    for misread in ("0>.04", "O?.04", "o.03"):
+        assert _opens_code(misread, rules, token, ocr=True), misread
+        assert not _opens_code(misread, rules, token), misread
+    for tail in ("1.01", ".01", "1,01"):
+        assert not _opens_code(tail, rules, token, ocr=True), tail
     code_col = Column("code", 14, 63)
     words = [
         word("155.0.", 16, 202), word("7.02:01", 40, 202), word("Porcentaje", 70, 202), word("de", 70, 211),
@@ -244,6 +251,44 @@ def test_a_sub_cell_run_into_the_body_through_a_lost_rule_does_not_stretch_the_h
              HeaderCell(Box(802, 828, 131, 191), "2024 67.3")]  # the progress year and OP.01's progress
     header = header_from_anchor(code, cells, header_rules, 0.5)
     assert header is not None and header.box.bottom == 142
+
+
+def test_a_year_groups_label_cell_cut_by_a_stray_rule_takes_the_year_columns_under_the_cut_off_part() -> None:
+    """s174 (150 dpi, toner dropout 0.94): a rule drawn up through "Valores obtenidos" cut its
+    cell at the 2025 column; the cut-off part reads nothing, or a scrap ("Mi"), and the column of
+    2025 ("025" as read) under it is the group's all the same. Never toward a group no cell
+    places: a cell there may be that group's label, misread."""
+    from extractor.header import HeaderCell, header_from_anchor
+
+    header_rules = {
+        "columns": {"code": ["Código"], "name": ["Objetivo prioritario"]},
+        "groups": [{"labels": ["Valores obtenidos"], "years": "obtained_{year}"},
+                   {"labels": ["Avance Tipo 1 (%)"], "years": "progress_{year}"}],
+    }
+    code = HeaderCell(Box(14, 63, 106, 142), "Código")
+
+    def cells(scrap: str, last_year: str, progress: str) -> list[HeaderCell]:
+        return [code, HeaderCell(Box(63, 235, 106, 142), "Objetivo prioritario"),
+                HeaderCell(Box(672, 776, 106, 131), "Valores obtenidos"), HeaderCell(Box(776, 802, 106, 131), scrap),
+                *(HeaderCell(Box(672 + 26 * k, 698 + 26 * k, 131, 142), str(2021 + k)) for k in range(4)),
+                HeaderCell(Box(776, 802, 131, 142), last_year),
+                HeaderCell(Box(802, 828, 106, 131), progress), HeaderCell(Box(802, 828, 131, 142), "2025")]
+
+    def roles(header) -> list[str]:
+        return [c.role for c in header.columns if c.role.startswith(("obtained", "progress"))]
+
+    whole = [f"obtained_{y}" for y in range(2021, 2026)] + ["progress_2025"]
+    for scrap, last_year in (("", "2025"), ("Mi", "025")):
+        header = header_from_anchor(code, cells(scrap, last_year, "Avance Tipo 1 (%)"), header_rules, 0.5)
+        assert header is not None and roles(header) == whole
+        assert "header_group_widened:Valores obtenidos" in header.assumptions
+    # a scrap under which the years do not go on ("2021" again), or a cell reading a label: no widening
+    for scrap, last_year in (("", "2021"), ("Avance Tipo 1 (%)", "2025")):
+        header = header_from_anchor(code, cells(scrap, last_year, "Avance Tipo 1 (%)"), header_rules, 0.5)
+        assert header is not None and "obtained_2025" not in roles(header)
+    # the progress label misread: the cell beside "Valores obtenidos" may be the progress group's
+    header = header_from_anchor(code, cells("", "2025", "Avanze T1po"), header_rules, 0.5)
+    assert header is not None and "obtained_2025" not in roles(header)
 
 
 # ---- a bitonal scan whose thin rules broke into dashes (seed 112) -----------------------------

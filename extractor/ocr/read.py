@@ -22,7 +22,7 @@ import numpy as np
 from extractor.geometry import Box, Edge, text_lines
 from extractor.model import LOW_OCR_CONFIDENCE, Word
 from extractor.ocr.engine import read_images
-from extractor.ocr.image import connected_marks, ink_box, ink_of, px
+from extractor.ocr.image import MIN_INK_PX, connected_marks, ink_box, ink_of, px
 from extractor.rules import load_ocr_confusions
 from extractor.values import parse_value
 
@@ -176,6 +176,7 @@ def ocr_boxes(
     IOP → 10P); the English model reads codes and numbers right but drops accents.
     """
     words = _read_boxes(image, boxes, upscale=upscale, lang=lang, psm=psm)
+    unread = [i for i, found in enumerate(words) if not found] if psm == PSM_CELL else []
     if not DIGITS_LANG or lang == DIGITS_LANG:
         return words
     if psm == PSM_PAGE:  # a page's worth of text: re-read only its words with digits
@@ -197,7 +198,34 @@ def ocr_boxes(
     # a figure read again without its specks keeps the doubt of its glyph: not read a third time
     despeckled = reread_misread_figures(image, words, upscale=upscale)
     second_opinion(image, boxes, words, upscale=upscale, skip=despeckled)
+    # last, so that the mosaics above hold the tiles they held without it (tesseract reads a tile
+    # a little differently beside other tiles)
+    read_unread_cells(image, boxes, words, unread, upscale=upscale, lang=lang)
     return words
+
+
+def read_unread_cells(
+    image: np.ndarray, boxes: Sequence[Box], words: list[list[OcrWord]], unread: Sequence[int], *,
+    upscale: float, lang: str,
+) -> None:
+    """Cells with print (`unread`: indices) that their mosaic read nothing of, read once more in
+    a mosaic of their own, words with digits from the DIGITS_LANG reading: among dark print,
+    tesseract now and then drops a faint or specked short cell whole (trata s8: ": ND" beside a
+    rule's sliver). A second reading counts when it holds a word of letters or digits read with
+    SPECK_CONF or more (slivers of rules read "|", "+", "—", or nothing); it stays doubtful
+    (below DOUBTFUL_CONF), as the first reading saw no print there."""
+    inked = [i for i in unread if not words[i] and _ink_crop(image, boxes[i]) is not None]
+    if not inked:
+        return
+    again = _read_boxes(image, [boxes[i] for i in inked], upscale=upscale, lang=lang, psm=PSM_CELL)
+    numeric = [k for k, found in enumerate(again) if any(_has_digit(w.text) for w in found)]
+    digits = _read_boxes(image, [boxes[inked[k]] for k in numeric], upscale=upscale, lang=DIGITS_LANG,
+                         psm=PSM_CELL) if numeric else []
+    for k, second in zip(numeric, digits, strict=True):
+        again[k] = prefer_digit_words(again[k], second)
+    for index, found in zip(inked, again, strict=True):
+        if any(w.conf >= SPECK_CONF and any(c.isalnum() for c in w.text) for w in found):
+            words[index] = [replace(w, conf=min(w.conf, DOUBTFUL_CONF - 1)) for w in found]
 
 
 def _digit_readings(
@@ -550,10 +578,32 @@ def _ink_crop(image: np.ndarray, box: Box) -> Box | None:
     x1, bottom = min(math.ceil(box.x1), image.shape[1]), min(math.ceil(box.bottom), image.shape[0])
     if x1 - x0 < 2 or bottom - top < 2:
         return None
-    inner = ink_box(ink_of(image[top:bottom, x0:x1]), pad=TILE_PAD_PX)
+    pixels = image[top:bottom, x0:x1]
+    inner = ink_box(ink_of(pixels), pad=TILE_PAD_PX) or _faint_print_box(pixels)
     if inner is None:
         return None
     return Box(x0 + inner.x0, x0 + inner.x1, top + inner.top, top + inner.bottom)
+
+
+# Print a light or worn scan left faint (grey 150-200 on paper 240, where a cell's own rules and
+# dark print read 0-100) is under the fixed ink threshold: its cells read as empty (s174: 150 dpi,
+# toner dropout 0.94, a fifth of the figures). It is print all the same where enough of a crop
+# stands well under the crop's own paper; a tile so faint is darkened before it is read, as one
+# threshold for a whole mosaic would drop it again.
+FAINT_CONTRAST = 45  # grey levels under the crop's paper that mark faint print, not paper noise
+FAINT_MIN_INK_PX = 4 * MIN_INK_PX  # faint pixels that make print: JPEG noise leaves a few
+FAINT_TARGET = 40  # the grey a faint tile's darkest print is brought to
+DARK_PERCENTILE = 1
+
+
+def _faint_print_box(pixels: np.ndarray) -> Box | None:
+    """The box of a crop's faint print (see FAINT_CONTRAST), padded, or None."""
+    if pixels.size == 0:
+        return None
+    faint = pixels < paper_level(pixels) - FAINT_CONTRAST
+    if int(faint.sum()) < FAINT_MIN_INK_PX:
+        return None
+    return ink_box(faint, pad=TILE_PAD_PX)
 
 
 def _batches(crops: list[tuple[int, Box]], upscale: float) -> list[list[tuple[int, Box]]]:
@@ -597,10 +647,28 @@ def _on_white(pixels: np.ndarray) -> np.ndarray:
     """
     if pixels.size == 0:
         return pixels
+    faint = ink_box(ink_of(pixels)) is None  # read at all only as faint print (_faint_print_box)
     paper = paper_level(pixels)
-    if paper >= 250 or paper <= 0:
+    if 0 < paper < 250:
+        pixels = np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+    return _darkened(pixels) if faint else pixels
+
+
+def _darkened(pixels: np.ndarray) -> np.ndarray:
+    """A tile of faint print on white with its darkest print (DARK_PERCENTILE) brought to
+    FAINT_TARGET. Only such tiles: darkening a tile of print already dark enough to read, in a
+    JPEG-blotched scan, darkens the blotches with it (s102, q30: "39.6%" read "Ae")."""
+    dark = _level_at(pixels, DARK_PERCENTILE)
+    if dark <= FAINT_TARGET or dark >= 255 - FAINT_CONTRAST:
         return pixels
-    return np.clip(pixels.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+    gain = (255.0 - FAINT_TARGET) / (255.0 - dark)
+    return np.clip(255.0 - (255.0 - pixels.astype(np.float32)) * gain, 0, 255).astype(np.uint8)
+
+
+def _level_at(pixels: np.ndarray, percentile: float) -> int:
+    """The grey under which `percentile` % of a uint8 tile's pixels lie (from its histogram)."""
+    below = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
+    return int(np.searchsorted(below, percentile / 100 * pixels.size, side="left"))
 
 
 def paper_level(pixels: np.ndarray) -> float:

@@ -15,8 +15,10 @@ from extractor.repair.codes import content_of, head_levels, provisional_code
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import CleanRow, Draft, Repair
 from extractor.repair.words import QUOTE_PARTNERS
+from extractor.rules import load_ocr_confusions
 from extractor.values import NOT_AVAILABLE, parse_value
 
+MIN_FIGURES_BESIDE = 2  # figures on a band that make it a row of values
 MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
@@ -31,15 +33,21 @@ def clean_row(
     # layout's repairs first: a word glued across cells, cut apart into them
     repairs = [Repair("glued_split", cut.word, "|".join(cut.pieces), cut.role) for cut in raw.glued_cuts]
     code_text = _drop_code_mark(cells.pop("code", ""), cfg, repairs)
+    if ocr:
+        code_text = _without_scan_specks(code_text, cells, cfg, repairs)
     # a named row is told by its name as printed, without the specks a scan put before it ("¡ Índice …")
     named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg, ocr=ocr)
     coded = bool(code_text) or named is not None  # a named row's values are its own
+    # a mark read through its glyphs' look-alikes ("Ho" for ND) only among figures: on a band of
+    # no figures (a service's, a wrapped name's) such a reading is a speck, and would make it a row of values
+    figures = sum(1 for role, text in cells.items() if cfg.is_value_column(role) and any(c.isdigit() for c in text))
+    marks = cfg.mark_readings if figures >= MIN_FIGURES_BESIDE else {}
     for role, text in cells.items():
         if text and role in cfg.text_columns:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
-            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
+            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available, marks=marks)
             if _is_stray(clean, role, coded, cfg) or (ocr and _scan_speck(clean, cfg, not_available)):
                 clean = ""
             if base != text or not clean:
@@ -131,6 +139,7 @@ def _read_value(
     *,
     ocr: bool = False,
     not_available: Sequence[str] = ("ND",),
+    marks: dict[str, str] | None = None,
 ) -> str:
     """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
     inside a number read as digits ("1,O15"), and on an OCR'd page glyphs glued to its ends cut
@@ -138,7 +147,7 @@ def _read_value(
     (`repair.value_grammar`); the change is listed as an `ocr_value` repair."""
     if not text or not cfg.is_value_column(role):
         return text
-    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available):
+    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available, marks=marks):
         if candidate != text and candidate and cfg.fits(role, candidate):
             repairs.append(Repair("ocr_value", text, candidate, role))
             return candidate
@@ -146,7 +155,8 @@ def _read_value(
 
 
 def _value_readings(
-    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str]
+    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str],
+    marks: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """What a value cell may be read as, the least changed first: its marks stripped, then
     letters inside a number read as digits, then (`ocr`, when neither is a value yet) glyphs
@@ -163,16 +173,20 @@ def _value_readings(
         for core in edge_cuts(stripped, cfg.edge_glyphs):
             yield core
             yield _value_digits(core, cfg)
-        yield near_not_available(stripped, not_available)
+        yield near_not_available(stripped, not_available, marks)
 
 
-def near_not_available(text: str, spellings: Sequence[str]) -> str:
+def near_not_available(text: str, spellings: Sequence[str], readings: dict[str, str] | None = None) -> str:
     """The not-available mark ("ND") a figureless cell one letter away from it stands for ("NO",
-    "NOD"): of several, the one the document prints most (`spellings` comes in that order)."""
+    "NOD"), its glyphs taken for the mark's letters they are read as (`readings`: "Ho", "ONO"):
+    of several, the one the document prints most (`spellings` comes in that order)."""
     if any(c.isdigit() for c in text) or not 2 <= len(text) <= MAX_MARK_LENGTH:
         return ""
+    as_marks = "".join((readings or {}).get(c, c) for c in text).upper()
     for mark in spellings:
-        if any(c.isalpha() for c in mark) and Levenshtein.distance(text.upper(), mark) == 1:
+        if not any(c.isalpha() for c in mark):
+            continue
+        if Levenshtein.distance(text.upper(), mark) == 1 or Levenshtein.distance(as_marks, mark) <= 1:
             return mark
     return ""
 
@@ -235,6 +249,41 @@ def _drop_code_mark(code_text: str, cfg: RepairConfig, repairs: list[Repair]) ->
     return cleaned
 
 
+MAX_SPECK_CODE = 3  # glyphs of a scan's code cell with no digit that are specks, not a code
+
+
+def _without_scan_specks(code_text: str, cells: dict[str, str], cfg: RepairConfig, repairs: list[Repair]) -> str:
+    """A scan's code cell without the specks and rule slivers standing apart after the code
+    ("(N.03.03 | '"); and empty where all it holds is a few glyphs with no digit ("ol") on a band
+    with no value whose name goes on in lower case ("regiones"), the last line of a wrapped name.
+    A band of values is a row whatever its code cell shows, and so is one whose name opens like
+    a row's ("AN" for LN.01.01 before "Ampliar la oferta …")."""
+    specks = load_ocr_confusions().code_specks
+    tokens = code_text.split()
+    while len(tokens) > 1 and _speck_after_code(tokens[-1], " ".join(tokens[:-1]), specks, cfg):
+        tokens.pop()
+    kept = " ".join(tokens)
+    no_values = not any(text for role, text in cells.items() if cfg.is_value_column(role))
+    goes_on = cells.get("name", "")[:1].islower()
+    if not any(c.isdigit() for c in kept) and len(kept) <= MAX_SPECK_CODE and no_values and goes_on:
+        kept = ""
+    if kept != code_text:
+        repairs.append(Repair("stray", code_text, kept, "code"))
+    return kept
+
+
+WHOLE_GROUP = re.compile(r"[.,:;]\d{2}$")  # a code's last group read whole: nothing of it goes on
+
+
+def _speck_after_code(token: str, before: str, specks: str, cfg: RepairConfig) -> bool:
+    """Whether a token apart after a code is a speck or a rule's sliver: specks and marks only, no
+    digit, and none a scan reads for a digit ("l", "|" for 1) unless the code before it ends in a
+    whole group ("ISS.03.02.03.0 |" may end in 1; "(N.03.03 |" does not go on)."""
+    if any(c.isdigit() or not (c in specks or cfg.rule_marks.fullmatch(c)) for c in token):
+        return False
+    return not any(c in cfg.digit_readings for c in token) or WHOLE_GROUP.search(before) is not None
+
+
 def _is_stray(text: str, role: str, coded: bool, cfg: RepairConfig) -> bool:
     if any(p.fullmatch(text) for p in cfg.stray_cells):
         return True
@@ -256,6 +305,9 @@ def _scan_speck(text: str, cfg: RepairConfig, spellings: Sequence[str]) -> bool:
     return dash or (bool(cfg.rule_marks.fullmatch(text)) and not text.isdigit())
 
 
+MARK_AFTER_WORD = re.compile(r"(?<=\w)[^\w\s()]+(?=\s)")
+
+
 def _named_row(name: str, cfg: RepairConfig, *, ocr: bool = False) -> tuple[str, str] | None:
     """The (level, code) of the named row (`codes.named_rows`) whose name this is; off a page image
     also with one of the letter confusions OCR makes undone ("Ínclice de gestión": "cl" for "d")."""
@@ -263,6 +315,7 @@ def _named_row(name: str, cfg: RepairConfig, *, ocr: bool = False) -> tuple[str,
     if ocr:
         readings += [name.replace(wrong, right) for wrong, right in cfg.confusions + cfg.image_confusions
                      if wrong in name]
+        readings.append(MARK_AFTER_WORD.sub("", name))  # a speck read as a mark: "Indice: de gestión"
     for level, code, pattern in cfg.named_rows:
         if any(pattern.search(text) for text in readings):
             return level, code
@@ -315,6 +368,7 @@ def mend_separators(drafts: list[Draft], cfg: RepairConfig, ocr_pages: Collectio
                 draft.cells[role] = mended
     scanned = [d for d in drafts if d.page in ocr_pages]
     restore_lost_points(drafts, scanned, cfg)
+    _comma_for_point(drafts, scanned, cfg)
     _regroup_thousands(scanned, cfg)
     _read_future_years(scanned, cfg)
 
@@ -346,10 +400,8 @@ def _one_digit_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
-    """A whole number whose thousands separator was lost ("1084") grouped the way the document
-    prints most of its numbers of four digits or more. At 150 dpi a comma's tail goes in a third
-    of a row's figures, so no row alone can tell; a report prints its numbers one way."""
+def _thousands_ways(drafts: Sequence[Draft], cfg: RepairConfig) -> Counter[str]:
+    """How the drafts' figures of four digits or more print their thousands: ",", "." or "" (none)."""
     ways: Counter[str] = Counter()
     for draft in drafts:
         for role, text in draft.cells.items():
@@ -358,6 +410,55 @@ def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
                 way = "" if UNGROUPED.fullmatch(text) else next(
                     (sep for sep, shape in THOUSANDS.items() if shape.fullmatch(text)), None)
                 ways.update([way] if way is not None else [])
+    return ways
+
+
+def _comma_for_point(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: RepairConfig) -> None:
+    """A figure of an OCR'd row shaped like a thousands group with a point ("2.039", "1.750") in a
+    document that groups its thousands with commas and prints three decimals almost nowhere
+    (MISREAD_SHARE of its figures, "0.587"): the comma's tail a faint scan lost, read as "2,039". A whole row may be
+    read so (s176: eight figures of one row), so the row's separators cannot tell; the document
+    can. Not where the row's other figures put the figure as read in their scale and the
+    grouped one out of it (an index "1.250" among "1.180 1.310")."""
+    ways = _thousands_ways(drafts, cfg)
+    figures = [t for d in drafts for r, t in d.cells.items() if t and cfg.is_value_column(r) and FIGURE.fullmatch(t)]
+    # figures with three decimals that no comma misread makes ("0.587"): the document's own way
+    three = sum(1 for t in figures
+                if (m := FIGURE.fullmatch(t)) and len(m["dec"] or "") == 3 and not POINT_GROUPED.fullmatch(t))
+    if ways[","] <= ways["."] + ways[""] or three > MISREAD_SHARE * len(figures):
+        return
+    for draft in scanned:
+        for role, text in list(draft.cells.items()):
+            if not text or not cfg.is_value_column(role) or not POINT_GROUPED.fullmatch(text):
+                continue
+            grouped = text.replace(".", ",")
+            if not _fits_better_as_read(draft, role, text, grouped, cfg):
+                _mend(draft, role, grouped, cfg)
+
+
+POINT_GROUPED = re.compile(r"[1-9]\d{0,2}\.\d{3}%?")  # "2.039": no "0.587", an index's way
+
+
+def _fits_better_as_read(draft: Draft, role: str, read: str, other: str, cfg: RepairConfig) -> bool:
+    peers = [t for r, t in draft.cells.items() if r != role and t and _is_evidence(r, cfg)
+             and cfg.grammar(r) != "year" and FIGURE.fullmatch(t) and not POINT_GROUPED.fullmatch(t)]
+    places = _printed_decimals(peers)
+    scale = _peer_scale(peers, places) if places is not None else None
+    if scale is None:
+        return False
+    low, high = scale
+
+    def value(figure: str) -> float:
+        return float(figure.rstrip("%").replace(",", ""))
+
+    return low <= value(read) <= high and not low <= value(other) <= high
+
+
+def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
+    """A whole number whose thousands separator was lost ("1084") grouped the way the document
+    prints most of its numbers of four digits or more. At 150 dpi a comma's tail goes in a third
+    of a row's figures, so no row alone can tell; a report prints its numbers one way."""
+    ways = _thousands_ways(drafts, cfg)
     sep, most = ways.most_common(1)[0] if ways else ("", 0)
     if not sep or most <= ways[""]:
         return
@@ -501,11 +602,16 @@ def _mend(draft: Draft, role: str, reading: str, cfg: RepairConfig) -> None:
         draft.cells[role] = reading
 
 
+# the row's unit is what most of its figures print: worn print loses the "%" of a third of a row's
+# figures (s174, toner dropout 0.94 at 150 dpi: 3 of 11), and no row prints two units
+PERCENT_SHARE = 2 / 3
+
+
 def _restore_lost_percents(drafts: Sequence[Draft], columns: dict[str, list[str]], cfg: RepairConfig) -> None:
     """A figure of an OCR'd row read without the "%" its row's other figures print ("48.2"
     among "51.9% 55.2% 58.4%"): a faint "%" at a cell's right end is the glyph worn toner takes
     first. Only in a column that prints "%" elsewhere in the document (never a progress
-    column printed bare), and when POINT_SHARE of the row's figures in such columns print it.
+    column printed bare), and when PERCENT_SHARE of the row's figures in such columns print it.
     An indicator prints its whole series in one unit (no row of the samples mixes them)."""
     percent_columns = {role for role, figures in columns.items() if any(f.endswith("%") for f in figures)}
     for draft in drafts:
@@ -514,7 +620,7 @@ def _restore_lost_percents(drafts: Sequence[Draft], columns: dict[str, list[str]
             if text.endswith("%"):
                 continue
             peers = [t for r, t in figures.items() if r != role]
-            if len(peers) >= MIN_PEERS and sum(t.endswith("%") for t in peers) >= POINT_SHARE * len(peers):
+            if len(peers) >= MIN_PEERS and sum(t.endswith("%") for t in peers) >= PERCENT_SHARE * len(peers):
                 _mend(draft, role, text + "%", cfg)
 
 

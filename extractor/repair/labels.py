@@ -103,12 +103,21 @@ def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], voca
     if listed(label) and not GLUED_GLYPH.search(label):
         return False
     # what it may be a misreading of: a label of listed words, not another misreading
-    nearest = nearest_label(label, [other for other in labels if other != label and listed(other)
-                                    and not GLUED_GLYPH.search(other)])
-    rare = prints[letters_of(label)] <= ALIKE_SHARE * prints[letters_of(nearest)] if nearest else False
+    candidates = [other for other in labels if other != label and listed(other) and not GLUED_GLYPH.search(other)]
+    nearest = nearest_label(label, candidates)
+    rare = prints[letters_of(label)] <= ALIKE_SHARE * _read_as(nearest, label, candidates, prints) if nearest else False
     # a letter glued to a digit or to a mark no label prints ("n> acumulado", "n3 acumulado") is
     # a misreading however often a scan made it
     return (rare or bool(GLUED_GLYPH.search(label))) and listed(nearest) and bool(WORD.findall(nearest))
+
+
+def _read_as(nearest: str, label: str, candidates: Sequence[str], prints: Counter[str]) -> int:
+    """How many cells read `nearest` or a spelling nearest to it, `label` aside: a scan that misreads
+    one label several ways ("na", "ne", "n>", "ro acumulado") leaves fewer cells printing it right
+    than a count of the label alone tells."""
+    own = letters_of(label)
+    return sum(n for read, n in prints.items()
+               if read and read != own and (read == letters_of(nearest) or nearest_label(read, candidates) == nearest))
 
 
 def nearest_label(text: str, labels: Sequence[str]) -> str:

@@ -93,7 +93,8 @@ def resolve_sequence(drafts: Sequence[Draft], cfg: RepairConfig) -> None:
     for row in rows:
         row.open = _open(row.draft) or _repaired(row.draft, cfg) or row.draft in orphans
         row.bonus = REPAIRED_HOLD if row.open and not row.draft.unrepaired and row.draft not in orphans else 0.0
-        row.jumps = _print_codes(row, cfg)
+        # a print that leaps far past the sequence is no jump the path may take from it
+        row.jumps = _print_codes(row, cfg) - ({row.draft.code} if row.draft in leaps else set())
     decided = _decide(rows, order, cfg)
     final = [code or (r.draft.code if not r.draft.unrepaired else "") for r, code in zip(rows, decided, strict=True)]
     for row, code in zip(rows, decided, strict=True):
@@ -156,11 +157,30 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
                 _one_digit_far(draft.code, n, cfg, 1 if behind or ahead else FAR_JUMP) for n in near)):
             out.append(draft)
             continue
+        # no row above to say what follows (its code lost): a numbering starts at 01 and goes on
+        # from the siblings read, so "IOP.01.91" as OP.01's first indicator leaps all the same
+        sibling = _next_number(draft.code, seen, cfg) if draft.read_by_ocr and not near else ""
+        if sibling and sibling != draft.code and _one_digit_far(draft.code, sibling, cfg):
+            out.append(draft)
+            continue
         above = draft.code
         seen.add(draft.code)
         if parsed is not None and parsed.parent:
             parents.add(parsed.parent)
     return out
+
+
+def _next_number(code: str, seen: set[str], cfg: RepairConfig) -> str:
+    """The code of `code`'s level and parent numbered one past its siblings read so far (01 if
+    none): what its print should read, in a numbering without leaps."""
+    parsed = cfg.rules.parse_code(code)
+    if parsed is None or not parsed.parts:
+        return ""
+    last = list(parsed.parts.values())[-1]
+    stem = code[: len(code) - len(last)]
+    numbers = [int(c[len(stem):]) for c in seen if c.startswith(stem) and c[len(stem):].isdigit()
+               and len(c) == len(code)]
+    return f"{stem}{max(numbers, default=0) + 1:0{len(last)}d}"
 
 
 def _under_leap(code: str, leapt: list[Draft], cfg: RepairConfig) -> bool:

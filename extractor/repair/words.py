@@ -487,7 +487,10 @@ def _unmark_image(token: str, following: str, lexicon: Lexicon, *, quoted: bool)
             return " ".join(pieces)
     trailing = IMAGE_TRAILING_MARK.fullmatch(token)
     next_is_lower = following[:1].islower() or following[:1].isdigit()
-    if trailing and next_is_lower and (trailing[1].lower() in function or lexicon.real(trailing[1])):
+    # no sentence ends on a function word: a mark after one is a speck before any word ("de: Educación")
+    after_function = bool(trailing) and trailing[1] in function and following[:1].isalpha()  # "A." an initial
+    known = trailing and (trailing[1].lower() in function or lexicon.real(trailing[1]))
+    if trailing and known and (next_is_lower or after_function):
         return trailing[1] if not (quoted and trailing[2] in QUOTE_MARKS) else token
     if trailing and trailing[2] == "." and following[:1].islower() and _stop_is_speck(trailing[1], lexicon):
         return trailing[1]  # "área. rural": no sentence ends inside a name; "aprox. el" stays
