@@ -244,6 +244,16 @@ def test_a_label_misread_alike_on_several_rows_is_the_label_the_vocabulary_lists
     assert _labelled("aggregation", aggregation) == ["no acumulado"] * 19 + ["acumulado"] * 3 + ["no acumulado"] * 3
     often = aggregation[:-3] + ["ro acumulado"] * 6
     assert _labelled("aggregation", often)[-6:] == ["ro acumulado"] * 6
+    # trata s185, s186: specks read after a body's name, "PNP oo", "… de Migraciones Ll"; a word
+    # the label lacks ("y Locales") or a body the column never prints ("ARE o") stays as read
+    bodies = ["PNP", "PNP oo", "MINSA", "MINSA E", "Superintendencia Nacional de Migraciones",
+              "Superintendencia Nacional de Migraciones Ll", "ARE o", "Gobiernos Regionales",
+              "Gobiernos Regionales y Locales"]
+    assert _labelled("responsible", bodies) == ["PNP", "PNP", "MINSA", "MINSA", *[bodies[4]] * 2, "ARE o",
+                                                "Gobiernos Regionales", "Gobiernos Regionales y Locales"]
+    assert _labelled("responsible", bodies, ocr=False) == bodies
+    # a label printed as often with a speck as without: the spelling without ("MRE." once, "MRE" once)
+    assert _labelled("responsible", ["MRE.", "MRE", "PNP", "PNP"]) == ["MRE", "MRE", "PNP", "PNP"]
 
 
 def test_a_glyph_a_scan_lost_to_a_gap_inside_a_word_is_put_back_when_one_glyph_makes_a_known_word() -> None:

@@ -390,6 +390,21 @@ def test_a_lost_point_in_a_series_is_put_back_from_the_rows_own_series() -> None
     assert out[1].get("obtained_2023") == "100%"
 
 
+def test_a_percent_sign_read_as_a_digit_in_a_series_of_whole_percentages_goes() -> None:
+    """salud s152, s171, s183: "711%", "717%" among a series of 61% 66% 71% 75%; s21: "579" for
+    57% (the sign read as a 9, nothing read for it). A figure within the series' scale ("150%"
+    among 50% 60% 70%) is what was printed; a text layer too."""
+    targets = {"expected_2021": "61%", "expected_2022": "66%", "expected_2023": "711%", "expected_2024": "75%",
+               "expected_2025": "80%", "obtained_2021": "60.2%"}
+    bare = {"expected_2021": "49%", "expected_2022": "52%", "expected_2023": "54%", "expected_2024": "579"}
+    out = _figures([targets, bare, {"expected_2021": "50%", "expected_2022": "60%", "expected_2023": "70%",
+                                    "expected_2024": "150%"}])
+    assert [out[0].get("expected_2023"), out[1].get("expected_2024")] == ["71%", "57%"]
+    assert "ocr_value:711%->71%" in out[0].repairs
+    assert out[2].get("expected_2024") == "150%"
+    assert _figures([targets], ocr=False)[0].get("expected_2023") == "711%"
+
+
 def test_a_percent_sign_lost_at_a_cells_end_is_put_back_when_the_row_prints_it() -> None:
     """scan21: "48.2" baseline among the row's "51.9% 55.2% …"; a row of counts gains none."""
     shares = {"baseline_value": "48.2", "expected_2021": "51.9%", "expected_2022": "55.2%", "obtained_2021": "50.1%"}

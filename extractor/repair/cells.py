@@ -516,7 +516,8 @@ def restore_lost_points(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: 
                 continue
             if LOST_POINT.fullmatch(text):
                 peers = _peers(draft, role, columns, cfg)
-                _mend(draft, role, _with_point(text, peers) or _without_speck_digit(text, peers, cfg), cfg)
+                _mend(draft, role, _with_point(text, peers) or _without_speck_digit(text, peers, cfg)
+                      or _without_percent_digit(text, _series(draft, role, cfg)), cfg)
             elif GAPPED.fullmatch(text) or DECIMALS[","].fullmatch(text):
                 _mend(draft, role, _point_for_gap(text, columns.get(role, []), commas.get(role, 0)), cfg)
             elif FIGURE.fullmatch(text) and _without_speck_digit(text, _peers(draft, role, columns, cfg), cfg):
@@ -699,6 +700,28 @@ def _without_speck_digit(text: str, peers: Sequence[str], cfg: RepairConfig) -> 
     fewer = {text[:i] + text[i + 1 :] for i, c in enumerate(text) if i and c in cfg.speck_digits}
     fits = [f for f in fewer if FIGURE.fullmatch(f) and not re.match(r"0\d", f) and low <= value(f) <= high]
     return fits[0] if len(fits) == 1 else ""
+
+
+WHOLE_PERCENT = re.compile(r"(?P<int>\d{2,})%?")
+
+
+def _without_percent_digit(text: str, peers: Sequence[str]) -> str:
+    """A whole percentage read with one digit too many before its "%" ("711%", "532%" among a
+    series of 61% 66% 71%), or for it ("579" for 57%): the sign's ring or slash read as a digit,
+    as with decimals (`_without_misread_percent`). The figure without that digit, where its peers print whole
+    percentages and it is out of their scale while the figure without the digit is within it.
+    The peers are its row's series (targets print whole, results with a decimal)."""
+    m = WHOLE_PERCENT.fullmatch(text)
+    if m is None or _printed_decimals(peers) != 0 or sum(p.endswith("%") for p in peers) < POINT_SHARE * len(peers):
+        return ""
+    scale = _peer_scale(peers, 0)
+    if scale is None:
+        return ""
+    low, high = scale
+    shorter = m["int"][:-1]
+    if low <= int(m["int"]) <= high or not low <= int(shorter) <= high:
+        return ""
+    return f"{shorter}%"
 
 
 def _with_point(text: str, peers: Sequence[str]) -> str:

@@ -49,14 +49,13 @@ def read_labels(
         printed = column_labels(drafts, role)
         prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
         labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary)]
-        if not labels:
-            continue
         values = sorted({d.cells.get(role, "") for d in drafts} - {""})
         for draft in drafts:
             text = draft.cells.get(role, "")
             if draft.page not in ocr_pages or not text or text in labels:
                 continue
-            label = nearest_label(text, labels) or _stroke_label(text, values, cfg.strokes)
+            label = (nearest_label(text, labels) or _stroke_label(text, values, cfg.strokes)
+                     or _label_before_specks(text, values))
             # a misreading made alike on several rows is "known" by those rows alone
             if label and (text in printed or not _other_words(words(text), label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
@@ -79,8 +78,10 @@ def column_labels(drafts: Sequence[Draft], role: str) -> list[str]:
 def _usual_spelling(printed: Counter[str]) -> str:
     """The spelling most printed among those in a usual casing ("INEI", not "INEi": a scan turns
     one glyph of an acronym to lower case, no author writes it so)."""
-    usual = [text for text, _ in printed.most_common() if _usual_casing(text)]
-    return usual[0] if usual else printed.most_common(1)[0][0]
+    # of spellings printed as often, the one with fewer marks: "MRE" once, "MRE." once
+    ranked = sorted(printed.items(), key=lambda item: (-item[1], len(NOT_LETTER.findall(item[0]))))
+    usual = [text for text, _ in ranked if _usual_casing(text)]
+    return usual[0] if usual else ranked[0][0]
 
 
 def _usual_casing(text: str) -> bool:
@@ -154,6 +155,24 @@ def _stroke_label(text: str, values: Sequence[str], strokes: str) -> str:
     read = shape(text)
     hits = {v for v in values if v != text and v.isupper() and v.isalpha() and len(v) <= SHORT_LABEL
             and shape(v) == read}
+    return hits.pop() if len(hits) == 1 else ""
+
+
+SPECK_TOKEN = 2  # glyphs of a token after a label that is a speck, not a word ("PNP o", "MINSA E")
+
+
+def _label_before_specks(text: str, values: Sequence[str]) -> str:
+    """The one value the column prints (once is enough) that the cell reads, letter for letter,
+    before tokens of SPECK_TOKEN glyphs or fewer: specks read after the label ("PNP oo",
+    "… de Migraciones Ll", "… del Empleo EN"). No label ends in a word so short that it names
+    something ("Gobiernos Regionales y" is one cut, not a speck)."""
+    tokens = text.split()
+    while len(tokens) > 1 and len(tokens[-1]) <= SPECK_TOKEN:
+        tokens.pop()
+    if len(tokens) == len(text.split()):
+        return ""
+    read = letters_of(" ".join(tokens))
+    hits = {v for v in values if v != text and letters_of(v) == read and len(v.split()[-1]) > SPECK_TOKEN}
     return hits.pop() if len(hits) == 1 else ""
 
 
