@@ -426,6 +426,25 @@ def test_two_readings_that_disagree_keep_the_first_in_doubt_with_the_other_besid
     assert (kept.text, kept.other) == ("51.2%", "5l.2%")
 
 
+def test_of_two_readings_of_different_length_the_one_that_fits_the_width_of_the_print_stands() -> None:
+    """salud s171 (200 dpi): "6.3%" and "4.9%" read over the width of five glyphs, the digit-only
+    reading "36.3%", "34.9%"; a glyph read twice ("711%" over three glyphs' width) goes the same
+    way. Readings of one length, or no pitch to measure by, leave the first standing."""
+    from extractor.ocr.read import compare_readings, figure_pitch
+
+    sure = [[OcrWord(t, 0, 10 * len(t), 0, 3, 95.0)] for t in ("28.5%", "31.1%", "33.7%", "38.9%", "27.6%")]
+    pitch = figure_pitch(sure)
+    assert pitch == 10
+    dropped = compare_readings(OcrWord("6.3%", 0, 50, 0, 3, 45.0), OcrWord("36.3%", 0, 48, 0, 3, 80.0), pitch)
+    assert (dropped.text, dropped.other) == ("36.3%", "6.3%")
+    doubled = compare_readings(OcrWord("711%", 0, 31, 0, 3, 58.0), OcrWord("71%", 0, 30, 0, 3, 80.0), pitch)
+    assert doubled.text == "71%"
+    same = compare_readings(OcrWord("79.5%", 0, 50, 0, 3, 45.0), OcrWord("19.5%", 0, 50, 0, 3, 90.0), pitch)
+    assert same.text == "79.5%"
+    assert compare_readings(OcrWord("6.3%", 0, 50, 0, 3, 45.0), OcrWord("36.3%", 0, 48, 0, 3, 80.0)).text == "6.3%"
+    assert figure_pitch(sure[:3]) is None, "too few sure figures to measure by"
+
+
 def test_a_finding_on_a_figure_read_two_ways_names_both_readings() -> None:
     from extractor.confidence import flag_doubtful
     from extractor.model import Finding

@@ -295,10 +295,11 @@ def second_opinion(
     again = _read_boxes(image, [boxes[i] for i in doubtful], upscale=scale, lang=DIGITS_LANG, psm=PSM_CELL,
                         chars=figure_chars())
     marks = not_available_marks()
+    pitch = figure_pitch(words)
     for index, found in zip(doubtful, again, strict=True):
         second = [w for w in found if _has_digit(w.text) or w.text in marks]
         if len(second) == 1:
-            words[index] = [compare_readings(words[index][0], second[0])]
+            words[index] = [compare_readings(words[index][0], second[0], pitch)]
 
 
 def not_available_marks() -> frozenset[str]:
@@ -322,17 +323,53 @@ def _doubtful_figure(words: list[OcrWord]) -> bool:
     return figure_like and (words[0].conf < DOUBTFUL_CONF or not is_figure(text))
 
 
-def compare_readings(first: OcrWord, second: OcrWord) -> OcrWord:
+def compare_readings(first: OcrWord, second: OcrWord, pitch: float | None = None) -> OcrWord:
     """One figure from two readings of its cell, compared digit by digit (see `second_opinion`).
 
-    On disagreement the first reading stands, unless only the second is a value: the digit-only
-    reading is surer of what it reads, not righter (trata's clipped code "03" came back "103",
-    "79.5%" came back "19.5%"); its part is the doubt it casts."""
+    On disagreement the first reading stands, unless only the second is a value, or the two
+    differ in length and the second's fits the width of the print the first reading spans
+    (`pitch`: the page's width of a figure's glyph; `_fits_print`): the digit-only reading is
+    surer of what it reads, not righter (trata's clipped code "03" came back "103", "79.5%" came
+    back "19.5%"); its part is the doubt it casts."""
     if _digits(first.text) == _digits(second.text):
         kept = first if is_figure(first.text) or not is_figure(second.text) else second
         return replace(kept, conf=agreed_confidence(first.conf, second.conf))
-    kept, other = (second, first) if is_figure(second.text) and not is_figure(first.text) else (first, second)
+    second_wins = is_figure(second.text) and (not is_figure(first.text) or _fits_print(second, first, pitch))
+    kept, other = (second, first) if second_wins else (first, second)
     return replace(kept, conf=min(kept.conf, other.conf, DOUBTFUL_CONF - 1), other=other.text)
+
+
+SURE_FIGURE_CONF = 85  # figures read this surely measure the page's glyph pitch
+MIN_PITCH_FIGURES = 5
+
+
+def figure_pitch(words: Sequence[Sequence[OcrWord]]) -> float | None:
+    """The median width of a glyph in the figures read surely (three glyphs or more) among the
+    cells' words, or None with too few of them."""
+    widths = sorted((w.x1 - w.x0) / len(w.text) for found in words for w in found
+                    if w.conf >= SURE_FIGURE_CONF and len(w.text) >= 3 and is_figure(w.text))
+    return widths[len(widths) // 2] if len(widths) >= MIN_PITCH_FIGURES else None
+
+
+GLYPH_FIT = 0.4  # glyphs a reading's length may be off the width of the print it spans
+
+
+def _fits_print(second: OcrWord, first: OcrWord, pitch: float | None) -> bool:
+    """Whether the second reading's length fits the print the first reading's word spans, within
+    GLYPH_FIT glyphs at the page's glyph pitch (the first's, a glyph longer or shorter, then
+    does not): a glyph the first dropped ("6.3%" over the width of "36.3%") or read twice
+    ("711%" over that of "71%"), the digits of one reading all in the other, in order."""
+    if not pitch or len(second.text) == len(first.text) or not is_figure(first.text):
+        return False
+    fits = abs(len(second.text) - (first.x1 - first.x0) / pitch) <= GLYPH_FIT
+    a, b = _digits(first.text), _digits(second.text)
+    return fits and (_in_order(a, b) or _in_order(b, a))
+
+
+def _in_order(part: str, whole: str) -> bool:
+    """Whether the characters of `part` all stand in `whole`, in order."""
+    rest = iter(whole)
+    return all(c in rest for c in part)
 
 
 def agreed_confidence(first: float, second: float) -> float:
