@@ -415,6 +415,14 @@ def test_a_label_a_gap_split_into_another_known_word_is_not_read_as_the_columns_
     letter makes a known word ("Oport Jnidad") is still the label."""
     bodies = ["Gobiernos Regionales", "Gobiernos Regionales", "Gobiernos Locales", "Gobiernos Loca es"]
     assert _labelled("responsible", bodies)[-1] == "Gobiernos Locales"
+    # s174: "Cobert ira", "Cobert wa": the label cut by gaps, "ira" a word but no piece of its own;
+    # a whole word near the label ("Cantidad", printed once) names another type
+    types = ["Cobertura", "Cobertura", "Calidad", "Calidad", "Cobert ira", "Cobert wa", "Cantidad"]
+    assert _labelled("indicator_type", types)[4:] == ["Cobertura", "Cobertura", "Cantidad"]
+    from extractor.repair.labels import _split_label
+
+    assert _split_label("Cobert ira", "Cobertura") and _split_label("Cobert wa", "Cobertura")
+    assert not _split_label("Gobiernos Loca es", "Gobiernos Regionales") and not _split_label("Cantidad", "Calidad")
     kinds = ["Oportunidad", "Oportunidad", "Calidad", "Oport Jnidad"]
     assert _labelled("indicator_type", [*kinds, "Unidad de medida"])[3] == "Oportunidad"
 

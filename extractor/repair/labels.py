@@ -57,7 +57,8 @@ def read_labels(
             label = (nearest_label(text, labels) or _stroke_label(text, values, cfg.strokes)
                      or _label_before_specks(text, values))
             # a misreading made alike on several rows is "known" by those rows alone
-            if label and (text in printed or not _other_words(words(text), label, known)):
+            if label and (text in printed or _split_label(text, label)
+                          or not _other_words(words(text), label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
                 draft.cells[role] = label
 
@@ -193,6 +194,21 @@ def _cut_label(read: str, labels: Sequence[str]) -> str:
         if min(Levenshtein.distance(cut, full[: len(cut)]), Levenshtein.distance(cut, full[-len(cut) :])) <= 1:
             hits.add(label)
     return hits.pop() if len(hits) == 1 else ""
+
+
+SPLIT_EDITS = 2  # glyphs a label cut apart by gaps may have lost or changed besides
+
+
+def _split_label(text: str, label: str) -> bool:
+    """Whether the cell is the label cut into more words by gaps, its pieces no words of their
+    own ("Cobert ira", "Cobert wa" for "Cobertura": "ira" is a word, but not here): without the
+    spaces, it is the label but for SPLIT_EDITS glyphs (never "Gobiernos Loca es" for
+    "Gobiernos Regionales": "Locales" with a glyph lost)."""
+    if len(text.split()) <= len(label.split()):
+        return False
+    read, meant = letters_of(text).replace(" ", ""), letters_of(label).replace(" ", "")
+    return Levenshtein.distance(read, meant) <= min(SPLIT_EDITS, int(EDIT_SHARE * len(meant)))
+
 
 
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:
