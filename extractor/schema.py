@@ -411,10 +411,6 @@ class ValueMarks(Section):
         default_factory=list, description="Not-available marks a figure cell may print (\"ND\"): OCR reads a doubtful "
         "figure's cell again with only digits, separators, \"%\" and these marks' letters, and keeps such a mark."
     )
-    mark_readings: dict[str, str] = Field(
-        default_factory=dict, description="A letter of a not-available mark → the glyphs a scan reads it as (N → "
-        "\"HM\"): an OCR'd figure cell of no digit that reads as a mark through them, within one glyph, is the mark."
-    )
 
 
 class NarrativeMarks(Section):

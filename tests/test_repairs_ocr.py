@@ -49,24 +49,15 @@ def test_glyphs_glued_to_an_ocr_value_are_cut_when_the_rest_is_a_value(printed: 
     assert f"ocr_value:{printed}->{read}" in row.repairs, "the repair is listed on its row"
 
 
-def test_a_not_available_mark_read_through_its_glyphs_look_alikes_is_the_mark_among_figures() -> None:
-    """salud s174-s176 (150 dpi, dropout): ND read "Ho", "AO", "MO", "ONO" in a row of figures.
-    On a band of no figures the same glyphs are specks: a service row gains no value."""
+def test_a_worn_figure_read_as_letters_is_not_taken_for_the_not_available_mark() -> None:
+    """salud s174, s176 (150 dpi, dropout): 7% read "mo", 380 read "ño", 2020 read "eu": two
+    letters a scan reads for N and D alike. Taken for ND they would hide the misreading behind a
+    value; one letter from the mark ("NO", "NOD") is the mark."""
     figures = {"baseline_value": "45.4%", "expected_2021": "48.6%", "expected_2022": "ND", "obtained_2021": "50.1%"}
-    for printed in ("Ho", "AO", "MO", "ONO"):
+    for printed, read in (("mo", "mo"), ("ño", "ño"), ("Ho", "Ho"), ("NO", "ND"), ("NOD", "ND")):
         raws = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022=printed)]
         (row,), _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
-        assert row.get("obtained_2022") == "ND" and f"ocr_value:{printed}->ND" in row.repairs, printed
-    for printed in ("Tomo", "o", "Ha%"):  # too far from the mark, too short, a unit: no mark
-        raws = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022=printed)]
-        (row,), _ = rp.repair(raws, load_rules("policy-matrix"), ocr_pages={1})
-        assert row.get("obtained_2022") != "ND", printed
-    bare = [_band("LN.01.01", "Ampliar la oferta de servicios", obtained_2022="Ho")]
-    (row,), _ = rp.repair(bare, load_rules("policy-matrix"), ocr_pages={1})
-    assert row.get("obtained_2022") != "ND"
-    typed = [_band("IOP.01.01", "Porcentaje de hogares", **figures, obtained_2022="Ho")]
-    (row,), _ = rp.repair(typed, load_rules("policy-matrix"))
-    assert row.get("obtained_2022") == "Ho", "a text layer is what was typed"
+        assert row.get("obtained_2022") == read, printed
 
 
 @pytest.mark.parametrize(

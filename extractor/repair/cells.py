@@ -18,7 +18,6 @@ from extractor.repair.words import QUOTE_PARTNERS
 from extractor.rules import load_ocr_confusions
 from extractor.values import NOT_AVAILABLE, parse_value
 
-MIN_FIGURES_BESIDE = 2  # figures on a band that make it a row of values
 MAX_MARK_LENGTH = 4  # a misread not-available mark is as short as the marks ("NOD" for "ND")
 LONE_PUNCTUATION = re.compile(r"(?<=\s)[.,:;·](?=\s)")  # "para investigar y . sancionar"
 
@@ -38,16 +37,12 @@ def clean_row(
     # a named row is told by its name as printed, without the specks a scan put before it ("¡ Índice …")
     named = _named_row(_clean_text_cell(cells.get("name", ""), "name", True, cfg, []), cfg, ocr=ocr)
     coded = bool(code_text) or named is not None  # a named row's values are its own
-    # a mark read through its glyphs' look-alikes ("Ho" for ND) only among figures: on a band of
-    # no figures (a service's, a wrapped name's) such a reading is a speck, and would make it a row of values
-    figures = sum(1 for role, text in cells.items() if cfg.is_value_column(role) and any(c.isdigit() for c in text))
-    marks = cfg.mark_readings if figures >= MIN_FIGURES_BESIDE else {}
     for role, text in cells.items():
         if text and role in cfg.text_columns:
             cells[role] = _clean_text_cell(text, role, coded, cfg, repairs)
         elif text:
             base = " ".join(cfg.markup.sub(" ", text).split())
-            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available, marks=marks)
+            clean = _read_value(base, role, cfg, repairs, ocr=ocr, not_available=not_available)
             if _is_stray(clean, role, coded, cfg) or (ocr and _scan_speck(clean, cfg, not_available)):
                 clean = ""
             if base != text or not clean:
@@ -139,7 +134,6 @@ def _read_value(
     *,
     ocr: bool = False,
     not_available: Sequence[str] = ("ND",),
-    marks: dict[str, str] | None = None,
 ) -> str:
     """An OCR'd value cell read as a value: marks around it dropped ("62.0.", "- 50.9"), letters
     inside a number read as digits ("1,O15"), and on an OCR'd page glyphs glued to its ends cut
@@ -147,7 +141,7 @@ def _read_value(
     (`repair.value_grammar`); the change is listed as an `ocr_value` repair."""
     if not text or not cfg.is_value_column(role):
         return text
-    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available, marks=marks):
+    for candidate in _value_readings(text, role, cfg, ocr=ocr, not_available=not_available):
         if candidate != text and candidate and cfg.fits(role, candidate):
             repairs.append(Repair("ocr_value", text, candidate, role))
             return candidate
@@ -155,8 +149,7 @@ def _read_value(
 
 
 def _value_readings(
-    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str],
-    marks: dict[str, str] | None = None,
+    text: str, role: str, cfg: RepairConfig, *, ocr: bool, not_available: Sequence[str]
 ) -> Iterator[str]:
     """What a value cell may be read as, the least changed first: its marks stripped, then
     letters inside a number read as digits, then (`ocr`, when neither is a value yet) glyphs
@@ -173,20 +166,18 @@ def _value_readings(
         for core in edge_cuts(stripped, cfg.edge_glyphs):
             yield core
             yield _value_digits(core, cfg)
-        yield near_not_available(stripped, not_available, marks)
+        yield near_not_available(stripped, not_available)
 
 
-def near_not_available(text: str, spellings: Sequence[str], readings: dict[str, str] | None = None) -> str:
+def near_not_available(text: str, spellings: Sequence[str]) -> str:
     """The not-available mark ("ND") a figureless cell one letter away from it stands for ("NO",
-    "NOD"), its glyphs taken for the mark's letters they are read as (`readings`: "Ho", "ONO"):
-    of several, the one the document prints most (`spellings` comes in that order)."""
+    "NOD"): of several, the one the document prints most (`spellings` comes in that order).
+    Not further: a figure a scan wore away reads as letters too ("mo" for 7%, "ño" for 380), and
+    a mark read for it would hide the misreading behind a value."""
     if any(c.isdigit() for c in text) or not 2 <= len(text) <= MAX_MARK_LENGTH:
         return ""
-    as_marks = "".join((readings or {}).get(c, c) for c in text).upper()
     for mark in spellings:
-        if not any(c.isalpha() for c in mark):
-            continue
-        if Levenshtein.distance(text.upper(), mark) == 1 or Levenshtein.distance(as_marks, mark) <= 1:
+        if any(c.isalpha() for c in mark) and Levenshtein.distance(text.upper(), mark) == 1:
             return mark
     return ""
 

@@ -134,7 +134,6 @@ class RepairConfig:
     value_readings: dict[str, str]
     edge_glyphs: int  # non-digit glyphs an OCR'd value may lose at either end (`value_marks`)
     speck_digits: frozenset[str]  # digits a speck reads as inside an OCR'd figure (`value_marks`)
-    mark_readings: dict[str, str]  # glyph a scan reads → the not-available mark's letter (`value_marks`)
     vocabulary: frozenset[str]  # `_ocr.yaml` words of every family and the family's own
     inflection_letters: frozenset[str]  # `_ocr.yaml`: what the language's word endings differ by
     word_list: Path | None  # `_ocr.yaml` `word_list`: the language's words (read by words.language_words)
@@ -186,7 +185,6 @@ class RepairConfig:
             value_readings=dict(values.readings),
             edge_glyphs=values.edge_glyphs,
             speck_digits=frozenset(values.speck_digits),
-            mark_readings={glyph: letter for letter, glyphs in values.mark_readings.items() for glyph in glyphs},
             vocabulary=frozenset(w.lower() for w in [*ocr.vocabulary, *sec.vocabulary]),
             inflection_letters=frozenset(ocr.inflection_letters),
             word_list=RULES_DIR / ocr.word_list if ocr.word_list else None,
