@@ -190,6 +190,33 @@ def test_the_letters_shape_tells_the_rotation_without_tesseract(
     assert rotation.rotation_by_letters(np.full((400, 300), 255, np.uint8), DPI) is None, "no print: no evidence"
 
 
+@pytest.mark.parametrize("quarters", [1, 3])
+def test_a_quarter_turned_page_whose_way_up_is_unclear_is_read_along_its_lines(
+    table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch, quarters: int
+) -> None:
+    """salud s198 (150 dpi bitonal): the letters showed the lines lie across the page but not
+    which way up, and OSD was unsure; the page was read as it lay, and its matrix lost. Which way
+    up is then voted on along the lines, never across them; and the letters measured the other
+    way up may tell (s198: -0.17 one way, 0.26 the other)."""
+    from extractor.ocr import rotation
+
+    _, vector = table
+    image = ocr.turn(ocr.render_page(scan(vector, vector.with_name("unclear.pdf")), 0, DPI), 90 * quarters)
+    along = 90 if quarters % 2 else 0
+    voted: list[int] = []
+    monkeypatch.setattr(rotation, "_balance", lambda level, dpi: 0.0)  # too small to tell either way
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: "Rotate: 0\nOrientation confidence: 0.7\n")
+    monkeypatch.setattr(rotation, "_rotation_by_confidence", lambda image, prior, dpi: voted.append(prior) or prior)
+    rotation.detect_rotation(image, prior=0, dpi=DPI)
+    # OSD sure of a turn across the lines is no guess to take either
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: "Rotate: 0\nOrientation confidence: 9.0\n")
+    rotation.detect_rotation(image, prior=0, dpi=DPI)
+    assert voted == [along, along]
+    answers = iter([-0.17, 0.26])  # unsure as it first lies level, sure the other way up
+    monkeypatch.setattr(rotation, "_balance", lambda level, dpi: next(answers))
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == (along + 180) % 360
+
+
 def test_a_clear_letter_balance_spares_the_confidence_vote(
     table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

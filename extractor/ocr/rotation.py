@@ -63,17 +63,22 @@ def detect_rotation(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI
 
 def orient(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI) -> Upright:
     """`detect_rotation`, with the skew and deskewed page the letters' test measured (`Upright`)."""
-    by_letters = _upright_by_letters(image, dpi)
+    lines = _lines_level(image, dpi)
+    by_letters = _upright_by_letters(image, dpi, lines)
     if by_letters is not None:
         return by_letters  # no tesseract run: OSD costs a quarter of reading the page
     # OSD misjudges quarter-turned 6.5 pt print at 200 dpi (confidence 0.2) but reads it at 2×
-    # (10.2); the upscaled try is only paid for when the first one is unsure.
+    # (10.2); the upscaled try is only paid for when the first one is unsure. A guess across the
+    # way the letters show the lines lie is no guess to take.
     for factor in (1.0, UPSCALE):
         scaled = image if factor == 1 else cv2.resize(image, None, fx=factor, fy=factor)
         osd = _osd(scaled)
-        if osd is not None and osd[1] >= OSD_MIN_CONFIDENCE:
+        if osd is not None and osd[1] >= OSD_MIN_CONFIDENCE and (lines is None or osd[0] % 180 == lines):
             return Upright(osd[0])
-    return Upright(_rotation_by_confidence(image, prior=prior, dpi=dpi))
+    # which way up, along the lines as the letters lie (salud s198, 150 dpi bitonal: a page turned
+    # a quarter, its letters too small for the balance and OSD unsure, was read as it lay)
+    along = prior if lines is None or prior % 180 == lines else lines
+    return Upright(_rotation_by_confidence(image, prior=along, dpi=dpi))
 
 
 def _osd(image: np.ndarray) -> tuple[int, float] | None:
@@ -109,24 +114,40 @@ def _rotation_by_confidence(image: np.ndarray, *, prior: int, dpi: int) -> int:
 def rotation_by_letters(image: np.ndarray, dpi: int = DEFAULT_DPI) -> int | None:
     """The rotation the letters' shape shows when it is clear: which way the lines lie (tall
     marks), then which way up (ink above the lines' x-height band or below their baseline)."""
-    upright = _upright_by_letters(image, dpi)
+    upright = _upright_by_letters(image, dpi, _lines_level(image, dpi))
     return None if upright is None else upright.rotation
 
 
-def _upright_by_letters(image: np.ndarray, dpi: int) -> Upright | None:
-    """`rotation_by_letters`, with the skew and deskewed page it measured when the page needs no
-    half turn past the way its lines lie (turned upside down they would be measured anew)."""
+def _lines_level(image: np.ndarray, dpi: int) -> int | None:
+    """The quarter turn (0 or 90) that lays the lines of print level, when the letters' shape is
+    clear about it (SURE_LETTER_ASPECT)."""
     aspect = letter_aspect(image, dpi)
     if abs(aspect) < SURE_LETTER_ASPECT:
         return None
-    lines_level = 0 if aspect > 0 else 90
+    return 0 if aspect > 0 else 90
+
+
+def _upright_by_letters(image: np.ndarray, dpi: int, lines_level: int | None) -> Upright | None:
+    """`rotation_by_letters`, with the skew and deskewed page it measured when the page needs no
+    half turn past the way its lines lie (turned upside down they would be measured anew).
+    `lines_level`: the page's `_lines_level`."""
+    if lines_level is None:
+        return None
     turned = turn(image, lines_level)
     skew = estimate_skew(turned, dpi)
     level = deskew(turned, skew)
     balance = _balance(level, dpi)
-    if abs(balance) < SURE_LETTER_BALANCE:
-        return None
-    return Upright(lines_level, skew, level) if balance > 0 else Upright(lines_level + 180)
+    if abs(balance) >= SURE_LETTER_BALANCE:
+        return Upright(lines_level, skew, level) if balance > 0 else Upright(lines_level + 180)
+    # unsure one way up, measured the other way up (its own skew and bands): small print may tell
+    # there (salud s198, 150 dpi: -0.17 one way, 0.26 the other)
+    other = (lines_level + 180) % 360
+    turned = turn(image, other)
+    skew = estimate_skew(turned, dpi)
+    level = deskew(turned, skew)
+    if _balance(level, dpi) >= SURE_LETTER_BALANCE:
+        return Upright(other, skew, level)
+    return None
 
 
 def letter_aspect(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:
