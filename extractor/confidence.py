@@ -54,6 +54,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extractor.frames import to_stored_frame
@@ -117,6 +118,7 @@ def flag_doubtful(
                 or doubt.summary_note(finding)
                 or doubt.count_note(finding)
                 or doubt.numbering_note(finding)
+                or doubt.named_other_note(finding)
                 or _inferred_note(finding, inferred, doubt.below)
                 or doubt.slip_note(finding)
                 or doubt.index_note(finding)
@@ -391,6 +393,27 @@ class Doubt:
             return f"{subject} is counted in row order, past codes the scan read twice: {_listed(self.duplicated)}"
         return ""
 
+    def named_other_note(self, finding: Finding) -> str:
+        """A text's "S.23" whose own words name another unit: the quote holds the name of a row of
+        its level that is not the one its number found, and not the name of that row (trata s202:
+        "El servicio 23. Denominado "Servicio de ejecución de actos especiales …"", S.21's name, its
+        "21" read "23"). Only off a page image, where a number's digit may be misread."""
+        subject = numbered_subject(finding)
+        row = self.by_code.get(finding.code)
+        if not subject or row is None or finding.page not in self.pages:
+            return ""
+        unit = self.by_code.get(row.parent) if row.parent in self.by_code else row
+        quoted = finding.message.partition(": ")[2]
+        same = [r for r in self.rows if r.level == unit.level and len(r.get("name")) >= MIN_NAMED]
+        scored = sorted(((fuzz.partial_ratio(_name_head(r), quoted), r.code) for r in same), reverse=True)
+        if not scored or scored[0][0] < NAMED_MATCH or scored[0][1] == unit.code:
+            return ""
+        own = fuzz.partial_ratio(_name_head(unit), quoted)
+        if own >= NAMED_OWN:
+            return ""
+        other = self.by_code[scored[0][1]]
+        return f"the text's {subject} names {other.code} ({_name_head(other)!r}…): its number may be misread"
+
     def doubtful_cells(self, level: str, field: str) -> list[str]:
         """The level's rows whose `field` was read with low confidence, repaired, read as no
         value of its column at all ("e" for "27"), read as nothing where the column reads figures
@@ -449,6 +472,16 @@ def _figure_glyphs(text: str) -> str:
     """The digits and points of a figure ("67.3%" → "67.3"); "" for a text with no digit."""
     glyphs = FIGURE_GLYPHS.sub("", text).strip(".,")  # a sentence's full stop is no glyph of it
     return glyphs if DIGIT.search(glyphs) else ""
+
+
+MIN_NAMED = 20  # letters of a name long enough to be told apart in a text's quote
+NAME_HEAD = 40  # letters of a name a text's quote is searched for (quotes are cut at ~50)
+NAMED_MATCH = 90  # partial likeness at which a quote names a row
+NAMED_OWN = 75  # …and below which it does not name its own
+
+
+def _name_head(row: Row) -> str:
+    return row.get("name")[:NAME_HEAD]
 
 
 def leftover_codes(rows: Sequence[Row]) -> list[tuple[str, str]]:

@@ -328,3 +328,28 @@ def test_a_summary_line_one_slip_from_adding_up_makes_its_findings_warnings() ->
     far = replace(line, counts={**line.counts, "low_0_75": "60"})
     for other, pages in ((adds_up, scan), (far, scan), (line, [_page(SUMMARY, [], source="text")])):
         assert flag_doubtful([total, low], pages, [], summary=[other], total_column="total") == [total, low]
+
+
+def test_a_texts_unit_number_whose_quote_names_another_unit_may_be_misread() -> None:
+    """Trata s202: "El servicio 23. Denominado "Servicio de ejecución de actos especiales …"": the
+    name is S.21's, its "21" read "23", and S.23's progress seemed to contradict the text. On a
+    scan that is a warning naming the unit the words name; where the quote names the unit its
+    number found, or the text is a text layer, the error stands."""
+    names = {"SS.02.04.03": "Servicio de ejecución de actos especiales de investigación del delito de trata",
+             "SS.02.05.02": "Servicio de promoción del fortalecimiento de capacidades de los operadores"}
+    rows = [Row(code, "SS", "LN.02.04", {"name": name}, page=MATRIX) for code, name in names.items()]
+    rows.append(Row("ISS.02.05.02.01", "ISS", "SS.02.05.02", {"name": "Porcentaje de eventos de capacitación"},
+                    page=MATRIX))
+    quote = ('"El servicio 23. Denominado "Servicio de ejecución de actos especiales de invest… […] Este '
+             'servicio tiene un cumplimiento del 131%"')
+    message = f"The text says 131% for S.23 (ISS.02.05.02.01) progress_2024: {quote}; the matrix prints 100.0"
+    mismatch = Finding("narrative_mismatch", "error", message, "ISS.02.05.02.01", "progress_2024", "131%",
+                       "100.0", TEXT)
+    scanned = [_page(MATRIX, []), _page(TEXT, [])]
+    (flagged,) = flag_doubtful([mismatch], scanned, rows)
+    assert flagged.severity == "warning" and "names SS.02.04.03" in flagged.message
+    own = replace(mismatch, message=message.replace("actos especiales de invest", "fortalecimiento de capac")
+                  .replace("ejecución de", "promoción del"))
+    assert flag_doubtful([own], scanned, rows) == [own], "the quote names its own unit"
+    typed = [_page(MATRIX, [], source="text"), _page(TEXT, [], source="text")]
+    assert flag_doubtful([mismatch], typed, rows) == [mismatch], "a text layer's number is what was typed"
