@@ -211,3 +211,31 @@ def test_a_row_read_before_its_parent_is_the_code_the_sequence_calls_for() -> No
     assert [r.code for r in rows] == [code for code, _, _ in CHILD_BEFORE]
     assert any(a.startswith("code_from_context:") for a in rows[2].assumptions)
     assert _clean_repaired(prints, source="text", table=CHILD_BEFORE)[2].code == "IOP.02.02"
+
+
+CHILD_AHEAD = [  # salud s198: SS.04.01.01 read "SS.04.02.01" under LN.04.01; LN.04.02 printed below
+    ("OP.04", False, "Mejorar la gobernanza"),
+    ("IOP.04.01", True, "Porcentaje de gobiernos regionales"),
+    ("LN.04.01", False, "Fortalecer los espacios de articulación"),
+    ("SS.04.01.01", False, "Servicio de asistencia técnica"),
+    ("ISS.04.01.01.01", True, "Porcentaje de gobiernos con asistencia"),
+    ("SS.04.01.02", False, "Servicio de vigilancia comunitaria"),
+    ("ISS.04.01.02.01", True, "Número de comités comunales"),
+    ("LN.04.02", False, "Mejorar los sistemas de información"),
+    ("SS.04.02.01", False, "Servicio de historia clínica electrónica"),
+    ("ISS.04.02.01.01", True, "Porcentaje de establecimientos que registran"),
+    ("SS.04.02.02", False, "Servicio de notificación oportuna"),
+]
+
+
+def test_a_child_read_before_its_parent_that_heads_rows_further_down_is_the_sequences() -> None:
+    """The row of SS.04.01.01 read a clean "SS.04.02.01" under LN.04.01: past a lost row that
+    could follow, but LN.04.02 is printed further down, over rows of its own; the early child is
+    the misread, and the sequence decides it (before, it took SS.04.02.01 and shifted the rows of
+    LN.04.02 one code each)."""
+    prints = [code for code, _, _ in CHILD_AHEAD]
+    prints[3], prints[4] = "SS.04.02.01", "1SS.04.01.01,01"  # its indicator's print damaged, as in s198
+    rows = _clean_repaired(prints, table=CHILD_AHEAD)
+    assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
+    assert any(a.startswith("code_from_context:") for a in rows[3].assumptions)
+    assert _clean_repaired(prints, source="text", table=CHILD_AHEAD)[3].code == "SS.04.02.01"

@@ -143,13 +143,17 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
     above = ""  # the last code that follows the sequence: a leap is no anchor for the rows below
     parents: set[str] = set()  # the parents of the codes read so far
     seen: set[str] = set()  # the codes read so far
-    for draft in drafts:
+    heads_below = _parents_printed_below(drafts, cfg)
+    for k, draft in enumerate(drafts):
         if not draft.code or draft.unrepaired:
             continue
-        # past one row: the row above may be one the earlier passes left without a code
-        near = order.after(above) | order.past_one(above) if above else frozenset()
-        leaps = draft.read_by_ocr and bool(near) and draft.code not in near
         parsed = cfg.rules.parse_code(draft.code)
+        # past one row: the row above may be one the earlier passes left without a code; not
+        # where that row is the parent, printed further down over rows of its own (SS.04.01.01
+        # read "SS.04.02.01" under LN.04.01, LN.04.02 printed below it: salud s198)
+        near = order.after(above) | order.past_one(above) if above else frozenset()
+        parent_below = parsed is not None and parsed.parent in heads_below.get(k, ())
+        leaps = draft.read_by_ocr and bool(near) and (draft.code not in near or parent_below)
         behind = draft.code in parents  # a parent after its own rows: OP.03 read "OP.02" past LN.02.06
         # a row before its parent: IOP.01.02 read "IOP.02.02" under IOP.01.01, OP.02 still to come
         ahead = parsed is not None and bool(parsed.parent) and parsed.parent not in seen
@@ -167,6 +171,29 @@ def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Dr
         seen.add(draft.code)
         if parsed is not None and parsed.parent:
             parents.add(parsed.parent)
+    return out
+
+
+def _parents_printed_below(drafts: Sequence[Draft], cfg: RepairConfig) -> dict[int, set[str]]:
+    """For a row (by index) printed before its parent: that parent, where the parent's row comes
+    further down and more of its children follow it than come before it (the early child is the
+    odd one: a misread). A parent read after most of its children is the odd one itself ("OP.02"
+    for OP.03 after IOP.02.01 and LN.02.01), and names no row here."""
+    first: dict[str, int] = {}
+    for k, draft in enumerate(drafts):
+        if draft.code and not draft.unrepaired:
+            first.setdefault(draft.code, k)
+    parent_of = {k: p.parent for k, d in enumerate(drafts)
+                 if d.code and not d.unrepaired and (p := cfg.rules.parse_code(d.code)) is not None and p.parent}
+    out: dict[int, set[str]] = {}
+    for k, parent in parent_of.items():
+        at = first.get(parent)
+        if at is None or at <= k:
+            continue
+        before = sum(1 for j, p in parent_of.items() if p == parent and j < at)
+        after = sum(1 for j, p in parent_of.items() if p == parent and j > at)
+        if after > before:
+            out.setdefault(k, set()).add(parent)
     return out
 
 
