@@ -458,7 +458,10 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
     """
     if rules.parse_code(text) is not None:
         return True
-    shape = re.sub(r"[:;]", ".", text.strip(load_ocr_confusions().code_specks))
+    confusions = load_ocr_confusions()
+    shape = re.sub(r"[:;]", ".", text.strip(confusions.code_specks))
+    if ocr and shape != (read := _group_glyphs_read(shape, confusions.code_group_glyphs)):
+        return _opens_code(read, rules, token, ocr=True)
     scanned = rules.spec.codes.scanned_token
     if ocr and scanned is not None and re.fullmatch(scanned, shape) is not None:
         return True  # a prefix misread whole ("0>.04", "o.03"): the grammar's digit groups stand
@@ -468,6 +471,14 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
         return True
     damaged = sum(c.isdigit() for c in shape) >= MIN_DAMAGED_CODE_DIGITS
     return ocr and (token.fullmatch(shape.upper()) is not None or damaged)
+
+
+def _group_glyphs_read(shape: str, glyphs: dict[str, str]) -> str:
+    """`shape` with the glyphs a scan reads for a digit inside a code's group (`_ocr.yaml`
+    `code_group_glyphs`) read as it, where they stand between a separator and a digit."""
+    for glyph in sorted(glyphs, key=len, reverse=True):
+        shape = re.sub(rf"(?<=[.,]){re.escape(glyph)}(?=\d)", glyphs[glyph], shape)
+    return shape
 
 
 def cell_boxes(page: PageContent, columns: Sequence[Column], top: float, bottom: float) -> dict[str, CellBox]:

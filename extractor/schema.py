@@ -452,6 +452,10 @@ class OcrConfusions(Section):
     code_digit_readings: dict[str, str] = Field(
         default_factory=dict, description="A character in a code's number → the digit it stands for."
     )
+    code_group_glyphs: dict[str, str] = Field(
+        default_factory=dict, description="Glyphs (or runs) a scan reads for a digit inside a code's numeric group, "
+        "between its separator and a digit (\"LN.(3.03\", \"OP.()4\", \"OP.c4\"): what opens a row on a page image."
+    )
     code_specks: str = Field(
         "", description="Glyphs a scan glues to a code's ends (rules, dust, brackets), stripped before its shape is "
         "judged."

@@ -60,6 +60,13 @@ def test_codes_dropout_damaged_still_cut_the_span_on_ocr_pages_only() -> None:
         assert not _opens_code(misread, rules, token), misread
     for tail in ("1.01", ".01", "1,01"):
         assert not _opens_code(tail, rules, token, ocr=True), tail
+    # salud s174, s194: a 0 broken into halves or opened, inside a group ("LN.(3.03", "OP.()4",
+    # "OP.c4"); a bracket after a code or before a word opens nothing more than it did
+    for broken in ("LN.(3.03", "OP.()4", "OP.c4"):
+        assert _opens_code(broken, rules, token, ocr=True), broken
+        assert not _opens_code(broken, rules, token), broken
+    for other in ("c.4", "OP.(c", "(ascendente)"):
+        assert not _opens_code(other, rules, token, ocr=True), other
     code_col = Column("code", 14, 63)
     words = [
         word("155.0.", 16, 202), word("7.02:01", 40, 202), word("Porcentaje", 70, 202), word("de", 70, 211),
