@@ -106,7 +106,14 @@ def fit_columns(donor: Sequence[Column], own: Sequence[Column]) -> XMap | None:
     pairs = [(getattr(d, side), getattr(mine[d.role], side)) for d in donor if d.role in mine for side in ("x0", "x1")]
     if len(pairs) < 2 * MIN_SHARED:
         return None
-    mapping = _least_squares(pairs)
+    # a least-squares fit over all boundaries, or one over those the shift most of them agree on:
+    # the first is pulled off by a few a misread year put one column over (salud s197: four of
+    # 32), the second misses a page printed at another scale; the one more boundaries agree with
+    shifts = sorted(b - a for a, b in pairs)
+    start = XMap(1.0, shifts[len(shifts) // 2])
+    agreed = [(a, b) for a, b in pairs if abs(start(a) - b) <= ALIGN_PT]
+    fits = [_least_squares(pairs), *([_least_squares(agreed)] if agreed else [])]
+    mapping = max(fits, key=lambda m: sum(abs(m(a) - b) <= ALIGN_PT for a, b in pairs))
     close = [(a, b) for a, b in pairs if abs(mapping(a) - b) <= ALIGN_PT]
     if len(close) < ALIGNED_SHARE * len(pairs) or len(close) < 2 * MIN_SHARED:
         return None  # a misread label may put one column elsewhere; most must agree

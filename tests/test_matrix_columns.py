@@ -135,3 +135,21 @@ def test_a_year_only_one_page_reads_goes_by_the_other_pages_and_the_years_its_gr
     assert fixed[0][0] is good  # a tie: 2023 is the year its other group prints
     assert [c.role for c in fixed[1][0].columns] == [r for r, _, _ in YEARS]
     assert fixed[1][0].assumptions == ["header_year:progress_2028->progress_2023 (the other pages' headers)"]
+
+
+def test_a_few_columns_a_misread_year_put_one_over_do_not_keep_the_rest_from_lending() -> None:
+    """s197: page 2 read its obtained years "2022 2022 · 2024 2025" over 2021–2025 and lost its
+    "name" label; the two misplaced columns pulled a least-squares fit over all boundaries off, and
+    page 1 lent nothing. The fit follows the shift most boundaries agree on."""
+    wide = [("code", 14, 63), ("name", 63, 321), ("responsible", 321, 375), ("direction", 375, 421),
+            ("baseline_year", 421, 445), ("baseline_value", 445, 469),
+            *((f"obtained_{2021 + k}", 469 + 26 * k, 495 + 26 * k) for k in range(5)), ("progress_2025", 599, 625)]
+    donor = header(wide)
+    # obtained_2021 read as 2022 and the one after it as 2023: both one column off
+    damaged_roles = [(r, x0, x1) for r, x0, x1 in wide if r not in ("name", "obtained_2021", "obtained_2022",
+                                                                     "obtained_2023")]
+    damaged_roles += [("obtained_2022", 469, 495), ("obtained_2023", 495, 521)]
+    damaged = header(sorted(damaged_roles, key=lambda c: c[1]), cells=[(x0, x1) for _, x0, x1 in wide])
+    assert fit_columns(donor.columns, damaged.columns) is not None
+    completed = complete_headers([[donor], [damaged]], [1, 2])[1][0]
+    assert "name" in [c.role for c in completed.columns]
