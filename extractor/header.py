@@ -383,7 +383,7 @@ WIDE_SLOT = 1.6  # a year cell this many times the median one's width spans two 
 def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
     """The year of each of a year group's cells (by position) where the group's years read agree
     on one run of consecutive years: each year read votes for the run's first year (its year
-    less its place among the cells that may hold one); the run needs MIN_RUN_VOTES and more than
+    less its place, in cell widths from the first cell that may hold one); the run needs MIN_RUN_VOTES and more than
     half of the years read, no year read inside its span may stand off its place, and no cell
     may be as wide as two (WIDE_SLOT). A cell holding one of the group's sub labels, or letters
     other than those a scan reads for digits (`_ocr.yaml` `code_digit_readings`), is no year's."""
@@ -395,16 +395,23 @@ def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
     widths = sorted(subs[k].box.x1 - subs[k].box.x0 for k in slots)
     if not widths or widths[-1] > WIDE_SLOT * widths[len(widths) // 2]:
         return {}  # a cell over two years' columns (a rule lost between them): places are off
-    read = [(place, int(squash_label(subs[k].text))) for place, k in enumerate(slots)
-            if YEAR.match(squash_label(subs[k].text))]
+    # a cell's place is where it stands, in cell widths: a year cell read as nothing (no cell
+    # here) leaves its place empty, and those after it keep theirs (salud s197: "2022 2022 · 2024
+    # 2025" over 2021-2025, the 2023 cell unread)
+    pitch, origin = widths[len(widths) // 2], subs[slots[0]].box.x0
+    place_of = {k: round((subs[k].box.x0 - origin) / pitch) for k in slots}
+    if len(set(place_of.values())) < len(slots):
+        return {}
+    read = [(place_of[k], int(squash_label(subs[k].text))) for k in slots if YEAR.match(squash_label(subs[k].text))]
     votes = Counter(year - place for place, year in read)
     if not votes:
         return {}
     first, count = votes.most_common(1)[0]
-    last = first + len(slots) - 1
-    # a year read inside the run's span but off its place says a cell is missing or extra
-    # ("2021 2022 · 2024 2025": the run is not what the cells show); one outside it was garbled
+    last = first + max(place_of.values())
+    # a year read inside the run's span but off its place says the cells are not the run
+    # ("2021 2022 2024 2025 2026": a column lost); one outside it was garbled
     off_place = any(first <= year <= last and year != first + place for place, year in read)
     if count < MIN_RUN_VOTES or 2 * count <= len(read) or off_place:
         return {}
-    return {k: first + place for place, k in enumerate(slots)}
+    return {k: first + place_of[k] for k in slots}
+

@@ -399,6 +399,9 @@ def test_a_year_groups_garbled_or_blank_years_take_their_place_in_the_run() -> N
     # as read where the run is not sure: one year read, a year read off its place (a cell lost),
     # a cell as wide as two columns
     assert years(cells("221", "2022", "", ""))[0] == ["expected_2022"]
+    # a cell the scan left unread is no cell: those after it keep their places (salud s197)
+    gap = [c for k, c in enumerate(cells("2021", "222", "2023", "2024", "2025")) if k != 2]
+    assert years(gap)[0] == ["expected_2021", "expected_2022", "expected_2024", "expected_2025"]
     assert years(cells("2021", "2022", "2024", "2025", "2026"))[0] == [f"expected_{y}" for y in (2021, 2022, 2024,
                                                                                                   2025, 2026)]
     assert years(cells("221 | 2022", "2023", "2028", "2025", wide=0))[0] == ["expected_2023", "expected_2028",
