@@ -433,6 +433,16 @@ def claims_of(text: str) -> list[tuple[str, str, str, str]]:
     return [(c.kind, c.subject, c.field, c.printed) for c in parse_claims([(7, text)], RULES)]
 
 
+def test_an_indicators_figure_is_not_given_to_an_indicator_named_before_another() -> None:
+    """Trata s201: "Indicador 2.3" read "Indicador 23" (the point lost): 2.3's "69 respecto a 32"
+    must not be claimed for the 2.2 named before it; 2.2's own figure still is."""
+    own = "Indicador 2.2 a cargo de la PNP presenta un avance de 1,196 respecto a 500 esperado en el año 2024."
+    assert ("indicator_value", "IOP.02.02", "obtained_2024", "1,196") in claims_of(own)
+    scanned = ("indicador 2.2 para realizar ajustes en este indicador con sobre valor Indicador 23 a cargo del "
+               "Poder Judicial presenta un avance de 69 respecto a 32 esperado en el año 2024")
+    assert not [c for c in claims_of(scanned) if c[1] == "IOP.02.02"]
+
+
 def test_este_servicio_belongs_to_the_nearest_heading() -> None:
     text = (
         "S.05. Servicio de sensibilización.\n\nSe efectuaron 247 campañas. Este servicio tiene un "
