@@ -202,6 +202,8 @@ def _next_year_cell(
 ) -> Box | None:
     """A cell of the label's band touching `box` whose subs continue the group's run of years."""
     own = _subs_within(box, row)
+    if not _years_read(own):
+        return None
     for cell in cells:
         if abs(cell.box.top - box.top) > ALIGN_CELL or abs(cell.box.bottom - box.bottom) > ALIGN_CELL:
             continue
@@ -214,7 +216,7 @@ def _next_year_cell(
             continue
         subs = own + beyond if right else beyond + own
         run = _year_run(subs, group)
-        if len(run) == len(subs) and _years_read(own):
+        if len(run) == len(subs):
             return cell.box
     return None
 
@@ -383,8 +385,9 @@ WIDE_SLOT = 1.6  # a year cell this many times the median one's width spans two 
 def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
     """The year of each of a year group's cells (by position) where the group's years read agree
     on one run of consecutive years: each year read votes for the run's first year (its year
-    less its place, in cell widths from the first cell that may hold one); the run needs MIN_RUN_VOTES and more than
-    half of the years read, no year read inside its span may stand off its place, and no cell
+    less its place, in cell widths from the first cell that may hold one); the run needs
+    MIN_RUN_VOTES and more than half of the years read, no year read inside its span may stand
+    off its place, and no cell
     may be as wide as two (WIDE_SLOT). A cell holding one of the group's sub labels, or letters
     other than those a scan reads for digits (`_ocr.yaml` `code_digit_readings`), is no year's."""
     labels = group.get("sub") or {}
@@ -414,4 +417,3 @@ def _year_run(subs: Sequence[HeaderCell], group: dict) -> dict[int, int]:
     if count < MIN_RUN_VOTES or 2 * count <= len(read) or off_place:
         return {}
     return {k: first + place_of[k] for k in slots}
-

@@ -683,13 +683,14 @@ def test_a_rule_in_a_binding_shadow_is_found_after_the_light_is_evened() -> None
 
 
 def test_a_tiles_paper_level_is_numpys_percentile_bit_for_bit() -> None:
-    from extractor.ocr.read import TILE_PAPER_PERCENTILE, paper_level
+    from extractor.ocr.read import TILE_PAPER_PERCENTILE, grey_percentile, paper_level
 
     rng = np.random.default_rng(8)
     tiles = [rng.integers(0, 256, (h, w), dtype=np.uint8) for h, w in rng.integers(1, 40, (300, 2))]
     tiles += [rng.choice(np.array([40, 251, 254, 255], np.uint8), (h, w)) for h, w in rng.integers(1, 40, (300, 2))]
     for tile in tiles:
         assert paper_level(tile) == float(np.percentile(tile, TILE_PAPER_PERCENTILE)), tile.shape
+        assert grey_percentile(tile, 1) == float(np.percentile(tile, 1)), tile.shape
 
 
 @pytest.mark.parametrize("quarters", [0, 3])  # upright, and lying on its side: turned back a quarter

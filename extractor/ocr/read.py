@@ -214,7 +214,7 @@ def read_unread_cells(
     rule's sliver). A second reading counts when it holds a word of letters or digits read with
     SPECK_CONF or more (slivers of rules read "|", "+", "—", or nothing); it stays doubtful
     (below DOUBTFUL_CONF), as the first reading saw no print there."""
-    inked = [i for i in unread if not words[i] and _ink_crop(image, boxes[i]) is not None]
+    inked = [i for i in unread if _ink_crop(image, boxes[i]) is not None]
     if not inked:
         return
     again = _read_boxes(image, [boxes[i] for i in inked], upscale=upscale, lang=lang, psm=PSM_CELL)
@@ -695,29 +695,29 @@ def _darkened(pixels: np.ndarray) -> np.ndarray:
     """A tile of faint print on white with its darkest print (DARK_PERCENTILE) brought to
     FAINT_TARGET. Only such tiles: darkening a tile of print already dark enough to read, in a
     JPEG-blotched scan, darkens the blotches with it (s102, q30: "39.6%" read "Ae")."""
-    dark = _level_at(pixels, DARK_PERCENTILE)
+    dark = grey_percentile(pixels, DARK_PERCENTILE)
     if dark <= FAINT_TARGET or dark >= 255 - FAINT_CONTRAST:
         return pixels
     gain = (255.0 - FAINT_TARGET) / (255.0 - dark)
     return np.clip(255.0 - (255.0 - pixels.astype(np.float32)) * gain, 0, 255).astype(np.uint8)
 
 
-def _level_at(pixels: np.ndarray, percentile: float) -> int:
-    """The grey under which `percentile` % of a uint8 tile's pixels lie (from its histogram)."""
-    below = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
-    return int(np.searchsorted(below, percentile / 100 * pixels.size, side="left"))
-
 
 def paper_level(pixels: np.ndarray) -> float:
-    """`np.percentile(pixels, TILE_PAPER_PERCENTILE)` of a uint8 tile, bit for bit (numpy's
-    linear rule), from its histogram: sorting the pixels of a page's ~600 tiles took 2% of its OCR."""
+    """A tile's background: its TILE_PAPER_PERCENTILE grey (`grey_percentile`)."""
+    return grey_percentile(pixels, TILE_PAPER_PERCENTILE)
+
+
+def grey_percentile(pixels: np.ndarray, percentile: float) -> float:
+    """`np.percentile(pixels, percentile)` of a uint8 tile, bit for bit (numpy's linear rule),
+    from its histogram: sorting the pixels of a page's ~600 tiles took 2% of its OCR."""
     below = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
     count = pixels.size
 
     def value_at(rank: int) -> int:  # the rank-th smallest pixel (0-based)
         return int(np.searchsorted(below, rank, side="right"))
 
-    virtual = (count - 1) * (TILE_PAPER_PERCENTILE / 100)
+    virtual = (count - 1) * (percentile / 100)
     if virtual >= count - 1:
         return float(value_at(count - 1))
     rank = math.floor(virtual)

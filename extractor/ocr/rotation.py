@@ -133,21 +133,21 @@ def _upright_by_letters(image: np.ndarray, dpi: int, lines_level: int | None) ->
     `lines_level`: the page's `_lines_level`."""
     if lines_level is None:
         return None
-    turned = turn(image, lines_level)
-    skew = estimate_skew(turned, dpi)
-    level = deskew(turned, skew)
-    balance = _balance(level, dpi)
+    upright, balance = _measured(image, lines_level, dpi)
     if abs(balance) >= SURE_LETTER_BALANCE:
-        return Upright(lines_level, skew, level) if balance > 0 else Upright(lines_level + 180)
+        return upright if balance > 0 else Upright(lines_level + 180)
     # unsure one way up, measured the other way up (its own skew and bands): small print may tell
     # there (salud s198, 150 dpi: -0.17 one way, 0.26 the other)
-    other = (lines_level + 180) % 360
-    turned = turn(image, other)
+    upright, balance = _measured(image, (lines_level + 180) % 360, dpi)
+    return upright if balance >= SURE_LETTER_BALANCE else None
+
+
+def _measured(image: np.ndarray, rotation: int, dpi: int) -> tuple[Upright, float]:
+    """The page turned by `rotation`, its skew measured and taken out, and its letter balance."""
+    turned = turn(image, rotation)
     skew = estimate_skew(turned, dpi)
     level = deskew(turned, skew)
-    if _balance(level, dpi) >= SURE_LETTER_BALANCE:
-        return Upright(other, skew, level)
-    return None
+    return Upright(rotation, skew, level), _balance(level, dpi)
 
 
 def letter_aspect(image: np.ndarray, dpi: int = DEFAULT_DPI) -> float:

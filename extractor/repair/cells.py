@@ -407,10 +407,10 @@ def _thousands_ways(drafts: Sequence[Draft], cfg: RepairConfig) -> Counter[str]:
 def _comma_for_point(drafts: Sequence[Draft], scanned: Sequence[Draft], cfg: RepairConfig) -> None:
     """A figure of an OCR'd row shaped like a thousands group with a point ("2.039", "1.750") in a
     document that groups its thousands with commas and prints three decimals almost nowhere
-    (MISREAD_SHARE of its figures, "0.587"): the comma's tail a faint scan lost, read as "2,039". A whole row may be
-    read so (s176: eight figures of one row), so the row's separators cannot tell; the document
-    can. Not where the row's other figures put the figure as read in their scale and the
-    grouped one out of it (an index "1.250" among "1.180 1.310")."""
+    (MISREAD_SHARE of its figures, "0.587"): the comma's tail a faint scan lost, read as
+    "2,039". A whole row may be read so (s176: eight figures of one row), so the row's
+    separators cannot tell; the document can. Not where the row's other figures put the figure
+    as read in their scale and the grouped one out of it (an index "1.250" among "1.180 1.310")."""
     ways = _thousands_ways(drafts, cfg)
     figures = [t for d in drafts for r, t in d.cells.items() if t and cfg.is_value_column(r) and FIGURE.fullmatch(t)]
     # figures with three decimals that no comma misread makes ("0.587"): the document's own way
@@ -431,18 +431,14 @@ POINT_GROUPED = re.compile(r"[1-9]\d{0,2}\.\d{3}%?")  # "2.039": no "0.587", an 
 
 
 def _fits_better_as_read(draft: Draft, role: str, read: str, other: str, cfg: RepairConfig) -> bool:
+    """Whether the row's other figures put `read` in their scale and `other` out of it."""
     peers = [t for r, t in draft.cells.items() if r != role and t and _is_evidence(r, cfg)
              and cfg.grammar(r) != "year" and FIGURE.fullmatch(t) and not POINT_GROUPED.fullmatch(t)]
-    places = _printed_decimals(peers)
-    scale = _peer_scale(peers, places) if places is not None else None
+    scale = _printed_scale(peers)
     if scale is None:
         return False
     low, high = scale
-
-    def value(figure: str) -> float:
-        return float(figure.rstrip("%").replace(",", ""))
-
-    return low <= value(read) <= high and not low <= value(other) <= high
+    return low <= _figure_value(read) <= high and not low <= _figure_value(other) <= high
 
 
 def _regroup_thousands(drafts: list[Draft], cfg: RepairConfig) -> None:
@@ -675,22 +671,27 @@ def _without_speck_digit(text: str, peers: Sequence[str], cfg: RepairConfig) -> 
     a speck or a rule's sliver read as "1") put there ("291.0%", "1017.9", "717%" among a series
     of 29.0%, 107.9, 77%): the one figure without that digit (not its first), printed the peers'
     way and within their scale. Two such figures, or none: ""."""
-    places = _printed_decimals(peers)
-    scale = _peer_scale(peers, places) if places is not None else None
+    scale = _printed_scale(peers)
     m = FIGURE.fullmatch(text)
-    if scale is None or m is None or len(m["dec"] or "") != places:
+    if scale is None or m is None or len(m["dec"] or "") != _printed_decimals(peers):
         return ""
     low, high = scale
-
-    def value(figure: str) -> float:
-        return float(figure.rstrip("%").replace(",", ""))
-
-    if low <= value(text) <= high:
+    if low <= _figure_value(text) <= high:
         return ""
     # never the first digit: a figure opens with print ("1,750" is no speck before "750")
     fewer = {text[:i] + text[i + 1 :] for i, c in enumerate(text) if i and c in cfg.speck_digits}
-    fits = [f for f in fewer if FIGURE.fullmatch(f) and not re.match(r"0\d", f) and low <= value(f) <= high]
+    fits = [f for f in fewer if FIGURE.fullmatch(f) and not re.match(r"0\d", f) and low <= _figure_value(f) <= high]
     return fits[0] if len(fits) == 1 else ""
+
+
+def _printed_scale(peers: Sequence[str]) -> tuple[float, float] | None:
+    """`_peer_scale` of the peers printed the way most of them print (`_printed_decimals`)."""
+    places = _printed_decimals(peers)
+    return _peer_scale(peers, places) if places is not None else None
+
+
+def _figure_value(figure: str) -> float:
+    return float(figure.rstrip("%").replace(",", ""))
 
 
 WHOLE_PERCENT = re.compile(r"(?P<int>\d{2,})%?")
@@ -699,13 +700,14 @@ WHOLE_PERCENT = re.compile(r"(?P<int>\d{2,})%?")
 def _without_percent_digit(text: str, peers: Sequence[str]) -> str:
     """A whole percentage read with one digit too many before its "%" ("711%", "532%" among a
     series of 61% 66% 71%), or for it ("579" for 57%): the sign's ring or slash read as a digit,
-    as with decimals (`_without_misread_percent`). The figure without that digit, where its peers print whole
-    percentages and it is out of their scale while the figure without the digit is within it.
-    The peers are its row's series (targets print whole, results with a decimal)."""
+    as with decimals (`_without_misread_percent`). The figure without that digit, where its
+    peers print whole percentages and it is out of their scale while the figure without the
+    digit is within it. The peers are its row's series (targets print whole, results with a
+    decimal)."""
     m = WHOLE_PERCENT.fullmatch(text)
     if m is None or _printed_decimals(peers) != 0 or sum(p.endswith("%") for p in peers) < POINT_SHARE * len(peers):
         return ""
-    scale = _peer_scale(peers, 0)
+    scale = _printed_scale(peers)
     if scale is None:
         return ""
     low, high = scale

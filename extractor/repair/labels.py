@@ -210,7 +210,6 @@ def _split_label(text: str, label: str) -> bool:
     return Levenshtein.distance(read, meant) <= min(SPLIT_EDITS, int(EDIT_SHARE * len(meant)))
 
 
-
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:
     """Whether `text` prints a word the document knows that `label` does not hold."""
     held = {w.casefold() for w in WORD.findall(label)}

@@ -180,20 +180,22 @@ def _parents_printed_below(drafts: Sequence[Draft], cfg: RepairConfig) -> dict[i
     odd one: a misread). A parent read after most of its children is the odd one itself ("OP.02"
     for OP.03 after IOP.02.01 and LN.02.01), and names no row here."""
     first: dict[str, int] = {}
+    children: dict[str, list[int]] = {}  # parent → the indices of the rows read as its children
     for k, draft in enumerate(drafts):
-        if draft.code and not draft.unrepaired:
-            first.setdefault(draft.code, k)
-    parent_of = {k: p.parent for k, d in enumerate(drafts)
-                 if d.code and not d.unrepaired and (p := cfg.rules.parse_code(d.code)) is not None and p.parent}
-    out: dict[int, set[str]] = {}
-    for k, parent in parent_of.items():
-        at = first.get(parent)
-        if at is None or at <= k:
+        if not draft.code or draft.unrepaired:
             continue
-        before = sum(1 for j, p in parent_of.items() if p == parent and j < at)
-        after = sum(1 for j, p in parent_of.items() if p == parent and j > at)
-        if after > before:
-            out.setdefault(k, set()).add(parent)
+        first.setdefault(draft.code, k)
+        parsed = cfg.rules.parse_code(draft.code)
+        if parsed is not None and parsed.parent:
+            children.setdefault(parsed.parent, []).append(k)
+    out: dict[int, set[str]] = {}
+    for parent, rows in children.items():
+        at = first.get(parent)
+        if at is None or sum(j > at for j in rows) <= sum(j < at for j in rows):
+            continue
+        for k in rows:
+            if k < at:
+                out.setdefault(k, set()).add(parent)
     return out
 
 
