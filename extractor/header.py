@@ -61,10 +61,10 @@ def header_from_anchor(
     row_top, row_bottom = anchor.box.top - 1, anchor.box.bottom + 1
     row = [c for c in cells if (c.text or c is anchor) and row_top <= c.box.ymid <= row_bottom
            and c.box.x1 > anchor.box.x0 - 1]
-    row = _innermost(row)
+    notes: list[str] = []
+    row = _rejoined_labels(_innermost(row), header_rules, notes)
     columns: list[Column] = []
     years: dict[str, list[int]] = {}
-    notes: list[str] = []
     used: set[int] = set()
     for i, cell in enumerate(row):
         by_content = code_by_content and cell is anchor
@@ -96,6 +96,7 @@ def header_from_anchor(
         read[g] = cell.box
         columns += group_columns(groups[g], split_subs(_subs_under(cell, row), groups[g], rules_x), years, notes)
         notes.append(f"header_group_by_order:{groups[g]['labels'][0]}")
+    columns += _last_group_by_place(row, used, groups, read, years, notes)
     if not any(c.role == "code" for c in columns) or len(columns) < 3:
         return None
     if not _enough_labels(columns, len(read), header_rules, min_share):
@@ -104,6 +105,32 @@ def header_from_anchor(
     bottom = max(row_bottom - 1, _agreed_bottom(sub_bottoms))
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
     return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
+
+
+def _rejoined_labels(row: list[HeaderCell], header_rules: dict, notes: list[str]) -> list[HeaderCell]:
+    """The row with each pair of neighbouring cells of one band joined where a rule the scan put
+    up between them (a column rule drawn on by dropout's mending, a speck) cut one label in two:
+    neither half reads a label of the family, the two together do ("Line" | "a base"). `notes`
+    records each joining."""
+    cells = sorted(row, key=lambda c: c.box.x0)
+    for left in list(cells):
+        right = next((c for c in cells if c is not left and _one_band(left.box, c.box)
+                      and abs(left.box.x1 - c.box.x0) <= ALIGN_CELL), None)
+        if right is None or left not in cells:
+            continue
+        text = f"{left.text} {right.text}"
+        if (_reads_a_label(left.text, header_rules) or _reads_a_label(right.text, header_rules)
+                or not _reads_a_label(text, header_rules)):
+            continue
+        box = Box(left.box.x0, right.box.x1, min(left.box.top, right.box.top), max(left.box.bottom, right.box.bottom))
+        cells[cells.index(left)] = HeaderCell(box, text, left.words + right.words)
+        cells.remove(right)
+        notes.append(f"header_label_rejoined:{text}")
+    return cells
+
+
+def _one_band(a: Box, b: Box) -> bool:
+    return abs(a.top - b.top) <= ALIGN_CELL and abs(a.bottom - b.bottom) <= ALIGN_CELL
 
 
 def groups_by_order(
@@ -133,6 +160,26 @@ def groups_by_order(
         if len(candidates) == len(run):
             found += zip(run, candidates, strict=True)
     return found
+
+
+def _last_group_by_place(
+    row: Sequence[HeaderCell], used: set[int], groups: Sequence[dict], read: dict[int, Box],
+    years: dict[str, list[int]], notes: list[str],
+) -> list[Column]:
+    """The columns of the family's last group, a year group no cell reads, from the year cells
+    standing right of every group read: a faint patch took its label's cell (the rule over it),
+    and only its years' cells are left. Only the last group, and only when the group before it
+    was read, so the year cells right of the groups read can be no other group's."""
+    last = len(groups) - 1
+    if last < 1 or last in read or last - 1 not in read or not groups[last].get("years"):
+        return []
+    right = max(box.x1 for box in read.values())
+    subs = [c for i, c in enumerate(row)
+            if i not in used and c.box.x0 >= right - 1 and YEAR.match(squash_label(c.text))]
+    if not subs:
+        return []
+    notes.append(f"header_group_by_place:{groups[last]['labels'][0]}")
+    return group_columns(groups[last], subs, years, notes)
 
 
 def _within(box: Box, left: float | None, right: float | None) -> bool:

@@ -340,3 +340,23 @@ def test_a_code_printed_twice_is_the_report_s_own_when_the_print_is_a_text_layer
     for row in rows:
         row.read_by_ocr = False
     assert _restored(rows)[2] == "LN.01.02"
+
+
+def test_a_clean_code_printed_twice_is_the_sibling_the_row_under_the_first_names() -> None:
+    """trata s230 (252 dpi bitonal): LN.02.01 read "LN.02.02", and LN.02.02 printed cleanly
+    further down; the rows under the first name LN.02.01 their parent. The first is LN.02.01
+    (`code_by_hierarchy`), and the rows below keep their codes instead of all moving up one.
+    A code printed once, or a row under it naming a parent two digits away, stays as printed."""
+    printed = ["OP.01", "IOP.01.01", "LN.01.02", "§S.01.01.01", "1SS.01.01.01.01", "LN.01.02", "§S.01.02.01",
+               "ISS.01.02.01.01", "LN.01.03"]
+    names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Servicio de c", "Número de c", "Mejorar d",
+             "Servicio de e", "Número de e", "Desarrollar f"]
+    rows, findings = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                               load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows] == ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "ISS.01.01.01.01",
+                                      "LN.01.02", "SS.01.02.01", "ISS.01.02.01.01", "LN.01.03"]
+    assert any(f.message == "code_by_hierarchy:LN.01.01 over LN.01.02" for f in findings)
+    once = [*printed[:5], "LN.01.03", "§S.01.03.01", "ISS.01.03.01.01", "LN.01.04"]
+    rows, _ = rp.repair([_band(c, n) for c, n in zip(once, names, strict=True)], load_rules("policy-matrix"),
+                        ocr_pages={1})
+    assert rows[2].code == "LN.01.02"

@@ -232,9 +232,14 @@ def test_a_child_read_before_its_parent_that_heads_rows_further_down_is_the_sequ
     """The row of SS.04.01.01 read a clean "SS.04.02.01" under LN.04.01: past a lost row that
     could follow, but LN.04.02 is printed further down, over rows of its own; the early child is
     the misread, and the sequence decides it (before, it took SS.04.02.01 and shifted the rows of
-    LN.04.02 one code each)."""
+    LN.04.02 one code each); where the row under it names its parent, that decides it already
+    (`code_by_hierarchy`: the code printed twice, the sibling one digit away named below)."""
     prints = [code for code, _, _ in CHILD_AHEAD]
     prints[3], prints[4] = "SS.04.02.01", "1SS.04.01.01,01"  # its indicator's print damaged, as in s198
+    rows = _clean_repaired(prints, table=CHILD_AHEAD)
+    assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
+    assert "code_by_hierarchy:SS.04.01.01 over SS.04.02.01" in rows[3].assumptions
+    prints[4] = "ISS.04.02.01,0"  # the row under it names no other parent: the sequence decides
     rows = _clean_repaired(prints, table=CHILD_AHEAD)
     assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
     assert any(a.startswith("code_from_context:") for a in rows[3].assumptions)

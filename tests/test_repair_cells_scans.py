@@ -438,3 +438,15 @@ def test_a_word_read_with_other_accents_than_the_spelling_the_document_prints_mo
     bodies = ["Servicio del Ministerio Publico"] * 7 + ["Servicio del Ministerio Público"] * 4
     assert _names(bodies) == bodies
     assert _names([*known, "Servicio de personás"], ocr=False)[-1] == "Servicio de personás", "a text layer is typed"
+
+
+def test_a_closed_columns_value_cut_by_gaps_is_that_value_however_often_so_read() -> None:
+    """salud s223 (200 dpi bitonal): a broken "n" split "ascendente" into "ascender te" on three
+    rows and "descendente" into "descender te" on two, each word one of the language: as the
+    rules close the column (`validate.allowed`), each is the value it was cut from, even where
+    the column prints that value right once only. A glyph more or less is no cut ("9 acumulado")."""
+    directions = ["ascendente"] * 10 + ["ascender te"] * 3 + ["descendente"] + ["descender te"] * 2
+    assert _labelled("direction", directions) == ["ascendente"] * 13 + ["descendente"] * 3
+    aggregation = ["no acumulado"] * 10 + ["9 acumulado"]
+    assert _labelled("aggregation", aggregation)[-1] != "acumulado"
+    assert _labelled("direction", directions, ocr=False)[10] == "ascender te", "a text layer is what was typed"

@@ -406,3 +406,81 @@ def test_a_year_groups_garbled_or_blank_years_take_their_place_in_the_run() -> N
                                                                                                   2025, 2026)]
     assert years(cells("221 | 2022", "2023", "2028", "2025", wide=0))[0] == ["expected_2023", "expected_2028",
                                                                               "expected_2025"]
+
+
+def test_a_label_cut_in_two_cells_by_a_stray_rule_is_read_as_one() -> None:
+    """salud s223 (200 dpi bitonal, dropout 0.98): the column rule between "Año" and "valor" ran
+    up through "Línea base", and its two halves read "Line" | "a base", neither a label: joined,
+    they place the baseline columns. Halves that read labels of their own stay apart."""
+    from extractor.header import HeaderCell, header_from_anchor
+
+    header_rules = {
+        "columns": {"code": ["Código"], "name": ["Objetivo prioritario"]},
+        "groups": [{"labels": ["Línea base"], "sub": {"baseline_year": ["Año"], "baseline_value": ["Valor"]}},
+                   {"labels": ["Logros esperados"], "years": "expected_{year}"}],
+    }
+    code = HeaderCell(Box(14, 63, 106, 142), "Código")
+
+    def cells(left: str, right: str) -> list[HeaderCell]:
+        return [code, HeaderCell(Box(63, 321, 106, 142), "Objetivo prioritario"),
+                HeaderCell(Box(504, 525, 106, 131), left), HeaderCell(Box(525, 552, 106, 131), right),
+                HeaderCell(Box(504, 525, 131, 142), "Ano"), HeaderCell(Box(525, 552, 131, 142), "[valor |"),
+                HeaderCell(Box(552, 672, 106, 131), "Logros esperados"),
+                *(HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5))]
+
+    header = header_from_anchor(code, cells("Line", "a base"), header_rules, 0.5)
+    assert header is not None
+    assert [(c.role, c.x0) for c in header.columns if c.role.startswith("baseline")] == [
+        ("baseline_year", 504), ("baseline_value", 525)]
+    assert "header_label_rejoined:Line a base" in header.assumptions
+    header = header_from_anchor(code, cells("Código", "a base"), header_rules, 0.5)
+    assert header is None or not any(c.role.startswith("baseline") for c in header.columns)
+
+
+def test_the_last_year_group_whose_label_cell_was_lost_takes_the_years_right_of_the_groups_read() -> None:
+    """salud s223: a faint patch took the header's top rule over "Valores obtenidos" and "Avance
+    Tipo 1 (%)"; mended, the first reads again, the progress label's cell stays open. Its year's
+    cell, right of every group read, is the last group's; never when the group before it is unread
+    too (the year cells there may be either's)."""
+    from extractor.header import HeaderCell, header_from_anchor
+
+    header_rules = {
+        "columns": {"code": ["Código"], "name": ["Objetivo prioritario"]},
+        "groups": [{"labels": ["Logros esperados"], "years": "expected_{year}"},
+                   {"labels": ["Valores obtenidos"], "years": "obtained_{year}"},
+                   {"labels": ["Avance Tipo 1 (%)"], "years": "progress_{year}"}],
+    }
+    code = HeaderCell(Box(14, 63, 106, 142), "Código")
+
+    def cells(obtained: str) -> list[HeaderCell]:
+        return [code, HeaderCell(Box(63, 321, 106, 142), "Objetivo prioritario"),
+                HeaderCell(Box(552, 672, 106, 131), "Logros esperados"),
+                *(HeaderCell(Box(552 + 24 * k, 576 + 24 * k, 131, 142), str(2021 + k)) for k in range(5)),
+                HeaderCell(Box(672, 802, 106, 131), obtained),
+                *(HeaderCell(Box(672 + 26 * k, 698 + 26 * k, 131, 142), str(2021 + k)) for k in range(5)),
+                HeaderCell(Box(802, 828, 131, 142), "2025")]
+
+    header = header_from_anchor(code, cells("Valores obtenidos"), header_rules, 0.5)
+    assert header is not None and header.column("progress_2025") is not None
+    assert header.column("progress_2025").x0 == 802  # type: ignore[union-attr]
+    assert "header_group_by_place:Avance Tipo 1 (%)" in header.assumptions
+    header = header_from_anchor(code, cells("Vxl#res 0bt"), header_rules, 0.5)
+    assert header is None or header.column("progress_2025") is None
+
+
+def test_a_rule_stopping_short_of_a_grid_rules_open_end_is_carried_on_to_it() -> None:
+    """The header's top rule faded past x=672; the verticals at 802 and 828 still start at its
+    level, open: the rule is carried on to the nearest (802). A vertical closed at its top by a
+    rule of its own, or with no rule at its level within reach, changes nothing."""
+    from extractor.ocr.grid import bridge_broken_lines
+
+    h = [Edge.along("h", 106, 14, 672), Edge.along("h", 131, 504, 828), Edge.along("h", 160, 14, 828)]
+    v = [Edge.along("v", x, 106, 400) for x in (14, 63, 504, 672, 802)] + [Edge.along("v", 828, 131, 400)]
+    lines = bridge_broken_lines(h + v, tolerance=2.5, max_gap=150, long=40)
+    top = [ln for ln in lines if ln.orientation == "h" and ln.pos == 106]
+    assert [(ln.start, ln.end) for ln in top] == [(14, 802)]
+    assert [(ln.start, ln.end) for ln in lines if ln.orientation == "h" and ln.pos == 131] == [(504, 828)]
+    far = bridge_broken_lines([Edge.along("h", 106, 14, 400), Edge.along("h", 160, 14, 828),
+                               *(Edge.along("v", x, 106, 400) for x in (14, 400, 802))], tolerance=2.5, max_gap=150,
+                              long=40)
+    assert [(ln.start, ln.end) for ln in far if ln.orientation == "h" and ln.pos == 106] == [(14, 400)]

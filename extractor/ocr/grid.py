@@ -248,7 +248,36 @@ def bridge_broken_lines(lines: list[Edge], *, tolerance: float, max_gap: float, 
     for own, across in (out, out[::-1]):
         joined = _join_open_gaps(own, across, tolerance, max_gap, long)
         mended += [_carried_on(ln, across, tolerance, max_gap) for ln in joined]
-    return mended
+    horizontal = [ln for ln in mended if ln.orientation == "h"]
+    vertical = [ln for ln in mended if ln.orientation == "v"]
+    horizontal = _led_to_open_ends(horizontal, vertical, tolerance, max_gap)
+    vertical = _led_to_open_ends(vertical, horizontal, tolerance, max_gap)
+    return horizontal + vertical
+
+
+def _led_to_open_ends(lines: list[Edge], across: list[Edge], tolerance: float, max_gap: float) -> list[Edge]:
+    """`lines` carried on to the open ends of grid rules across them.
+
+    A grid rule ends on a rule across it; where its end is open, and a rule across it at that
+    level stops short of it, the piece between was lost (a faint patch took the top rule over the
+    last column groups, leaving their verticals standing open above the labels). The nearest such
+    rule, within `max_gap`, is carried on to it."""
+    out = list(lines)
+    for other in across:
+        if _crossings(other, out, tolerance) < 2:
+            continue
+        for at_start in (True, False):
+            if _closed(other, at_start, out, tolerance):
+                continue
+            level = other.start if at_start else other.end
+            reach = [(i, ln) for i, ln in enumerate(out) if abs(ln.pos - level) <= tolerance
+                     and _crossings(ln, across, tolerance) >= 2
+                     and (0 < other.pos - ln.end <= max_gap or 0 < ln.start - other.pos <= max_gap)]
+            if not reach:
+                continue
+            i, ln = min(reach, key=lambda item: min(abs(other.pos - item[1].end), abs(item[1].start - other.pos)))
+            out[i] = Edge.along(ln.orientation, ln.pos, min(ln.start, other.pos), max(ln.end, other.pos))
+    return out
 
 
 def _join_open_gaps(

@@ -261,13 +261,13 @@ def _next_sibling(code: str, cfg: RepairConfig) -> str | None:
 def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) -> None:
     """Give every row a code and level: as printed when the grammar accepts it, else repaired."""
     lineage = Lineage(cfg)
-    printed = [d.printed_code if not d.named and cfg.rules.parse_code(d.printed_code) else "" for d in drafts]
+    exact = [d.printed_code if not d.named and cfg.rules.parse_code(d.printed_code) else "" for d in drafts]
     for i, draft in enumerate(drafts):
         if draft.named:
             draft.level, draft.code = draft.named
             continue
         lookahead = _lookahead_parents(drafts, i, cfg)
-        elsewhere = set(printed[:i] + printed[i + 1 :]) - {""}
+        elsewhere = set(exact[:i] + exact[i + 1 :]) - {""}
         best = choose_code(draft, cfg, lineage, lookahead, catalog, elsewhere)
         if best is None:
             draft.code = draft.printed_code
@@ -314,6 +314,10 @@ def choose_code(
     printed = draft.printed_code
     exact = cfg.rules.parse_code(printed)
     if exact and printed not in lineage.seen:
+        meant = _sibling_its_children_name(draft, exact.level, lookahead, lineage, elsewhere, cfg)
+        if meant:
+            draft.assumptions.append(f"code_by_hierarchy:{meant} over {printed}")
+            return Candidate(meant, exact.level, cfg.weights.prefix_read)
         return Candidate(printed, exact.level, cfg.weights.printed_exact)
     pool = _candidate_pool(draft, cfg, lineage, lookahead, catalog)
     content = content_of(draft.cells, cfg)
@@ -347,6 +351,24 @@ def choose_code(
     if len({c.level for _, c in scored[:2]}) == 1 or len(scored) == 1:
         draft.level = best.level
     return None
+
+
+def _sibling_its_children_name(
+    draft: Draft, level: str, lookahead: set[str], lineage: Lineage, elsewhere: AbstractSet[str],
+    cfg: RepairConfig,
+) -> str:
+    """The code an OCR'd row printing another row's code exactly means, where the row under it
+    names its parent: a sibling one digit away that no row holds ("LN.02.02" printed twice, the
+    first over SS.02.01.01: a 1 misread as 2, LN.02.01 held by none). '' where it is none."""
+    printed = draft.printed_code
+    if not draft.read_by_ocr or printed not in elsewhere or len(lookahead) != 1:
+        return ""
+    named = next(iter(lookahead))
+    parsed = cfg.rules.parse_code(named)
+    if (parsed is None or parsed.level != level or named in lineage.seen or named in elsewhere
+            or len(named) != len(printed) or sum(a != b for a, b in zip(named, printed, strict=True)) != 1):
+        return ""
+    return named
 
 
 def fits_hierarchy(code: str, cfg: RepairConfig, lineage: Lineage, elsewhere: AbstractSet[str]) -> bool:

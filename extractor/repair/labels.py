@@ -48,19 +48,32 @@ def read_labels(
     for role in sorted(cfg.label_columns):
         printed = column_labels(drafts, role)
         prints = Counter(letters_of(d.cells.get(role, "")) for d in drafts)
-        labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary)]
+        closed = _closed_labels(cfg.rules.spec.validate_.allowed.get(role, []), printed)
+        labels = [label for label in printed if not _misread_alike(label, printed, prints, cfg.vocabulary, closed)]
         values = sorted({d.cells.get(role, "") for d in drafts} - {""})
         for draft in drafts:
             text = draft.cells.get(role, "")
             if draft.page not in ocr_pages or not text or text in labels:
                 continue
-            label = (nearest_label(text, labels) or _stroke_label(text, values, cfg.strokes)
-                     or _label_before_specks(text, values))
+            label = (_value_cut_by_gaps(text, closed) or nearest_label(text, labels)
+                     or _stroke_label(text, values, cfg.strokes) or _label_before_specks(text, values))
             # a misreading made alike on several rows is "known" by those rows alone
             if label and (text in printed or _split_label(text, label)
                           or not _other_words(words(text), label, known)):
                 draft.repairs.append(Repair("ocr_label", text, label, role))
                 draft.cells[role] = label
+
+
+def _closed_labels(allowed: Sequence[str], printed: Sequence[str]) -> list[str]:
+    """A closed column's values (the rules' `validate.allowed`: "ascendente", "descendente"),
+    each as the document prints it where it does (case and accents aside), else as the rules
+    write it: what a cell cut by gaps is read as, however seldom a scan reads the value right."""
+    spelled = {_plain(label): label for label in reversed(printed)}
+    return [spelled.get(_plain(value), value) for value in allowed]
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", letters_of(text)) if not unicodedata.combining(c))
 
 
 def column_labels(drafts: Sequence[Draft], role: str) -> list[str]:
@@ -89,19 +102,24 @@ def _usual_casing(text: str) -> bool:
     return all(w.islower() or w.isupper() or w.istitle() for w in re.findall(r"[^\W\d_]+", text))
 
 
-def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], vocabulary: Collection[str]) -> bool:
+def _misread_alike(label: str, labels: Sequence[str], prints: Counter[str], vocabulary: Collection[str],
+                   closed: Sequence[str] = ()) -> bool:
     """Whether a label is a scan's misreading of another, made alike on several rows ("ascencente"
     three times on one page, "ascendente" 29): a word of it no word the family's vocabulary lists,
     the label it is nearest to (`nearest_label`, among the labels of listed words) all words the
     vocabulary lists, and printed ALIKE_SHARE as often at most; or, however often, a letter glued
-    to a digit or a mark no label prints (GLUED_GLYPH: "n> acumulado" on six rows). An author's
-    own spelling is printed as often as the listed one or more (trata: "Ministerio Publico" 7
-    times, "Ministerio Público" once)."""
+    to a digit or a mark no label prints (GLUED_GLYPH: "n> acumulado" on six rows), or cut by
+    gaps into words from one of a closed column's values (`closed`: "ascender te" thrice beside
+    ten "ascendente", both words listed). An author's own spelling is printed as often as the
+    listed one or more (trata: "Ministerio Publico" 7 times, "Ministerio Público" once)."""
 
     def listed(text: str) -> bool:
         # two letters are a word here: "na acumulado" on two rows is no label ("no" is listed)
         return all(w in vocabulary for w in LISTED_WORD.findall(text.casefold()))
 
+    # a closed column's value cut by a gap into words of their own ("ascender te" on three rows)
+    if label not in closed and any(_cut_by_gaps(label, value) for value in closed):
+        return True
     if listed(label) and not GLUED_GLYPH.search(label):
         return False
     # what it may be a misreading of: a label of listed words, not another misreading
@@ -208,6 +226,21 @@ def _split_label(text: str, label: str) -> bool:
         return False
     read, meant = letters_of(text).replace(" ", ""), letters_of(label).replace(" ", "")
     return Levenshtein.distance(read, meant) <= min(SPLIT_EDITS, int(EDIT_SHARE * len(meant)))
+
+
+def _value_cut_by_gaps(text: str, closed: Sequence[str]) -> str:
+    """The one closed value `text` is cut by gaps from (`_cut_by_gaps`), else ''."""
+    hits = [value for value in closed if _cut_by_gaps(text, value)]
+    return hits[0] if len(hits) == 1 else ""
+
+
+def _cut_by_gaps(text: str, value: str) -> bool:
+    """Whether `text` is `value` cut into more words by gaps, as many glyphs, one misread at most
+    ("ascender te": a broken "n"; never "9 acumulado", a glyph more than "acumulado": a lost "no")."""
+    if len(text.split()) <= len(value.split()):
+        return False
+    read, meant = letters_of(text).replace(" ", ""), letters_of(value).replace(" ", "")
+    return len(read) == len(meant) and Levenshtein.distance(read, meant) <= 1
 
 
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:
