@@ -360,3 +360,36 @@ def test_a_clean_code_printed_twice_is_the_sibling_the_row_under_the_first_names
     rows, _ = rp.repair([_band(c, n) for c, n in zip(once, names, strict=True)], load_rules("policy-matrix"),
                         ocr_pages={1})
     assert rows[2].code == "LN.01.02"
+
+
+def test_a_clean_code_leaping_past_the_sequence_is_the_sibling_the_row_under_it_names() -> None:
+    """salud s237 (200 dpi, JPEG q44, dropout): OP.02 read "OP.07" after OP.01's rows, IOP.02.01
+    under it; OP.02 is what the sequence expects there and what the row under it names: the
+    objective is OP.02, not an objective missing its indicators' parent (three parent__present
+    errors the printed report does not have). Where the row under it names another code, the
+    print stands."""
+    printed = ["OP.01", "IOP.01.01", "LN.01.01", "OP.07", "1OP.02.01", "LN.02.01"]
+    names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Reducir c", "Porcentaje de c", "Fortalecer d"]
+    rows, findings = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                               load_rules("policy-matrix"), ocr_pages={1})
+    assert [r.code for r in rows] == ["OP.01", "IOP.01.01", "LN.01.01", "OP.02", "IOP.02.01", "LN.02.01"]
+    assert any(f.message == "code_by_hierarchy:OP.02 over OP.07" for f in findings)
+    rows, _ = rp.repair([_band(c, n) for c, n in zip([*printed[:4], "1OP.07.01", "LN.07.01"], names, strict=True)],
+                        load_rules("policy-matrix"), ocr_pages={1})
+    assert rows[3].code == "OP.07"
+
+
+def test_a_service_whose_group_numbers_read_ten_past_its_own_takes_the_sequences_code() -> None:
+    """trata s232 (300 dpi bitonal): SS.01.01.07 read "SS.01 61 47", two first digits misread;
+    it parsed as SS.01.61.47, a service under a lineamiento no row holds, and the next service
+    was numbered one on. A numbering leaps an item or two, never ten: the print's prefix reads
+    whole, so those digits are misreads and the sequence's SS.01.01.02 stands, inferred."""
+    printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "1SS.01.01.01.01", "SS.01 61 42",
+               "1SS.01.01.02.01", "SS.01.01.03"]
+    names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Servicio de c", "Porcentaje de c", "Servicio de d",
+             "Porcentaje de d", "Servicio de e"]
+    rows, _ = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)], load_rules("policy-matrix"),
+                        ocr_pages={1})
+    assert rows[5].code == "SS.01.01.02"
+    assert any(a.startswith("code_from_context:SS.01.01.02") for a in rows[5].assumptions)
+    assert rows[6].fields["service_no"] == rows[5].fields["service_no"] == "2"

@@ -217,6 +217,36 @@ def test_a_quarter_turned_page_whose_way_up_is_unclear_is_read_along_its_lines(
     assert rotation.detect_rotation(image, prior=0, dpi=DPI) == (along + 180) % 360
 
 
+def test_letters_leaning_one_way_up_veto_an_unsure_osd_guess_against_them(
+    table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trata s234 (150 dpi bitonal): an upright page's letters measured +0.18 as it lay and
+    -0.16 turned, short of sure; tesseract's OSD said 180 at 2.6 (enough on its own) at 1×, and 0
+    at 5.3 at 2×. The page was read upside down and its matrix lost. A guess against the way the
+    letters lean is no guess to take: the next one is; with none left, the vote decides."""
+    from extractor.ocr import rotation
+
+    _, vector = table
+    image = ocr.render_page(scan(vector, vector.with_name("lean.pdf")), 0, DPI)
+    reports = iter(["Rotate: 180\nOrientation confidence: 2.6\n", "Rotate: 0\nOrientation confidence: 5.3\n"])
+
+    def balances(*values: float) -> None:
+        answers = iter(values)
+        monkeypatch.setattr(rotation, "_balance", lambda level, dpi: next(answers))
+
+    balances(0.18, -0.16)
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: next(reports))
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == 0
+    voted: list[int] = []
+    balances(0.18, -0.16)
+    monkeypatch.setattr(rotation, "orientation_report", lambda image: "Rotate: 180\nOrientation confidence: 4.0\n")
+    monkeypatch.setattr(rotation, "_rotation_by_confidence", lambda image, prior, dpi: voted.append(prior) or prior)
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == 0 and voted == [0]
+    # letters that lean no way leave OSD's guess standing
+    balances(0.05, 0.02)
+    assert rotation.detect_rotation(image, prior=0, dpi=DPI) == 180
+
+
 def test_a_clear_letter_balance_spares_the_confidence_vote(
     table: tuple[list[Cell], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

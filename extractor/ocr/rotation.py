@@ -35,6 +35,9 @@ ROTATION_SAMPLE_PX = 1600  # long side of the crop read twice by the OSD fallbac
 # below came out +0.13..+0.57 upright and -0.06..-0.57 upside down; a title page of big type
 # and pictures, -0.04 either way. Beyond this it decides; nearer zero the vote reads the page.
 SURE_LETTER_BALANCE = 0.2
+# Short of that, letters that lean the same way measured both ways up (+0.18 one way, -0.16 the
+# other) veto an unsure tesseract OSD guess against them.
+LEAN_LETTER_BALANCE = 0.1
 # Letters stand taller than wide (digits, capitals, most small letters): on the same pages the
 # share of tall marks less that of wide ones was +0.31..+0.75 on each text page lying level
 # (so -0.31..-0.75 turned a quarter); the title page, +0.02. Beyond this the lines lie that way.
@@ -64,16 +67,19 @@ def detect_rotation(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI
 def orient(image: np.ndarray, *, prior: int = 0, dpi: int = DEFAULT_DPI) -> Upright:
     """`detect_rotation`, with the skew and deskewed page the letters' test measured (`Upright`)."""
     lines = _lines_level(image, dpi)
-    by_letters = _upright_by_letters(image, dpi, lines)
+    by_letters, lean = _upright_by_letters(image, dpi, lines)
     if by_letters is not None:
         return by_letters  # no tesseract run: OSD costs a quarter of reading the page
     # OSD misjudges quarter-turned 6.5 pt print at 200 dpi (confidence 0.2) but reads it at 2×
     # (10.2); the upscaled try is only paid for when the first one is unsure. A guess across the
-    # way the letters show the lines lie is no guess to take.
+    # way the letters show the lines lie is no guess to take, nor one against the way the
+    # letters lean (trata s234, 150 dpi bitonal: balance +0.18 upright, -0.16 turned; OSD 180 at
+    # 2.6 at 1×, 0 at 5.3 at 2×).
     for factor in (1.0, UPSCALE):
         scaled = image if factor == 1 else cv2.resize(image, None, fx=factor, fy=factor)
         osd = _osd(scaled)
-        if osd is not None and osd[1] >= OSD_MIN_CONFIDENCE and (lines is None or osd[0] % 180 == lines):
+        if (osd is not None and osd[1] >= OSD_MIN_CONFIDENCE and (lines is None or osd[0] % 180 == lines)
+                and (lean is None or osd[0] == lean)):
             return Upright(osd[0])
     # which way up, along the lines as the letters lie (salud s198, 150 dpi bitonal: a page turned
     # a quarter, its letters too small for the balance and OSD unsure, was read as it lay)
@@ -114,7 +120,7 @@ def _rotation_by_confidence(image: np.ndarray, *, prior: int, dpi: int) -> int:
 def rotation_by_letters(image: np.ndarray, dpi: int = DEFAULT_DPI) -> int | None:
     """The rotation the letters' shape shows when it is clear: which way the lines lie (tall
     marks), then which way up (ink above the lines' x-height band or below their baseline)."""
-    upright = _upright_by_letters(image, dpi, _lines_level(image, dpi))
+    upright, _ = _upright_by_letters(image, dpi, _lines_level(image, dpi))
     return None if upright is None else upright.rotation
 
 
@@ -127,19 +133,27 @@ def _lines_level(image: np.ndarray, dpi: int) -> int | None:
     return 0 if aspect > 0 else 90
 
 
-def _upright_by_letters(image: np.ndarray, dpi: int, lines_level: int | None) -> Upright | None:
+def _upright_by_letters(image: np.ndarray, dpi: int, lines_level: int | None) -> tuple[Upright | None, int | None]:
     """`rotation_by_letters`, with the skew and deskewed page it measured when the page needs no
     half turn past the way its lines lie (turned upside down they would be measured anew).
-    `lines_level`: the page's `_lines_level`."""
+    `lines_level`: the page's `_lines_level`. Unsure, the rotation the letters lean to, if
+    they lean one way measured both ways up (LEAN_LETTER_BALANCE), else None."""
     if lines_level is None:
-        return None
+        return None, None
     upright, balance = _measured(image, lines_level, dpi)
     if abs(balance) >= SURE_LETTER_BALANCE:
-        return upright if balance > 0 else Upright(lines_level + 180)
+        return (upright if balance > 0 else Upright(lines_level + 180)), None
     # unsure one way up, measured the other way up (its own skew and bands): small print may tell
     # there (salud s198, 150 dpi: -0.17 one way, 0.26 the other)
-    upright, balance = _measured(image, (lines_level + 180) % 360, dpi)
-    return upright if balance >= SURE_LETTER_BALANCE else None
+    turned = (lines_level + 180) % 360
+    other, against = _measured(image, turned, dpi)
+    if against >= SURE_LETTER_BALANCE:
+        return other, None
+    if min(balance, -against) >= LEAN_LETTER_BALANCE:
+        return None, lines_level
+    if min(against, -balance) >= LEAN_LETTER_BALANCE:
+        return None, turned
+    return None, None
 
 
 def _measured(image: np.ndarray, rotation: int, dpi: int) -> tuple[Upright, float]:

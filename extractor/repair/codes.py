@@ -357,18 +357,34 @@ def _sibling_its_children_name(
     draft: Draft, level: str, lookahead: set[str], lineage: Lineage, elsewhere: AbstractSet[str],
     cfg: RepairConfig,
 ) -> str:
-    """The code an OCR'd row printing another row's code exactly means, where the row under it
-    names its parent: a sibling one digit away that no row holds ("LN.02.02" printed twice, the
-    first over SS.02.01.01: a 1 misread as 2, LN.02.01 held by none). '' where it is none."""
+    """The code an OCR'd row printing a clean code means, where the row under it names its
+    parent: a sibling one digit away that no row holds, when the print is another row's code too
+    ("LN.02.02" printed twice, the first over SS.02.01.01: a 1 misread as 2, LN.02.01 held by
+    none) or the sibling is the code the sequence expects there and the print leaps past it
+    (LEAP_PAST numbers or more: "OP.07" after OP.01's rows, over IOP.02.01; a numbering gap of
+    one item is an author's). '' where it is none."""
     printed = draft.printed_code
-    if not draft.read_by_ocr or printed not in elsewhere or len(lookahead) != 1:
+    if not draft.read_by_ocr or len(lookahead) != 1:
         return ""
     named = next(iter(lookahead))
+    if printed not in elsewhere and not (named == lineage.expected(level) and _leaps(printed, named, cfg)):
+        return ""
     parsed = cfg.rules.parse_code(named)
     if (parsed is None or parsed.level != level or named in lineage.seen or named in elsewhere
             or len(named) != len(printed) or sum(a != b for a, b in zip(named, printed, strict=True)) != 1):
         return ""
     return named
+
+
+LEAP_PAST = 2  # numbers a clean print may leap past the code expected before its child's word counts
+
+
+def _leaps(printed: str, expected: str, cfg: RepairConfig) -> bool:
+    """Whether `printed` numbers its last group LEAP_PAST or more past `expected`'s."""
+    read, meant = cfg.rules.parse_code(printed), cfg.rules.parse_code(expected)
+    if read is None or meant is None:
+        return False
+    return int(list(read.parts.values())[-1]) - int(list(meant.parts.values())[-1]) >= LEAP_PAST
 
 
 def fits_hierarchy(code: str, cfg: RepairConfig, lineage: Lineage, elsewhere: AbstractSet[str]) -> bool:
@@ -432,14 +448,21 @@ def _fuzzy_evidence(printed: str, code: str, cfg: RepairConfig) -> float:
 
 
 
-def _digits_against(printed: str, code: str, cfg: RepairConfig) -> int:
+def _digits_against(printed: str, code: str, cfg: RepairConfig, far: int | None = None) -> int:
     """How many digits of the print's groups, read as digits (`_ocr.yaml`), differ from the code's
     groups in place; 0 when the print's groups cannot be read. Character likeness alone counts
     the separators and zeros every code of a level shares, so a context code three groups off
-    the print still looked 75% alike."""
+    the print still looked 75% alike. With `far`: a group whose first digit alone differs, read
+    `far` or more past the code's ("61" for 01), says nothing against it: a numbering leaps an
+    item or two, never ten, so that digit is a misread, not another number."""
     groups = code.split(".")[1:]
     tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
     split = split_groups(tokens, len(groups), cfg) or regrouped(tokens, len(groups), cfg)
     if split is None:
         return 0
-    return sum(a != b for read, own in zip(split[1], groups, strict=True) for a, b in zip(read, own, strict=True))
+    against = 0
+    for read, own in zip(split[1], groups, strict=True):
+        if far is not None and read[1:] == own[1:] and int(read) - int(own) >= far:
+            continue
+        against += sum(a != b for a, b in zip(read, own, strict=True))
+    return against

@@ -14,7 +14,8 @@ sibling of it or of an ancestor). So the best codes of all rows are found togeth
 - each code is scored by how well the row's print agrees with it (digits and prefix through the
   OCR readings of `rules/_ocr.yaml`) and by the row's content (values filled: an indicator; the
   head word of its name);
-- a code the print contradicts in more than one legible digit is never a row's (`_digits_against`).
+- a code the print contradicts in more than one legible digit is never a row's (`_digits_against`;
+  a group read ten or more past it by its first digit alone is a misread digit, not a contradiction).
 
 A clean-looking code on an OCR'd row that leaps ten numbers or more past the code that should
 follow the row above, one misread digit from it ("ISS.01.01.01.91" for the first indicator of
@@ -345,11 +346,24 @@ def _fits_content(row: _Row, level: str, cfg: RepairConfig) -> bool:
 
 def _print_agrees(view: _Print, level: str, code: str) -> bool:
     """context.print_agrees on the row's reading: a legible print of the level differs from the
-    code in at most one numeric group; one of another level, or two groups off, is another code."""
+    code in at most one numeric group (`_group_differs`); one of another level, or two groups
+    off, is another code."""
     groups = code.split(".")[1:]
+    # a group's first digit leaping ten is a misread only in a print whose prefix reads whole
+    lenient = level in view.whole
     return not view.legible or any(
-        lvl == level and sum(a != b for a, b in zip(read, groups, strict=True)) <= 1 for lvl, read in view.legible
+        lvl == level and sum(_group_differs(a, b, lenient) for a, b in zip(read, groups, strict=True)) <= 1
+        for lvl, read in view.legible
     )
+
+
+def _group_differs(read: str, own: str, lenient: bool) -> bool:
+    """Whether a print's group reads another number than the code's: with `lenient`, not where
+    its first digit alone differs and it leaps FAR_JUMP or more past it ("61" for 01), a misread
+    digit."""
+    if read == own or not lenient:
+        return read != own
+    return not (read[1:] == own[1:] and read.isdigit() and own.isdigit() and int(read) - int(own) >= FAR_JUMP)
 
 
 def _prefix_support(view: _Print, level: str, cfg: RepairConfig) -> float | None:
@@ -378,9 +392,13 @@ def print_support(view: _Print, code: str, cfg: RepairConfig) -> float | None:
     w = cfg.weights
     if not view.core:
         return 0.0
-    against = _digits_against(view.text, code, cfg)
-    if against > MAX_MISREAD_DIGITS:
+    # in a print whose prefix reads whole, a group read ten or more past the code's by its first
+    # digit alone vetoes nothing (`_group_differs`), but still counts against the code below
+    parsed = cfg.rules.parse_code(code)
+    far = FAR_JUMP if parsed is not None and parsed.level in view.whole else None
+    if _digits_against(view.text, code, cfg, far=far) > MAX_MISREAD_DIGITS:
         return None
+    against = _digits_against(view.text, code, cfg)
     if code in view.readings:
         return w.printed_exact + view.readings[code]
     alike = (fuzz.ratio(view.core.upper(), code) - 50) / 50  # half alike says nothing
