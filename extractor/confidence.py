@@ -35,7 +35,9 @@ a figure computed from it, a parent's figure rolled up from it, a count by its p
 warning that names the cell ("cell blacked out in the scan, page N").
 A figure the text states on an OCR'd page that is one slip of the scan away from the matrix's
 ("3%" for "67.3%": glyphs lost at the edge of a faded word; "100.1%" for "100.0%": one glyph misread)
-may be the scan's doing however sure tesseract was: the claim is a warning that names both.
+may be the scan's doing however sure tesseract was: the claim is a warning that names both; so is
+a matrix figure that is the text's with its first digit lost ("12.1" read for the "112.1" the
+text states as "112%": faint or clipped at the cell's left edge).
 So is a printed progress that one digit a scan commonly misreads for another (`_ocr.yaml`
 `digit_confusions`: "62.4" read "52.4") would make agree, in the progress itself or in the
 expected or obtained value it is computed from.
@@ -288,9 +290,13 @@ class Doubt:
         """The text's figure, on an OCR'd page, one slip of the scan from the matrix's printed one."""
         if finding.rule != NARRATIVE or finding.page not in self.pages:
             return ""
-        if not one_slip_apart(finding.printed, finding.recomputed):
-            return ""
-        return f"the text's {finding.printed!r} is one OCR slip from the matrix's {finding.recomputed!r}"
+        if one_slip_apart(finding.printed, finding.recomputed):
+            return f"the text's {finding.printed!r} is one OCR slip from the matrix's {finding.recomputed!r}"
+        # the matrix's own figure misread: its row on a page the scan read
+        if finding.code in self.by_code and leading_glyph_lost(finding.recomputed, finding.printed):
+            return (f"the matrix's {finding.recomputed!r} is the text's {finding.printed!r} with its first "
+                    "digit lost to the scan")
+        return ""
 
     def format_note(self, finding: Finding) -> str:
         if finding.page not in self.pages or checked_kind(finding) not in FORMAT_CHECKS:
@@ -466,6 +472,24 @@ def one_slip_apart(read: str, printed: str) -> bool:
     if not a or not b or a == b:
         return False
     return b.endswith(a) or b.startswith(a) or Levenshtein.distance(a, b) == 1
+
+
+def leading_glyph_lost(read: str, stated: str) -> bool:
+    """Whether a matrix figure as read (`read`: "12.1") is one that the text states (`stated`:
+    "112%", as its precision rounds it) with its first digit lost: faint or clipped at the
+    cell's left edge, a scan loses it ("112.1" read "12.1")."""
+    a, b = _figure_glyphs(stated), _figure_glyphs(read)
+    if not a or not b or "," in a + b:
+        return False
+    decimals = len(a.partition(".")[2])
+    for digit in "123456789":
+        try:
+            value = float(digit + b)
+        except ValueError:
+            return False
+        if f"{value:.{decimals}f}" == a:
+            return True
+    return False
 
 
 def _figure_glyphs(text: str) -> str:

@@ -353,3 +353,22 @@ def test_a_texts_unit_number_whose_quote_names_another_unit_may_be_misread() -> 
     assert flag_doubtful([own], scanned, rows) == [own], "the quote names its own unit"
     typed = [_page(MATRIX, [], source="text"), _page(TEXT, [], source="text")]
     assert flag_doubtful([mismatch], typed, rows) == [mismatch], "a text layer's number is what was typed"
+
+
+def test_a_matrix_figure_that_is_the_texts_with_its_first_digit_lost_is_a_warning() -> None:
+    """salud s237 (200 dpi, JPEG q44, dropout): ISS.03.02.01.01's printed progress "112.1" read
+    "12.1"; the text states "112%". The claim against the matrix rests on the scan's reading of
+    the matrix: a warning that names it. Not where no lost first digit explains it, nor on a
+    matrix read from a text layer."""
+    row, word = _row("ISS.03.02.01.01", "12.1", 96.0, 300)
+
+    def claim(said: str, matrix_source: str = "ocr") -> Finding:
+        found = Finding("narrative_mismatch", "error", f"The text says {said} for S.19 progress_2025",
+                        "ISS.03.02.01.01", "progress_2025", said, "12.1", page=TEXT)
+        pages = [_page(MATRIX, [word], matrix_source), _page(TEXT, [Word(said, 100, 120, 50, 58, 95.0)])]
+        return flag_doubtful([found], pages, [row])[0]
+
+    lost = claim("112%")
+    assert lost.severity == "warning" and "with its first digit lost" in lost.message
+    assert claim("150%").severity == "error"
+    assert claim("112%", matrix_source="text").severity == "error"

@@ -450,3 +450,10 @@ def test_a_closed_columns_value_cut_by_gaps_is_that_value_however_often_so_read(
     aggregation = ["no acumulado"] * 10 + ["9 acumulado"]
     assert _labelled("aggregation", aggregation)[-1] != "acumulado"
     assert _labelled("direction", directions, ocr=False)[10] == "ascender te", "a text layer is what was typed"
+
+
+def test_a_short_label_printed_in_capitals_is_an_acronym_however_often_read_otherwise() -> None:
+    """salud s247 (200 dpi bitonal): "SIS" read "Sis" on two rows and "SIS" on one: the
+    capitals are the acronym's, the title case a scan's; a long label keeps its usual casing."""
+    assert _labelled("responsible", ["Sis", "Sis", "SIS", "MINSA", "MINSA"]) == ["SIS"] * 3 + ["MINSA"] * 2
+    assert _labelled("indicator_type", ["Cobertura", "Cobertura", "COBERTURA"]) == ["Cobertura"] * 3

@@ -94,6 +94,10 @@ def _usual_spelling(printed: Counter[str]) -> str:
     one glyph of an acronym to lower case, no author writes it so)."""
     # of spellings printed as often, the one with fewer marks: "MRE" once, "MRE." once
     ranked = sorted(printed.items(), key=lambda item: (-item[1], len(NOT_LETTER.findall(item[0]))))
+    # a short label printed in capitals is an acronym wherever else a scan read it ("Sis" for SIS)
+    acronyms = [text for text, _ in ranked if text.isupper() and len(letters_of(text)) <= SHORT_LABEL]
+    if acronyms:
+        return acronyms[0]
     usual = [text for text, _ in ranked if _usual_casing(text)]
     return usual[0] if usual else ranked[0][0]
 
