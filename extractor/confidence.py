@@ -71,9 +71,10 @@ LOW_CONFIDENCE_NOTE = "rests on a low-confidence OCR reading"
 LINE_REACH = 0.6  # a figure on the same printed line: centre within this share of a line height
 DIGIT = re.compile(r"\d")
 EDGE_DIGITS = re.compile(r"([-+]?)(\d[\d.,]*\d|\d)(%?)")  # a figure: its sign, its digits, its unit
-# a second code's print left in a row's code cell ("(P02" of OP.02 after "SS.01.06.01.01"):
-# prefix glyphs, then digits and separators; a code's own groups spaced apart ("10P 01 02") have no prefix
-LEFTOVER_CODE = re.compile(r"[^\d\s.,:;]+[\d.,:;]*\d{2}[\d.,:;]*")
+# a second code's print left in a row's code cell ("(P02" of OP.02 after "SS.01.06.01.01"; "OP.0:"
+# of OP.03, its last digit cut): prefix glyphs, then digits and separators; a code's own groups
+# spaced apart ("10P 01 02") have no prefix
+LEFTOVER_CODE = re.compile(r"[^\d\s.,:;]+[\d.,:;]*\d[\d.,:;]*")
 FIGURE_GLYPHS = re.compile(r"[^\d.,]")  # what a figure's reading keeps when compared glyph by glyph
 REPAIRED_READING = "ocr_value"  # the repair kind that changed what OCR read in a value cell
 REPAIRED_LABEL = "ocr_label"  # … in a label cell, read as the column's label it was nearest to
@@ -312,7 +313,7 @@ class Doubt:
         if twins:
             return f"the parent may be a row whose code the scan read as another row's: {_listed(twins)} read twice"
         digits = "".join(DIGIT.findall(finding.printed))
-        merged = [f"{code} ('{left}')" for code, left in self.leftovers if "".join(DIGIT.findall(left)) == digits]
+        merged = [f"{code} ('{left}')" for code, left in self.leftovers if _reads_code(left, finding.printed)]
         if digits and merged:
             return f"the parent may be a row the scan merged into another whose code cell reads it: {_listed(merged)}"
         return ""
@@ -523,6 +524,17 @@ def leftover_codes(rows: Sequence[Row]) -> list[tuple[str, str]]:
                 pieces = [*rest, "".join(rest)] if len(rest) > 1 else rest
                 out += [(row.code, token) for token in dict.fromkeys(pieces) if LEFTOVER_CODE.fullmatch(token)]
     return out
+
+
+def _reads_code(left: str, code: str) -> bool:
+    """Whether a leftover print reads `code`: its digits, or its prefix and the first of its
+    digits with the last lost ("OP.0:" of OP.03, cut at the band's edge)."""
+    digits, read = "".join(DIGIT.findall(code)), "".join(DIGIT.findall(left))
+    if read == digits:
+        return len(read) >= 2
+    prefix = re.match(r"[A-Za-z]+", code)
+    return (bool(read) and len(read) == len(digits) - 1 and digits.startswith(read) and prefix is not None
+            and left.upper().startswith(prefix.group(0)))
 
 
 def duplicated_codes(rows: Sequence[Row]) -> list[str]:

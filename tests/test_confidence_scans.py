@@ -302,6 +302,12 @@ def test_a_missing_parent_may_be_a_row_merged_into_one_whose_code_cell_reads_its
     spaced = replace(merged, repairs=["code_ocr:10P 01 02->IOP.01.02"])  # a code's own groups apart
     first = replace(missing, printed="OP.01")
     assert flag_doubtful([first], [_page(MATRIX, [])], [spaced, rows[1]]) == [first], "no second code there"
+    # trata s246 (150 dpi, dropout): "ISS.02 .07,02.01 OP.0:", OP.03's last digit cut at the band's edge
+    clipped = replace(merged, repairs=["code_ocr:ISS.02 .07,02.01 OP.0:->ISS.02.07.02.01"])
+    (half,) = flag_doubtful([other], [_page(MATRIX, [])], [clipped, rows[1]])
+    assert half.severity == "warning" and "('OP.0:')" in half.message
+    lone = replace(merged, repairs=["code_ocr:ISS.02 .07,02.01 LN.0:->ISS.02.07.02.01"])
+    assert flag_doubtful([other], [_page(MATRIX, [])], [lone, rows[1]]) == [other], "another level's prefix"
 
 
 def test_a_summary_line_one_slip_from_adding_up_makes_its_findings_warnings() -> None:
