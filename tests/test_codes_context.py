@@ -393,3 +393,21 @@ def test_a_service_whose_group_numbers_read_ten_past_its_own_takes_the_sequences
     assert rows[5].code == "SS.01.01.02"
     assert any(a.startswith("code_from_context:SS.01.01.02") for a in rows[5].assumptions)
     assert rows[6].fields["service_no"] == rows[5].fields["service_no"] == "2"
+
+
+def test_a_code_with_one_digit_misread_alike_in_two_groups_takes_the_sequences_code() -> None:
+    """salud s247, trata s232 (bitonal): ISS.02.01.01.01 read "1SS.02.01.02.02", a thinned "1"
+    read "2" twice; its parent SS.02.01.02 comes further down. One glyph misread alike is one
+    misreading: the sequence's first indicator stands, not ISS.02.01.01.02 past a lost row.
+    Two different misreadings ("03.02") still veto it."""
+    def coded(print_: str) -> str:
+        printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", print_, "SS.01.01.02", "1SS.01.01.02.01",
+                   "LN.01.02"]
+        names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Servicio de c", "Porcentaje de c", "Servicio de d",
+                 "Porcentaje de d", "Fortalecer e"]
+        rows, _ = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                            load_rules("policy-matrix"), ocr_pages={1})
+        return rows[4].code
+
+    assert coded("1SS.01.01.02.02") == "ISS.01.01.01.01"
+    assert coded("1SS.01.01.03.02") != "ISS.01.01.01.01"

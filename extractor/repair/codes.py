@@ -448,21 +448,24 @@ def _fuzzy_evidence(printed: str, code: str, cfg: RepairConfig) -> float:
 
 
 
-def _digits_against(printed: str, code: str, cfg: RepairConfig, far: int | None = None) -> int:
+def _digits_against(printed: str, code: str, cfg: RepairConfig, far: int | None = None,
+                    alike_once: bool = False) -> int:
     """How many digits of the print's groups, read as digits (`_ocr.yaml`), differ from the code's
     groups in place; 0 when the print's groups cannot be read. Character likeness alone counts
     the separators and zeros every code of a level shares, so a context code three groups off
     the print still looked 75% alike. With `far`: a group whose first digit alone differs, read
     `far` or more past the code's ("61" for 01), says nothing against it: a numbering leaps an
-    item or two, never ten, so that digit is a misread, not another number."""
+    item or two, never ten, so that digit is a misread, not another number. With `alike_once`:
+    one digit misread as the same other digit in several places counts once (a thinned "1" read
+    "2" in both last groups of ISS.02.01.01.01: "…02.02")."""
     groups = code.split(".")[1:]
     tokens = [t for t in CODE_SEPARATOR.split(code_core(printed.strip(), cfg)) if t]
     split = split_groups(tokens, len(groups), cfg) or regrouped(tokens, len(groups), cfg)
     if split is None:
         return 0
-    against = 0
+    misread: list[tuple[str, str]] = []
     for read, own in zip(split[1], groups, strict=True):
         if far is not None and read[1:] == own[1:] and int(read) - int(own) >= far:
             continue
-        against += sum(a != b for a, b in zip(read, own, strict=True))
-    return against
+        misread += [(b, a) for a, b in zip(read, own, strict=True) if a != b]
+    return len(set(misread)) if alike_once else len(misread)

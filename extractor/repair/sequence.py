@@ -352,9 +352,16 @@ def _print_agrees(view: _Print, level: str, code: str) -> bool:
     # a group's first digit leaping ten is a misread only in a print whose prefix reads whole
     lenient = level in view.whole
     return not view.legible or any(
-        lvl == level and sum(_group_differs(a, b, lenient) for a, b in zip(read, groups, strict=True)) <= 1
-        for lvl, read in view.legible
+        lvl == level and _misreadings(read, groups, lenient) <= 1 for lvl, read in view.legible
     )
+
+
+def _misreadings(read: Sequence[str], groups: Sequence[str], lenient: bool) -> int:
+    """How many ways a print's groups misread the code's (`_group_differs`): groups misread alike
+    (each the same digit read as the same other: "02.02" for 01.01) are one misreading."""
+    kinds = {tuple((b, a) for a, b in zip(got, own, strict=True) if a != b)
+             for got, own in zip(read, groups, strict=True) if _group_differs(got, own, lenient)}
+    return len(kinds)
 
 
 def _group_differs(read: str, own: str, lenient: bool) -> bool:
@@ -393,10 +400,11 @@ def print_support(view: _Print, code: str, cfg: RepairConfig) -> float | None:
     if not view.core:
         return 0.0
     # in a print whose prefix reads whole, a group read ten or more past the code's by its first
-    # digit alone vetoes nothing (`_group_differs`), but still counts against the code below
+    # digit alone vetoes nothing (`_group_differs`), nor does a digit misread alike twice; both
+    # still count against the code below
     parsed = cfg.rules.parse_code(code)
     far = FAR_JUMP if parsed is not None and parsed.level in view.whole else None
-    if _digits_against(view.text, code, cfg, far=far) > MAX_MISREAD_DIGITS:
+    if _digits_against(view.text, code, cfg, far=far, alike_once=True) > MAX_MISREAD_DIGITS:
         return None
     against = _digits_against(view.text, code, cfg)
     if code in view.readings:
