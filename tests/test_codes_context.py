@@ -411,3 +411,24 @@ def test_a_code_with_one_digit_misread_alike_in_two_groups_takes_the_sequences_c
 
     assert coded("1SS.01.01.02.02") == "ISS.01.01.01.01"
     assert coded("1SS.01.01.03.02") != "ISS.01.01.01.01"
+
+
+def test_a_clean_code_whose_parent_none_holds_but_for_a_zero_read_nine_is_the_sequences() -> None:
+    """trata s246 (150 dpi, dropout 0.95): SS.01.01.08 read a clean "SS.91.01.08" past rows the
+    scan left unreadable; LN.91 is no row's, LN.01 is: the "9" is a 0 misread, and the sequence
+    gives the row SS.01.01.08, inferred (before, it stood, and every service below was numbered
+    one on). A parent no row holds either way leaves the print as it is."""
+    def repaired(print_: str) -> list[Row]:
+        printed = ["OP.01", "IOP.01.01", "LN.01.01", "SS.01.01.01", "1SS.01.01.01.01", "¿¿ |", "¿ |", "¿¿ |",
+                   "¿ |", print_, "1SS.01,91.04,01", "LN.01.02"]
+        names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Servicio de c", "Porcentaje de c", "Servicio de d",
+                 "Porcentaje de d", "Servicio de e", "Porcentaje de e", "Servicio de f", "Porcentaje de f",
+                 "Fortalecer g"]
+        rows, _ = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                            load_rules("policy-matrix"), ocr_pages={1})
+        return rows
+
+    rows = repaired("SS.91.01.04")
+    assert rows[9].code == "SS.01.01.04" and rows[9].fields["service_no"] == "4"
+    assert any(a.startswith("code_from_context:SS.01.01.04") for a in rows[9].assumptions)
+    assert repaired("SS.91.03.04")[9].code == "SS.91.03.04"  # LN.01.03 is no row's either

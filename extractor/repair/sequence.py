@@ -120,15 +120,30 @@ def _repaired(draft: Draft, cfg: RepairConfig) -> bool:
 def _orphans(rows: list[_Row], cfg: RepairConfig) -> list[Draft]:
     """OCR'd rows whose code was repaired (not printed) into one whose parent no row holds: a
     misread the greedy pass took ("S5 0.02 0291.0)" as ISS.00.20.29.10), which would otherwise
-    stand in the sequence as if printed."""
+    stand in the sequence as if printed; and rows printing a clean code whose parent no row
+    holds but one does with the first digit of its groups leaping ten read as 0 ("SS.91.01.08"
+    under LN.01.01: a "0" read "9")."""
     held = {r.draft.code for r in rows if r.draft.code and not r.draft.unrepaired}
     out = []
     for row in rows:
         draft = row.draft
         parsed = cfg.rules.parse_code(draft.code) if draft.read_by_ocr and not draft.unrepaired else None
-        if parsed and parsed.parent and parsed.parent not in held and draft.printed_code != draft.code:
+        if parsed and parsed.parent and parsed.parent not in held and (
+                draft.printed_code != draft.code or _tens_read_for_zero(parsed.parent, cfg) in held):
             out.append(draft)
     return out
+
+
+def _tens_read_for_zero(code: str, cfg: RepairConfig) -> str:
+    """`code` with the first digit of each group FAR_JUMP or more read as 0 ("LN.91" → LN.01); ''
+    when no group leaps so."""
+    parsed = cfg.rules.parse_code(code)
+    shape = cfg.shapes.get(parsed.level) if parsed else None
+    if parsed is None or shape is None:
+        return ""
+    groups = list(parsed.parts.values())
+    zeroed = [f"0{g[1:]}" if g.isdigit() and int(g) >= FAR_JUMP else g for g in groups]
+    return ".".join([shape.literal, *zeroed]) if zeroed != groups else ""
 
 
 def _far_jumps(drafts: list[Draft], order: _Order, cfg: RepairConfig) -> list[Draft]:
