@@ -467,6 +467,9 @@ def test_a_point_read_as_a_gap_or_a_comma_is_the_point_the_column_prints() -> No
     out = _figures(rows)
     assert [r.get("progress_2025") for r in out[-4:]] == ["91.9", "140.5", "97.1", "1 234"]
     assert "ocr_value:91 9->91.9" in out[-4].repairs
+    # salud s247: the gap after the point ("16. 0%"), or before it
+    spaced = _figures([{"progress_2025": p} for p in [*printed, "16. 0", "16 .0"]])
+    assert [r.get("progress_2025") for r in spaced[-2:]] == ["16.0", "16.0"]
     whole = [{"progress_2025": p} for p in ["100", "714", "1300", "95", "80", "97,1"]]
     assert _figures(whole)[-1].get("progress_2025") == "97,1"
     # a report printing its decimals with a comma keeps them

@@ -478,7 +478,7 @@ LOST_POINT = re.compile(r"\d{2,}%?|\d{1,3}(?:,\d{3})+%?")  # no point: "885", "5
 # a figure with a point, its "%" maybe followed by a digit: "48.21%", "48.29", "53.3%6"
 OVERLONG = re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)\.(?P<dec>\d+)(?P<pct>%?)(?P<after>\d?)")
 # a figure whose point the scan lost to a gap ("91 9") or turned into a comma ("97,1")
-GAPPED = re.compile(r"(?P<int>\d+) (?P<dec>\d{1,2})(?P<pct>%?)")
+GAPPED = re.compile(r"(?P<int>\d+)(?: \.?|\. )(?P<dec>\d{1,2})(?P<pct>%?)")  # "91 9", "16. 0%", "16 .0%"
 POINT_SHARE = 0.8  # this share of the peers print the same number of decimals: their way
 MIN_PEERS = 3  # fewer figures than this tell no way of printing
 MAGNITUDE_SPREAD = 3.0  # a figure this many times beyond its peers' range is out of their scale
@@ -574,7 +574,7 @@ def _without_misread_percent(text: str, peers: Sequence[str]) -> str:
 
 
 def _point_for_gap(text: str, column: Sequence[str], commas: int) -> str:
-    """"91 9" or "97,1" in a column whose figures print a point and that many decimals (POINT_SHARE
+    """"91 9", "16. 0%" or "97,1" in a column whose figures print a point and that many decimals (POINT_SHARE
     of them, the column's commas before decimals a minority as small): the figure with its point.
     A gap or a comma before three digits is a thousands separator: no one way prints 3 decimals."""
     m = GAPPED.fullmatch(text) or re.fullmatch(r"(?P<int>\d+),(?P<dec>\d{1,2})(?P<pct>%?)", text)
