@@ -41,6 +41,8 @@ text states as "112%": faint or clipped at the cell's left edge).
 So is a printed progress that one digit a scan commonly misreads for another (`_ocr.yaml`
 `digit_confusions`: "62.4" read "52.4") would make agree, in the progress itself or in the
 expected or obtained value it is computed from.
+Two claims of an OCR'd text that state different figures for one subject and field (a garbled
+sentence bound one of them to the wrong subject) are both warnings that name the figures.
 A failed check of the header's year columns (a year missing between printed ones, a progress
 year no group prints) on a matrix the scan read rests on year labels and columns OCR may have
 misread or lost.
@@ -124,6 +126,7 @@ def flag_doubtful(
                 or doubt.named_other_note(finding)
                 or _inferred_note(finding, inferred, doubt.below)
                 or doubt.slip_note(finding)
+                or doubt.stated_twice_note(finding)
                 or doubt.index_note(finding)
                 or doubt.confused_digit_note(finding)
                 or doubt.header_years_note(finding)
@@ -171,6 +174,11 @@ class Doubt:
         ]
         self.duplicated = duplicated_codes(self.rows)
         self.leftovers = leftover_codes(self.rows)
+        # the figures an OCR'd text's claims state for one subject and field
+        self.stated: dict[tuple[str, str], set[str]] = {}
+        for f in findings:
+            if f.rule == NARRATIVE and f.page in self.pages:
+                self.stated.setdefault((f.code, f.field), set()).add(f.printed)
 
     def weakest_cell(self, row: Row, fields: Iterable[str]) -> Word | None:
         """The least confident OCR word inside the row's cells of `fields`."""
@@ -286,6 +294,15 @@ class Doubt:
         pages = sorted({r.page for r in self.rows})
         where = f"page{'s' if len(pages) > 1 else ''} {_pages(pages)}"
         return f"the header's year columns as the scan of {where} reads them"
+
+    def stated_twice_note(self, finding: Finding) -> str:
+        """The scan's text states two figures for one subject ("20" and "4" Indicadores de
+        objetivos prioritarios at ≥ 95%): a garbled sentence bound one of them to the wrong
+        subject, and neither claim is sure."""
+        stated = self.stated.get((finding.code, finding.field), set())
+        if finding.rule != NARRATIVE or finding.page not in self.pages or len(stated) < 2:
+            return ""
+        return f"the scan's text states {_listed(sorted(stated))} for it"
 
     def slip_note(self, finding: Finding) -> str:
         """The text's figure, on an OCR'd page, one slip of the scan from the matrix's printed one."""

@@ -378,3 +378,21 @@ def test_a_matrix_figure_that_is_the_texts_with_its_first_digit_lost_is_a_warnin
     assert lost.severity == "warning" and "with its first digit lost" in lost.message
     assert claim("150%").severity == "error"
     assert claim("112%", matrix_source="text").severity == "error"
+
+
+def test_two_figures_an_ocr_text_states_for_one_count_are_both_in_doubt() -> None:
+    """salud s223 (200 dpi bitonal, dropout 0.98): a garbled sentence bound the services' "20"
+    to the objectives' indicators at ≥ 95%, beside the "4" the next sentence states for them:
+    the recount (6) disagrees with both, and neither claim is sure. One claim alone, or two
+    read off a text layer, stay errors."""
+    def claim(said: str) -> Finding:
+        return Finding("narrative_mismatch", "error", f"The text counts {said} Indicadores de objetivos …", "",
+                       "Indicadores de objetivos prioritarios.high_95", said, "6", page=TEXT)
+
+    pages = [_page(MATRIX, []), _page(TEXT, [])]
+    both = flag_doubtful([claim("20"), claim("4")], pages, [])
+    assert [f.severity for f in both] == ["warning", "warning"]
+    assert "states '20', '4' for it" in both[0].message
+    assert flag_doubtful([claim("20")], pages, [])[0].severity == "error"
+    layer = [_page(MATRIX, []), _page(TEXT, [], source="text")]
+    assert [f.severity for f in flag_doubtful([claim("20"), claim("4")], layer, [])] == ["error", "error"]
