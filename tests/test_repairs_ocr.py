@@ -569,3 +569,16 @@ def test_an_ending_always_accented_gets_back_the_accent_a_scan_lost() -> None:
     for word in ("POBLACION", "poblaciones", "ion", "victimas", "Publico"):
         assert lexicon.with_lost_accents(word, first=False) == "", word
     assert fix_text(text, lexicon, read_by_ocr=False)[0] == text
+
+
+def test_a_progress_column_printed_bare_gains_no_percent_from_one_misread_cell() -> None:
+    """trata s234 (150 dpi bitonal): one progress cell of 53 read "38.9%"; the column counted as
+    one that prints "%", and 43 progress figures of rows whose targets print "%" gained one. A
+    column prints "%" when more than MISREAD_SHARE of its figures do."""
+    row = {"expected_2021": "12%", "expected_2022": "14%", "obtained_2021": "13%", "obtained_2022": "15%"}
+    rows = [row | {"progress_2025": p} for p in ["104.2", "96.1", "88.0", "101.5", "77.3", "93.0", "110.4",
+                                                  "99.9", "85.5", "120.2", "102.3", "91.1", "66.6", "100.0",
+                                                  "97.7", "95.5", "103.3", "89.9", "108.8", "38.9%"]]
+    out = _figures(rows)
+    assert [r.get("progress_2025") for r in out[:3]] == ["104.2", "96.1", "88.0"]
+    assert not any("->104.2%" in rep for rep in out[0].repairs)

@@ -598,10 +598,13 @@ PERCENT_SHARE = 2 / 3
 def _restore_lost_percents(drafts: Sequence[Draft], columns: dict[str, list[str]], cfg: RepairConfig) -> None:
     """A figure of an OCR'd row read without the "%" its row's other figures print ("48.2"
     among "51.9% 55.2% 58.4%"): a faint "%" at a cell's right end is the glyph worn toner takes
-    first. Only in a column that prints "%" elsewhere in the document (never a progress
-    column printed bare), and when PERCENT_SHARE of the row's figures in such columns print it.
-    An indicator prints its whole series in one unit (no row of the samples mixes them)."""
-    percent_columns = {role for role, figures in columns.items() if any(f.endswith("%") for f in figures)}
+    first. Only in a column that prints "%" elsewhere in the document, on more than
+    MISREAD_SHARE of its figures (never a progress column printed bare, whose one "38.9%" is a
+    scan's: trata s234 put a "%" on 43 progress cells), and when PERCENT_SHARE of the row's
+    figures in such columns print it. An indicator prints its whole series in one unit (no row
+    of the samples mixes them)."""
+    percent_columns = {role for role, figures in columns.items()
+                       if sum(f.endswith("%") for f in figures) > MISREAD_SHARE * len(figures)}
     for draft in drafts:
         figures = {r: t for r, t in draft.cells.items() if r in percent_columns and t and FIGURE.fullmatch(t)}
         for role, text in figures.items():
