@@ -74,6 +74,12 @@ def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
     assert ("OP.03", "progress_2023", "50.00%") in got  # its "%" split off by the scan put back
     assert not any(s.startswith("OP.00") for s, _, _ in got)
     assert claims(text, scanned=False) == []
+    # trata s260: a speck line's "Ao" joined to the first row's line; the table read no row at all
+    scraps = "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\nOP.01 78.00% 67.30% Ao\nOP.02 82.00% 94.00%\n"
+    got = {(s, f, p) for k, s, f, p in claims(scraps) if k == "op_progress"}
+    assert {("OP.01", "progress_2023", "78.00%"), ("OP.02", "progress_2023", "82.00%")} <= got
+    words = "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\nOP.01 78.00% 67.30% Avance\n"
+    assert not any(k == "op_progress" for k, _, _, _ in claims(words)), "a word is no scrap"
 
 
 def test_a_heading_with_a_comma_opens_a_section_and_an_unreadable_one_closes_it() -> None:
