@@ -421,6 +421,10 @@ class NarrativeMarks(Section):
         False, description="On OCR'd pages the phrase patterns take a vowel with or without an accent (specks)."
     )
     speck: Regex = Field(NEVER, description="A token of a small table's row that is a speck, not a cell.")
+    scrap: Regex = Field(
+        NEVER, description="A token past a small table row's figures that is a scrap of a speck line the scan "
+        "joined to the row (\"OP.01 78.00% 67.30% Ao\"): dropped, where the figures fill the row."
+    )
 
 
 class LookAlike(Section):

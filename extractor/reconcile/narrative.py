@@ -450,7 +450,7 @@ def table_claims(
         m = table.row.match(line)
         cells = _cells(line[m.end() :]) if m else None
         if ocr and m and cells is None:
-            cells = _cells_before_scraps(line[m.end() :], len(fields))
+            cells = _cells_before_scraps(line[m.end() :], len(fields), ocr)
         if m is None or cells is None or len(cells) != len(fields):
             if m is None and table.total_subject and not claims and (alone := _cells(line)) and len(alone) == 1:
                 lone.append((alone[0], line))
@@ -487,20 +487,15 @@ def _scanned_row(line: str, ocr: OcrText) -> str:
     return " ".join(tokens)
 
 
-SCRAP_LETTERS = 2  # letters of a scrap the scan's text line picked up past a row's figures ("Ao")
-
-
-def _cells_before_scraps(text: str, count: int) -> list[str] | None:
-    """A scanned row's `count` figures where the line goes on past them with scraps of no more
-    than SCRAP_LETTERS letters each (trata s260: "OP.01 78.00% 67.30% Ao", a speck line joined
-    to the row's): the figures; else None."""
+def _cells_before_scraps(text: str, count: int, ocr: OcrText) -> list[str] | None:
+    """A scanned row's `count` figures where the line goes on past them with scraps only
+    (`_ocr.yaml` `narrative_marks.scrap`; trata s260: "OP.01 78.00% 67.30% Ao", a speck line
+    joined to the row's): the figures; else None."""
     tokens = text.split()
     figures, rest = tokens[:count], tokens[count:]
-    if not rest or _cells(" ".join(figures)) is None or len(figures) != count:
+    if not rest or len(figures) != count or _cells(" ".join(figures)) is None:
         return None
-    if any(len(t) > SCRAP_LETTERS or any(c.isdigit() for c in t) for t in rest):
-        return None
-    return figures
+    return figures if all(ocr.scrap.fullmatch(t) for t in rest) else None
 
 
 def _ends_in_figures(line: str, count: int) -> bool:

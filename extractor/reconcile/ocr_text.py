@@ -6,7 +6,7 @@ OCR reads specks and dirt on a scan as marks glued to words ("habiendo.reportado
 so this is done on OCR'd pages only. The marks are cleaned from the text; accents are not: the
 phrase patterns are made to take a vowel with or without one, so the text a finding quotes is
 still the page's (the audit finds the figure by the words around it). What counts as a speck is
-read from `narrative_marks`, `text_marks` and `code_digit_readings` in `_ocr.yaml`: nothing here
+read from `narrative_marks` (specks, scraps), `text_marks` and `code_digit_readings` in `_ocr.yaml`: nothing here
 knows a report.
 """
 
@@ -34,6 +34,7 @@ class OcrText:
     leading: re.Pattern[str]
     fold: bool
     speck: re.Pattern[str]
+    scrap: re.Pattern[str]  # a speck line's scrap joined past a table row's figures (`narrative_marks.scrap`)
     edge: re.Pattern[str]  # marks OCR reads at the start of a cell (`text_marks.edge`), before a code
     digit_readings: Mapping[str, str]
 
@@ -116,6 +117,7 @@ def ocr_text() -> OcrText:
         leading=between(marks.leading, r"(?<=\s)", f"(?=[{_LOWER}])"),
         fold=marks.fold_accents,
         speck=re.compile(marks.speck),
+        scrap=re.compile(marks.scrap),
         edge=re.compile(f"^(?:{confusions.text_marks.edge})"),
         digit_readings=dict(confusions.code_digit_readings),
     )
