@@ -235,12 +235,15 @@ def test_a_child_read_before_its_parent_that_heads_rows_further_down_is_the_sequ
     LN.04.02 one code each); where the row under it names its parent, that decides it already
     (`code_by_hierarchy`: the code printed twice, the sibling one digit away named below)."""
     prints = [code for code, _, _ in CHILD_AHEAD]
-    prints[3], prints[4] = "SS.04.02.01", "1SS.04.01.01,01"  # its indicator's print damaged, as in s198
-    rows = _clean_repaired(prints, table=CHILD_AHEAD)
-    assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
-    assert "code_by_hierarchy:SS.04.01.01 over SS.04.02.01" in rows[3].assumptions
-    prints[4] = "ISS.04.02.01,0"  # the row under it names no other parent: the sequence decides
-    rows = _clean_repaired(prints, table=CHILD_AHEAD)
-    assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
-    assert any(a.startswith("code_from_context:") for a in rows[3].assumptions)
+
+    def assumptions_of_the_early_child(indicator_print: str) -> list[str]:
+        prints[3], prints[4] = "SS.04.02.01", indicator_print
+        rows = _clean_repaired(prints, table=CHILD_AHEAD)
+        assert [r.code for r in rows] == [code for code, _, _ in CHILD_AHEAD]
+        return rows[3].assumptions
+
+    # its indicator's print damaged, as in s198, still names its parent
+    assert "code_by_hierarchy:SS.04.01.01 over SS.04.02.01" in assumptions_of_the_early_child("1SS.04.01.01,01")
+    # the row under it names no other parent: the sequence decides
+    assert any(a.startswith("code_from_context:") for a in assumptions_of_the_early_child("ISS.04.02.01,0"))
     assert _clean_repaired(prints, source="text", table=CHILD_AHEAD)[3].code == "SS.04.02.01"

@@ -465,7 +465,13 @@ def _digits_against(printed: str, code: str, cfg: RepairConfig, far: int | None 
         return 0
     misread: list[tuple[str, str]] = []
     for read, own in zip(split[1], groups, strict=True):
-        if far is not None and read[1:] == own[1:] and int(read) - int(own) >= far:
+        if far is not None and first_digit_leaps(read, own, far):
             continue
         misread += [(b, a) for a, b in zip(read, own, strict=True) if a != b]
     return len(set(misread)) if alike_once else len(misread)
+
+
+def first_digit_leaps(read: str, own: str, far: int) -> bool:
+    """Whether a code group as printed (`read`) is `own` with its first digit alone misread,
+    leaping `far` or more past it ("61" for 01): a numbering leaps an item or two, never ten."""
+    return read[1:] == own[1:] and read.isdigit() and own.isdigit() and int(read) - int(own) >= far

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extractor.repair.config import RepairConfig
 from extractor.repair.records import Draft, Repair
+from extractor.rules import normalize_label
 
 MIN_PRINTS = 2  # a label the column prints at least this many times is one of its labels
 EDIT_SHARE = 0.34  # at most this share of a label's letters misread (a third: "Cobartura", "ascendernie")
@@ -68,12 +69,8 @@ def _closed_labels(allowed: Sequence[str], printed: Sequence[str]) -> list[str]:
     """A closed column's values (the rules' `validate.allowed`: "ascendente", "descendente"),
     each as the document prints it where it does (case and accents aside), else as the rules
     write it: what a cell cut by gaps is read as, however seldom a scan reads the value right."""
-    spelled = {_plain(label): label for label in reversed(printed)}
-    return [spelled.get(_plain(value), value) for value in allowed]
-
-
-def _plain(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", letters_of(text)) if not unicodedata.combining(c))
+    spelled = {normalize_label(letters_of(label)): label for label in reversed(printed)}
+    return [spelled.get(normalize_label(letters_of(value)), value) for value in allowed]
 
 
 def column_labels(drafts: Sequence[Draft], role: str) -> list[str]:
@@ -226,10 +223,8 @@ def _split_label(text: str, label: str) -> bool:
     own ("Cobert ira", "Cobert wa" for "Cobertura": "ira" is a word, but not here): without the
     spaces, it is the label but for SPLIT_EDITS glyphs (never "Gobiernos Loca es" for
     "Gobiernos Regionales": "Locales" with a glyph lost)."""
-    if len(text.split()) <= len(label.split()):
-        return False
-    read, meant = letters_of(text).replace(" ", ""), letters_of(label).replace(" ", "")
-    return Levenshtein.distance(read, meant) <= min(SPLIT_EDITS, int(EDIT_SHARE * len(meant)))
+    pieces = _gap_cut(text, label)
+    return pieces is not None and Levenshtein.distance(*pieces) <= min(SPLIT_EDITS, int(EDIT_SHARE * len(pieces[1])))
 
 
 def _value_cut_by_gaps(text: str, closed: Sequence[str]) -> str:
@@ -241,10 +236,15 @@ def _value_cut_by_gaps(text: str, closed: Sequence[str]) -> str:
 def _cut_by_gaps(text: str, value: str) -> bool:
     """Whether `text` is `value` cut into more words by gaps, as many glyphs, one misread at most
     ("ascender te": a broken "n"; never "9 acumulado", a glyph more than "acumulado": a lost "no")."""
-    if len(text.split()) <= len(value.split()):
-        return False
-    read, meant = letters_of(text).replace(" ", ""), letters_of(value).replace(" ", "")
-    return len(read) == len(meant) and Levenshtein.distance(read, meant) <= 1
+    pieces = _gap_cut(text, value)
+    return pieces is not None and len(pieces[0]) == len(pieces[1]) and Levenshtein.distance(*pieces) <= 1
+
+
+def _gap_cut(text: str, label: str) -> tuple[str, str] | None:
+    """(text, label) without spaces, where `text` holds more words than `label` (cut by gaps)."""
+    if len(text.split()) <= len(label.split()):
+        return None
+    return letters_of(text).replace(" ", ""), letters_of(label).replace(" ", "")
 
 
 def _other_words(text: str, label: str, known: Callable[[str], bool]) -> bool:

@@ -45,6 +45,7 @@ from extractor.repair.codes import (
     code_core,
     content_of,
     content_score,
+    first_digit_leaps,
     interpret_code,
     prefix_evidence,
 )
@@ -142,7 +143,7 @@ def _tens_read_for_zero(code: str, cfg: RepairConfig) -> str:
     if parsed is None or shape is None:
         return ""
     groups = list(parsed.parts.values())
-    zeroed = [f"0{g[1:]}" if g.isdigit() and int(g) >= FAR_JUMP else g for g in groups]
+    zeroed = [f"0{g[1:]}" if first_digit_leaps(g, f"0{g[1:]}", FAR_JUMP) else g for g in groups]
     return ".".join([shape.literal, *zeroed]) if zeroed != groups else ""
 
 
@@ -381,11 +382,8 @@ def _misreadings(read: Sequence[str], groups: Sequence[str], lenient: bool) -> i
 
 def _group_differs(read: str, own: str, lenient: bool) -> bool:
     """Whether a print's group reads another number than the code's: with `lenient`, not where
-    its first digit alone differs and it leaps FAR_JUMP or more past it ("61" for 01), a misread
-    digit."""
-    if read == own or not lenient:
-        return read != own
-    return not (read[1:] == own[1:] and read.isdigit() and own.isdigit() and int(read) - int(own) >= FAR_JUMP)
+    its first digit alone was misread, leaping FAR_JUMP or more (`first_digit_leaps`)."""
+    return read != own and not (lenient and first_digit_leaps(read, own, FAR_JUMP))
 
 
 def _prefix_support(view: _Print, level: str, cfg: RepairConfig) -> float | None:
