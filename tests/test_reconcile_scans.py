@@ -82,6 +82,35 @@ def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
     assert not any(k == "op_progress" for k, _, _, _ in claims(words)), "a word is no scrap"
 
 
+def test_a_scanned_small_table_reads_through_the_marks_a_scan_leaves() -> None:
+    header = "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024"
+
+    def progress(text: str, scanned: bool = True) -> set[tuple[str, str, str]]:
+        return {(s, f, p) for k, s, f, p in claims(text, scanned=scanned) if k == "op_progress"}
+
+    # trata s262, s246: a scrap before the header, a quote glued to one of its words
+    for line in (f"dE {header}", header.replace("Avance", "“Avance", 1)):
+        assert ("OP.01", "progress_2023", "78.00%") in progress(f"{line}\nOP.01 78.00% 67.30%\n")
+        assert progress(f"{line}\nOP.01 78.00% 67.30%\n", scanned=False) == set()
+    # trata s234: a comma read for the code's point; s224: a speck read as "O" between its digits
+    got = progress(f"{header}\nOP,.01 78.00% 67.30%\nOP,02 82.00% 94.00%\nOP.0O3 50.00% 33.30%\n")
+    assert {("OP.01", "progress_2023", "78.00%"), ("OP.02", "progress_2024", "94.00%")} <= got
+    assert ("OP.03", "progress_2024", "33.30%") in got
+    assert not any(s.startswith("OP.00") for s, _, _ in got)
+    # trata s228: a speck read as a lone "5" between the code and its figures
+    got = progress(f"{header}\nOP.01 78.00% 67.30%\nOP.02 5 82.00% 94.00%\n")
+    assert ("OP.02", "progress_2023", "82.00%") in got
+    assert not any(p == "5" for _, _, p in got)
+    # trata s226: a code read "OPIO" between OP.01 and OP.03 is the one between them
+    got = progress(f"{header}\nOP.01 78.00% 67.30%\nOPIO 82.00% 94.00%\nOP.03 50.00% 33.30%\n")
+    assert ("OP.02", "progress_2023", "82.00%") in got
+    # …but not where its neighbours leave room for more than one
+    got = progress(f"{header}\nOP.01 78.00% 67.30%\nOPIO 82.00% 94.00%\nOP.04 50.00% 33.30%\n")
+    assert {s for s, _, _ in got} == {"OP.01", "OP.04"}
+    got = progress(f"{header}\nOP.01 78.00% 67.30%\nOPIO 82.00% 94.00%\nOP 1 82.00% 94.00%\nOP.03 5.00% 3.30%\n")
+    assert {s for s, _, _ in got} == {"OP.01", "OP.03"}
+
+
 def test_a_heading_with_a_comma_opens_a_section_and_an_unreadable_one_closes_it() -> None:
     text = (
         "S.41, Servicio de atención migratoria.\n\nEste servicio tiene un cumplimiento del 115%.\n\n"

@@ -433,45 +433,106 @@ def table_claims(
     page: int,
     statements: Iterator[int],
     ocr: OcrText | None = None,
+    header: str | None = None,  # the header line as read, when OCR's marks were cleaned from it
 ) -> list[Claim]:
     """The rows under the header at `start`, until the first line that is not a row. On an
     OCR'd page a row's code is read with the code digit readings, specks among its figures are
     dropped, and a row whose code stays unreadable but whose figures fill the columns is passed
-    over rather than taken for the table's end."""
-    fields = table_fields(table, lines[start])
+    over rather than taken for the table's end; where the rows either side of it are numbered
+    one apart but for it ("OP.01", "OPIO", "OP.03"), it is the one between."""
+    fields = table_fields(table, header or lines[start])
     if not fields:
         return []
     claims: list[Claim] = []
     lone: list[tuple[str, str]] = []  # (value, line) printed before the first row
+    unread: list[tuple[list[str], str]] = []  # (figures, line) of rows passed over since the last row
+    last_code = ""
     for printed in lines[start + 1 :]:
         if not printed:
             continue
-        line = _scanned_row(printed, ocr) if ocr else printed
-        m = table.row.match(line)
-        cells = _cells(line[m.end() :]) if m else None
-        if ocr and m and cells is None:
-            cells = _cells_before_scraps(line[m.end() :], len(fields), ocr)
-        if m is None or cells is None or len(cells) != len(fields):
-            if m is None and table.total_subject and not claims and (alone := _cells(line)) and len(alone) == 1:
+        read = _row_reading(table, printed, len(fields), ocr)
+        if read is None:
+            line = _scanned_row(printed, ocr) if ocr else printed
+            if table.total_subject and not claims and (alone := _cells(line)) and len(alone) == 1:
                 lone.append((alone[0], line))
                 continue
             if ocr and _ends_in_figures(line, len(fields)):
+                unread.append((line.split()[-len(fields) :], line))
                 continue
             break
-        groups = m.groupdict()
-        subject = fill(table.subject, groups)
-        if subject is None:
-            break
-        statement = next(statements)
+        m, cells, line = read
         if lone and not claims:
-            claims += _lone_claims(table, lone, groups, fields[-1], page, statements)
-        claims += [
-            Claim(
-                table.kind, subject, cell, parse_value(cell).value, page, excerpt(line), field_name, statement
-            )
-            for cell, field_name in zip(cells, fields, strict=True)
-        ]
+            claims += _lone_claims(table, lone, m.groupdict(), fields[-1], page, statements)
+        if len(unread) == 1 and (between := _code_between(last_code, m.group(0))):
+            figures, unread_line = unread[0]
+            claims += _row_claims(table, table.row.match(between), figures, fields, unread_line, page, statements)
+        unread, last_code = [], m.group(0)
+        row = _row_claims(table, m, cells, fields, line, page, statements)
+        if not row:
+            break
+        claims += row
     return claims
+
+
+def _row_claims(
+    table: TableSpec,
+    m: re.Match[str] | None,
+    cells: Sequence[str],
+    fields: Sequence[str],
+    line: str,
+    page: int,
+    statements: Iterator[int],
+) -> list[Claim]:
+    subject = fill(table.subject, m.groupdict()) if m else None
+    if subject is None:
+        return []
+    statement = next(statements)
+    return [
+        Claim(table.kind, subject, cell, parse_value(cell).value, page, excerpt(line), field_name, statement)
+        for cell, field_name in zip(cells, fields, strict=True)
+    ]
+
+
+def _row_reading(
+    table: TableSpec, printed: str, count: int, ocr: OcrText | None
+) -> tuple[re.Match[str], list[str], str] | None:
+    """A table row's match, its `count` figures and the line as read; None when the line is
+    no row. On a scan each reading of its code is tried (`OcrText.code_readings`), scraps past
+    the figures and lone glyphs among them dropped ("OP.02 5 82.00% 94.00%")."""
+    for line in _scanned_rows(printed, ocr) if ocr else [printed]:
+        m = table.row.match(line)
+        if m is None or (ocr and line[m.end() : m.end() + 1].strip()):  # "OP.003": no code ends inside a token
+            continue
+        cells = _cells(line[m.end() :])
+        if ocr and cells is None:
+            cells = _cells_before_scraps(line[m.end() :], count, ocr)
+        if ocr and cells is not None and len(cells) > count:
+            cells = _without_lone_glyphs(cells, count)
+        if cells is not None and len(cells) == count:
+            return m, cells, line
+    return None
+
+
+def _without_lone_glyphs(cells: list[str], count: int) -> list[str] | None:
+    """A scanned row's figures with the one-glyph tokens among them dropped, when that leaves
+    exactly `count` (a speck read as "5" between a code and its percentages)."""
+    kept = [c for c in cells if len(c) > 1]
+    return kept if len(kept) == count else None
+
+
+def _code_between(before: str, after: str) -> str | None:
+    """The code numbered between two ("OP.01", "OP.03" → "OP.02"): same text but for the last
+    number, which is two apart; else None."""
+    a, b = re.fullmatch(r"(.*?)(\d+)(\D*)", before), re.fullmatch(r"(.*?)(\d+)(\D*)", after)
+    if a is None or b is None or a[1] != b[1] or len(a[2]) != len(b[2]) or int(b[2]) - int(a[2]) != 2:
+        return None
+    return f"{a[1]}{int(a[2]) + 1:0{len(a[2])}d}{a[3]}"
+
+
+def _scanned_rows(line: str, ocr: OcrText) -> list[str]:
+    """`_scanned_row` for each reading of the line's code."""
+    first, _, rest = line.partition(" ")
+    return [_scanned_row(f"{code} {rest}", ocr) for code in ocr.code_readings(first)]
 
 
 def _scanned_row(line: str, ocr: OcrText) -> str:
@@ -484,6 +545,16 @@ def _scanned_row(line: str, ocr: OcrText) -> str:
             tokens[-1] += token
         elif not ocr.is_speck(token):
             tokens.append(token)
+    return " ".join(tokens)
+
+
+def scanned_header(line: str, ocr: OcrText) -> str:
+    """A table header line as a scan read it, its specks cleaned: scraps before it dropped
+    ("dE Objetivo Prioritario …"), marks at the start of its words too ("“Avance")."""
+    tokens = [ocr.edge.sub("", t, count=1) for t in line.split()]
+    tokens = [t for t in tokens if t]
+    while tokens and ocr.scrap.fullmatch(tokens[0]) and len(tokens) > 1:
+        tokens.pop(0)
     return " ".join(tokens)
 
 
@@ -537,12 +608,22 @@ def tables_on_page(
     claims: list[Claim] = []
     for table in spec.tables:
         for index, line in enumerate(lines):
-            if not table.header.search(line):
+            header = _header_reading(table, line, ocr)
+            if header is None:
                 continue
             if table.after and not table.after.search(_previous_line(lines, index)):
                 continue
-            claims += table_claims(table, lines, index, page, statements, ocr)
+            claims += table_claims(table, lines, index, page, statements, ocr, header)
     return claims
+
+
+def _header_reading(table: TableSpec, line: str, ocr: OcrText | None) -> str | None:
+    """The line as the table's header reads it: as printed, or on a scan with its specks cleaned."""
+    if table.header.search(line):
+        return line
+    if ocr and table.header.search(cleaned := scanned_header(line, ocr)):
+        return cleaned
+    return None
 
 
 # ---- entry point ----------------------------------------------------------------------------

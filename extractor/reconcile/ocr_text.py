@@ -36,6 +36,7 @@ class OcrText:
     speck: re.Pattern[str]
     scrap: re.Pattern[str]  # a speck line's scrap joined past a table row's figures (`narrative_marks.scrap`)
     edge: re.Pattern[str]  # marks OCR reads at the start of a cell (`text_marks.edge`), before a code
+    coded: re.Pattern[str]  # a code's letters, the specks read for its point (`code_specks`), its digits
     digit_readings: Mapping[str, str]
 
     def clean(self, text: str) -> str:
@@ -45,13 +46,24 @@ class OcrText:
         return bool(self.speck.fullmatch(token))
 
     def code(self, token: str) -> str:
-        """A code-shaped token as printed ("oP.0l", "‘OP.01") → marks before it dropped, its
-        letters upper-case and every glyph after the first point that stands for a digit read
-        as that digit ("OP.01")."""
-        head, dot, tail = self.edge.sub("", token, count=1).partition(".")
-        if not dot or not head.isalpha():
-            return token
-        return head.upper() + dot + "".join(self.digit_readings.get(c, c) for c in tail)
+        """A code-shaped token as printed ("oP.0l", "‘OP.01", "OP,.01", "OP,02") → marks before
+        it dropped, its letters upper-case, the specks read for its point one point, and every
+        glyph after it that stands for a digit read as that digit ("OP.01")."""
+        return self.code_readings(token)[0]
+
+    def code_readings(self, token: str) -> list[str]:
+        """`code`'s reading of a token, then, where a letter stood among the digits ("OP.0O1",
+        a speck read as an O between two digits), the reading without that letter ("OP.01"):
+        the table's grammar decides which one is a code."""
+        m = self.coded.fullmatch(self.edge.sub("", token, count=1))
+        if m is None or not (m["tail"][:1].isdigit() or m["tail"][:1] in self.digit_readings):
+            return [token]
+        head, tail = m["head"].upper() + ".", m["tail"]
+        readings = [head + "".join(self.digit_readings.get(c, c) for c in tail)]
+        glyph_among_digits = [i for i in range(1, len(tail) - 1) if tail[i].isalpha() and tail[i - 1].isdigit()]
+        if glyph_among_digits:
+            readings.append(head + "".join(c for i, c in enumerate(tail) if i not in glyph_among_digits))
+        return readings
 
 
 def fold_accents(text: str) -> str:
@@ -119,5 +131,6 @@ def ocr_text() -> OcrText:
         speck=re.compile(marks.speck),
         scrap=re.compile(marks.scrap),
         edge=re.compile(f"^(?:{confusions.text_marks.edge})"),
+        coded=re.compile(rf"(?P<head>[^\W\d_]+)[{re.escape(confusions.code_specks)}]+(?P<tail>\S+)"),
         digit_readings=dict(confusions.code_digit_readings),
     )
