@@ -61,6 +61,23 @@ def test_a_point_before_a_lower_case_word_does_not_end_a_band_sentence() -> None
     assert bands == {("total", "44"), ("high_95", "35"), ("mid_75_95", "3"), ("low_0_75", "6")}
 
 
+def test_two_band_statements_a_scan_joined_with_a_comma_are_read_apart() -> None:
+    # trata s302: the full stop between them read ",", the first group's name misread ("objativos"),
+    # "de" read "cle": the servicios' name had taken the objectives' total of 6
+    text = (
+        "Como resultado, de los 6 indicadores de objativos prioritarios: 2 indicadores tienen un avance "
+        "alto (igual mayor al 95%), 1 indicador tiene un avance intermedio (entre el 75% 95%) y 3 indicadores "
+        "tienen un avance bajo (entre el 0% 75%), Asimismo, cle los 44 indicadores de servicios, 35 "
+        "indicadores tienen un avance alto (igual mayor al 95%), 3 indicadores tienen un avance intermedio "
+        "(entre el 75% 95%), y 6 indicadores tienen un avance bajo (entre el 0% 75%)."
+    )
+    bands = [(s, f, p) for k, s, f, p in claims(text) if k == "band_count"]
+    services = {(f, p) for s, f, p in bands if s == "Indicadores de servicios"}
+    assert services == {("total", "44"), ("high_95", "35"), ("mid_75_95", "3"), ("low_0_75", "6")}
+    others = {(f, p) for s, f, p in bands if s != "Indicadores de servicios"}
+    assert others == {("total", "6"), ("high_95", "2"), ("mid_75_95", "1"), ("low_0_75", "3")}
+
+
 def test_table_rows_with_specks_and_misread_code_digits_are_read() -> None:
     text = (
         "Objetivo Prioritario Avance tipo 1 2023 Avance tipo 1 2024\n"

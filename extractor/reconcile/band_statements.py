@@ -11,6 +11,7 @@ columns ("entre el 75% y 95%" names the column counting [75, 95)).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -95,12 +96,38 @@ def band_claims(paragraph: str, page: int, spec: BandStatementRules, statement: 
     """Claims of every sentence of the paragraph that counts a group's indicators by band."""
     out = []
     for start, sentence in sentences(paragraph):
-        claims = sentence_claims(sentence, page, spec)
-        if claims:
-            number = next(statement)
-            context = excerpt(paragraph, start, start + len(sentence))
-            out += [Claim(c.kind, c.subject, c.printed, c.value, page, context, c.field, number) for c in claims]
+        for offset, part in statements(sentence, page, spec):
+            claims = sentence_claims(part, page, spec)
+            if claims:
+                number = next(statement)
+                context = excerpt(paragraph, start + offset, start + offset + len(part))
+                out += [Claim(c.kind, c.subject, c.printed, c.value, page, context, c.field, number) for c in claims]
     return out
+
+
+def statements(sentence: str, page: int, spec: BandStatementRules) -> list[tuple[int, str]]:
+    """The sentence's statements, each with its offset: one, unless it states two totals or more
+    and each, from its total up to the next, reads as a statement of its own (a scan read the
+    full stop between two as a comma: "… bajo (entre el 0% 75%),\nAsimismo, de los 44 …" made
+    the second group's name take the first's total)."""
+    starts = _total_starts(sentence, spec)
+    if len(starts) < 2:
+        return [(0, sentence)]
+    bounds = [0, *starts[1:], len(sentence)]
+    parts = [(a, sentence[a:b]) for a, b in itertools.pairwise(bounds)]
+    if all(sentence_claims(part, page, spec) for _, part in parts):
+        return parts
+    return [(0, sentence)]
+
+
+def _total_starts(sentence: str, spec: BandStatementRules) -> list[int]:
+    """Where each total the sentence states starts, the first pattern's reading kept where two overlap."""
+    spans: list[tuple[int, int]] = []
+    for rx in spec.totals:
+        for m in rx.finditer(sentence):
+            if not any(m.start() < end and start < m.end() for start, end in spans):
+                spans.append(m.span())
+    return sorted(start for start, _ in spans)
 
 
 def sentence_claims(sentence: str, page: int, spec: BandStatementRules) -> list[Claim]:
