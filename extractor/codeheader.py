@@ -14,16 +14,32 @@ other table does. Rows read under such a header carry `header_code_column_from_b
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from extractor.celltext import join_cell_text
 from extractor.geometry import Box, ExtentIndex
-from extractor.header import YEAR, HeaderCell, TableHeader, group_columns, header_from_anchor, in_group
+from extractor.header import (
+    YEAR,
+    HeaderCell,
+    TableHeader,
+    group_columns,
+    header_from_anchor,
+    in_group,
+    places_enough,
+)
 from extractor.labels import LABEL_MATCH_MIN, label_score, squash_label
-from extractor.layout import header_cells, vertical_rule_xs
+from extractor.layout import find_headers, header_cells, vertical_rule_xs
+from extractor.matrix_columns import (
+    ALIGN_PT,
+    MIN_RULE_PT,
+    borrow_columns,
+    map_by_rules,
+    ruled_extent,
+    vertical_shift,
+)
 from extractor.matrix_columns import column_rule_xs as column_rules_x
-from extractor.matrix_columns import map_by_rules, vertical_shift
 from extractor.model import Column, PageContent, Word
 from extractor.rules import Rules, load_ocr_confusions
 
@@ -31,11 +47,15 @@ CODE_COLUMN_HEADER = "header_code_column_from_body"  # the assumption rows under
 ANY_CODE_TOKEN = r"\d{2}(?:\.\d{2})+"  # what a code looks like when a family names no `codes.token`
 SEPARATOR = re.compile(r"[.,]")
 MIN_CODES = 3  # codes of the family's grammar under a cell that make it the code column's
+PIECE_SHARE = 0.3  # of the family's labels, a page's piece of a header reads at least this many
+PIECED_HEADER = "header_pieced"  # the assumption rows under a header pieced from several pages carry
 
 
-def headers_over_codes(page: PageContent, rules: Rules) -> list[TableHeader]:
+def headers_over_codes(page: PageContent, rules: Rules, min_share: float | None = None) -> list[TableHeader]:
     """The page's header found from the cell its body's codes stand under, when no cell reads
-    the anchor label; [] when a cell does (the normal search decided) or none qualifies."""
+    the anchor label; [] when a cell does (the normal search decided) or none qualifies.
+    `min_share` as `layout.find_headers`'."""
+    share = rules.spec.header.min_share if min_share is None else min_share
     anchors = rules.header.get("anchor", [])
     index = ExtentIndex(page.words)
     cells = [HeaderCell(box, join_cell_text(ws), ws) for box in header_cells(page) for ws in [index.inside(box)]]
@@ -44,12 +64,30 @@ def headers_over_codes(page: PageContent, rules: Rules) -> list[TableHeader]:
     shaped = _code_shape(rules)
     codes = [w for w in page.words if shaped(w.text)]
     for cell in _over_most_codes(cells, codes):
-        header = header_from_anchor(cell, cells, rules.header, rules.spec.header.min_share, vertical_rule_xs(page),
-                                     code_by_content=True)
+        header = header_from_anchor(cell, cells, rules.header, share, vertical_rule_xs(page), code_by_content=True)
         if header is not None:
             header.assumptions.append(CODE_COLUMN_HEADER)
-            return [_with_unread_labels(header, cell, cells, rules.header)]
+            return [_with_unread_labels(_code_column_to_its_rule(header, page, codes), cell, cells, rules.header)]
     return []
+
+
+def _code_column_to_its_rule(header: TableHeader, page: PageContent, codes: Sequence[Word]) -> TableHeader:
+    """The code column ending at the first column rule of the body right of its codes, where the
+    header cell over them reached past it: a blacked-out header lost the rule between the code
+    and name labels, and a stray one in the black stands for it (trata s236: a code column
+    14–94 pt took the first words of every name, printed from 63 pt)."""
+    code = header.column("code")
+    if code is None:
+        return header
+    under = [w for w in codes if w.top >= header.box.bottom - 1 and code.x0 - 1 <= w.xmid <= code.x1 + 1]
+    body_rules = [e.x0 for e in page.edges if e.orientation == "v" and e.bottom - e.top >= MIN_RULE_PT
+                  and e.bottom > header.box.bottom + MIN_RULE_PT]
+    right = statistics.median(w.x1 for w in under) if under else code.x1  # most codes: one may run over
+    rule = min((x for x in body_rules if right - 1 <= x < code.x1 - ALIGN_PT), default=None)
+    if rule is None:
+        return header
+    columns = [replace(c, x1=rule) if c is code else c for c in header.columns]
+    return replace(header, columns=columns)
 
 
 def _code_shape(rules: Rules) -> Callable[[str], bool]:
@@ -115,6 +153,39 @@ def _over_codes_on_page(page: PageContent, donor: TableHeader, shaped: Callable[
     if _codes_under(Box(code.x0, code.x1, box.top, box.bottom), codes) < MIN_CODES:
         return None
     return TableHeader(box, columns, {t: list(ys) for t, ys in donor.years.items()})
+
+
+# ---- a header no page reads whole ---------------------------------------------------------------
+
+
+def pieced_headers(pages: Sequence[PageContent], rules: Rules) -> list[list[TableHeader]]:
+    """Each page's header pieced together from what every page read of it, when no page reads
+    enough of the family's labels alone.
+
+    A bitonal scan makes dots of a shaded header, and the lamp darkest over another part of it
+    on each sheet blacks that part out (trata s236: page 1 reads the code, name and responsible
+    labels, page 2 the groups and their years, no page seven of the ten labels). A page's piece
+    is its header read needing PIECE_SHARE of the labels (by its anchor, else over the body's
+    codes); each piece takes the columns it lacks from the others, nearest page first, laid by
+    this page's column rules (the sheets lie alike on the glass); a pieced header that now places
+    the share a header needs stands, and its rows carry `header_pieced`."""
+    pieces = [find_headers(page, rules, mend=True, min_share=PIECE_SHARE)
+              or headers_over_codes(page, rules, min_share=PIECE_SHARE) for page in pages]
+    donors = [(page.number, h) for page, found in zip(pages, pieces, strict=True) for h in found]
+    out = []
+    for page, found in zip(pages, pieces, strict=True):
+        whole = [_pieced(h, page, donors) for h in found]
+        out.append([replace(h, assumptions=[*h.assumptions, PIECED_HEADER]) for h in whole
+                    if places_enough(h, rules.header, rules.spec.header.min_share)])
+    return out
+
+
+def _pieced(header: TableHeader, page: PageContent, donors: Sequence[tuple[int, TableHeader]]) -> TableHeader:
+    rules_x, ruled = column_rules_x(page), ruled_extent(header, page)
+    for number, donor in sorted(donors, key=lambda d: (abs(d[0] - page.number), d[0])):
+        if donor is not header and {c.role for c in donor.columns} - {c.role for c in header.columns}:
+            header = borrow_columns(header, donor, map_by_rules(donor, rules_x), number, ruled)
+    return header
 
 
 # ---- labels the scan lost, placed by the family's order -----------------------------------------

@@ -107,12 +107,16 @@ def column_borders(header: TableHeader) -> list[float]:
 
 
 
-def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[TableHeader]:
+def find_headers(
+    page: PageContent, rules: Rules, mend: bool = False, min_share: float | None = None
+) -> list[TableHeader]:
     """Every table header on the page, top to bottom.
 
     `mend`: where the grid's cells give no header, or one with too few columns for the family
     (`header.places_enough`), try them mended by the text (a scan's dropout broke the header's
-    rules) before the text alone."""
+    rules) before the text alone. `min_share`: of the family's labels a header must read, when
+    not the family's `header.min_share` (a piece of a header, codeheader.pieced_headers)."""
+    share = rules.spec.header.min_share if min_share is None else min_share
     header_rules = rules.header
     anchors = header_rules.get("anchor", [])
     cells = header_cells(page)
@@ -124,15 +128,15 @@ def find_headers(page: PageContent, rules: Rules, mend: bool = False) -> list[Ta
             continue
         if any(h.box.top - 1 <= anchor.box.ymid <= h.box.bottom + 1 for h in headers):
             continue
-        header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share, vertical_rule_xs(page))
+        header = header_from_anchor(anchor, hcells, header_rules, share, vertical_rule_xs(page))
         if header:
             headers.append(header)
-    if mend and not any(places_enough(h, header_rules, rules.spec.header.min_share) for h in headers):
-        headers = _headers_of_mended_grid(page, rules, cells) or headers
+    if mend and not any(places_enough(h, header_rules, share) for h in headers):
+        headers = _headers_of_mended_grid(page, rules, cells, share) or headers
     return sorted(headers or _text_headers(page, rules, cells), key=lambda h: h.box.top)
 
 
-def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -> list[TableHeader]:
+def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box], share: float) -> list[TableHeader]:
     """The header read from the grid's cells mended by its text (brokengrid.py), when the
     grid's own cells gave none: a scan's dropout broke the header's rules."""
     header_rules = rules.header
@@ -150,8 +154,7 @@ def _headers_of_mended_grid(page: PageContent, rules: Rules, cells: list[Box]) -
             if not anchor.box.top <= word.ymid <= anchor.box.bottom:
                 continue
             if label_score(anchor.text, anchors) >= LABEL_MATCH_MIN:
-                header = header_from_anchor(anchor, hcells, header_rules, rules.spec.header.min_share,
-                                             vertical_rule_xs(page))
+                header = header_from_anchor(anchor, hcells, header_rules, share, vertical_rule_xs(page))
                 if header:
                     header.assumptions.append(MENDED_HEADER)
                     return [header]

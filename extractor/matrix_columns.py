@@ -70,7 +70,7 @@ def complete_headers(
     out = []
     for i, (number, headers) in enumerate(zip(numbers, found, strict=True)):
         page = pages[i] if pages is not None else None
-        out.append([_completed(h, number, donors, _ruled_extent(h, page)) for h in headers])
+        out.append([_completed(h, number, donors, ruled_extent(h, page)) for h in headers])
     return out
 
 
@@ -88,7 +88,7 @@ def _completed(
     return header
 
 
-def _ruled_extent(header: TableHeader, page: PageContent | None) -> tuple[float, float] | None:
+def ruled_extent(header: TableHeader, page: PageContent | None) -> tuple[float, float] | None:
     """Left and right end of the horizontal rules bounding the header's band (its top rule and the
     rule under it) that run along the header, if the page has any."""
     if page is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from extractor.blocks import BlockSpec, Heading, find_headings
 from extractor.brokengrid import MENDED_HEADER
 from extractor.celltext import line_text
-from extractor.codeheader import headers_over_codes, lent_over_codes
+from extractor.codeheader import headers_over_codes, lent_over_codes, pieced_headers
 from extractor.frames import to_stored_frame
 from extractor.geometry import Box, text_lines
 from extractor.glued import split_glued_words
@@ -524,8 +524,12 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
             headers = strongest_headers(pages, mended, rules.header.get("columns", {}))
             mended_used = True
     if not any(headers):
-        # no cell read the anchor label on any page: the header over the body's codes
+        # no cell read the anchor label on any page: the header over the body's codes; or, where
+        # that places fewer columns, what each page read of the header, pieced together
         headers = lent_over_codes(pages, [headers_over_codes(page, rules) for page in pages], rules)
+        pieced = pieced_headers(pages, rules)
+        if _most_columns(pieced) > _most_columns(headers):
+            headers = lent_over_codes(pages, pieced, rules)
     found = agree_years(headers, numbers)
     found = complete_headers(found, numbers, pages)
     found = place_headers(pages, found, rules.header.get("columns", {}))
@@ -546,6 +550,10 @@ def read_matrix(pages: Sequence[PageContent], rules: Rules, source: SourceInfo) 
         open_table = tables.open_table
         per_page.append(tables)
     return assemble(per_page, rules, source)
+
+
+def _most_columns(found: Sequence[Sequence[TableHeader]]) -> int:
+    return max((len(h.columns) for headers in found for h in headers), default=0)
 
 
 def _nearest_header(

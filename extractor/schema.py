@@ -420,6 +420,11 @@ class NarrativeMarks(Section):
     fold_accents: bool = Field(
         False, description="On OCR'd pages the phrase patterns take a vowel with or without an accent (specks)."
     )
+    letters: dict[str, str] = Field(
+        default_factory=dict,
+        description="A mark glued to the end of a word (before a space or a letter) that stands for a letter: "
+        "\"E!\" for \"El\", \"pena!\" for \"penal\".",
+    )
     speck: Regex = Field(NEVER, description="A token of a small table's row that is a speck, not a cell.")
     scrap: Regex = Field(
         NEVER, description="A token past a small table row's figures that is a scrap of a speck line the scan "

@@ -3,7 +3,13 @@ and the years a fattened bold print misread in it (matrix_columns.agree_years)."
 
 from __future__ import annotations
 
-from extractor.codeheader import CODE_COLUMN_HEADER, headers_over_codes, lent_over_codes
+from extractor.codeheader import (
+    CODE_COLUMN_HEADER,
+    PIECED_HEADER,
+    headers_over_codes,
+    lent_over_codes,
+    pieced_headers,
+)
 from extractor.geometry import Box, Edge
 from extractor.layout import TableHeader, find_headers
 from extractor.matrix_columns import agree_years
@@ -106,3 +112,36 @@ def test_a_year_jumping_past_its_group_run_and_a_lone_year_no_group_prints_are_r
     skipped = [Column(f"expected_{y}", 552 + 24 * k, 576 + 24 * k) for k, y in enumerate([2019, 2020, 2021, 2023])]
     kept = TableHeader(Box(14, 828, 106, 142), skipped, {"expected_{year}": [2019, 2020, 2021, 2023]})
     assert [c.role for c in agree_years([[kept]], [1])[0][0].columns][-1] == "expected_2023"  # one skipped year
+
+
+def test_a_header_no_page_reads_whole_is_pieced_from_what_each_page_read() -> None:
+    # trata s236: a bitonal scan's shaded header, blacked out over its left half on one sheet and
+    # over its right half on the other; neither reads the share of the labels a header needs
+    rules = load_rules("policy-matrix")
+    left = [w for w in header_words("Código") if w.x0 < 421]
+    right = [w for w in header_words("Clip") if w.x0 >= 504 or w.text == "Clip"]
+    pages = [PageContent(n, 842, 595, body() + words, grid(ruled_header=True), source="ocr")
+             for n, words in ((1, left), (2, right))]
+    assert all(find_headers(p, rules, mend=True) == [] and headers_over_codes(p, rules) == [] for p in pages)
+    pieced = pieced_headers(pages, rules)
+    for headers in pieced:
+        assert len(headers) == 1 and PIECED_HEADER in headers[0].assumptions
+        columns = {c.role: (c.x0, c.x1) for c in headers[0].columns}
+        assert columns["code"] == (14, 63) and columns["responsible"] == (321, 375)
+        assert columns["baseline_year"] == (504, 528) and columns["expected_2021"] == (552, 576)
+        assert [r for r in columns if r.startswith("obtained_")] == [f"obtained_{y}" for y in range(2021, 2026)]
+    assert "header_columns_from_page:2" in " ".join(pieced[0][0].assumptions)
+    # a piece alone, with no other page to complete it, is no header
+    assert pieced_headers(pages[:1], rules) == [[]]
+
+
+def test_a_code_column_found_over_the_codes_ends_at_the_body_rule_right_of_them() -> None:
+    # trata s236: the rule between the code and name labels lost in a blacked-out header, a stray
+    # rule in the black at 94 pt: the code column took the first words of every name
+    rules = load_rules("policy-matrix")
+    bare = page(3, "Clip")
+    edges = [e for e in bare.edges if not (e.orientation == "v" and e.x0 == 63 and e.top < 142)]
+    edges += [Edge.along("v", 63, 142, 240), Edge.along("v", 94, 106, 142)]
+    found = headers_over_codes(PageContent(3, 842, 595, bare.words, edges, source="ocr"), rules)
+    assert len(found) == 1
+    assert (found[0].column("code").x0, found[0].column("code").x1) == (14, 63)

@@ -845,3 +845,33 @@ def test_print_the_page_pass_left_unread_is_found_but_not_specks_or_a_broken_rul
     words = [OcrWord(t, x0, x1, 12, 30, 90.0) for t, x0, x1 in [("Servicio", 10, 80), ("de", 88, 106),
                                                                   ("salud", 113, 160), ("rural", 167, 205)]]
     assert unread_print(np.array(line) < 160, words, 200) == []
+
+
+def _dithered_label(text: str, density: float, seed: int = 7) -> tuple[np.ndarray, Box]:
+    """A bold header label on a shaded fill that a bitonal scan thresholded into dots."""
+    bold = ImageFont.truetype(str(FONT.with_name("DejaVuSans-Bold.ttf")), 17)
+    image = Image.new("L", (420, 60), 255)
+    ImageDraw.Draw(image).text((14, 18), text, font=bold, fill=0)
+    pixels = np.array(image)
+    dots = np.random.default_rng(seed).random(pixels.shape) < density
+    pixels[dots] = 0
+    return pixels, Box(2, 418, 2, 58)
+
+
+def test_a_shaded_cell_a_bitonal_scan_made_dots_of_is_read_through_them() -> None:
+    # trata s236: tesseract read a dithered header's labels as random letters ("RRE aa EE SEA")
+    from extractor.labels import LABEL_MATCH_MIN, label_score
+    from extractor.ocr.image import dithered
+    from extractor.ocr.read import ocr_boxes, through_dither
+
+    pixels, box = _dithered_label("Valores obtenidos", 0.3)
+    clean, clean_box = _dithered_label("Valores obtenidos", 0.0)
+    page = np.vstack([pixels, clean])
+    below = Box(clean_box.x0, clean_box.x1, clean_box.top + 60, clean_box.bottom + 60)
+    assert dithered(page, [box, below], DPI) == [0]
+    raw = " ".join(w.text for w in ocr_boxes(page, [box], upscale=1.0, lang="spa")[0])
+    read = through_dither(page, [box, below], DPI, upscale=1.0, lang="spa")
+    text = " ".join(w.text for w in ocr_boxes(read, [box], upscale=1.0, lang="spa")[0])
+    label = ["Valores obtenidos"]  # as the header finder matches it
+    assert label_score(text, label) >= LABEL_MATCH_MIN > label_score(raw, label), (raw, text)
+    assert np.array_equal(read[60:], page[60:])  # a clean cell is left as it was

@@ -128,6 +128,16 @@ def test_a_scanned_small_table_reads_through_the_marks_a_scan_leaves() -> None:
     assert {s for s, _, _ in got} == {"OP.01", "OP.03"}
 
 
+def test_a_mark_read_for_a_letter_does_not_hide_a_service_heading() -> None:
+    # trata s236: "El" read "E!"; the heading missed, its figure went to the service before it
+    text = (
+        'El servicio 25. Denominado "Servicio de supervisión".\n\nEste servicio tiene un cumplimiento del 118%.\n\n'
+        'E! servicio 39. Denominado "Servicio de atención".\n\nEste servicio cumplió con un 51% de avance.'
+    )
+    got = [(s, p) for k, s, f, p in claims(text) if k == "service_progress"]
+    assert got == [("S.25", "118%"), ("S.39", "51%")]
+
+
 def test_a_heading_with_a_comma_opens_a_section_and_an_unreadable_one_closes_it() -> None:
     text = (
         "S.41, Servicio de atención migratoria.\n\nEste servicio tiene un cumplimiento del 115%.\n\n"

@@ -109,6 +109,7 @@ from extractor.ocr.read import (
     reading_order,
     reading_scale,
     split_at_lines,
+    through_dither,
     to_word,
 )
 from extractor.ocr.rotation import detect_rotation, orient
@@ -212,6 +213,7 @@ def ocr_words(
     if len(cells) < MIN_GRID_CELLS:
         cells = []
     upscale = upscale or reading_scale(ink_mask(clean), dpi, table=bool(cells))
+    clean = through_dither(clean, cells, dpi, upscale=upscale, lang=lang)
     found = [w for words in ocr_boxes(clean, cells, upscale=upscale, lang=lang) for w in words]
     rest = blank(clean, cells)
     rest_ink = ink_mask(rest)

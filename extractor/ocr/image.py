@@ -7,7 +7,7 @@ Rendering happens in `render` only, so whatever bounds a page's pixels bounds th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import cv2
@@ -31,6 +31,10 @@ BAND_THICKNESS_PT = 3.0  # ink solid this thick is no stroke nor rule (a rule is
 BAND_LENGTH_PT = 40.0  # … over this long: a band of shadow or fill, level with the scanner, not the page
 SOLID_FILL_PT = 8.0  # ink solid across this much both ways is a fill gone black, not a stroke (bold ≤ ~1.5 pt)
 DUST_CONTRAST = 45  # grey levels below the local background that make a mark (paper noise: ±15)
+DOT_PT = 0.75  # a mark at most this wide and high (squared, in pixels: ≥ 4) is a dot of dither, no glyph
+DITHER_DOTS = 0.002  # dots per pixel of a cell over which it is shaded dither (clean cells ≤ 0.0005, dithered ≥ 0.0036)
+DITHER_MIN_DOTS = 15  # …and at least this many: a few accents and points in a small cell are no dither
+DESCREEN_SIZES = (2, 3)  # pixel openings a dithered cell is read through: dots go, strokes that are wider stay
 
 
 def render_page(pdf_path: str | Path, page_index: int, dpi: int = DEFAULT_DPI) -> np.ndarray:
@@ -294,6 +298,45 @@ def despeckle(image: np.ndarray, dpi: int) -> np.ndarray:
             speck = (slice(y, y + h), slice(x, x + w))
             out[speck] = background[speck]
     return out
+
+
+def dithered(image: np.ndarray, boxes: Sequence[Box], dpi: int) -> list[int]:
+    """Indices of the boxes whose ink is mostly dots: a shaded fill that a bitonal scan (or a
+    fax) thresholded into dither, the print on it among the dots. Tesseract reads such a cell as
+    lines of random letters ("RRE aa EE SEA"); `descreened` takes the dots away."""
+    if not boxes:
+        return []
+    _, _, stats, centroids = connected_marks(ink_mask(image).astype(np.uint8))
+    dot_area = max(4, px(DOT_PT, dpi) ** 2)
+    dots = centroids[1:][stats[1:, cv2.CC_STAT_AREA] <= dot_area]
+    out = []
+    for index, box in enumerate(boxes):
+        inside = np.count_nonzero(
+            (dots[:, 0] >= box.x0) & (dots[:, 0] < box.x1) & (dots[:, 1] >= box.top) & (dots[:, 1] < box.bottom)
+        )
+        area = max((box.x1 - box.x0) * (box.bottom - box.top), 1.0)
+        if inside >= DITHER_MIN_DOTS and inside / area > DITHER_DOTS:
+            out.append(index)
+    return out
+
+
+def descreened(image: np.ndarray, boxes: Iterable[Box], size: int) -> np.ndarray:
+    """The image with each box's ink opened by a `size`-pixel square: dots and strokes thinner
+    than it go, the print's wider strokes stay, on white."""
+    out = image.copy()
+    kernel = np.ones((size, size), np.uint8)
+    for box in boxes:
+        area = pixels_of(box)
+        if not image[area].size:
+            continue
+        kept = cv2.morphologyEx(ink_mask(image[area]).astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+        out[area] = np.where(kept, image[area], 255)
+    return out
+
+
+def pixels_of(box: Box) -> tuple[slice, slice]:
+    """The rows and columns of the pixels a box (in pixels) covers, for indexing an image."""
+    return slice(max(int(box.top), 0), math.ceil(box.bottom)), slice(max(int(box.x0), 0), math.ceil(box.x1))
 
 
 def blank(image: np.ndarray, boxes: Iterable[Box]) -> np.ndarray:

@@ -20,6 +20,7 @@ from typing import Any
 from extractor.rules import load_ocr_confusions
 
 _LOWER = "a-záéíóúüñ"
+_LETTERS = "A-Za-zÁÉÍÓÚÜÑáéíóúüñ"
 _ACCENTS = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
 _VOWELS = {"a": "aá", "e": "eé", "i": "ií", "o": "oó", "u": "uúü"}  # patterns are matched ignoring case
 _ESCAPE_LENGTH = {"u": 6, "x": 4}  # \uXXXX, \xXX: copied whole; any other escape is two characters
@@ -37,9 +38,12 @@ class OcrText:
     scrap: re.Pattern[str]  # a speck line's scrap joined past a table row's figures (`narrative_marks.scrap`)
     edge: re.Pattern[str]  # marks OCR reads at the start of a cell (`text_marks.edge`), before a code
     coded: re.Pattern[str]  # a code's letters, the specks read for its point (`code_specks`), its digits
+    letters: Mapping[str, str]  # a mark glued after a word's letters → the letter it stands for
+    letter_marks: re.Pattern[str]  # …where it stands: after a letter, before a space, a letter or the end
     digit_readings: Mapping[str, str]
 
     def clean(self, text: str) -> str:
+        text = self.letter_marks.sub(lambda m: self.letters[m.group()], text) if self.letters else text
         return self.leading.sub("", self.trailing.sub("", self.joined.sub(" ", text)))
 
     def is_speck(self, token: str) -> bool:
@@ -131,6 +135,10 @@ def ocr_text() -> OcrText:
         speck=re.compile(marks.speck),
         scrap=re.compile(marks.scrap),
         edge=re.compile(f"^(?:{confusions.text_marks.edge})"),
+        letters=dict(marks.letters),
+        letter_marks=re.compile(
+            f"(?<=[{_LETTERS}])(?:{'|'.join(map(re.escape, marks.letters)) or '(?!)'})(?=[\\s{_LETTERS}]|$)"
+        ),
         coded=re.compile(rf"(?P<head>[^\W\d_]+)[{re.escape(confusions.code_specks)}]+(?P<tail>\S+)"),
         digit_readings=dict(confusions.code_digit_readings),
     )
