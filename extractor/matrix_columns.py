@@ -79,13 +79,40 @@ def _completed(
 ) -> TableHeader:
     own = {c.role for c in header.columns}
     for donor_page, donor in sorted(donors, key=lambda d: (abs(d[0] - number), d[0])):
-        if donor is header or not {c.role for c in donor.columns} - own:
+        if donor is header:
             continue
         mapping = fit_columns(donor.columns, header.columns)
         if mapping is not None:
-            header = borrow_columns(header, donor, mapping, donor_page, ruled)
+            if {c.role for c in donor.columns} - own:
+                header = borrow_columns(header, donor, mapping, donor_page, ruled)
+            header = widen_cut_columns(header, donor, mapping, donor_page)
             own = {c.role for c in header.columns}
     return header
+
+
+def widen_cut_columns(header: TableHeader, donor: TableHeader, mapping: XMap, donor_page: int) -> TableHeader:
+    """`header` with a column the donor prints wider taken at the donor's width, where no other
+    column of this page lies in the part it gains: a stray rule in the header cut its cell (a
+    toner streak through a shaded header leaves two fill borders: salud s313's code column
+    33–63 pt, its codes printed from 16 pt, every row's code lost)."""
+    theirs = {c.role: (mapping(c.x0), mapping(c.x1)) for c in donor.columns}
+    columns, widened = [], []
+    for col in header.columns:
+        x0, x1 = theirs.get(col.role, (col.x0, col.x1))
+        x0, x1 = min(x0, col.x0), max(x1, col.x1)
+        if (x0 < col.x0 - ALIGN_PT or x1 > col.x1 + ALIGN_PT) and not any(
+            o is not col and min(x1, o.x1) - max(x0, o.x0) > OVERLAP_PT for o in header.columns
+        ):
+            columns.append(Column(col.role, x0, x1, col.label))
+            widened.append(col.role)
+        else:
+            columns.append(col)
+    if not widened:
+        return header
+    box = Box(min(header.box.x0, *(c.x0 for c in columns)), max(header.box.x1, *(c.x1 for c in columns)),
+              header.box.top, header.box.bottom)
+    note = f"header_columns_widened_from_page:{donor_page}:{describe_roles(widened)}"
+    return replace(header, box=box, columns=columns, assumptions=[*header.assumptions, note])
 
 
 def ruled_extent(header: TableHeader, page: PageContent | None) -> tuple[float, float] | None:

@@ -231,6 +231,28 @@ def _shown(path: Path) -> str:
     return f"rules/{path.name}" if path.parent == RULES_DIR else str(path)
 
 
+@dataclass(frozen=True, slots=True)
+class CodeShape:
+    """A grammar level seen as a literal prefix and a number of two-digit groups ("ISS" + 4)."""
+
+    level: str
+    literal: str
+    width: int
+
+
+_SHAPE = re.compile(r"^\^(?P<lit>[A-Za-z]+)(?P<groups>(?:\\\.\(\?P<\w+>\\d\{2\}\))+)\$$")
+
+
+def code_shapes(rules: Rules) -> list[CodeShape]:
+    """The shape of every level whose pattern is `^LITERAL\\.(?P<x>\\d{2})…$`."""
+    shapes = []
+    for lvl in rules.levels:
+        m = _SHAPE.match(lvl.pattern.pattern)
+        if m:
+            shapes.append(CodeShape(lvl.level, m["lit"], m["groups"].count("(?P<")))
+    return shapes
+
+
 def available_families() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml") if not p.stem.startswith("_"))
 

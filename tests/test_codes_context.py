@@ -432,3 +432,24 @@ def test_a_clean_code_whose_parent_none_holds_but_for_a_zero_read_nine_is_the_se
     assert rows[9].code == "SS.01.01.04" and rows[9].fields["service_no"] == "4"
     assert any(a.startswith("code_from_context:SS.01.01.04") for a in rows[9].assumptions)
     assert repaired("SS.91.03.04")[9].code == "SS.91.03.04"  # LN.01.03 is no row's either
+
+
+def test_a_parent_is_the_code_most_rows_under_it_name_not_only_the_first() -> None:
+    """trata s302 (150 dpi bitonal, dropout 0.91): a toner streak down the page misread the same
+    digit of LN.03.03 and of its first service ("LN, 03.04", "55, 03.04.01"); the rows further
+    under it read SS.03.03.01.01, SS.03.03.02…, and the real LN.03.04 came later. The parent is
+    what most of its rows name; where they are split, or only one names another, the print stands."""
+    def coded(rows_under: list[str]) -> list[str]:
+        printed = ["OP.03", "IOP.03.01", "LN.03.02", "§S.03.02.01", "1SS.03.02.01.01", "LN, 03.04", "55, 03.04.01",
+                   *rows_under, "LN.03.04", "§S.03.04.01"]
+        under = ["Servicio de h" if len(c.split(".")) == 4 else "Porcentaje de h" for c in rows_under]
+        names = ["Mejorar a", "Porcentaje de a", "Fortalecer b", "Servicio de c", "Porcentaje de c", "Optimizar d",
+                 "Servicio de e", *under, "Incrementar f", "Servicio de g"]
+        rows, _ = rp.repair([_band(c, n) for c, n in zip(printed, names, strict=True)],
+                            load_rules("policy-matrix"), ocr_pages={1})
+        return [r.code for r in rows]
+
+    got = coded(["SS.03.03.01.01", "55. 03.03.02", "1SS.03.03.02.01"])
+    assert got[5:8] == ["LN.03.03", "SS.03.03.01", "ISS.03.03.01.01"]
+    assert got[-2:] == ["LN.03.04", "SS.03.04.01"]
+    assert coded(["SS.03.04.01.01"])[5] == "LN.03.04"  # its rows name it: a numbering gap, as printed

@@ -153,3 +153,16 @@ def test_a_few_columns_a_misread_year_put_one_over_do_not_keep_the_rest_from_len
     assert fit_columns(donor.columns, damaged.columns) is not None
     completed = complete_headers([[donor], [damaged]], [1, 2])[1][0]
     assert "name" in [c.role for c in completed.columns]
+
+
+def test_a_column_a_stray_rule_cut_on_one_page_takes_the_width_the_other_pages_print() -> None:
+    # salud s313: a toner streak through the shaded header left two fill borders in the code
+    # cell; its column read 33-63 pt, the codes printed from 16 pt, every row's code lost
+    cut = header([(r, 33 if r == "code" else x0, x1) for r, x0, x1 in FULL])
+    completed = complete_headers([[header(FULL)], [cut]], [1, 2])[1][0]
+    assert (completed.column("code").x0, completed.column("code").x1) == (14, 63)
+    assert completed.assumptions == ["header_columns_widened_from_page:1:code"]
+    # a column the page prints where the donor's wider one would lie is not overrun
+    split = header([("code", 14, 40), ("name", 40, 321), *FULL[2:]])
+    wide = header([("code", 14, 63), ("name", 63, 321), *FULL[2:]])
+    assert complete_headers([[wide], [split]], [1, 2])[1][0].column("code").x1 == 40

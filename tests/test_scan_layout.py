@@ -67,6 +67,13 @@ def test_codes_dropout_damaged_still_cut_the_span_on_ocr_pages_only() -> None:
         assert not _opens_code(broken, rules, token), broken
     for other in ("c.4", "OP.(c", "(ascendente)"):
         assert not _opens_code(other, rules, token, ocr=True), other
+    # trata s304: OP.03 read "OP.3." under an indicator's code, a level's prefix whole and its
+    # group cut short; letters that are no level's prefix, or no digit after it, open nothing
+    for clipped in ("OP.3.", "ln,3", "SS.0"):
+        assert _opens_code(clipped, rules, token, ocr=True), clipped
+        assert not _opens_code(clipped, rules, token), clipped
+    for other in ("OB.3", "OP.", "LN.x3"):
+        assert not _opens_code(other, rules, token, ocr=True), other
     code_col = Column("code", 14, 63)
     words = [
         word("155.0.", 16, 202), word("7.02:01", 40, 202), word("Porcentaje", 70, 202), word("de", 70, 211),

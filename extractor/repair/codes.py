@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Set as AbstractSet
 from itertools import islice, product
 
@@ -267,6 +268,8 @@ def resolve_codes(drafts: list[Draft], cfg: RepairConfig, catalog: list[Row]) ->
             draft.level, draft.code = draft.named
             continue
         lookahead = _lookahead_parents(drafts, i, cfg)
+        if (voted := _named_by_its_rows(drafts, i, cfg)) and voted not in lookahead:
+            lookahead = {voted}
         elsewhere = set(exact[:i] + exact[i + 1 :]) - {""}
         best = choose_code(draft, cfg, lineage, lookahead, catalog, elsewhere)
         if best is None:
@@ -296,6 +299,42 @@ def _lookahead_parents(drafts: list[Draft], i: int, cfg: RepairConfig) -> set[st
             return {parsed.parent} if parsed and parsed.parent else set()
         return set()
     return set()
+
+
+def _named_by_its_rows(drafts: list[Draft], i: int, cfg: RepairConfig) -> str:
+    """The code of this row's level that most rows under it name as their ancestor (two or more,
+    over half of them), the rows under it being those down to the next of its level or above.
+
+    A toner streak down the page misreads one digit at the same place in every code it crosses:
+    "LN, 03.04" for LN.03.03, and its first service "55, 03.04.01" too, while the rows further
+    down read "SS.03.03.01.01", "55. 03.03.02"… (trata s302: the first row under it alone named
+    LN.03.04, and the real LN.03.04 came out twice). '' where no such majority stands."""
+    own = drafts[i].guess
+    if own is None:
+        return ""
+    votes: Counter[str] = Counter()
+    for draft in drafts[i + 1 :]:
+        if draft.named or draft.guess is None:
+            continue
+        ancestor = _ancestor_at(draft.guess.code, own.level, cfg)
+        if not ancestor:
+            break
+        votes[ancestor] += 1
+    if not votes:
+        return ""
+    code, count = votes.most_common(1)[0]
+    return code if count >= 2 and count > sum(votes.values()) / 2 else ""
+
+
+def _ancestor_at(code: str, level: str, cfg: RepairConfig) -> str:
+    """The code's ancestor of `level` by the grammar's parents; '' where it has none."""
+    parsed = cfg.rules.parse_code(code)
+    while parsed is not None and parsed.parent:
+        parent = cfg.rules.parse_code(parsed.parent)
+        if parent is not None and parent.level == level:
+            return parsed.parent
+        parsed = parent
+    return ""
 
 
 def choose_code(

@@ -8,31 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor.rules import RULES_DIR, Rules, load_ocr_confusions
+from extractor.rules import RULES_DIR, CodeShape, Rules, code_shapes, load_ocr_confusions
 from extractor.schema import NEVER, HeadWordSpec, LookAlike, Weights
 from extractor.values import fits_grammar
-
-
-@dataclass(frozen=True, slots=True)
-class CodeShape:
-    """A grammar level seen as a literal prefix and a number of two-digit groups ("ISS" + 4)."""
-
-    level: str
-    literal: str
-    width: int
-
-
-_SHAPE = re.compile(r"^\^(?P<lit>[A-Za-z]+)(?P<groups>(?:\\\.\(\?P<\w+>\\d\{2\}\))+)\$$")
-
-
-def code_shapes(rules: Rules) -> list[CodeShape]:
-    """The shape of every level whose pattern is `^LITERAL\\.(?P<x>\\d{2})…$`."""
-    shapes = []
-    for lvl in rules.levels:
-        m = _SHAPE.match(lvl.pattern.pattern)
-        if m:
-            shapes.append(CodeShape(lvl.level, m["lit"], m["groups"].count("(?P<")))
-    return shapes
 
 
 def _parent_levels(rules: Rules) -> dict[str, str]:
