@@ -102,9 +102,24 @@ def header_from_anchor(
     if not _enough_labels(columns, len(read), header_rules, min_share):
         return None
     columns.sort(key=lambda c: c.x0)
-    bottom = max(row_bottom - 1, _agreed_bottom(sub_bottoms))
+    bottom = _above_the_body(anchor, cells, max(row_bottom - 1, _agreed_bottom(sub_bottoms)))
     box = Box(min(c.x0 for c in columns), max(c.x1 for c in columns), row_top + 1, bottom)
     return TableHeader(box, columns, years, cells=[c.box for c in row], assumptions=notes)
+
+
+def _above_the_body(anchor: HeaderCell, cells: Sequence[HeaderCell], bottom: float) -> float:
+    """The header's bottom, no lower than the anchor's cell where a cell with text stands under
+    the anchor above it: the code column has no sub labels, so that cell is the body's first row,
+    taken in where the scan lost the rule under the group labels' sub cells (trata s402: OP.01's
+    row read as part of the header, and every row under it missing its parent)."""
+    under = [c for c in cells if c.text and c is not anchor and c.box.top >= anchor.box.bottom - 1
+             and c.box.bottom <= bottom + 1 and _under(c.box, anchor.box)]
+    return anchor.box.bottom if under else bottom
+
+
+def _under(cell: Box, anchor: Box) -> bool:
+    """Whether the cell covers most of the anchor's width (one column)."""
+    return min(cell.x1, anchor.x1) - max(cell.x0, anchor.x0) > 0.5 * (anchor.x1 - anchor.x0)
 
 
 def _rejoined_labels(row: list[HeaderCell], header_rules: dict, notes: list[str]) -> list[HeaderCell]:

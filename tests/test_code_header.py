@@ -145,3 +145,17 @@ def test_a_code_column_found_over_the_codes_ends_at_the_body_rule_right_of_them(
     found = headers_over_codes(PageContent(3, 842, 595, bare.words, edges, source="ocr"), rules)
     assert len(found) == 1
     assert (found[0].column("code").x0, found[0].column("code").x1) == (14, 63)
+
+
+def test_a_header_whose_rule_over_the_body_a_scan_broke_under_its_groups_ends_over_the_first_row() -> None:
+    # trata s402: the rule under the groups' year cells lost, their cells reached the next rule,
+    # and the header took in OP.01's row: every row under it missing its parent
+    rules = load_rules("policy-matrix")
+    words = body() + header_words("Código")
+    edges = [e for e in grid(ruled_header=True) if not (e.orientation == "h" and e.pos == 142)]
+    edges.append(Edge.along("h", 142, 14, 504))
+    (header,) = find_headers(PageContent(1, 842, 595, words, edges, source="ocr"), rules)
+    assert header.box.bottom == 142
+    assert (header.column("expected_2021").x0, header.column("progress_2028").x0) == (552, 802)
+    (whole,) = find_headers(PageContent(1, 842, 595, words, grid(ruled_header=True), source="ocr"), rules)
+    assert whole.box.bottom == 142

@@ -269,6 +269,14 @@ def test_a_progress_one_digit_lost_at_a_figures_edge_from_agreeing_is_a_warning(
     real = replace(row, fields=cells | {"obtained_2025": "46.7%"})  # 46.7 / 61.7 = 75.7: no slip gives 91.9
     wrong = replace(mismatch, recomputed="75.7")
     assert flag_doubtful([wrong], [_page(MATRIX, [word])], [real])[0].severity == "error"
+    # trata s402: an obtained 22.5% read "2.5%"; the finding's rounded 16.7 × 9 is 150.3 of a
+    # printed 150.0, within the rounding the scale carries
+    lost = Row("IOP.03.01", "IOP", "OP.03", {"expected_2024": "15%", "obtained_2024": "2.5%",
+                                             "progress_2024": "150.0"}, page=MATRIX)
+    off = Finding("progress_mismatch", "error", "IOP.03.01 progress_2024 …", "IOP.03.01", "progress_2024",
+                  "150.0", "16.7", MATRIX)
+    (scaled,) = flag_doubtful([off], [_page(MATRIX, [replace(word, text="150.0")])], [lost])
+    assert scaled.severity == "warning" and "obtained_2024 '2.5%' may be '22.5%' misread" in scaled.message
 
 
 def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
