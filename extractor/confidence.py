@@ -247,7 +247,9 @@ class Doubt:
         misread input scales it by the misread's own ratio). Seed 161 read an obtained 61.7% as
         "1.7%" with full confidence: 56.7 / 1.7 made 3335.3 of a printed 91.9."""
         row = self.by_code.get(finding.code)
-        if finding.rule != PROGRESS or row is None:
+        # the index row's printed figure too ("0.6" of 70.6, its first digit lost: trata s408)
+        index = finding.rule == INDEX and finding.page in self.pages
+        if not index and (finding.rule != PROGRESS or row is None):
             return ""
         printed, recomputed = parse_value(finding.printed), parse_value(finding.recomputed)
         if printed.value is None or not recomputed.value:
@@ -256,6 +258,8 @@ class Doubt:
         for other in self.slips_of(finding.printed):
             if other.value is not None and abs(other.value - recomputed.value) <= slack:
                 return f"printed {finding.printed!r} may be {other.raw!r} misread"
+        if row is None:
+            return ""
         year = finding.field.rsplit("_", 1)[-1]
         for field in (f"expected_{year}", f"obtained_{year}"):
             read = parse_value(row.get(field))

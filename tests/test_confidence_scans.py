@@ -279,6 +279,20 @@ def test_a_progress_one_digit_lost_at_a_figures_edge_from_agreeing_is_a_warning(
     assert scaled.severity == "warning" and "obtained_2024 '2.5%' may be '22.5%' misread" in scaled.message
 
 
+def test_an_index_printed_one_edge_digit_from_agreeing_on_a_scan_is_a_warning() -> None:
+    # trata s408: the index row's 70.6 read "0.6", its first digit lost, with full confidence
+    objective = Row("OP.01", "OP", "", {"progress_2024": "70.6"}, page=MATRIX)
+    word = Word("0.6", 700, 730, 300, 308, 96.0)
+    index = Finding("index_mismatch", "error", "índice progress_2024 = mean of …", "", "progress_2024", "0.6",
+                    "70.6", MATRIX)
+    (flagged,) = flag_doubtful([index], [_page(MATRIX, [word])], [objective])
+    assert flagged.severity == "warning" and "printed '0.6' may be '70.6' misread" in flagged.message
+    far = replace(index, printed="30.6")  # no one slip gives 70.6
+    assert flag_doubtful([far], [_page(MATRIX, [replace(word, text="30.6")])], [objective])[0].severity == "error"
+    text = _page(MATRIX, [word], source="text")  # a text layer prints what it prints
+    assert flag_doubtful([index], [text], [objective])[0].severity == "error"
+
+
 def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
     row, word = _row("ISS.01.01.01.01", "91.9", 96.0, 300)
     message = ("expect_column_values_to_be_in_set on printed__step: the printed years must be contiguous; "
