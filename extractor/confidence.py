@@ -83,6 +83,7 @@ REPAIRED_LABEL = "ocr_label"  # … in a label cell, read as the column's label 
 FORMULA_LABELS = ("direction", "aggregation")  # the label cells a progress is computed with
 FORMAT_CHECKS = ("grammar", "parses", "integer", "norm")  # expectations on a cell's own format
 PARENT_CHECK = "present"  # the expectation that a row's parent is in the report
+ORDER_CHECK = "precedes"  # the expectation that a row's parent comes before it
 COUNT_RULES = ("summary_count_mismatch", "narrative_mismatch")  # a count finding has no row code
 ROW_COUNT = "count"  # the column of a count of one level's rows ("ISS.count")
 NAMED = 3  # doubtful rows a note names
@@ -120,6 +121,7 @@ def flag_doubtful(
                 or doubt.cell_note(finding)
                 or doubt.format_note(finding)
                 or doubt.parent_note(finding)
+                or doubt.misread_alike_note(finding)
                 or doubt.summary_note(finding)
                 or doubt.count_note(finding)
                 or doubt.numbering_note(finding)
@@ -167,6 +169,10 @@ class Doubt:
         self.below = _descendants(rows)
         self.rows = [r for r in rows if r.page in self.pages]
         self.by_code = {r.code: r for r in self.rows if r.code}
+        self.order: dict[str, int] = {}  # each code's first place in the document
+        for at, r in enumerate(rows):
+            if r.code:
+                self.order.setdefault(r.code, at)
         self.boxed = {p.number: [(w, _stored(p, w)) for w in p.words] for p in ocr_pages}
         self.unread_codes = [
             f.code or f.printed for f in findings
@@ -342,6 +348,23 @@ class Doubt:
             return f"the parent may be a row the scan merged into another whose code cell reads it: {_listed(merged)}"
         return ""
 
+    def misread_alike_note(self, finding: Finding) -> str:
+        """A row before its parent whose code, one digit read alike wherever it stands in its
+        groups, is a code no row holds that goes on from a sibling before it ("SS.02.02.08" after
+        SS.01.01.07: a bitonal scan's thin 1 read 2 twice, trata s412)."""
+        at = self.order.get(finding.code)
+        if finding.page not in self.pages or checked_kind(finding) != ORDER_CHECK or at is None:
+            return ""
+        head, _, groups = finding.code.partition(".")
+        meant = []
+        for digit in sorted({c for c in groups if c.isdigit()}):
+            for other in "0123456789".replace(digit, ""):
+                code = f"{head}.{groups.replace(digit, other)}"
+                sibling = _previous_sibling(code)
+                if code not in self.order and sibling is not None and self.order.get(sibling, at) < at:
+                    meant.append(code)
+        return f"{finding.code} may be {_listed(meant)} read with one digit misread alike" if meant else ""
+
     def summary_note(self, finding: Finding) -> str:
         """A summary line of an OCR'd page that does not add up as the scan reads it, and would
         with one slip of the scan in one of its cells (`slips_of`: "47" for a "4" and a speck):
@@ -484,6 +507,14 @@ class Doubt:
         column, so every row of the page is blank there whatever the print says."""
         with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
         return {r.page for r in self.rows} - with_column
+
+
+def _previous_sibling(code: str) -> str | None:
+    """The code numbered one before in its last group ("SS.01.01.07" of SS.01.01.08); None for a first."""
+    stem, _, last = code.rpartition(".")
+    if not stem or not last.isdigit() or int(last) <= 1:
+        return None
+    return f"{stem}.{int(last) - 1:0{len(last)}d}"
 
 
 def _pages(pages: Sequence[int]) -> str:

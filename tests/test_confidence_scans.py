@@ -293,6 +293,21 @@ def test_an_index_printed_one_edge_digit_from_agreeing_on_a_scan_is_a_warning() 
     assert flag_doubtful([index], [text], [objective])[0].severity == "error"
 
 
+def test_a_row_before_its_parent_whose_code_one_digit_misread_alike_goes_on_from_a_sibling_is_a_warning() -> None:
+    # trata s412 (156 dpi bitonal): SS.01.01.08 read "SS.02.02.08", a thin 1 read 2 twice, after
+    # SS.01.01.07; its parent LN.02.02 comes pages later
+    rows = [_matrix_row("SS.01.01.07", "LN.01.01", 100), _matrix_row("SS.02.02.08", "LN.02.02", 130),
+            _matrix_row("LN.02.02", "OP.02", 160)]
+    message = ("expect_column_values_to_be_in_set on parent__precedes: a row must follow its parent …; "
+               "offending rows: SS.02.02.08")
+    early = Finding("expectation_failed", "error", message, "SS.02.02.08", "parent", "LN.02.02", "", MATRIX)
+    (flagged,) = flag_doubtful([early], [_page(MATRIX, [])], rows)
+    assert flagged.severity == "warning" and "may be 'SS.01.01.08' read with one digit misread" in flagged.message
+    printed = [rows[0], _matrix_row("SS.01.01.08", "LN.01.01", 120), *rows[1:]]  # that code is printed
+    assert flag_doubtful([early], [_page(MATRIX, [])], printed)[0].severity == "error"
+    assert flag_doubtful([early], [_page(MATRIX, [], source="text")], rows)[0].severity == "error"
+
+
 def test_a_gap_in_the_header_years_a_scan_read_is_a_warning() -> None:
     row, word = _row("ISS.01.01.01.01", "91.9", 96.0, 300)
     message = ("expect_column_values_to_be_in_set on printed__step: the printed years must be contiguous; "
