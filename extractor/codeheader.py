@@ -34,7 +34,7 @@ from extractor.layout import find_headers, header_cells, vertical_rule_xs
 from extractor.matrix_columns import (
     ALIGN_PT,
     MIN_RULE_PT,
-    borrow_columns,
+    completed_from_donors,
     map_by_rules,
     ruled_extent,
     vertical_shift,
@@ -181,11 +181,9 @@ def pieced_headers(pages: Sequence[PageContent], rules: Rules) -> list[list[Tabl
 
 
 def _pieced(header: TableHeader, page: PageContent, donors: Sequence[tuple[int, TableHeader]]) -> TableHeader:
-    rules_x, ruled = column_rules_x(page), ruled_extent(header, page)
-    for number, donor in sorted(donors, key=lambda d: (abs(d[0] - page.number), d[0])):
-        if donor is not header and {c.role for c in donor.columns} - {c.role for c in header.columns}:
-            header = borrow_columns(header, donor, map_by_rules(donor, rules_x), number, ruled)
-    return header
+    rules_x = column_rules_x(page)
+    return completed_from_donors(header, page.number, donors, ruled_extent(header, page),
+                                 lambda donor, _: map_by_rules(donor, rules_x))
 
 
 # ---- labels the scan lost, placed by the family's order -----------------------------------------

@@ -65,6 +65,7 @@ from extractor.frames import to_stored_frame
 from extractor.model import LOW_OCR_CONFIDENCE, Box, CellBox, Finding, PageContent, Row, SummaryRow, Word
 from extractor.reconcile.claims import numbered_subject
 from extractor.reconcile.counts import recounted
+from extractor.rules import renumbered
 from extractor.validate import checked_kind, checks_header_years
 from extractor.values import FIGURE_COLUMNS, Value, parse_value
 
@@ -360,7 +361,7 @@ class Doubt:
         for digit in sorted({c for c in groups if c.isdigit()}):
             for other in "0123456789".replace(digit, ""):
                 code = f"{head}.{groups.replace(digit, other)}"
-                sibling = _previous_sibling(code)
+                sibling = renumbered(code, -1)
                 if code not in self.order and sibling is not None and self.order.get(sibling, at) < at:
                     meant.append(code)
         return f"{finding.code} may be {_listed(meant)} read with one digit misread alike" if meant else ""
@@ -507,14 +508,6 @@ class Doubt:
         column, so every row of the page is blank there whatever the print says."""
         with_column = {box.page for r in self.rows for box in r.boxes.get(field, [])}
         return {r.page for r in self.rows} - with_column
-
-
-def _previous_sibling(code: str) -> str | None:
-    """The code numbered one before in its last group ("SS.01.01.07" of SS.01.01.08); None for a first."""
-    stem, _, last = code.rpartition(".")
-    if not stem or not last.isdigit() or int(last) <= 1:
-        return None
-    return f"{stem}.{int(last) - 1:0{len(last)}d}"
 
 
 def _pages(pages: Sequence[int]) -> str:

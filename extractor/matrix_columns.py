@@ -20,7 +20,7 @@ The rows read under a completed header carry the assumption (`header_columns_fro
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -70,18 +70,29 @@ def complete_headers(
     out = []
     for i, (number, headers) in enumerate(zip(numbers, found, strict=True)):
         page = pages[i] if pages is not None else None
-        out.append([_completed(h, number, donors, ruled_extent(h, page)) for h in headers])
+        out.append([completed_from_donors(h, number, donors, ruled_extent(h, page)) for h in headers])
     return out
 
 
-def _completed(
-    header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]], ruled: tuple[float, float] | None
+Placing = Callable[[TableHeader, TableHeader], XMap | None]  # (donor, header) → donor x onto this page
+
+
+def by_shared_columns(donor: TableHeader, header: TableHeader) -> XMap | None:
+    return fit_columns(donor.columns, header.columns)
+
+
+def completed_from_donors(
+    header: TableHeader, number: int, donors: Sequence[tuple[int, TableHeader]], ruled: tuple[float, float] | None,
+    placing: Placing = by_shared_columns,
 ) -> TableHeader:
+    """`header` (page `number`) with the columns it lacks, or reads cut short, taken from the
+    donors, nearest page first, each laid on this page by `placing` (by default the columns both
+    read; a header's piece shares too few, and is laid by the page's rules: codeheader.py)."""
     own = {c.role for c in header.columns}
     for donor_page, donor in sorted(donors, key=lambda d: (abs(d[0] - number), d[0])):
         if donor is header:
             continue
-        mapping = fit_columns(donor.columns, header.columns)
+        mapping = placing(donor, header)
         if mapping is not None:
             if {c.role for c in donor.columns} - own:
                 header = borrow_columns(header, donor, mapping, donor_page, ruled)

@@ -465,7 +465,7 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
     scanned = rules.spec.codes.scanned_token
     if ocr and scanned is not None and re.fullmatch(scanned, shape) is not None:
         return True  # a prefix misread whole ("0>.04", "o.03"): the grammar's digit groups stand
-    if ocr and _clipped_code(rules).fullmatch(shape) is not None:
+    if ocr and re.fullmatch(_clipped_code(rules), shape) is not None:
         return True  # a level's prefix read whole, its groups cut short ("OP.3." for OP.03: trata s304)
     if len(shape) < MIN_CODE_CHARS:
         return False
@@ -475,17 +475,11 @@ def _opens_code(text: str, rules: Rules, token: re.Pattern[str], *, ocr: bool = 
     return ocr and (token.fullmatch(shape.upper()) is not None or damaged)
 
 
-_CLIPPED: dict[int, tuple[Rules, re.Pattern[str]]] = {}
-
-
-def _clipped_code(rules: Rules) -> re.Pattern[str]:
+def _clipped_code(rules: Rules) -> str:
     """A level's literal prefix (any case), a separator and digits: a code whose groups a scan
-    cut short. Cached per rules: rows ask it of every word of the code column."""
-    cached = _CLIPPED.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        literals = "|".join(re.escape(s.literal) for s in code_shapes(rules)) or "(?!)"
-        cached = _CLIPPED[id(rules)] = (rules, re.compile(rf"(?i:{literals})[.,]\d[\d.,]*"))
-    return cached[1]
+    cut short (a pattern; `re` keeps it compiled for the words of the code column that ask)."""
+    literals = "|".join(re.escape(s.literal) for s in code_shapes(rules)) or "(?!)"
+    return rf"(?i:{literals})[.,]\d[\d.,]*"
 
 
 def _group_glyphs_read(shape: str, glyphs: dict[str, str]) -> str:

@@ -253,6 +253,18 @@ def code_shapes(rules: Rules) -> list[CodeShape]:
     return shapes
 
 
+_LAST_NUMBER = re.compile(r"(?P<stem>.*?)(?P<number>\d+)(?P<tail>\D*)")
+
+
+def renumbered(code: str, step: int) -> str | None:
+    """The code with its last number moved by `step`, printed as wide ("OP.01", 1 → "OP.02";
+    "SS.01.01.08", -1 → "SS.01.01.07"); None where it has no number or would fall below 1."""
+    m = _LAST_NUMBER.fullmatch(code)
+    if m is None or int(m["number"]) + step < 1:
+        return None
+    return f"{m['stem']}{int(m['number']) + step:0{len(m['number'])}d}{m['tail']}"
+
+
 def available_families() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml") if not p.stem.startswith("_"))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from extractor.reconcile.ocr_text import OcrText, loose_accents, ocr_text
-from extractor.rules import Rules, normalize_label
+from extractor.rules import Rules, normalize_label, renumbered
 from extractor.values import parse_value
 
 # A printed number: "33.3", "1,196", "0.0004" (the unit is matched by the patterns themselves).
@@ -521,12 +521,8 @@ def _without_lone_glyphs(cells: list[str], count: int) -> list[str] | None:
 
 
 def _code_between(before: str, after: str) -> str | None:
-    """The code numbered between two ("OP.01", "OP.03" → "OP.02"): same text but for the last
-    number, which is two apart; else None."""
-    a, b = re.fullmatch(r"(.*?)(\d+)(\D*)", before), re.fullmatch(r"(.*?)(\d+)(\D*)", after)
-    if a is None or b is None or a[1] != b[1] or len(a[2]) != len(b[2]) or int(b[2]) - int(a[2]) != 2:
-        return None
-    return f"{a[1]}{int(a[2]) + 1:0{len(a[2])}d}{a[3]}"
+    """The code numbered between two ("OP.01", "OP.03" → "OP.02"), or None."""
+    return renumbered(before, 1) if before and renumbered(before, 2) == after else None
 
 
 def _scanned_rows(line: str, ocr: OcrText) -> list[str]:

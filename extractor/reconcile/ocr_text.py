@@ -43,7 +43,7 @@ class OcrText:
     digit_readings: Mapping[str, str]
 
     def clean(self, text: str) -> str:
-        text = self.letter_marks.sub(lambda m: self.letters[m.group()], text) if self.letters else text
+        text = self.letter_marks.sub(lambda m: self.letters[m.group()], text)  # no letters: it matches nothing
         return self.leading.sub("", self.trailing.sub("", self.joined.sub(" ", text)))
 
     def is_speck(self, token: str) -> bool:
